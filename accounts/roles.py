@@ -1,0 +1,46 @@
+"""Who may do what: the one table of roles and permissions.
+
+Every view, service and API call asks `has_perm(role, perm)` (through accounts.permissions);
+no other module compares role names.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    EDITOR = "editor", _("Community manager")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # see the brand's calendar, posts, networks
+    COMMENT = "comment"
+    WRITE = "write"  # create and edit posts, upload media, submit for review
+    REVIEW = "review"  # approve or request changes
+    SCHEDULE = "schedule"  # schedule, publish now, reschedule approved posts
+    PAUSE = "pause"  # crisis pause and resume
+    MANAGE_NETWORKS = "manage_networks"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_BRAND = "manage_brand"
+
+
+_VIEWER = {Perm.VIEW, Perm.COMMENT}
+_EDITOR = _VIEWER | {Perm.WRITE}
+_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE}
+_OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.VIEWER: frozenset(_VIEWER),
+    Role.EDITOR: frozenset(_EDITOR),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.OWNER: frozenset(_OWNER),
+}
+
+
+def has_perm(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMS.get(role, frozenset())

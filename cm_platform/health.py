@@ -1,0 +1,47 @@
+"""/healthz: the state of the database, the broker and the scheduler, as JSON.
+
+Any part down answers 503, so a load balancer or a monitor sees a dead scheduler.
+"""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from cm_platform.celery import app
+from cm_platform.models import Heartbeat
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"ok": True}
+
+
+def check_broker() -> dict:
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        return {"ok": True, "transport": conn.transport_cls}
+
+
+def check_beat() -> dict:
+    age = Heartbeat.age("beat")
+    limit = 3 * settings.BEAT_INTERVAL
+    return {"ok": age is not None and age <= limit, "last_tick_age_seconds": age, "limit_seconds": limit}
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
+
+
+def run_check(check) -> dict:
+    try:
+        return check()
+    except Exception as exc:  # any failure means "down"; the class name says which, no secret
+        return {"ok": False, "error": type(exc).__name__}
+
+
+@never_cache
+def healthz(request):
+    report = {name: run_check(check) for name, check in CHECKS.items()}
+    healthy = all(part["ok"] for part in report.values())
+    return JsonResponse({"ok": healthy, **report}, status=200 if healthy else 503)

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the project's settings with test-only folders and fast hashing.
+
+The environment is set before the settings are read, so the broker folder and the private
+hosts allowed for local test servers are in place for this process and for the real Celery
+workers the engine tests start (they inherit the environment).
+"""
+
+import os
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("CM_VAR_DIR", str(_ROOT / "var" / "test"))
+os.environ.setdefault("NETWORKS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("MEDIA_ROOT", str(Path(os.environ["CM_VAR_DIR"]) / "media"))
+
+from cm_platform.settings import *  # noqa: E402,F403
+from cm_platform.settings import DATABASES, VAR_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not pytest-django's in-memory database: real worker processes must reach it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

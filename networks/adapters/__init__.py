@@ -1,0 +1,20 @@
+"""The registry: network slug -> adapter class. Add a network by adding its module here."""
+
+from django.utils.module_loading import import_string
+
+from networks.adapters.base import Adapter
+
+ADAPTERS: dict[str, str] = {
+    "fake": "networks.adapters.fake.FakeAdapter",
+}
+
+
+def get_adapter_class(slug: str) -> type[Adapter]:
+    try:
+        return import_string(ADAPTERS[slug])
+    except KeyError:
+        raise LookupError(f"No adapter for network {slug!r}") from None
+
+
+def adapter_classes() -> list[type[Adapter]]:
+    return [get_adapter_class(slug) for slug in ADAPTERS]

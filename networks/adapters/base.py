@@ -1,0 +1,254 @@
+"""The adapter contract: what every network adapter declares and does.
+
+One subclass per network (networks/adapters/<slug>.py), registered by slug in
+networks/adapters/__init__.py. Like Django's mail backends, the base class states the contract
+and a fake adapter (fake.py) ships with the code for the tests of everything above adapters.
+
+An adapter declares what its network accepts (`limits`) and how it counts text (`count_text`);
+`validate()` turns those into problems a user can act on, and the composer, every save and the
+publisher all call it, so each network's rules live in its adapter and nowhere else.
+
+`publish()` either returns a PublishResult or raises PublishError with one of four kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from networks.models import NetworkAccount
+
+
+class Counting(StrEnum):
+    """How a network counts text; the browser's counter implements the same methods."""
+
+    CHARACTERS = "characters"  # Unicode code points (Python's len)
+    GRAPHEMES = "graphemes"  # user-perceived characters (Bluesky)
+    MASTODON = "mastodon"  # code points, every URL weighs url_weight, @user@domain counts @user
+    X_WEIGHTED = "x_weighted"  # twitter-text: URLs url_weight, CJK and emoji weigh 2
+    UTF16 = "utf16"  # UTF-16 code units (Telegram, LinkedIn)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a network accepts. Numbers are the network's documented limits."""
+
+    max_chars: int
+    counting: Counting = Counting.CHARACTERS
+    url_weight: int = 23  # used by MASTODON and X_WEIGHTED counting
+    max_media: int = 4
+    max_image_bytes: int = 5 * 1024 * 1024
+    image_types: frozenset[str] = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+    max_videos: int = 0
+    max_video_bytes: int = 0
+    video_types: frozenset[str] = frozenset()
+    alt_text_max: int = 0  # 0: the network takes no alt text
+    media_required: bool = False  # Instagram: no post without an image
+    text_required: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        """For the browser's counters and previews: one source of truth with the server."""
+        return {
+            "max_chars": self.max_chars,
+            "counting": str(self.counting),
+            "url_weight": self.url_weight,
+            "max_media": self.max_media,
+            "max_image_bytes": self.max_image_bytes,
+            "image_types": sorted(self.image_types),
+            "max_videos": self.max_videos,
+            "alt_text_max": self.alt_text_max,
+            "media_required": self.media_required,
+        }
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A media item as an adapter receives it: bytes on demand, never a model instance."""
+
+    name: str
+    content_type: str
+    size: int
+    alt_text: str = ""
+    width: int | None = None
+    height: int | None = None
+    public_url: str = ""  # absolute URL on SITE_URL (Instagram and Threads download from it)
+    path: str = ""  # local file path when stored on disk
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a user must change before the post can go out on this network."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    remote_id: str
+    url: str = ""
+
+
+class ErrorKind(StrEnum):
+    RETRY = "retry"  # try again later (rate limit, 5xx, network down)
+    RECONNECT = "reconnect"  # credentials invalid or revoked: a person must reconnect
+    REJECTED = "rejected"  # the network refused this content for good; the reason says why
+    UNKNOWN = "unknown"  # the request was sent and no answer came: it may have been published
+
+
+class PublishError(Exception):
+    """A failure, in words a user understands (`message`), and what the engine should do."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.RETRY, retry_after: float | None = None):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.retry_after = retry_after  # seconds, when the network said how long to wait
+
+
+class Adapter:
+    """Base class of network adapters. Subclasses set the class attributes and override publish().
+
+    An adapter is built for one connected account: `Adapter(account)`. Adapters never touch the
+    database; they read `account.credentials` / `account.config` and report changes to them
+    through `self.updated_credentials` (the caller saves them, e.g. a rotated refresh token).
+    """
+
+    slug: ClassVar[str]
+    name: ClassVar[str]
+    limits: ClassVar[Limits]
+    # The network recognises a repeat of the same key (Mastodon's Idempotency-Key, a Bluesky
+    # rkey): after an unknown outcome the engine may retry with the same key.
+    recognises_repeats: ClassVar[bool] = False
+    # Settings the network needs (app credentials); empty when it needs none.
+    required_settings: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, account: NetworkAccount):
+        self.account = account
+        self.updated_credentials: dict[str, Any] | None = None
+
+    # --- what the network accepts ---------------------------------------------------------
+    def get_limits(self) -> Limits:
+        """Limits for this account: by default the class's; Mastodon reads its instance's."""
+        return self.limits
+
+    @classmethod
+    def count_text(cls, text: str, limits: Limits) -> int:
+        from networks.adapters.counting import count
+
+        return count(text, limits.counting, url_weight=limits.url_weight)
+
+    def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
+        return validate_against(self.get_limits(), self.name, text, media, self.count_text)
+
+    # --- what the network does ------------------------------------------------------------
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        """Publish and return the remote id and public URL, or raise PublishError.
+
+        `key` is stable for this post on this account across retries: use it wherever the
+        network lets a repeat be recognised.
+        """
+        raise NotImplementedError
+
+    def find_published(self, *, key: str) -> PublishResult | None:
+        """After an unknown outcome: the post made with `key` if the network can tell, else None.
+
+        Raise NotImplementedError when the network offers no way to look (the engine then marks
+        the target for a person to check instead of publishing blindly).
+        """
+        raise NotImplementedError
+
+    def check_connection(self) -> str:
+        """A read-only call proving the credentials work; returns the account's handle."""
+        raise NotImplementedError
+
+
+def validate_against(limits: Limits, network: str, text: str, media: list[MediaFile], counter) -> list[Problem]:
+    """The problems of `text` and `media` under `limits`, in words naming the network."""
+    problems: list[Problem] = []
+    length = counter(text, limits)
+    if limits.text_required and not text.strip() and not media:
+        problems.append(Problem("text_empty", _("%(network)s: the text is empty.") % {"network": network}))
+    if length > limits.max_chars:
+        problems.append(
+            Problem(
+                "text_too_long",
+                _("%(network)s: the text is %(count)d characters long, the limit is %(limit)d.")
+                % {"network": network, "count": length, "limit": limits.max_chars},
+            )
+        )
+    problems += _media_problems(limits, network, media)
+    return problems
+
+
+def _media_problems(limits: Limits, network: str, media: list[MediaFile]) -> list[Problem]:
+    problems: list[Problem] = []
+    images = [m for m in media if m.is_image]
+    videos = [m for m in media if m.is_video]
+    if limits.media_required and not media:
+        problems.append(Problem("media_required", _("%(network)s: a post needs an image.") % {"network": network}))
+    if len(media) > limits.max_media:
+        problems.append(
+            Problem(
+                "too_many_media",
+                ngettext(
+                    "%(network)s takes at most %(limit)d image or video per post.",
+                    "%(network)s takes at most %(limit)d images or videos per post.",
+                    limits.max_media,
+                )
+                % {"network": network, "limit": limits.max_media},
+            )
+        )
+    if len(videos) > limits.max_videos:
+        problems.append(
+            Problem(
+                "too_many_videos",
+                _("%(network)s does not take this many videos (at most %(limit)d).")
+                % {"network": network, "limit": limits.max_videos},
+            )
+        )
+    for item in images:
+        if item.content_type not in limits.image_types:
+            problems.append(
+                Problem(
+                    "image_type",
+                    _("%(network)s does not take %(type)s images (%(name)s).")
+                    % {"network": network, "type": item.content_type, "name": item.name},
+                )
+            )
+    for item in videos:
+        if item.size > limits.max_video_bytes or item.content_type not in limits.video_types:
+            problems.append(
+                Problem(
+                    "video",
+                    _("%(network)s does not take this video (%(name)s): type or size.")
+                    % {"network": network, "name": item.name},
+                )
+            )
+    for item in media:
+        if limits.alt_text_max and len(item.alt_text) > limits.alt_text_max:
+            problems.append(
+                Problem(
+                    "alt_text_too_long",
+                    _("%(network)s: the alt text of %(name)s is longer than %(limit)d characters.")
+                    % {"network": network, "name": item.name, "limit": limits.alt_text_max},
+                )
+            )
+    return problems

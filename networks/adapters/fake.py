@@ -1,0 +1,35 @@
+"""A fake network that ships with the code, like Django's locmem mail backend.
+
+It publishes into `FakeAdapter.outbox` (this process only) and can be told to fail through the
+account's config: {"fail": "retry" | "reconnect" | "rejected" | "unknown"}. The demo and the
+tests of everything above adapters use it.
+"""
+
+from typing import ClassVar
+
+from django.utils.translation import gettext as _
+
+from networks.adapters.base import Adapter, ErrorKind, Limits, MediaFile, PublishError, PublishResult
+
+
+class FakeAdapter(Adapter):
+    slug = "fake"
+    name = "Fake network"
+    limits = Limits(max_chars=500, max_media=4, alt_text_max=1500)
+    recognises_repeats = True
+    outbox: ClassVar[dict[str, dict]] = {}  # key -> what was published
+
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        failure = self.account.config.get("fail")
+        if failure:
+            raise PublishError(_("The fake network was told to fail."), kind=ErrorKind(failure))
+        # Keyed by `key`: a repeat returns the first post, as Mastodon's Idempotency-Key does.
+        entry = self.outbox.setdefault(key, {"text": text, "media": [m.name for m in media], "id": key})
+        return PublishResult(remote_id=entry["id"], url=f"https://fake.invalid/posts/{key}")
+
+    def find_published(self, *, key: str) -> PublishResult | None:
+        entry = self.outbox.get(key)
+        return None if entry is None else PublishResult(remote_id=entry["id"], url=f"https://fake.invalid/posts/{key}")
+
+    def check_connection(self) -> str:
+        return self.account.handle or "@fake"

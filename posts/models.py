@@ -1,0 +1,146 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Brand
+from networks.models import NetworkAccount
+
+
+class Media(models.Model):
+    """An uploaded image or video of a brand's library, decoded and cleaned before it is kept."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(_("file"), upload_to="media/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="thumbs/%Y/%m/", blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    alt_text = models.TextField(_("alt text"), blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("media")
+        verbose_name_plural = _("media")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PostState(models.TextChoices):
+    """The approval workflow (transitions: posts/workflow.py)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+
+
+class Post(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts")
+    text = models.TextField(_("text"), blank=True)
+    media = models.ManyToManyField(Media, through="PostMedia", blank=True, related_name="posts")
+    campaign = models.ForeignKey(
+        "calendars.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("campaign"),
+    )
+    # Stored in UTC; entered and shown in the brand's time zone.
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, db_index=True)
+    state = models.CharField(_("state"), max_length=20, choices=PostState.choices, default=PostState.DRAFT)
+    # The approval is bound to the exact content: a fingerprint of text, per-network texts,
+    # media and accounts taken at approval (posts/workflow.py compares it on every save).
+    approved_fingerprint = models.CharField(max_length=64, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: a save names the version it started from; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        indexes = [models.Index(fields=["brand", "scheduled_at"])]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.text[:60] or f"#{self.pk}"
+
+
+class PostMedia(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    media = models.ForeignKey(Media, on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["post", "media"], name="media_once_per_post")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}#{self.position}: {self.media_id}"
+
+
+class TargetState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    # The request may or may not have gone out and the network cannot tell us: a person checks.
+    NEEDS_CHECKING = "needs_checking", _("Needs checking")
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class PostTarget(models.Model):
+    """A post on one network account: its own text if any, and its delivery."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
+    account = models.ForeignKey(NetworkAccount, on_delete=models.RESTRICT, related_name="targets")
+    text = models.TextField(_("text for this network"), blank=True, help_text=_("Empty: the post's text."))
+    state = models.CharField(max_length=20, choices=TargetState.choices, default=TargetState.PENDING)
+    # Stable for this post on this account across every retry: the adapters' idempotency key.
+    key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the worker publishing it; a claim whose lease expired is recovered.
+    claim_id = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=300, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    lateness_seconds = models.FloatField(null=True, blank=True)
+    error_kind = models.CharField(max_length=20, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "account"], name="one_target_per_account")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.account}"
+
+    @property
+    def effective_text(self) -> str:
+        return self.text or self.post.text

@@ -1,0 +1,5 @@
+from tests.matrix import EVERYONE, Case
+
+CASES = [
+    Case("accounts:brand_home", EVERYONE),
+]
