@@ -50,3 +50,46 @@ def outsider(brand_b):
 def people(owner, manager, editor, viewer, outsider):
     """Every role of brand A and the outsider, by name."""
     return {"owner": owner, "manager": manager, "editor": editor, "viewer": viewer, "outsider": outsider}
+
+
+# --- Browser tests: Debian's Chromium driven by Playwright, nothing leaves 127.0.0.1 ----------
+CHROMIUM = "/usr/lib/chromium/chromium"  # the binary, not the noisy shell wrapper
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    """Sign a user in through the real sign-in page; returns the page."""
+    from tests.factories import PASSWORD
+
+    def _sign_in(user, password=PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+        return page
+
+    return _sign_in

@@ -13,10 +13,11 @@ publisher all call it, so each network's rules live in its adapter and nowhere e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -100,6 +101,27 @@ class Problem:
     message: str
 
 
+@dataclass
+class Connection:
+    """What connecting an account learned: saved on NetworkAccount by the networks app."""
+
+    display_name: str
+    handle: str = ""
+    avatar_url: str = ""
+    credentials: dict[str, Any] = field(default_factory=dict)  # secrets: encrypted at rest
+    config: dict[str, Any] = field(default_factory=dict)  # not secret: instance URL, remote ids
+    token_expires_at: Any = None  # an aware datetime where the network's token expires
+
+
+class ConnectError(Exception):
+    """Connecting failed; `message` is for the user and never contains a secret."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 @dataclass(frozen=True)
 class PublishResult:
     remote_id: str
@@ -139,6 +161,15 @@ class Adapter:
     recognises_repeats: ClassVar[bool] = False
     # Settings the network needs (app credentials); empty when it needs none.
     required_settings: ClassVar[tuple[str, ...]] = ()
+
+    # Networks connected by a form (a token, an app password, a URL) name its class here and
+    # implement connect(); OAuth networks implement the flow in networks/oauth.py instead.
+    connect_form: ClassVar[type[forms.Form] | None] = None
+
+    @classmethod
+    def connect(cls, data: dict[str, Any]) -> Connection:
+        """Check the form's cleaned data against the network; raise ConnectError if it fails."""
+        raise NotImplementedError
 
     def __init__(self, account: NetworkAccount):
         self.account = account
