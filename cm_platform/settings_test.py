@@ -9,7 +9,10 @@ import os
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("CM_VAR_DIR", str(_ROOT / "var" / "test"))
+# One folder (SQLite file, broker folders, media) per test run, so runs side by side never share
+# a database; set in the environment so the worker processes a test starts inherit it.
+os.environ.setdefault("CM_TEST_RUN_ID", str(os.getpid()))
+os.environ.setdefault("CM_VAR_DIR", str(_ROOT / "var" / "test" / os.environ["CM_TEST_RUN_ID"]))
 os.environ.setdefault("NETWORKS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("MEDIA_ROOT", str(Path(os.environ["CM_VAR_DIR"]) / "media"))
 
@@ -21,3 +24,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not pytest-django's in-memory database: real worker processes must reach it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_cm_platform_{os.environ['CM_TEST_RUN_ID']}"}

@@ -1,10 +1,19 @@
 """Shared fixtures: brand A with an owner, a manager, an editor and a viewer; an outsider who
 belongs to brand B only."""
 
+import shutil
+
 import pytest
+from django.conf import settings
 
 from accounts.roles import Role
 from tests.factories import BrandFactory, MembershipFactory, UserFactory
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Each run has its own folder under var/test/ (settings_test.py): remove it at the end."""
+    if settings.VAR_DIR.parent.name == "test":
+        shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
 
 
 @pytest.fixture
