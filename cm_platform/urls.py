@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("posts.urls")),
     path("", include("calendars.urls")),
+    path("api/", include("api.urls")),
+    path("me/tokens/", include("api.token_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

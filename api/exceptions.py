@@ -1,0 +1,70 @@
+"""One JSON shape for every error: {"detail": words, "code": slug, "errors": {field: [words]}}.
+
+The services raise Django's errors and the workflow's; this maps them onto HTTP so the API
+answers as the web pages do: 400 with the fields at fault, 403, 404, 409 for conflicts.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """The request is fine but the object's state forbids it now (workflow, stale version)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def _conflict_types() -> tuple[type[Exception], ...]:
+    # Imported late: the workflow and the services are the posts app's (one place per rule).
+    from posts.services import StaleVersion
+    from posts.workflow import WorkflowError
+
+    return (WorkflowError, StaleVersion)
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """The DRF exception that carries `exc` to the client, or `exc` itself."""
+    if isinstance(exc, exceptions.APIException | Http404 | PermissionDenied):
+        return exc
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(_field_errors(exc))
+    if isinstance(exc, _conflict_types()):
+        return Conflict(detail=str(getattr(exc, "message", exc)), code=_conflict_code(exc))
+    return exc
+
+
+def _conflict_code(exc: Exception) -> str:
+    return "stale_version" if type(exc).__name__ == "StaleVersion" else "workflow"
+
+
+def _field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {("non_field_errors" if f == "__all__" else f): [str(m) for m in e] for f, e in exc.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    exc = as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = _body(exc, response.data)
+    return response
+
+
+def _body(exc: Exception, data) -> dict:
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        return {"detail": _("Some fields are not valid."), "code": "invalid", "errors": errors}
+    if isinstance(exc, Http404):
+        return {"detail": _("Not found."), "code": "not_found"}
+    if isinstance(exc, PermissionDenied):
+        return {"detail": _("Your role does not allow this."), "code": "permission_denied"}
+    detail = data.get("detail", "") if isinstance(data, dict) else data
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    return {"detail": str(detail), "code": str(code)}

@@ -1,0 +1,32 @@
+from rest_framework import serializers
+
+from accounts.models import Brand, Membership
+from accounts.roles import Role
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(help_text="Your role in this brand.")
+    paused = serializers.BooleanField(source="is_paused", read_only=True)
+
+    class Meta:
+        model = Brand
+        fields = [
+            "slug",
+            "name",
+            "time_zone",
+            "approval_required",
+            "paused",
+            "paused_at",
+            "pause_reason",
+            "resume_at",
+            "role",
+        ]
+        read_only_fields = fields
+
+    def get_role(self, brand: Brand) -> Role | None:
+        roles: dict[int, str] = self.context.get("roles", {})
+        return roles.get(brand.pk)  # type: ignore[return-value]
+
+
+def roles_of(user) -> dict[int, str]:
+    return dict(Membership.objects.filter(user=user).values_list("brand_id", "role"))
