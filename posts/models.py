@@ -47,6 +47,19 @@ class PostState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class DisplayStatus(models.TextChoices):
+    """What the calendar shows: the workflow state, or how the delivery went."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    NEEDS_CHECKING = "needs_checking", _("Needs checking")
+    PARTLY_PUBLISHED = "partly_published", _("Partly published")
+
+
 class Post(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts")
@@ -83,6 +96,27 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or f"#{self.pk}"
+
+    @property
+    def display_status(self) -> str:
+        """One word for the calendar's colours: the delivery once something happened, else the state.
+
+        Reads `targets.all()`, so a prefetched list costs no query.
+        """
+        states = [t.state for t in self.targets.all() if t.state != TargetState.CANCELLED]
+        if states and all(state == TargetState.PUBLISHED for state in states):
+            return DisplayStatus.PUBLISHED
+        if TargetState.NEEDS_CHECKING in states:
+            return DisplayStatus.NEEDS_CHECKING
+        if TargetState.PUBLISHED in states:
+            return DisplayStatus.PARTLY_PUBLISHED
+        if TargetState.FAILED in states:
+            return DisplayStatus.FAILED
+        return DisplayStatus(self.state)
+
+    @property
+    def display_status_label(self) -> str:
+        return str(DisplayStatus(self.display_status).label)
 
 
 class PostMedia(models.Model):
@@ -144,3 +178,105 @@ class PostTarget(models.Model):
     @property
     def effective_text(self) -> str:
         return self.text or self.post.text
+
+
+class MediaVariant(models.Model):
+    """A copy of a media item that fits a network (size, format, bytes), made once and reused."""
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="variants")
+    spec = models.CharField(max_length=100)  # e.g. "image/jpeg:5242880": format and byte limit
+    file = models.FileField(upload_to="variants/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["media", "spec"], name="one_variant_per_spec")]
+
+    def __str__(self) -> str:
+        return f"{self.media} [{self.spec}]"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    EDITED = "edited", _("Edited")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    BACK_TO_REVIEW = "back_to_review", _("Back to review after an edit")
+    RESCHEDULED = "rescheduled", _("Time changed")
+    UNSCHEDULED = "unscheduled", _("Time removed")
+    DUPLICATED = "duplicated", _("Duplicated")
+    # For the publishing engine's own records.
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Publishing failed")
+    OTHER = "other", _("Other")
+
+
+class PostEvent(models.Model):
+    """The history of a post: every transition and every edit, who and when, before and after."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    text_before = models.TextField(blank=True)
+    text_after = models.TextField(blank=True)
+    scheduled_before = models.DateTimeField(null=True, blank=True)
+    scheduled_after = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    # What else changed: per-network texts, accounts and media added or removed.
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.kind}"
+
+
+class Comment(models.Model):
+    """An internal comment on a post; @mentions of members notify them."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    MENTIONED = "mentioned", _("Mentioned")
+    PUBLISH_FAILED = "publish_failed", _("Publishing failed")
+
+
+class Notification(models.Model):
+    """Something a person should know; shown under the bell and sent by email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,420 @@
+"""Every write on posts: typed, keyword-only, each in one transaction, each checking the acting
+user's permission itself so the web pages and the API share the same rules.
+
+Errors: posts.workflow.WorkflowError (not possible now, API 409), StaleVersion (409),
+ValidationError with a field dict (400), PermissionDenied (403). Messages are translated and
+name the field or the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Brand, Membership
+from accounts.permissions import can
+from accounts.roles import Perm
+from networks.models import AccountStatus, NetworkAccount
+from posts import notifications, workflow
+from posts.media import media_files_for
+from posts.models import Comment, EventKind, Media, Post, PostEvent, PostMedia, PostState, PostTarget
+from posts.workflow import WorkflowError
+
+__all__ = [
+    "StaleVersion",
+    "WorkflowError",
+    "comment_add",
+    "post_approve",
+    "post_create",
+    "post_delete",
+    "post_duplicate",
+    "post_reschedule",
+    "post_request_changes",
+    "post_schedule",
+    "post_submit",
+    "post_unschedule",
+    "post_update",
+]
+
+
+class StaleVersion(Exception):  # noqa: N818 — the contract's name
+    """Someone saved the post after this editor opened it; nothing was saved (API 409)."""
+
+    def __init__(self, post: Post):
+        super().__init__(_("Someone else saved this post while you were editing it."))
+        self.message = str(self)
+        self.post = post
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _membership(user, brand: Brand) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, brand=brand).first()
+
+
+def _require(user, brand: Brand, perm: Perm) -> Membership:
+    membership = _membership(user, brand)
+    if not can(membership, perm):
+        raise PermissionDenied(_("You may not do this on this brand."))
+    assert membership is not None
+    return membership
+
+
+def _locked_copy(post: Post) -> Post:
+    """The post re-read under a row lock: concurrent writers queue here."""
+    return Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
+
+
+def _bump(post: Post, *fields: str) -> None:
+    post.version += 1
+    post.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _record(post: Post, user, kind: str, **values) -> PostEvent:
+    return PostEvent.objects.create(post=post, actor=user if getattr(user, "pk", None) else None, kind=kind, **values)
+
+
+def _check_time(scheduled_at: datetime | None, *, previous: datetime | None = None) -> None:
+    """A new time must be aware and not in the past (the current minute still counts)."""
+    if scheduled_at is None or scheduled_at == previous:
+        return
+    if timezone.is_naive(scheduled_at):
+        raise ValueError("scheduled_at must be an aware datetime")
+    if scheduled_at < timezone.now().replace(second=0, microsecond=0):
+        raise ValidationError({"scheduled_at": _("This time is in the past: choose a time to come.")})
+
+
+def _clean_content(
+    *,
+    brand: Brand,
+    text: str,
+    accounts: Iterable[NetworkAccount],
+    media: Iterable[Media],
+    target_texts: dict[int, str] | None,
+    campaign,
+) -> tuple[list[NetworkAccount], list[Media], dict[int, str]]:
+    accounts = list(dict.fromkeys(accounts))
+    media = list(dict.fromkeys(media))
+    errors: dict[str, list[str]] = {}
+    if any(account.brand_id != brand.pk for account in accounts):
+        errors.setdefault("accounts", []).append(_("These network accounts are not this brand's."))
+    if any(account.status == AccountStatus.DISABLED for account in accounts):
+        errors.setdefault("accounts", []).append(_("A disabled network account cannot be chosen."))
+    if any(item.brand_id != brand.pk for item in media):
+        errors.setdefault("media", []).append(_("These media are not in this brand's library."))
+    if campaign is not None and campaign.brand_id != brand.pk:
+        errors.setdefault("campaign", []).append(_("This campaign is not this brand's."))
+    chosen = {account.pk for account in accounts}
+    texts = {int(k): v.strip() for k, v in (target_texts or {}).items() if int(k) in chosen and v and v.strip()}
+    if errors:
+        raise ValidationError(errors)
+    _validate_for_networks(text, accounts, media, texts)
+    return accounts, media, texts
+
+
+def _validate_for_networks(
+    text: str, accounts: list[NetworkAccount], media: list[Media], texts: dict[int, str]
+) -> None:
+    """Each network's rules, only through its adapter (networks/adapters/base.py)."""
+    errors: dict[str, list[str]] = {}
+    if not accounts and not text.strip():
+        errors["text"] = [_("Write a text.")]
+    for account in accounts:
+        adapter = account.adapter()
+        files = media_files_for(adapter.get_limits(), media)
+        field = f"target_{account.pk}" if account.pk in texts else "text"
+        for problem in adapter.validate(texts.get(account.pk, text), files):
+            message = problem.message
+            if account.display_name and account.display_name not in message:
+                message = f"{message} ({account.display_name})"
+            errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_content(post: Post, accounts: list[NetworkAccount], media: list[Media], texts: dict[int, str]) -> dict:
+    """Store targets and media; return what changed for the history."""
+    before_targets = {t.account_id: t for t in post.targets.all()}
+    before_texts = {account_id: t.text for account_id, t in before_targets.items()}
+    wanted = {account.pk for account in accounts}
+    removed = set(before_targets) - wanted
+    post.targets.filter(account_id__in=removed).delete()
+    for account in accounts:
+        target = before_targets.get(account.pk) or PostTarget(post=post, account=account)
+        target.text = texts.get(account.pk, "")
+        target.save()
+    before_media = list(post.postmedia_set.order_by("position").values_list("media_id", flat=True))
+    media_ids = [item.pk for item in media]
+    if before_media != media_ids:
+        post.postmedia_set.all().delete()
+        PostMedia.objects.bulk_create(PostMedia(post=post, media=item, position=i) for i, item in enumerate(media))
+    changes: dict = {}
+    if removed or wanted - set(before_targets):
+        changes["accounts"] = {"before": sorted(before_targets), "after": sorted(wanted)}
+    if before_media != media_ids:
+        changes["media"] = {"before": before_media, "after": media_ids}
+    after_texts = {account.pk: texts.get(account.pk, "") for account in accounts}
+    changed_texts = {
+        str(k): {"before": before_texts.get(k, ""), "after": after_texts.get(k, "")}
+        for k in set(before_texts) | set(after_texts)
+        if before_texts.get(k, "") != after_texts.get(k, "")
+    }
+    if changed_texts:
+        changes["target_texts"] = changed_texts
+    return changes
+
+
+# --- creating and editing --------------------------------------------------------------------
+@transaction.atomic
+def post_create(
+    *,
+    brand: Brand,
+    author,
+    text: str,
+    accounts: Iterable[NetworkAccount],
+    media: Sequence[Media] = (),
+    target_texts: dict[int, str] | None = None,
+    campaign=None,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    """A new draft with one pending target per network account."""
+    _require(author, brand, Perm.WRITE)
+    text = text.strip()
+    _check_time(scheduled_at)
+    accounts, media, texts = _clean_content(
+        brand=brand, text=text, accounts=accounts, media=media, target_texts=target_texts, campaign=campaign
+    )
+    post = Post.objects.create(brand=brand, author=author, text=text, campaign=campaign, scheduled_at=scheduled_at)
+    _write_content(post, accounts, media, texts)
+    _record(post, author, EventKind.CREATED, to_state=post.state, text_after=text, scheduled_after=scheduled_at)
+    return post
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post: Post,
+    user,
+    version: int,
+    text: str,
+    accounts: Iterable[NetworkAccount],
+    media: Sequence[Media] = (),
+    target_texts: dict[int, str] | None = None,
+    campaign=None,
+    scheduled_at: datetime | None = None,
+) -> Post:
+    """Save an edit made from `version`. A content change on an approved post sends it back to
+    review; a change of time alone keeps the approval (and needs the right to move it)."""
+    membership = _require(user, post.brand, Perm.WRITE)
+    post = _locked_copy(post)
+    if post.version != version:
+        raise StaleVersion(post)
+    workflow.ensure_editable(post)
+    text = text.strip()
+    _check_time(scheduled_at, previous=post.scheduled_at)
+    accounts, media, texts = _clean_content(
+        brand=post.brand, text=text, accounts=accounts, media=media, target_texts=target_texts, campaign=campaign
+    )
+    fingerprint_before = workflow.post_fingerprint(post)
+    text_before, time_before, state_before = post.text, post.scheduled_at, post.state
+    campaign_changed = post.campaign_id != getattr(campaign, "pk", None)
+    content_changed = fingerprint_before != workflow.content_fingerprint(
+        text=text, target_texts=texts, media_ids=[m.pk for m in media], account_ids=[a.pk for a in accounts]
+    )
+    if scheduled_at != time_before and not content_changed and not workflow.may_move(post, membership):
+        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+    changes = _write_content(post, accounts, media, texts)
+    post.text, post.campaign, post.scheduled_at = text, campaign, scheduled_at
+    back_to_review = content_changed and post.state == PostState.APPROVED
+    if back_to_review:
+        _unapprove(post)
+    _bump(post, "text", "campaign", "scheduled_at", "state", "approved_fingerprint", "approved_by", "approved_at")
+    if content_changed or campaign_changed:
+        _record(
+            post,
+            user,
+            EventKind.EDITED,
+            from_state=state_before,
+            to_state=post.state,
+            text_before=text_before,
+            text_after=text,
+            details=changes,
+        )
+    if back_to_review:
+        _record(post, user, EventKind.BACK_TO_REVIEW, from_state=state_before, to_state=post.state)
+        notifications.notify_submitted(post=post, by=user)
+    if scheduled_at != time_before:
+        _record(
+            post,
+            user,
+            EventKind.RESCHEDULED,
+            from_state=post.state,
+            to_state=post.state,
+            scheduled_before=time_before,
+            scheduled_after=scheduled_at,
+        )
+    return post
+
+
+def _unapprove(post: Post) -> None:
+    post.state = PostState.IN_REVIEW
+    post.approved_fingerprint = ""
+    post.approved_by = None
+    post.approved_at = None
+
+
+@transaction.atomic
+def post_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
+    """Move the post to another time. Keeps its approval; recorded in the history."""
+    membership = _require(user, post.brand, Perm.WRITE)
+    post = _locked_copy(post)
+    workflow.ensure_editable(post)
+    if not workflow.may_move(post, membership):
+        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+    _check_time(scheduled_at, previous=post.scheduled_at)
+    return _move(post, user, scheduled_at, EventKind.RESCHEDULED)
+
+
+@transaction.atomic
+def post_unschedule(*, post: Post, user) -> Post:
+    """Take the post off the calendar (no time: it never goes out). Keeps its state and approval."""
+    membership = _require(user, post.brand, Perm.WRITE)
+    post = _locked_copy(post)
+    workflow.ensure_editable(post)
+    if not workflow.may_move(post, membership):
+        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+    return _move(post, user, None, EventKind.UNSCHEDULED)
+
+
+def _move(post: Post, user, scheduled_at: datetime | None, kind: str) -> Post:
+    before = post.scheduled_at
+    if before == scheduled_at:
+        return post
+    post.scheduled_at = scheduled_at
+    _bump(post, "scheduled_at")
+    _record(
+        post,
+        user,
+        kind,
+        from_state=post.state,
+        to_state=post.state,
+        scheduled_before=before,
+        scheduled_after=scheduled_at,
+    )
+    return post
+
+
+# --- transitions -----------------------------------------------------------------------------
+def _transition(post: Post, user, name: str, comment: str = "") -> tuple[Post, str]:
+    post = _locked_copy(post)
+    membership = _membership(user, post.brand)
+    transition = workflow.check_transition(post, name, membership, user)
+    before = post.state
+    post.state = transition.target
+    if transition.target == PostState.APPROVED:
+        post.approved_fingerprint = workflow.post_fingerprint(post)
+        post.approved_by, post.approved_at = user, timezone.now()
+    _bump(post, "state", "approved_fingerprint", "approved_by", "approved_at")
+    return post, before
+
+
+@transaction.atomic
+def post_submit(*, post: Post, user) -> Post:
+    """Ask the brand's managers to review the post."""
+    _check_ready(post)
+    post, before = _transition(post, user, "submit")
+    _record(post, user, EventKind.SUBMITTED, from_state=before, to_state=post.state)
+    notifications.notify_submitted(post=post, by=user)
+    return post
+
+
+@transaction.atomic
+def post_approve(*, post: Post, user) -> Post:
+    """Approve the post exactly as it is now (its content fingerprint is kept)."""
+    post, before = _transition(post, user, "approve")
+    _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
+    notifications.notify_reviewed(post=post, by=user, approved=True)
+    return post
+
+
+@transaction.atomic
+def post_request_changes(*, post: Post, user, comment: str) -> Post:
+    """Send the post back to its author with what to change (the comment is required)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should change.")})
+    post, before = _transition(post, user, "request_changes")
+    _record(post, user, EventKind.CHANGES_REQUESTED, from_state=before, to_state=post.state, comment=comment)
+    Comment.objects.create(post=post, author=user, text=comment)
+    notifications.notify_reviewed(post=post, by=user, approved=False, comment=comment)
+    return post
+
+
+@transaction.atomic
+def post_schedule(*, post: Post, user) -> Post:
+    """Approve straight from the composer (see posts/workflow.py for who may); needs a time."""
+    _check_ready(post)
+    if post.scheduled_at is None:
+        raise ValidationError({"scheduled_at": _("Choose a date and time to schedule the post.")})
+    _check_time(post.scheduled_at)
+    post, before = _transition(post, user, "schedule")
+    _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state, scheduled_after=post.scheduled_at)
+    return post
+
+
+def _check_ready(post: Post) -> None:
+    """A post about to be reviewed or scheduled must still pass every network's rules."""
+    targets = list(post.targets.select_related("account"))
+    if not targets:
+        raise ValidationError({"accounts": _("Choose at least one network account.")})
+    media = [link.media for link in post.postmedia_set.select_related("media").order_by("position")]
+    _validate_for_networks(
+        post.text, [t.account for t in targets], media, {t.account_id: t.text for t in targets if t.text}
+    )
+
+
+# --- copies, deletion, comments ------------------------------------------------------------
+@transaction.atomic
+def post_duplicate(*, post: Post, user) -> Post:
+    """A new draft with the same content, by `user`, without a time."""
+    _require(user, post.brand, Perm.WRITE)
+    targets = list(post.targets.select_related("account"))
+    copy = Post.objects.create(brand=post.brand, author=user, text=post.text, campaign=post.campaign)
+    PostTarget.objects.bulk_create(PostTarget(post=copy, account=t.account, text=t.text) for t in targets)
+    PostMedia.objects.bulk_create(
+        PostMedia(post=copy, media_id=link.media_id, position=link.position) for link in post.postmedia_set.all()
+    )
+    _record(copy, user, EventKind.DUPLICATED, to_state=copy.state, text_after=copy.text, details={"from_post": post.pk})
+    return copy
+
+
+@transaction.atomic
+def post_delete(*, post: Post, user) -> None:
+    """Delete a post that has not gone out (published posts stay, with their history)."""
+    membership = _require(user, post.brand, Perm.WRITE)
+    post = _locked_copy(post)
+    if workflow.is_locked(post):
+        raise WorkflowError(_("A published post cannot be deleted."))
+    if not workflow.may_move(post, membership):
+        raise PermissionDenied(_("Only a manager can delete a post that was approved."))
+    post.delete()
+
+
+@transaction.atomic
+def comment_add(*, post: Post, user, text: str) -> Comment:
+    """An internal comment; members it @mentions (by email or display name) are told."""
+    _require(user, post.brand, Perm.COMMENT)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment.")})
+    comment = Comment.objects.create(post=post, author=user, text=text)
+    mentioned = notifications.mentioned_members(post.brand, text, exclude=user)
+    comment.mentions.set(mentioned)
+    notifications.notify_mentioned(post=post, by=user, users=mentioned, text=text)
+    return comment

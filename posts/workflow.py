@@ -1,0 +1,197 @@
+"""The approval workflow: the one table of transitions, who may take each, and the content
+fingerprint an approval is bound to.
+
+States (posts.models.PostState)::
+
+    draft ──submit──> in_review ──approve──> approved
+                       │    ^
+       request_changes │    │ submit
+                       v    │
+                 changes_requested (edited, then submitted again)
+
+    draft / in_review / changes_requested ──schedule──> approved   (see below)
+
+Who may do what (roles come from accounts.roles through accounts.permissions, never by name):
+
+- submit: Perm.WRITE, from draft or changes_requested.
+- approve: Perm.REVIEW, from in_review; when the brand forbids self-approval
+  (Brand.self_approval_forbidden, on by default) the post's author may not approve it.
+- request_changes: Perm.REVIEW, from in_review, with a comment.
+- schedule (approve straight from the composer):
+    * a brand with approval_required=False: anyone with Perm.WRITE (editors included) —
+      there is nobody to ask, so "schedule" is the approval;
+    * a brand that requires approval: the same rule as approve (Perm.REVIEW, and not one's own
+      post when self-approval is forbidden), from draft, in_review or changes_requested.
+- Editing the content (text, per-network texts, media, accounts) of an approved post moves it
+  back to in_review (a fingerprint mismatch); other states keep their state.
+- Moving only the time keeps every state, approval included. On an approved post of a brand that
+  requires approval this needs Perm.SCHEDULE (editors cannot move what a manager approved);
+  otherwise Perm.WRITE.
+- A post with a target publishing, published or waiting for a person's check is locked: nothing
+  may edit, move, unschedule or delete it (the publishing engine owns it from then on).
+
+A post goes out only when approved — including in brands that need no approval, where
+"schedule" approves it: a draft is never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Membership
+from accounts.permissions import can
+from accounts.roles import Perm
+from posts.models import PostState, TargetState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from posts.models import Post
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed in the post's current state (the API answers 409)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    perm: Perm
+    label: StrOrPromise  # lazily translated: shown on buttons and in the history
+
+
+S = PostState
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+            S.IN_REVIEW,
+            Perm.WRITE,
+            gettext_lazy("Submit for review"),
+        ),
+        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, Perm.REVIEW, gettext_lazy("Approve")),
+        Transition(
+            "request_changes",
+            frozenset({S.IN_REVIEW}),
+            S.CHANGES_REQUESTED,
+            Perm.REVIEW,
+            gettext_lazy("Request changes"),
+        ),
+        Transition(
+            "schedule",
+            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+            S.APPROVED,
+            Perm.WRITE,  # tightened in _check_rules when the brand requires approval
+            gettext_lazy("Schedule"),
+        ),
+    )
+}
+
+# Targets in these states mean the post is (being) out: it can no longer change.
+LOCKING_TARGET_STATES = frozenset({TargetState.PUBLISHING, TargetState.PUBLISHED, TargetState.NEEDS_CHECKING})
+
+
+def is_locked(post: Post) -> bool:
+    """True once any of the post's targets is publishing, published or needs checking."""
+    return any(target.state in LOCKING_TARGET_STATES for target in post.targets.all())
+
+
+def ensure_editable(post: Post) -> None:
+    if is_locked(post):
+        raise WorkflowError(_("This post is published or being published: it can no longer be changed."))
+
+
+def check_transition(post: Post, name: str, membership: Membership | None, user) -> Transition:
+    """The transition if `user` may take it now; PermissionDenied or WorkflowError otherwise."""
+    transition = TRANSITIONS[name]
+    if not can(membership, transition.perm):
+        raise PermissionDenied(_("You may not do this on this brand."))
+    ensure_editable(post)
+    if post.state not in transition.sources:
+        raise WorkflowError(
+            _("“%(action)s” is not possible on a post that is %(state)s.")
+            % {"action": transition.label, "state": post.get_state_display().lower()}
+        )
+    _check_rules(post, transition, membership, user)
+    return transition
+
+
+def _check_rules(post: Post, transition: Transition, membership: Membership | None, user) -> None:
+    approves = transition.target == S.APPROVED
+    if transition.name == "schedule" and post.brand.approval_required and not can(membership, Perm.REVIEW):
+        raise PermissionDenied(_("This brand needs a manager's approval: submit the post for review instead."))
+    reviewed_by_someone = transition.name == "approve" or post.brand.approval_required
+    if approves and reviewed_by_someone and post.brand.self_approval_forbidden and post.author_id == user.pk:
+        raise PermissionDenied(
+            _("This brand does not allow approving one's own post: another manager must approve it.")
+        )
+    if approves and not post.targets.exists():
+        raise WorkflowError(_("Choose at least one network account first."))
+
+
+def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:
+    """The transitions `user` may take now (for the buttons a page shows)."""
+    allowed = []
+    for name in TRANSITIONS:
+        try:
+            allowed.append(check_transition(post, name, membership, user))
+        except (PermissionDenied, WorkflowError):
+            continue
+    return allowed
+
+
+def may_edit(post: Post, membership: Membership | None) -> bool:
+    return can(membership, Perm.WRITE) and not is_locked(post)
+
+
+def may_move(post: Post, membership: Membership | None) -> bool:
+    """Whether the member may change the time of (or unschedule, or delete) the post."""
+    if is_locked(post):
+        return False
+    if post.state == S.APPROVED and post.brand.approval_required:
+        return can(membership, Perm.SCHEDULE)
+    return can(membership, Perm.WRITE)
+
+
+def content_fingerprint(
+    *, text: str, target_texts: dict[int, str], media_ids: Iterable[int], account_ids: Iterable[int]
+) -> str:
+    """A hash of everything an approval covers: text, per-network texts, media (in order), accounts.
+
+    Times are left out on purpose: moving an approved post keeps its approval.
+    """
+    accounts = sorted(set(account_ids))
+    content = {
+        "text": text,
+        "targets": [[account, target_texts.get(account, "")] for account in accounts],
+        "media": list(media_ids),
+        "accounts": accounts,
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def post_fingerprint(post: Post) -> str:
+    """The fingerprint of the post as stored now."""
+    targets = list(post.targets.all())
+    return content_fingerprint(
+        text=post.text,
+        target_texts={target.account_id: target.text for target in targets},
+        media_ids=[link.media_id for link in post.postmedia_set.order_by("position")],
+        account_ids=[target.account_id for target in targets],
+    )
