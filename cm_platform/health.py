@@ -1,6 +1,8 @@
-"""/healthz: the state of the database, the broker and the scheduler, as JSON.
+"""/healthz: the state of the database, the broker, the scheduler and the publishing engine.
 
-Any part down answers 503, so a load balancer or a monitor sees a dead scheduler.
+Any part down answers 503, so a load balancer or a monitor sees a dead scheduler, and a silently
+dead worker shows within seconds: the dispatcher it runs stops (three beat intervals), and due
+posts stop draining (PUBLISH_STALL_SECONDS).
 """
 
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from cm_platform.celery import app
 from cm_platform.models import Heartbeat
+from posts.publishing.health import check_dispatcher, check_queue
 
 
 def check_database() -> dict:
@@ -30,7 +33,13 @@ def check_beat() -> dict:
     return {"ok": age is not None and age <= limit, "last_tick_age_seconds": age, "limit_seconds": limit}
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "beat": check_beat}
+CHECKS = {
+    "database": check_database,
+    "broker": check_broker,
+    "beat": check_beat,
+    "dispatcher": check_dispatcher,
+    "queue": check_queue,
+}
 
 
 def run_check(check) -> dict:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "accounts",
     "networks",
     "posts",
+    "posts.publishing",
     "calendars",
     "rest_framework",
     "drf_spectacular",
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.brands",
+                "posts.publishing.context_processors.engine",
             ],
         },
     },
@@ -155,7 +157,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="desk@localhost")
 # --- Celery -----------------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: it needs no server, so `make run` works
 # with nothing installed. It keeps no unacknowledged copy of a message, which is why the
-# database, not the broker, is the source of truth for what is due (see posts/publishing.py).
+# database, not the broker, is the source of truth for what is due (see posts/publishing/).
 BROKER_DIR = VAR_DIR / "broker"
 # The SQLite file and the filesystem broker's folders must exist before anything opens them.
 for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed"):
@@ -180,7 +182,61 @@ CELERY_BEAT_SCHEDULER = "cm_platform.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How often beat ticks (seconds): health calls the scheduler dead after three missed ticks.
 BEAT_INTERVAL = env.float("BEAT_INTERVAL", default=2.0)
-CELERY_BEAT_SCHEDULE: dict = {}
+# The dispatcher runs more often than beat's health tick: a post waits at most this long before
+# it is claimed, which is what keeps p99 lateness under 1.5 s (bench/bench_publishing.py).
+PUBLISH_DISPATCH_INTERVAL = env.float("PUBLISH_DISPATCH_INTERVAL", default=0.5)
+PUBLISH_SWEEP_INTERVAL = env.float("PUBLISH_SWEEP_INTERVAL", default=5.0)
+CELERY_BEAT_SCHEDULE: dict = {
+    # A dispatcher message older than two intervals is dropped: the next one does its work, and a
+    # worker coming back after an outage does not run hundreds of stale dispatches.
+    "dispatch-due-targets": {
+        "task": "posts.dispatch_due",
+        "schedule": PUBLISH_DISPATCH_INTERVAL,
+        "options": {"expires": max(2 * PUBLISH_DISPATCH_INTERVAL, 1.0)},
+    },
+    "sweep-expired-claims": {
+        "task": "posts.sweep_expired",
+        "schedule": PUBLISH_SWEEP_INTERVAL,
+        "options": {"expires": 2 * PUBLISH_SWEEP_INTERVAL},
+    },
+}
+# One queue name per deployment (tests give each run its own, so parallel runs never share work).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Acknowledge a message after its task ran, not when it is received: a worker killed mid-task
+# leaves it to be delivered again (Redis); the claim check makes the second delivery harmless.
+CELERY_TASK_ACKS_LATE = True
+# With late acks, a task whose worker process died (OOM, SIGKILL) is requeued, not acknowledged.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Take one message per free slot: a worker must not sit on due posts that an idle one could send.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing is waiting on networks (I/O), not computing: threads give many calls in flight in
+# one small process (prefork would need a process per call). The Django ORM is thread-safe with
+# one connection per thread. `celery worker --pool/--concurrency` override both.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=20)
+# Bounds for a stuck call (enforced by the prefork pool; with threads, networks/http.py's
+# timeouts bound each request and the lease below lets the sweeper take the target back).
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = 120
+# Keep retrying the broker at start-up and after it restarts, instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Publishing engine ------------------------------------------------------------------------
+PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
+# Retry delays: base * 2^(attempt-1), jittered, capped (kept well under Mastodon's one-hour
+# memory of an Idempotency-Key, so a retry after an unknown outcome is still recognised).
+PUBLISH_BACKOFF_BASE = env.float("PUBLISH_BACKOFF_BASE", default=30.0)
+PUBLISH_BACKOFF_MAX = env.float("PUBLISH_BACKOFF_MAX", default=600.0)
+# How long a claim is held before the sweeper takes it back (longer than the slowest call:
+# media upload plus the post, each bounded by HTTP_TIMEOUT).
+PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=150.0)
+# At most this many targets claimed and not finished, per account and per network (adapters
+# may set max_in_flight_per_account / max_in_flight_per_network), so a burst stays polite.
+PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT = env.int("PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT", default=10)
+PUBLISH_MAX_IN_FLIGHT_PER_NETWORK = env.int("PUBLISH_MAX_IN_FLIGHT_PER_NETWORK", default=100)
+PUBLISH_DISPATCH_BATCH = env.int("PUBLISH_DISPATCH_BATCH", default=500)
+# /healthz fails when a target has been due this long while no publish finished.
+PUBLISH_STALL_SECONDS = env.float("PUBLISH_STALL_SECONDS", default=60.0)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,19 @@
+"""What every brand page needs from the engine: the crisis pause banner and, for the people who
+can act on it, the engine's health banner."""
+
+from accounts.permissions import can
+from accounts.roles import Perm
+
+
+def engine(request) -> dict:
+    brand = getattr(request, "brand", None)
+    if brand is None:
+        return {}
+    context: dict = {"paused_brand": brand if brand.is_paused else None}
+    membership = getattr(request, "membership", None)
+    if can(membership, Perm.PAUSE):
+        from posts.publishing.health import engine_problems
+
+        context["engine_problems"] = engine_problems()
+        context["may_pause"] = True
+    return context

@@ -1,0 +1,183 @@
+"""The dispatcher (run by beat every PUBLISH_DISPATCH_INTERVAL seconds) and the sweeper.
+
+The database holds the schedule; the broker only carries work that is due. Each run claims due
+targets atomically and enqueues one publish task per claimed target once the claim committed:
+
+- PostgreSQL: candidates are locked with SELECT ... FOR UPDATE SKIP LOCKED, and an advisory lock
+  makes concurrent dispatcher runs take turns (so the in-flight limits are counted once).
+- SQLite ignores FOR UPDATE; its transactions are IMMEDIATE (one writer at a time), and the claim
+  is one compare-and-set UPDATE ... WHERE state='pending' AND id IN (...).
+
+Either way the claiming UPDATE re-applies rules.due_targets(), so a brand paused a moment before
+is seen inside the claiming statement itself.
+
+A claim is `<uuid>`; the publish task turns it into `<uuid>:called` just before calling the
+network. A lease that expires on a claim never called is simply released; one that expires on a
+called claim is an unknown outcome, settled by services.target_recover.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from cm_platform.models import Heartbeat
+from posts.models import PostTarget, TargetState
+from posts.publishing import history, rules
+
+logger = logging.getLogger(__name__)
+
+CALLED = ":called"
+# Any constant shared by every dispatcher: the PostgreSQL advisory lock's key.
+DISPATCH_LOCK_KEY = 7_412_001
+
+
+def new_claim() -> str:
+    return uuid.uuid4().hex
+
+
+def called(claim: str) -> str:
+    """The claim as it reads once the network was called under it."""
+    return claim if claim.endswith(CALLED) else claim + CALLED
+
+
+def was_called(claim: str) -> bool:
+    return claim.endswith(CALLED)
+
+
+def lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+# --- dispatch ----------------------------------------------------------------------------------
+def dispatch_due(*, now: datetime | None = None) -> list[int]:
+    """Claim what is due within the in-flight limits and enqueue it; returns the claimed ids."""
+    from posts.publishing.services import brands_resume_due
+
+    now = now or timezone.now()
+    brands_resume_due(now=now)
+    claim = new_claim()
+    with transaction.atomic():
+        _take_turns()
+        chosen = _within_limits(_candidates(now))
+        claimed = _claim(chosen, claim, now)
+        history.record_claims(claimed, claim)
+        transaction.on_commit(lambda: _enqueue(claimed, claim))
+    Heartbeat.touch("dispatcher")
+    return claimed
+
+
+def _take_turns() -> None:
+    """Serialise dispatcher runs on PostgreSQL (SQLite's IMMEDIATE transactions already do)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK_KEY])
+
+
+def _candidates(now: datetime) -> list[tuple[int, int, str]]:
+    """(target id, account id, network) of due targets, oldest first, a batch at most."""
+    due = rules.due_targets(now).order_by("post__scheduled_at", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        due = due.select_for_update(skip_locked=True, of=("self",))
+    return list(due.values_list("pk", "account_id", "account__network")[: settings.PUBLISH_DISPATCH_BATCH])
+
+
+def _within_limits(candidates: list[tuple[int, int, str]]) -> list[int]:
+    """The candidates that fit under the per-account and per-network in-flight limits."""
+    per_account = _in_flight_by("account_id")
+    per_network = _in_flight_by("account__network")
+    chosen = []
+    for pk, account_id, network in candidates:
+        account_limit, network_limit = limits_for(network)
+        if per_account[account_id] >= account_limit or per_network[network] >= network_limit:
+            continue
+        per_account[account_id] += 1
+        per_network[network] += 1
+        chosen.append(pk)
+    return chosen
+
+
+def _in_flight_by(field: str) -> Counter:
+    in_flight = PostTarget.objects.filter(state=TargetState.PUBLISHING).order_by()
+    return Counter(dict(in_flight.values(field).annotate(n=Count("pk")).values_list(field, "n")))
+
+
+def limits_for(network: str) -> tuple[int, int]:
+    """(per account, per network) in-flight limits: the adapter's own, else the settings'."""
+    from networks.adapters import get_adapter_class
+
+    try:
+        adapter = get_adapter_class(network)
+    except LookupError:
+        adapter = None
+    return (
+        getattr(adapter, "max_in_flight_per_account", settings.PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT),
+        getattr(adapter, "max_in_flight_per_network", settings.PUBLISH_MAX_IN_FLIGHT_PER_NETWORK),
+    )
+
+
+def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
+    """One compare-and-set UPDATE that re-checks every rule; returns what this run claimed."""
+    if not chosen:
+        return []
+    rules.due_targets(now).filter(pk__in=chosen).update(
+        state=TargetState.PUBLISHING, claim_id=claim, lease_expires_at=lease_until(now)
+    )
+    return list(PostTarget.objects.filter(claim_id=claim).values_list("pk", flat=True))
+
+
+def _enqueue(claimed: list[int], claim: str) -> None:
+    from posts.tasks import publish_target
+
+    for pk in claimed:
+        publish_target.delay(pk, claim)
+
+
+# --- sweep -------------------------------------------------------------------------------------
+def sweep_expired(*, now: datetime | None = None) -> list[int]:
+    """Take back targets whose lease expired (a dead or stuck worker).
+
+    Never called: back to pending at once. Called: the outcome is unknown, so a recover task
+    settles it (same key where the network recognises repeats, a look, or a person's check).
+    """
+    now = now or timezone.now()
+    expired = PostTarget.objects.filter(state=TargetState.PUBLISHING, lease_expires_at__lt=now)
+    if connection.features.has_select_for_update_skip_locked:
+        expired = expired.select_for_update(skip_locked=True)
+    recovered = []
+    with transaction.atomic():
+        for target in expired[: settings.PUBLISH_DISPATCH_BATCH]:
+            if was_called(target.claim_id):
+                recovered.append(_hand_to_recovery(target, now))
+            else:
+                _release(target, now)
+    Heartbeat.touch("sweeper")
+    return recovered
+
+
+def _release(target: PostTarget, now: datetime) -> None:
+    taken = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
+        state=TargetState.PENDING, claim_id="", lease_expires_at=None
+    )
+    if taken:
+        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note="lease expired before the call")
+
+
+def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
+    """Re-claim under a new (already 'called') claim so one recover task owns the target."""
+    from posts.tasks import recover_target
+
+    claim = called(new_claim())
+    PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id).update(
+        claim_id=claim, lease_expires_at=lease_until(now)
+    )
+    logger.warning("target %s: lease expired after the network was called; recovering", target.pk)
+    transaction.on_commit(lambda: recover_target.delay(target.pk, claim))
+    return target.pk

@@ -1,0 +1,35 @@
+"""Every delivery transition of a target, written to the post's history (posts.PostEvent).
+
+The post's page shows one history: the workflow's steps (posts.services) and, from here, each
+claim, call, retry, failure and publication with the account, the attempt and the reason.
+"""
+
+from __future__ import annotations
+
+from posts.models import EventKind, PostEvent, PostTarget, TargetState
+
+KIND_FOR_STATE = {TargetState.PUBLISHED: EventKind.PUBLISHED, TargetState.FAILED: EventKind.FAILED}
+
+
+def _event(target: PostTarget, from_state: str, to_state: str, note: str, actor=None) -> PostEvent:
+    return PostEvent(
+        post_id=target.post_id,
+        actor=actor,
+        kind=KIND_FOR_STATE.get(to_state, EventKind.OTHER),  # type: ignore[call-overload]
+        from_state=from_state,
+        to_state=to_state,
+        comment=note,
+        details={"target": target.pk, "account": target.account_id, "attempt": target.attempts},
+    )
+
+
+def record(target: PostTarget, from_state: str, to_state: str, *, note: str = "", actor=None) -> None:
+    _event(target, from_state, to_state, note, actor).save()
+
+
+def record_claims(target_ids: list[int], claim: str) -> None:
+    """One row per claimed target, in one statement (a burst claims hundreds at once)."""
+    targets = PostTarget.objects.filter(pk__in=target_ids).only("pk", "post_id", "account_id", "attempts")
+    PostEvent.objects.bulk_create(
+        _event(target, TargetState.PENDING, TargetState.PUBLISHING, f"claimed {claim[:8]}") for target in targets
+    )

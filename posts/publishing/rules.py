@@ -1,0 +1,47 @@
+"""What may go out now: the one rule the dispatcher, the publish task and the pages share.
+
+A post goes out when it is approved (brands that need no approval approve on "schedule", see
+posts/workflow.py: a draft never goes out), its time has come, its brand is not paused, and no
+crisis pause left it waiting for a manager (an OverdueHold). A target of such a post goes out
+when it is pending, its account is connected, and any retry delay has passed.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from networks.models import AccountStatus
+from posts.models import Post, PostState, PostTarget, TargetState
+
+
+def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
+    """Posts that may be published at `now` (default: this instant)."""
+    return Post.objects.filter(
+        state=PostState.APPROVED,
+        scheduled_at__lte=now or timezone.now(),
+        brand__paused_at__isnull=True,
+        overdue_hold__isnull=True,
+    )
+
+
+def releasable_target_q(now: datetime | None = None) -> Q:
+    """Whether a target (whatever its delivery state) may be sent now: post rule + account."""
+    return Q(post__in=releasable_posts(now), account__status=AccountStatus.CONNECTED)
+
+
+def due_targets(now: datetime | None = None) -> QuerySet[PostTarget]:
+    """Pending targets the dispatcher may claim now."""
+    now = now or timezone.now()
+    return PostTarget.objects.filter(
+        releasable_target_q(now),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        state=TargetState.PENDING,
+    )
+
+
+def waiting_targets(now: datetime | None = None) -> QuerySet[PostTarget]:
+    """Pending targets whose time has come but that cannot go out (for health: not 'stuck')."""
+    return PostTarget.objects.filter(state=TargetState.PENDING, post__scheduled_at__lte=now or timezone.now()).exclude(
+        releasable_target_q(now)
+    )

@@ -1,0 +1,395 @@
+"""The engine's writes: publishing a claimed target and settling every outcome, the crisis pause,
+and a person's decisions (publish now, retry, "it is published", the overdue list).
+
+Never twice, never lost: every write to a target after the network was called is a
+compare-and-set on the claim that called it, and an unknown outcome is resolved by the same key
+(networks that recognise repeats), by looking (networks that can tell), or by a person.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Brand, Membership
+from accounts.permissions import can
+from accounts.roles import Perm
+from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
+from networks.models import AccountStatus, NetworkAccount
+from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, TargetState
+from posts.publishing import health, history, rules
+from posts.publishing.dispatcher import called, lease_until
+from posts.publishing.models import OverdueHold
+from posts.workflow import WorkflowError
+
+logger = logging.getLogger(__name__)
+
+
+# --- publishing one target -----------------------------------------------------------------
+def target_publish(*, target_id: int, claim: str) -> str:
+    """Publish a target the dispatcher claimed under `claim`; returns the state it ended in.
+
+    A stale claim (the target was taken back or already done) does nothing; a target that may
+    no longer go out (its brand was paused, its post unapproved) goes back to pending.
+    """
+    target = _start_call(target_id, claim)
+    if target is None:
+        return "skipped"
+    adapter = target.account.adapter()
+    try:
+        result = adapter.publish(text=target.effective_text, media=_media_for(target, adapter), key=target.key)
+    except PublishError as error:
+        outcome = _after_error(target, adapter, error)
+    except Exception:  # a bug or a surprise answer: the request may have gone out, so "unknown"
+        logger.exception("target %s: unexpected error while publishing", target.pk)
+        unknown = PublishError(_("An unexpected error happened while publishing."), kind=ErrorKind.UNKNOWN)
+        outcome = _after_error(target, adapter, unknown)
+    else:
+        outcome = _published(target, result)
+    finally:
+        _save_credentials(adapter)
+    health.note_publish_finished()
+    return outcome
+
+
+def target_recover(*, target_id: int, claim: str) -> str:
+    """Settle a target whose worker died after calling the network (handed over by the sweeper)."""
+    target = _owned(target_id, claim)
+    if target is None:
+        return "skipped"
+    message = _("The publishing worker stopped while sending to %(account)s.") % {"account": target.account}
+    outcome = _settle_unknown(target, target.account.adapter(), message)
+    health.note_publish_finished()
+    return outcome
+
+
+def _start_call(target_id: int, claim: str) -> PostTarget | None:
+    """Mark the claim as called (and count the attempt) if the target may still go out."""
+    now = timezone.now()
+    with transaction.atomic():
+        started = PostTarget.objects.filter(
+            rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
+        ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+        if not started:
+            _hold_back(target_id, claim)
+            return None
+        target = _owned(target_id, called(claim))
+        assert target is not None
+        history.record(target, TargetState.PUBLISHING, TargetState.PUBLISHING, note=f"attempt {target.attempts}")
+    return target
+
+
+def _owned(target_id: int, claim: str) -> PostTarget | None:
+    targets = PostTarget.objects.select_related("post__brand", "account")
+    return targets.filter(pk=target_id, claim_id=claim, state=TargetState.PUBLISHING).first()
+
+
+def _hold_back(target_id: int, claim: str) -> None:
+    """Claimed, then the brand was paused (or the post changed): back to pending, untouched."""
+    target = _owned(target_id, claim)
+    if target is not None and _finish(target, state=TargetState.PENDING):
+        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note="may no longer go out; not sent")
+
+
+def _media_for(target: PostTarget, adapter: Adapter) -> list:
+    from posts.media import media_files_for
+
+    media = [link.media for link in target.post.postmedia_set.select_related("media").order_by("position")]
+    return media_files_for(adapter.get_limits(), media) if media else []
+
+
+def _save_credentials(adapter: Adapter) -> None:
+    """A network that rotated a token told the adapter; keep the new one (encrypted)."""
+    if not adapter.updated_credentials:
+        return
+    account = NetworkAccount.objects.get(pk=adapter.account.pk)
+    account.credentials = {**account.credentials, **adapter.updated_credentials}
+    account.save(update_fields=["credentials"])
+
+
+def _finish(target: PostTarget, **fields) -> bool:
+    """Compare-and-set on the claim that called the network: a taken-back target is left alone."""
+    updated = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
+        claim_id="", lease_expires_at=None, **fields
+    )
+    for name, value in fields.items():
+        setattr(target, name, value)
+    return bool(updated)
+
+
+# --- outcomes --------------------------------------------------------------------------------
+def _published(target: PostTarget, result: PublishResult) -> str:
+    """Success always wins, whoever holds the claim now: the network has the post."""
+    now = timezone.now()
+    scheduled = target.post.scheduled_at or now
+    fields = {
+        "state": TargetState.PUBLISHED,
+        "remote_id": result.remote_id[:300],
+        "remote_url": result.url[:500],
+        "published_at": now,
+        "lateness_seconds": (now - scheduled).total_seconds(),
+        "claim_id": "",
+        "lease_expires_at": None,
+        "next_attempt_at": None,
+        "error_kind": "",
+        "last_error": "",
+    }
+    before = target.state
+    if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
+        history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
+    return TargetState.PUBLISHED
+
+
+def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> str:
+    if error.kind == ErrorKind.RETRY:
+        return _retry_or_fail(target, error.message, retry_after=error.retry_after)
+    if error.kind == ErrorKind.RECONNECT:
+        return _wait_for_reconnect(target, error.message)
+    if error.kind == ErrorKind.REJECTED:
+        return _fail(target, error.message, ErrorKind.REJECTED)
+    return _settle_unknown(target, adapter, error.message)
+
+
+def backoff_delay(attempts: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter, never sooner than the network asked.
+
+    "Equal jitter": half the exponential delay plus a random half, so retries of a burst spread
+    out but none comes back at once.
+    """
+    exponential = min(settings.PUBLISH_BACKOFF_MAX, settings.PUBLISH_BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    jittered = exponential / 2 + random.uniform(0, exponential / 2)
+    return max(jittered, retry_after or 0)
+
+
+def _retry_or_fail(target: PostTarget, message: str, *, retry_after: float | None = None, kind=ErrorKind.RETRY) -> str:
+    if target.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+        gave_up = _("Gave up after %(count)d attempts: %(error)s") % {"count": target.attempts, "error": message}
+        return _fail(target, gave_up, kind)
+    now = timezone.now()
+    delay = backoff_delay(target.attempts, retry_after)
+    retry_at = now + timedelta(seconds=delay)
+    if _finish(target, state=TargetState.PENDING, next_attempt_at=retry_at, **_error(kind, message, now)):
+        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=f"{message} — retry in {delay:.0f}s")
+    return TargetState.PENDING
+
+
+def _error(kind: str, message: str, now: datetime) -> dict:
+    return {"error_kind": str(kind), "last_error": message, "last_error_at": now}
+
+
+def _fail(target: PostTarget, message: str, kind: str) -> str:
+    if _finish(target, state=TargetState.FAILED, **_error(kind, message, timezone.now())):
+        history.record(target, TargetState.PUBLISHING, TargetState.FAILED, note=message)
+        _tell_people(target)
+    return TargetState.FAILED
+
+
+def _wait_for_reconnect(target: PostTarget, message: str) -> str:
+    """The account's credentials no longer work: the owners are told, the target waits for them."""
+    _mark_needs_reconnect(target.account, message)
+    if _finish(target, state=TargetState.PENDING, **_error(ErrorKind.RECONNECT, message, timezone.now())):
+        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=message)
+    return TargetState.PENDING
+
+
+def _mark_needs_reconnect(account: NetworkAccount, message: str) -> None:
+    try:
+        from networks.services import account_mark_needs_reconnect
+    except ImportError:  # the networks app's service is not there yet: flag the account ourselves
+        NetworkAccount.objects.filter(pk=account.pk).update(
+            status=AccountStatus.NEEDS_RECONNECT, last_error=message, last_error_at=timezone.now()
+        )
+        return
+    account_mark_needs_reconnect(account=account, message=message)
+
+
+def _settle_unknown(target: PostTarget, adapter: Adapter, message: str) -> str:
+    """The request may have been published. Never send it again blindly."""
+    if adapter.recognises_repeats:
+        # The network will answer a repeat of this key with the first post: sending again is safe.
+        if target.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+            return _needs_checking(target, message)
+        return _retry_or_fail(target, message, kind=ErrorKind.UNKNOWN)
+    try:
+        found = adapter.find_published(key=target.key)
+    except NotImplementedError:
+        return _needs_checking(target, message)
+    except Exception:  # the look itself failed: we still do not know
+        logger.warning("target %s: could not look for the post on %s", target.pk, target.account.network)
+        return _needs_checking(target, message)
+    if found is not None:
+        return _published(target, found)
+    # The network says the post is not there: sending it again cannot make a duplicate.
+    return _retry_or_fail(target, message, kind=ErrorKind.UNKNOWN)
+
+
+def _needs_checking(target: PostTarget, message: str) -> str:
+    explanation = _(
+        "We cannot tell whether %(account)s published this post (%(error)s). Look on the network, "
+        "then mark it as published or publish it again."
+    ) % {"account": target.account, "error": message}
+    if _finish(target, state=TargetState.NEEDS_CHECKING, **_error(ErrorKind.UNKNOWN, explanation, timezone.now())):
+        history.record(target, TargetState.PUBLISHING, TargetState.NEEDS_CHECKING, note=explanation)
+        _tell_people(target)
+    return TargetState.NEEDS_CHECKING
+
+
+def _tell_people(target: PostTarget) -> None:
+    from posts.notifications import notify_publish_failed
+
+    try:
+        notify_publish_failed(target=target)
+    except Exception:  # telling people must never undo what was recorded
+        logger.exception("target %s: could not notify", target.pk)
+
+
+# --- a person's decisions ------------------------------------------------------------------
+def _require(user, brand: Brand, perm: Perm) -> None:
+    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
+    if not can(membership, perm):
+        raise PermissionDenied(_("You may not do this on this brand."))
+
+
+@transaction.atomic
+def post_publish_now(*, post: Post, user) -> Post:
+    """Send an approved post at once (also how an overdue post is released after a pause)."""
+    _require(user, post.brand, Perm.SCHEDULE)
+    post = Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
+    if post.state != PostState.APPROVED:
+        raise WorkflowError(_("Only an approved post can be published."))
+    if post.brand.is_paused:
+        raise WorkflowError(_("Publishing is paused for this brand: resume it first."))
+    if not post.targets.filter(state=TargetState.PENDING).exists():
+        raise WorkflowError(_("Nothing is left to publish for this post."))
+    before, post.scheduled_at = post.scheduled_at, timezone.now()
+    post.version += 1
+    post.save(update_fields=["scheduled_at", "version", "updated_at"])
+    post.targets.filter(state=TargetState.PENDING).update(next_attempt_at=None)
+    OverdueHold.objects.filter(post=post).delete()
+    PostEvent.objects.create(
+        post=post,
+        actor=user,
+        kind=EventKind.RESCHEDULED,
+        from_state=post.state,
+        to_state=post.state,
+        scheduled_before=before,
+        scheduled_after=post.scheduled_at,
+        comment=_("Publish now"),
+    )
+    return post
+
+
+@transaction.atomic
+def target_retry(*, target: PostTarget, user) -> PostTarget:
+    """A person sends a failed target again, or one that needs checking after looking."""
+    _require(user, target.post.brand, Perm.SCHEDULE)
+    if target.state not in (TargetState.FAILED, TargetState.NEEDS_CHECKING):
+        raise WorkflowError(_("Only a failed post, or one that needs checking, can be sent again."))
+    before = target.state
+    PostTarget.objects.filter(pk=target.pk, state=before).update(
+        state=TargetState.PENDING, attempts=0, next_attempt_at=None, error_kind="", last_error=""
+    )
+    target.refresh_from_db()
+    history.record(target, before, TargetState.PENDING, note=_("Sent again by a person"), actor=user)
+    return target
+
+
+@transaction.atomic
+def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") -> PostTarget:
+    """A person's answer to "needs checking": it is on the network (with its address), or not."""
+    _require(user, target.post.brand, Perm.SCHEDULE)
+    if target.state != TargetState.NEEDS_CHECKING:
+        raise WorkflowError(_("This post does not need checking."))
+    if published:
+        fields = {"state": TargetState.PUBLISHED, "remote_url": url[:500], "published_at": timezone.now()}
+    else:
+        fields = {"state": TargetState.FAILED, "last_error": _("Not published (checked by %(name)s).") % {"name": user}}
+    PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)
+    target.refresh_from_db()
+    history.record(target, TargetState.NEEDS_CHECKING, target.state, note=_("Checked by a person"), actor=user)
+    return target
+
+
+# --- crisis pause ----------------------------------------------------------------------------
+@transaction.atomic
+def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None = None) -> Brand:
+    """Stop everything for the brand from this instant (the dispatcher re-checks when claiming)."""
+    _require(user, brand, Perm.PAUSE)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why publishing is paused: your team will see it.")})
+    now = timezone.now()
+    if resume_at is not None and resume_at <= now:
+        raise ValidationError({"resume_at": _("The time to resume must be in the future.")})
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    brand.paused_at = brand.paused_at or now
+    brand.paused_by, brand.pause_reason, brand.resume_at = user, reason[:300], resume_at
+    brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
+    return brand
+
+
+def brand_resume(*, brand: Brand, user) -> int:
+    """Lift the pause; returns how many posts fell due meanwhile and now wait on the overdue list."""
+    _require(user, brand, Perm.PAUSE)
+    return _resume(brand, actor=user, now=timezone.now())
+
+
+def brands_resume_due(*, now: datetime) -> None:
+    """The automatic resume at the time the manager chose (run by the dispatcher)."""
+    for brand in Brand.objects.filter(paused_at__isnull=False, resume_at__lte=now):
+        _resume(brand, actor=None, now=now)
+
+
+@transaction.atomic
+def _resume(brand: Brand, *, actor, now: datetime) -> int:
+    brand = Brand.objects.select_for_update().get(pk=brand.pk)
+    if not brand.is_paused:
+        return 0
+    overdue = Post.objects.filter(
+        brand=brand, state=PostState.APPROVED, scheduled_at__lte=now, targets__state=TargetState.PENDING
+    ).exclude(overdue_hold__isnull=False)
+    held = OverdueHold.objects.bulk_create(OverdueHold(post=post, resumed_by=actor) for post in overdue.distinct())
+    brand.paused_at, brand.paused_by, brand.pause_reason, brand.resume_at = None, None, "", None
+    brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
+    return len(held)
+
+
+def overdue_posts(brand: Brand):
+    """Posts a pause left waiting for a decision, oldest first."""
+    return (
+        Post.objects.filter(brand=brand, overdue_hold__isnull=False)
+        .select_related("overdue_hold")
+        .prefetch_related("targets__account")
+        .order_by("scheduled_at", "pk")
+    )
+
+
+@transaction.atomic
+def overdue_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
+    """Give an overdue post a new time (the posts app's rules and history)."""
+    from posts.services import post_reschedule
+
+    post = post_reschedule(post=post, user=user, scheduled_at=scheduled_at)
+    OverdueHold.objects.filter(post=post).delete()
+    return post
+
+
+@transaction.atomic
+def overdue_cancel(*, post: Post, user) -> Post:
+    """Do not publish an overdue post at all: its pending targets are cancelled."""
+    _require(user, post.brand, Perm.SCHEDULE)
+    for target in post.targets.filter(state=TargetState.PENDING):
+        target.state = TargetState.CANCELLED
+        target.save(update_fields=["state"])
+        note = _("Cancelled after a pause")
+        history.record(target, TargetState.PENDING, TargetState.CANCELLED, note=note, actor=user)
+    OverdueHold.objects.filter(post=post).delete()
+    return post

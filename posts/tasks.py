@@ -1,0 +1,30 @@
+"""Celery tasks of the publishing engine: thin, each loads by id and calls a service.
+
+Beat runs `dispatch_due` and `sweep_expired` (settings.CELERY_BEAT_SCHEDULE); the dispatcher
+enqueues `publish_target` once its claim committed; the sweeper enqueues `recover_target`.
+No task carries a long ETA: the database holds the schedule, retries set next_attempt_at.
+"""
+
+from celery import shared_task
+
+from posts.publishing import dispatcher, services
+
+
+@shared_task(name="posts.dispatch_due")
+def dispatch_due() -> int:
+    return len(dispatcher.dispatch_due())
+
+
+@shared_task(name="posts.sweep_expired")
+def sweep_expired() -> int:
+    return len(dispatcher.sweep_expired())
+
+
+@shared_task(name="posts.publish_target")
+def publish_target(target_id: int, claim: str) -> str:
+    return services.target_publish(target_id=target_id, claim=claim)
+
+
+@shared_task(name="posts.recover_target")
+def recover_target(target_id: int, claim: str) -> str:
+    return services.target_recover(target_id=target_id, claim=claim)
