@@ -34,6 +34,10 @@ def rotate(token: str) -> str:
 class EncryptedJSONField(models.TextField):
     """A dict stored as a Fernet token; the clear text never reaches the database or repr()."""
 
+    # For django-stubs: the attribute holds a dict, not the str of a TextField.
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
     def from_db_value(self, value, expression, connection):
         return {} if not value else decrypt(value)
 

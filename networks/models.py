@@ -51,3 +51,48 @@ class NetworkAccount(models.Model):
 
     def adapter(self):
         return self.adapter_class(self)
+
+
+class MastodonApp(models.Model):
+    """Our OAuth application on one Mastodon instance, registered once (POST /api/v1/apps).
+
+    Keyed by instance and redirect URI: a site moved to another address registers again.
+    """
+
+    instance_url = models.URLField(max_length=300)
+    redirect_uri = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=200)
+    # {"client_secret": ...}: encrypted like account credentials.
+    secrets = EncryptedJSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instance_url", "redirect_uri"], name="one_mastodon_app_per_instance")
+        ]
+
+    def __str__(self) -> str:
+        return self.instance_url
+
+    def __repr__(self) -> str:
+        return f"<MastodonApp {self.pk} {self.instance_url}>"
+
+
+class FeedEntry(models.Model):
+    """A post published on a brand's web feed (its public page and Atom feed)."""
+
+    account = models.ForeignKey(NetworkAccount, on_delete=models.CASCADE, related_name="feed_entries")
+    # The publish key: a repeat of the same post finds its entry instead of adding one.
+    key = models.CharField(max_length=64, unique=True)
+    text = models.TextField()
+    # [{"url": ..., "alt_text": ..., "content_type": ...}]
+    media = models.JSONField(default=list, blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("feed entry")
+        verbose_name_plural = _("feed entries")
+
+    def __str__(self) -> str:
+        return self.text[:60]

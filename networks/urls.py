@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from networks import views
+from networks.feeds import BrandAtomFeed
 
 app_name = "networks"
-urlpatterns: list = []
+urlpatterns = [
+    path("b/<slug:brand_slug>/networks/", views.account_list, name="list"),
+    path("b/<slug:brand_slug>/networks/connect/<slug:network>/", views.account_connect, name="connect"),
+    path("b/<slug:brand_slug>/networks/mastodon/authorize/", views.mastodon_start, name="mastodon_start"),
+    path("b/<slug:brand_slug>/networks/<int:pk>/reconnect/", views.account_reconnect, name="reconnect"),
+    path("b/<slug:brand_slug>/networks/<int:pk>/check/", views.account_check, name="check"),
+    path("b/<slug:brand_slug>/networks/<int:pk>/disconnect/", views.account_disconnect, name="disconnect"),
+    # Outside /b/: one redirect URI per instance, whatever the brand (the brand is in the session).
+    path("networks/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    # Public, no sign-in: a brand's published news. The slug is not named brand_slug on purpose:
+    # these pages are not behind the brand gate (see tests/test_permission_matrix.py).
+    path("feeds/<slug:slug>/", views.feed_page, name="feed_page"),
+    path("feeds/<slug:slug>/atom.xml", BrandAtomFeed(), name="feed_atom"),
+]

@@ -6,6 +6,9 @@ from networks.adapters.base import Adapter
 
 ADAPTERS: dict[str, str] = {
     "fake": "networks.adapters.fake.FakeAdapter",
+    "webfeed": "networks.adapters.webfeed.WebFeedAdapter",
+    "webhook": "networks.adapters.webhook.WebhookAdapter",
+    "mastodon": "networks.adapters.mastodon.MastodonAdapter",
 }
 
 

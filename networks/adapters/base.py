@@ -153,6 +153,9 @@ class Adapter:
     through `self.updated_credentials` (the caller saves them, e.g. a rotated refresh token).
     """
 
+    # Templates receive adapter classes ({{ account.adapter_class.name }}): never call them there.
+    do_not_call_in_templates: ClassVar[bool] = True
+
     slug: ClassVar[str]
     name: ClassVar[str]
     limits: ClassVar[Limits]
@@ -163,12 +166,23 @@ class Adapter:
     required_settings: ClassVar[tuple[str, ...]] = ()
 
     # Networks connected by a form (a token, an app password, a URL) name its class here and
-    # implement connect(); OAuth networks implement the flow in networks/oauth.py instead.
+    # implement connect(); the generic views of networks/views.py show it and save the result.
     connect_form: ClassVar[type[forms.Form] | None] = None
+    # Networks connected through an OAuth redirect name the URL (under /b/<brand_slug>/) that
+    # starts it; it may coexist with connect_form (Mastodon: OAuth, or paste a token).
+    oauth_start_url_name: ClassVar[str | None] = None
+    # A credential the user must copy once, right after connecting (a webhook's signing secret):
+    # shown on the page that answers the connect form, never again.
+    shown_once_credential: ClassVar[str | None] = None
+    # Offered on the Networks page; unlisted ones (the fake network) only when settings.DEBUG.
+    listed: ClassVar[bool] = True
 
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:
-        """Check the form's cleaned data against the network; raise ConnectError if it fails."""
+        """Check the form's cleaned data against the network; raise ConnectError if it fails.
+
+        `data` is the connect form's cleaned_data plus "brand" (the Brand being connected).
+        """
         raise NotImplementedError
 
     def __init__(self, account: NetworkAccount):
@@ -207,7 +221,11 @@ class Adapter:
         raise NotImplementedError
 
     def check_connection(self) -> str:
-        """A read-only call proving the credentials work; returns the account's handle."""
+        """A read-only call proving the credentials work; returns the account's handle.
+
+        Raises PublishError: RECONNECT when the network refuses the credentials, RETRY when it
+        cannot be reached (the message says which, for the Networks page).
+        """
         raise NotImplementedError
 
 

@@ -5,11 +5,17 @@ account's config: {"fail": "retry" | "reconnect" | "rejected" | "unknown"}. The 
 tests of everything above adapters use it.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from networks.adapters.base import Adapter, ErrorKind, Limits, MediaFile, PublishError, PublishResult
+from networks.adapters.base import Adapter, Connection, ErrorKind, Limits, MediaFile, PublishError, PublishResult
+
+
+class FakeForm(forms.Form):
+    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
 
 
 class FakeAdapter(Adapter):
@@ -17,7 +23,14 @@ class FakeAdapter(Adapter):
     name = "Fake network"
     limits = Limits(max_chars=500, max_media=4, alt_text_max=1500)
     recognises_repeats = True
+    connect_form = FakeForm
+    listed = False  # offered on the Networks page only when settings.DEBUG is on
     outbox: ClassVar[dict[str, dict]] = {}  # key -> what was published
+
+    @classmethod
+    def connect(cls, data: dict[str, Any]) -> Connection:
+        handle = "@" + data["display_name"].lower().replace(" ", "")
+        return Connection(display_name=data["display_name"], handle=handle, credentials={"token": "fake"})
 
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
         failure = self.account.config.get("fail")

@@ -1,0 +1,28 @@
+"""Reads of the networks app that need care."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from networks.models import AccountStatus, NetworkAccount
+
+
+def targets_at_risk(account: NetworkAccount) -> QuerySet:
+    """The account's posts still waiting to go out while it cannot publish (needs reconnecting
+    or disabled): the posts pages flag them. Empty while the account is connected."""
+    from posts.models import PostTarget, TargetState
+
+    if account.status == AccountStatus.CONNECTED:
+        return PostTarget.objects.none()
+    return PostTarget.objects.filter(account=account, state=TargetState.PENDING).select_related("post")
+
+
+def accounts_for_page(brand) -> QuerySet:
+    """A brand's accounts for its Networks page, each with `pending_count` (posts waiting)."""
+    from posts.models import TargetState
+
+    return (
+        NetworkAccount.objects.filter(brand=brand)
+        .annotate(pending_count=Count("targets", filter=Q(targets__state=TargetState.PENDING)))
+        .order_by("network", "display_name")
+    )

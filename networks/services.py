@@ -1,0 +1,184 @@
+"""Every write of the networks app: connecting, checking, disconnecting accounts, flagging them.
+
+Each service checks the acting user's permission itself (web pages and the API share the rule)
+and raises PermissionDenied; network failures while connecting raise ConnectError whose message
+is for the user and holds no secret. Nothing is saved when connecting fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import Brand, Membership
+from accounts.permissions import can
+from accounts.roles import Perm, Role
+from networks.adapters import get_adapter_class
+from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
+from networks.models import AccountStatus, MastodonApp, NetworkAccount
+
+logger = logging.getLogger(__name__)
+
+
+def _require(user, brand: Brand, perm: Perm) -> None:
+    membership = Membership.objects.filter(user=user, brand=brand).first()
+    if not can(membership, perm):
+        raise PermissionDenied
+
+
+def missing_settings(adapter_class: type[Adapter]) -> list[str]:
+    """The settings a network needs (its app credentials) that this deployment has not set."""
+    return [name for name in adapter_class.required_settings if not getattr(settings, name, None)]
+
+
+def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -> NetworkAccount:
+    """Connect an account of `network` from a connect form's cleaned `data` (or an OAuth result).
+
+    The same remote account connected again (same handle) is updated, not duplicated.
+    """
+    _require(user, brand, Perm.MANAGE_NETWORKS)
+    adapter_class = get_adapter_class(network)
+    if missing_settings(adapter_class):
+        raise ConnectError(
+            _("%(network)s is not available: the setting %(setting)s is not configured.")
+            % {"network": adapter_class.name, "setting": ", ".join(missing_settings(adapter_class))}
+        )
+    connection = adapter_class.connect({**data, "brand": brand})
+    with transaction.atomic():
+        account = None
+        if connection.handle:
+            account = brand.network_accounts.filter(network=network, handle=connection.handle).first()
+        account = account or NetworkAccount(brand=brand, network=network)
+        _apply(account, connection)
+    logger.info("network account connected: brand=%s network=%s id=%s", brand.pk, network, account.pk)
+    return account
+
+
+def account_reconnect(*, account: NetworkAccount, user, data: dict[str, Any]) -> NetworkAccount:
+    """Give an existing account new credentials (after a revoked token, an expired session)."""
+    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    connection = account.adapter_class.connect({**data, "brand": account.brand, "account": account})
+    with transaction.atomic():
+        _apply(account, connection)
+    return account
+
+
+def _apply(account: NetworkAccount, connection: Connection) -> None:
+    account.display_name = connection.display_name[:200]
+    account.handle = connection.handle[:200]
+    account.avatar_url = connection.avatar_url[:500]
+    account.credentials = connection.credentials
+    account.config = {**account.config, **connection.config}
+    account.token_expires_at = connection.token_expires_at
+    account.status = AccountStatus.CONNECTED
+    account.last_error = ""
+    account.last_error_at = None
+    account.save()
+
+
+def account_check(*, account: NetworkAccount, user) -> str:
+    """Prove the credentials still work with a read-only call; returns the account's handle.
+
+    A refusal flags the account (needs reconnecting); a success clears an earlier flag.
+    Raises PublishError with a message for the user when the check fails.
+    """
+    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    try:
+        handle = account.adapter().check_connection()
+    except PublishError as error:
+        if error.kind == ErrorKind.RECONNECT:
+            account_mark_needs_reconnect(account=account, message=error.message)
+        else:
+            _record_error(account, error.message)
+        raise
+    NetworkAccount.objects.filter(pk=account.pk).update(
+        status=AccountStatus.CONNECTED, last_error="", last_error_at=None
+    )
+    account.refresh_from_db()
+    return handle
+
+
+def _record_error(account: NetworkAccount, message: str) -> None:
+    account.last_error, account.last_error_at = message, timezone.now()
+    NetworkAccount.objects.filter(pk=account.pk).update(last_error=message, last_error_at=account.last_error_at)
+
+
+def account_disconnect(*, account: NetworkAccount, user) -> None:
+    """Forget an account. One that posts point at is kept, disabled and without credentials,
+    so the history of what was published stays readable."""
+    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    with transaction.atomic():
+        if account.targets.exists():
+            account.status = AccountStatus.DISABLED
+            account.credentials = {}
+            account.save(update_fields=["status", "credentials"])
+        else:
+            account.delete()
+
+
+def account_mark_needs_reconnect(*, account: NetworkAccount, message: str) -> None:
+    """The network refused the account's credentials: flag it and tell the brand's owners once.
+
+    Its pending posts are then "at risk" (networks.selectors.targets_at_risk) until an owner
+    reconnects it. Called by the publishing engine on ErrorKind.RECONNECT.
+    """
+    with transaction.atomic():
+        locked = NetworkAccount.objects.select_for_update().get(pk=account.pk)
+        newly_flagged = locked.status != AccountStatus.NEEDS_RECONNECT
+        locked.status = AccountStatus.NEEDS_RECONNECT
+        locked.last_error = message
+        locked.last_error_at = timezone.now()
+        locked.save(update_fields=["status", "last_error", "last_error_at"])
+        if newly_flagged:
+            transaction.on_commit(lambda: _tell_owners(locked, message))
+    account.status, account.last_error, account.last_error_at = locked.status, message, locked.last_error_at
+
+
+def _tell_owners(account: NetworkAccount, message: str) -> None:
+    from django.urls import reverse
+
+    from networks.selectors import targets_at_risk
+
+    owners = Membership.objects.filter(brand=account.brand, role=Role.OWNER).select_related("user")
+    link = settings.SITE_URL + reverse("networks:list", kwargs={"brand_slug": account.brand.slug})
+    pending = targets_at_risk(account).count()
+    for membership in owners:
+        with override(membership.user.language or settings.LANGUAGE_CODE):
+            subject = _("%(brand)s: reconnect %(account)s") % {"brand": account.brand.name, "account": account}
+            body = _(
+                "%(network)s refused the connection of %(account)s:\n%(message)s\n\n"
+                "Posts waiting for this account: %(pending)d. They will not go out until the account "
+                "is reconnected:\n%(link)s"
+            ) % {
+                "network": account.adapter_class.name,
+                "account": account,
+                "message": message,
+                "pending": pending,
+                "link": link,
+            }
+        send_mail(subject, body, None, [membership.user.email], fail_silently=True)
+
+
+def mastodon_app_for(*, instance_url: str, redirect_uri: str) -> MastodonApp:
+    """Our OAuth app on this instance: registered once (POST /api/v1/apps), then reused."""
+    from networks.adapters.mastodon import register_app
+
+    existing = MastodonApp.objects.filter(instance_url=instance_url, redirect_uri=redirect_uri).first()
+    if existing is not None:
+        return existing
+    client_id, client_secret = register_app(instance_url, redirect_uri)
+    with transaction.atomic():
+        app, _created = MastodonApp.objects.get_or_create(
+            instance_url=instance_url,
+            redirect_uri=redirect_uri,
+            defaults={"client_id": client_id, "secrets": {"client_secret": client_secret}},
+        )
+    return app

@@ -1,0 +1,231 @@
+"""The Networks page of a brand, connecting accounts (by form or Mastodon's OAuth), the public feed.
+
+Views are thin: networks/services.py does every write and checks the permission again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import brand_view, can, membership_for
+from accounts.roles import Perm
+from networks import services
+from networks.adapters import adapter_classes, get_adapter_class
+from networks.adapters import mastodon as mastodon_api
+from networks.adapters.base import Adapter, ConnectError, PublishError
+from networks.forms import MastodonInstanceForm
+from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.selectors import accounts_for_page
+
+OAUTH_SESSION_KEY = "mastodon_oauth"
+
+
+@dataclass(frozen=True)
+class NetworkOffer:
+    """A network on the Networks page: can it be connected here, and if not, which setting it needs."""
+
+    adapter: type[Adapter]
+    missing_settings: list[str]
+
+    @property
+    def available(self) -> bool:
+        return not self.missing_settings
+
+
+def _offers() -> list[NetworkOffer]:
+    return [
+        NetworkOffer(adapter, services.missing_settings(adapter))
+        for adapter in adapter_classes()
+        if adapter.listed or settings.DEBUG
+    ]
+
+
+def _connectable(network: str) -> type[Adapter]:
+    try:
+        adapter = get_adapter_class(network)
+    except LookupError:
+        raise Http404 from None
+    if adapter.connect_form is None and adapter.oauth_start_url_name is None:
+        raise Http404
+    return adapter
+
+
+@brand_view()
+def account_list(request):
+    return render(
+        request,
+        "networks/list.html",
+        {
+            "accounts": accounts_for_page(request.brand),
+            "offers": _offers(),
+            "can_manage": can(request.membership, Perm.MANAGE_NETWORKS),
+            "statuses": AccountStatus,
+        },
+    )
+
+
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_connect(request, network):
+    return _connect_page(request, _connectable(network), account=None)
+
+
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_reconnect(request, pk):
+    account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
+    return _connect_page(request, _connectable(account.network), account=account)
+
+
+def _connect_page(request, adapter: type[Adapter], *, account: NetworkAccount | None):
+    form = adapter.connect_form(request.POST or None) if adapter.connect_form else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            if account is None:
+                account = services.account_connect(
+                    brand=request.brand, user=request.user, network=adapter.slug, data=form.cleaned_data
+                )
+            else:
+                account = services.account_reconnect(account=account, user=request.user, data=form.cleaned_data)
+        except ConnectError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("%(account)s is connected.") % {"account": account})
+            if adapter.shown_once_credential:
+                secret = account.credentials[adapter.shown_once_credential]
+                return render(request, "networks/secret_once.html", {"account": account, "secret": secret})
+            return redirect("networks:list", brand_slug=request.brand.slug)
+    oauth_form = MastodonInstanceForm(initial=_oauth_initial(account)) if adapter.oauth_start_url_name else None
+    return render(
+        request,
+        "networks/connect.html",
+        {"adapter": adapter, "form": form, "oauth_form": oauth_form, "account": account},
+    )
+
+
+def _oauth_initial(account: NetworkAccount | None) -> dict:
+    if account is None:
+        return {}
+    return {"instance_url": account.config.get("instance_url", ""), "account": account.pk}
+
+
+@require_POST
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_check(request, pk):
+    account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
+    try:
+        handle = services.account_check(account=account, user=request.user)
+    except PublishError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The connection to %(handle)s works.") % {"handle": handle})
+    return redirect("networks:list", brand_slug=request.brand.slug)
+
+
+@require_POST
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_disconnect(request, pk):
+    account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
+    services.account_disconnect(account=account, user=request.user)
+    messages.success(request, _("%(account)s is disconnected.") % {"account": account})
+    return redirect("networks:list", brand_slug=request.brand.slug)
+
+
+# --- Mastodon OAuth ----------------------------------------------------------------------------
+def _redirect_uri() -> str:
+    return settings.SITE_URL + reverse("networks:mastodon_callback")
+
+
+@require_POST
+@brand_view(Perm.MANAGE_NETWORKS)
+def mastodon_start(request):
+    """Register our app on the instance once, then send the person there to authorize us."""
+    form = MastodonInstanceForm(request.POST)
+    account = None
+    if form.is_valid() and form.cleaned_data["account"]:
+        account = get_object_or_404(NetworkAccount, pk=form.cleaned_data["account"], brand=request.brand)
+    try:
+        if not form.is_valid():
+            raise ConnectError(_("Type the address of the Mastodon server."), field="instance_url")
+        instance_url = mastodon_api.normalize_instance_url(form.cleaned_data["instance_url"])
+        mastodon_api.fetch_instance(instance_url)
+        app = services.mastodon_app_for(instance_url=instance_url, redirect_uri=_redirect_uri())
+    except ConnectError as error:
+        form.add_error("instance_url", error.message)
+        adapter = get_adapter_class("mastodon")
+        context = {"adapter": adapter, "form": adapter.connect_form(), "oauth_form": form, "account": account}
+        return render(request, "networks/connect.html", context)
+    state = secrets.token_urlsafe(32)
+    request.session[OAUTH_SESSION_KEY] = {
+        "state": state,
+        "brand": request.brand.slug,
+        "instance_url": instance_url,
+        "account": account.pk if account else None,
+    }
+    return HttpResponseRedirect(
+        mastodon_api.authorize_url(instance_url, client_id=app.client_id, redirect_uri=app.redirect_uri, state=state)
+    )
+
+
+@login_required
+def mastodon_callback(request):
+    """Mastodon sends the person back here with a code; `state` proves it is the flow we began."""
+    pending = request.session.pop(OAUTH_SESSION_KEY, None)
+    state = request.GET.get("state", "")
+    if not pending or not state or not constant_time_compare(state, pending["state"]):
+        messages.error(request, _("This answer from Mastodon does not match a connection you started. Try again."))
+        return redirect("accounts:home")
+    membership = membership_for(request.user, pending["brand"], Perm.MANAGE_NETWORKS)
+    back = redirect("networks:list", brand_slug=membership.brand.slug)
+    if "code" not in request.GET:
+        messages.error(request, _("Mastodon did not authorize the connection."))
+        return back
+    try:
+        account = _finish_oauth(request, membership.brand, pending)
+    except ConnectError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(request, _("%(account)s is connected.") % {"account": account})
+    return back
+
+
+def _finish_oauth(request, brand, pending: dict) -> NetworkAccount:
+    app = MastodonApp.objects.get(instance_url=pending["instance_url"], redirect_uri=_redirect_uri())
+    token = mastodon_api.exchange_code(
+        app.instance_url,
+        client_id=app.client_id,
+        client_secret=app.secrets["client_secret"],
+        redirect_uri=app.redirect_uri,
+        code=request.GET["code"],
+    )
+    data = {"instance_url": app.instance_url, "access_token": token}
+    if pending["account"]:
+        account = get_object_or_404(NetworkAccount, pk=pending["account"], brand=brand)
+        return services.account_reconnect(account=account, user=request.user, data=data)
+    return services.account_connect(brand=brand, user=request.user, network="mastodon", data=data)
+
+
+# --- the public web feed -----------------------------------------------------------------------
+def webfeed_account_or_404(slug: str) -> NetworkAccount:
+    """A brand's feed exists only while it has a connected web feed account."""
+    return get_object_or_404(
+        NetworkAccount.objects.select_related("brand"),
+        brand__slug=slug,
+        network="webfeed",
+        status=AccountStatus.CONNECTED,
+    )
+
+
+def feed_page(request, slug):
+    account = webfeed_account_or_404(slug)
+    entries = account.feed_entries.all()[:50]
+    return render(request, "networks/feed_page.html", {"account": account, "brand": account.brand, "entries": entries})
