@@ -97,7 +97,7 @@ def sign_in(live_server, page):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(password)
-        page.locator("form button[type=submit]").click()
+        page.locator("#sign-in-form button[type=submit]").click()  # not the language buttons
         page.wait_for_load_state()
         return page
 
