@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.permissions import brand_view, can
@@ -248,6 +248,7 @@ def feed_revoke(request, pk):
     return redirect("calendars:feeds", brand_slug=request.brand.slug)
 
 
+@require_safe
 def ical_feed(request, token: str):
     """Public, read-only: the secret in the URL is the credential. Revoked or unknown: 404."""
     feed = FeedToken.objects.select_related("brand").filter(token=token, revoked_at__isnull=True).first()

@@ -1,0 +1,178 @@
+"""The events endpoint: the visible range only, the user's brand only, the filters, and a fixed
+number of queries however many posts a month holds."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from posts.models import PostMedia, PostState, TargetState
+from tests.calendars.factories import CampaignFactory
+from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
+
+PARIS = ZoneInfo("Europe/Paris")
+pytestmark = pytest.mark.django_db
+
+
+def _events(client, brand, start, end, **filters):
+    url = reverse("calendars:events", kwargs={"brand_slug": brand.slug})
+    response = client.get(url, {"start": start.isoformat(), "end": end.isoformat(), **filters})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _post_ids(events):
+    return {int(e["id"]) for e in events if e.get("display") != "background"}
+
+
+@pytest.fixture
+def future_month():
+    """A window that starts next month so every post in it is in the future."""
+    first = (
+        datetime.now(PARIS).replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=40)
+    ).replace(day=1)
+    return first, first + timedelta(days=35)
+
+
+def test_only_posts_in_the_visible_range_are_returned(client, editor, brand_a, make_post, future_month):
+    start, end = future_month
+    inside = make_post(at=start + timedelta(days=3, hours=9))
+    make_post(at=start - timedelta(hours=1))
+    make_post(at=end + timedelta(hours=1))
+    client.force_login(editor)
+    assert _post_ids(_events(client, brand_a, start, end)) == {inside.pk}
+
+
+def test_another_brands_posts_never_appear(client, editor, brand_a, brand_b, make_post, future_month):
+    start, end = future_month
+    mine = make_post(at=start + timedelta(days=2))
+    other = PostFactory(brand=brand_b, scheduled_at=start + timedelta(days=2))
+    PostTargetFactory(post=other)
+    client.force_login(editor)
+    assert _post_ids(_events(client, brand_a, start, end)) == {mine.pk}
+
+
+def test_another_brands_events_url_is_404(client, outsider, brand_a, future_month):
+    start, end = future_month
+    client.force_login(outsider)
+    url = reverse("calendars:events", kwargs={"brand_slug": brand_a.slug})
+    assert client.get(url, {"start": start.isoformat(), "end": end.isoformat()}).status_code == 404
+
+
+def test_event_carries_time_with_brand_offset_status_networks_and_campaign(client, editor, brand_a, make_post):
+    summer = datetime(datetime.now().year + 1, 7, 14, 9, 30, tzinfo=PARIS)
+    campaign = CampaignFactory(brand=brand_a, name="Summer", colour="#ff8800")
+    post = make_post(at=summer, campaign=campaign, state=PostState.APPROVED)
+    client.force_login(editor)
+    [event] = [
+        e
+        for e in _events(client, brand_a, summer - timedelta(days=1), summer + timedelta(days=1))
+        if e["id"] == str(post.pk)
+    ]
+    assert event["start"] == f"{summer.year}-07-14T09:30:00+02:00"
+    assert event["extendedProps"]["status"] == "approved"
+    assert event["extendedProps"]["networks"] == [
+        {"id": post.targets.get().account_id, "icon": "bi-megaphone", "name": "Brand A on Mastodon"}
+    ]
+    assert event["extendedProps"]["campaign"] == {"name": "Summer", "colour": "#ff8800"}
+    assert event["borderColor"] == "#ff8800"
+    assert event["url"] == reverse("posts:detail", kwargs={"brand_slug": brand_a.slug, "pk": post.pk})
+    assert "cm-status-approved" in event["classNames"]
+
+
+def test_published_post_is_not_draggable(client, manager, brand_a, make_post, future_month):
+    start, end = future_month
+    post = make_post(at=start + timedelta(days=1))
+    post.targets.update(state=TargetState.PUBLISHED)
+    client.force_login(manager)
+    [event] = [e for e in _events(client, brand_a, start, end) if e["id"] == str(post.pk)]
+    assert event["extendedProps"]["status"] == "published"
+    assert event["editable"] is False
+
+
+def test_viewer_gets_events_none_draggable(client, viewer, brand_a, make_post, future_month):
+    start, end = future_month
+    make_post(at=start + timedelta(days=1))
+    client.force_login(viewer)
+    assert [e["editable"] for e in _events(client, brand_a, start, end) if e.get("display") != "background"] == [False]
+
+
+def test_campaign_is_a_background_band_with_exclusive_end(client, editor, brand_a, future_month):
+    start, end = future_month
+    campaign = CampaignFactory(
+        brand=brand_a, starts_on=(start + timedelta(days=2)).date(), ends_on=(start + timedelta(days=4)).date()
+    )
+    client.force_login(editor)
+    [band] = [e for e in _events(client, brand_a, start, end) if e.get("display") == "background"]
+    assert band["id"] == f"campaign-{campaign.pk}"
+    assert band["start"] == campaign.starts_on.isoformat()
+    assert band["end"] == (campaign.ends_on + timedelta(days=1)).isoformat()
+    assert band["color"] == campaign.colour
+
+
+def test_filters_by_account_status_campaign_and_author(
+    client, editor, manager, brand_a, account, make_post, future_month
+):
+    start, end = future_month
+    other_account = NetworkAccountFactory(brand=brand_a)
+    campaign = CampaignFactory(brand=brand_a)
+    on_other = make_post(at=start + timedelta(days=1), accounts=[other_account])
+    approved = make_post(at=start + timedelta(days=2), state=PostState.APPROVED)
+    in_campaign = make_post(at=start + timedelta(days=3), campaign=campaign)
+    by_manager = make_post(at=start + timedelta(days=4), author=manager)
+    client.force_login(editor)
+    assert _post_ids(_events(client, brand_a, start, end, account=other_account.pk)) == {on_other.pk}
+    assert _post_ids(_events(client, brand_a, start, end, status="approved")) == {approved.pk}
+    assert _post_ids(_events(client, brand_a, start, end, campaign=campaign.pk)) == {in_campaign.pk}
+    assert _post_ids(_events(client, brand_a, start, end, author=manager.pk)) == {by_manager.pk}
+
+
+def test_a_bad_or_too_wide_range_is_refused(client, editor, brand_a):
+    client.force_login(editor)
+    url = reverse("calendars:events", kwargs={"brand_slug": brand_a.slug})
+    assert client.get(url, {"start": "yesterday", "end": "2030-01-01"}).status_code == 400
+    assert client.get(url, {"start": "2030-01-01", "end": "2030-06-01"}).status_code == 400
+
+
+def _fill_month(brand, accounts, start, count):
+    for i in range(count):
+        post = PostFactory(brand=brand, scheduled_at=start + timedelta(minutes=20 * i), campaign=None)
+        PostTargetFactory(post=post, account=accounts[i % len(accounts)])
+        PostTargetFactory(post=post, account=accounts[(i + 1) % len(accounts)])
+
+
+def _query_count(client, brand, start, end) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        events = _events(client, brand, start, end)
+    return len(queries), len(_post_ids(events))
+
+
+def test_query_count_does_not_grow_with_the_number_of_posts(client, editor, brand_a, future_month):
+    start, end = future_month
+    accounts = [NetworkAccountFactory(brand=brand_a) for _ in range(5)]
+    client.force_login(editor)
+    _fill_month(brand_a, accounts, start, 10)
+    few_queries, few = _query_count(client, brand_a, start, end)
+    _fill_month(brand_a, accounts, start + timedelta(days=5), 190)
+    many_queries, many = _query_count(client, brand_a, start, end)
+    assert (few, many) == (10, 200)
+    # session, user, membership, accounts, posts, targets, media, campaigns + the session save
+    # brand_view makes (savepoint, update, release): 11, whatever the number of posts.
+    assert many_queries == few_queries <= 11
+
+
+def test_thumbnail_of_the_first_media_is_sent(client, editor, brand_a, make_post, future_month):
+    from posts.models import Media
+
+    start, end = future_month
+    post = make_post(at=start + timedelta(days=1))
+    media = Media.objects.create(
+        brand=brand_a, file="media/a.png", thumbnail="thumbs/a.jpg", content_type="image/png", original_name="a.png"
+    )
+    PostMedia.objects.create(post=post, media=media, position=0)
+    client.force_login(editor)
+    [event] = [e for e in _events(client, brand_a, start, end) if e["id"] == str(post.pk)]
+    assert event["extendedProps"]["thumbnail"].endswith("thumbs/a.jpg")
