@@ -9,6 +9,8 @@ ADAPTERS: dict[str, str] = {
     "webfeed": "networks.adapters.webfeed.WebFeedAdapter",
     "webhook": "networks.adapters.webhook.WebhookAdapter",
     "mastodon": "networks.adapters.mastodon.MastodonAdapter",
+    "telegram": "networks.adapters.telegram.TelegramAdapter",
+    "bluesky": "networks.adapters.bluesky.BlueskyAdapter",
 }
 
 

@@ -1,0 +1,139 @@
+"""The webhook adapter against a local receiver that checks the signature."""
+
+import hashlib
+import hmac
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from networks import services
+from networks.adapters.base import ErrorKind, MediaFile, PublishError
+from networks.models import NetworkAccount
+from tests.networks.contract import AdapterContract, ContractSetup
+from tests.networks.servers.receiver import Received, Receiver
+
+
+class SigningReceiver(Receiver):
+    """Answers 200 only to a body signed with `secret`; `statuses` forces the next answers."""
+
+    def __init__(self):
+        super().__init__(self._answer)
+        self.secret = ""
+        self.statuses: list[int] = []
+        self.accepted: list[dict] = []
+
+    def _answer(self, request: Received):
+        expected = hmac.new(self.secret.encode(), request.body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, request.header("X-Signature-SHA256") or ""):
+            return 401, {}, b"bad signature"
+        if self.statuses:
+            return self.statuses.pop(0), {"Retry-After": "7"}, b"{}"
+        self.accepted.append(json.loads(request.body))
+        return 200, {"Content-Type": "application/json"}, b'{"id": "r-1"}'
+
+
+@pytest.fixture
+def receiver():
+    with SigningReceiver() as server:
+        yield server
+
+
+@pytest.fixture
+def hook(brand_a, owner, receiver):
+    account = services.account_connect(
+        brand=brand_a, user=owner, network="webhook", data={"name": "Intranet", "url": f"{receiver.url}/hook?t=abc"}
+    )
+    receiver.secret = account.credentials["secret"]
+    return account
+
+
+class TestWebhookContract(AdapterContract):
+    @pytest.fixture
+    def contract(self, hook, receiver, settings):
+        settings.HTTP_TIMEOUT = (2.0, 0.5)
+
+        def stall():
+            receiver.delay = 1.5
+
+        return ContractSetup(
+            account=hook,
+            published_count=lambda: len(receiver.accepted),
+            failures={
+                ErrorKind.RETRY: lambda: receiver.statuses.append(503),
+                ErrorKind.REJECTED: lambda: receiver.statuses.append(400),
+                ErrorKind.RECONNECT: lambda: receiver.statuses.append(410),
+                ErrorKind.UNKNOWN: stall,
+            },
+            secrets=[hook.credentials["secret"], "t=abc"],
+        )
+
+
+def test_the_receiver_gets_a_signed_document_with_the_key(hook, receiver, tmp_path):
+    key = uuid.uuid4().hex
+    photo = MediaFile(
+        name="p.png", content_type="image/png", size=10, alt_text="A cat", public_url="https://desk.example/m/p.png"
+    )
+
+    result = hook.adapter().publish(text="Bonjour 🎉", media=[photo], key=key)
+
+    (request,) = receiver.received
+    assert request.method == "POST" and request.path == "/hook?t=abc"
+    assert request.header("Idempotency-Key") == key
+    assert receiver.accepted == [
+        {
+            "key": key,
+            "text": "Bonjour 🎉",
+            "post_url": None,
+            "media": [{"url": "https://desk.example/m/p.png", "alt_text": "A cat", "content_type": "image/png"}],
+        }
+    ]
+    assert result.remote_id == "r-1"
+
+
+def test_a_wrong_secret_is_refused_by_the_receiver_and_asks_for_reconnection(hook, receiver):
+    receiver.secret = "not-the-secret"
+    with pytest.raises(PublishError) as caught:
+        hook.adapter().publish(text="Hi", media=[], key=uuid.uuid4().hex)
+    assert caught.value.kind == ErrorKind.RECONNECT
+    assert receiver.accepted == []
+
+
+def test_a_retry_after_header_is_passed_on(hook, receiver):
+    receiver.statuses.append(429)
+    with pytest.raises(PublishError) as caught:
+        hook.adapter().publish(text="Hi", media=[], key=uuid.uuid4().hex)
+    assert (caught.value.kind, caught.value.retry_after) == (ErrorKind.RETRY, 7.0)
+
+
+def test_the_secret_is_shown_once_when_connecting(client, owner, brand_a, receiver):
+    client.force_login(owner)
+    answer = client.post(
+        reverse("networks:connect", args=[brand_a.slug, "webhook"]), {"name": "Intranet", "url": f"{receiver.url}/h"}
+    )
+    secret = NetworkAccount.objects.get().credentials["secret"]
+    assert answer.status_code == 200 and secret in answer.content.decode()
+    assert secret not in client.get(reverse("networks:list", args=[brand_a.slug])).content.decode()
+
+
+def test_a_webhook_to_loopback_is_refused_without_the_allow_list(client, owner, brand_a, receiver, settings):
+    settings.NETWORKS_ALLOWED_PRIVATE_HOSTS = []
+    client.force_login(owner)
+    answer = client.post(
+        reverse("networks:connect", args=[brand_a.slug, "webhook"]),
+        {"name": "Intranet", "url": f"{receiver.url}/hook?token=s3cret-in-url"},
+    )
+    page = answer.content.decode()
+    assert "private or local address" in page
+    assert "s3cret-in-url" not in page.split("<form")[0]  # the message does not repeat it
+    assert not NetworkAccount.objects.exists()
+    assert receiver.received == []
+
+
+def test_a_webhook_that_turned_private_is_not_called(hook, receiver, settings):
+    settings.NETWORKS_ALLOWED_PRIVATE_HOSTS = []
+    with pytest.raises(PublishError) as caught:
+        hook.adapter().publish(text="Hi", media=[], key=uuid.uuid4().hex)
+    assert caught.value.kind == ErrorKind.RECONNECT
+    assert receiver.received == []
