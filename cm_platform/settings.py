@@ -320,3 +320,29 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
     ],
 }
+
+# --- Commercial networks ------------------------------------------------------------------------
+# App credentials, from each network's developer console. A network whose credentials are not
+# set shows as unavailable on the Networks page, naming the setting. The *_URL settings are the
+# networks' API addresses: tests point them at local servers; production keeps the defaults.
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")  # Facebook Pages and Instagram
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+GRAPH_API_URL = env.str("GRAPH_API_URL", default="https://graph.facebook.com/v21.0").rstrip("/")
+FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default="https://www.facebook.com/v21.0/dialog/oauth")
+LINKEDIN_CLIENT_ID = env.str("LINKEDIN_CLIENT_ID", default="")
+LINKEDIN_CLIENT_SECRET = env.str("LINKEDIN_CLIENT_SECRET", default="")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com").rstrip("/")
+LINKEDIN_OAUTH_URL = env.str("LINKEDIN_OAUTH_URL", default="https://www.linkedin.com/oauth/v2").rstrip("/")
+LINKEDIN_VERSION = env.str("LINKEDIN_VERSION", default="202411")  # the Linkedin-Version header (YYYYMM)
+X_CLIENT_ID = env.str("X_CLIENT_ID", default="")
+X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default="")
+X_API_URL = env.str("X_API_URL", default="https://api.x.com").rstrip("/")
+X_AUTHORIZE_URL = env.str("X_AUTHORIZE_URL", default="https://x.com/i/oauth2/authorize")
+THREADS_APP_ID = env.str("THREADS_APP_ID", default="")
+THREADS_APP_SECRET = env.str("THREADS_APP_SECRET", default="")
+THREADS_API_URL = env.str("THREADS_API_URL", default="https://graph.threads.net/v1.0").rstrip("/")
+THREADS_AUTHORIZE_URL = env.str("THREADS_AUTHORIZE_URL", default="https://threads.net/oauth/authorize")
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
+DISCORD_API_URL = env.str("DISCORD_API_URL", default="https://discord.com/api").rstrip("/")
+# Tokens that expire within this many days are refreshed by beat, and their owners warned.
+TOKEN_WARNING_DAYS = env.int("TOKEN_WARNING_DAYS", default=7)

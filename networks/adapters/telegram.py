@@ -101,8 +101,10 @@ def _error(status: int, answer: dict[str, Any]) -> PublishError:
         )
     if code in (401, 403) or "chat not found" in reason.lower():
         return PublishError(
-            _("Telegram refused the bot (%(reason)s): check the bot is still an administrator of the channel, "
-              "then reconnect the account.")
+            _(
+                "Telegram refused the bot (%(reason)s): check the bot is still an administrator of the channel, "
+                "then reconnect the account."
+            )
             % {"reason": reason},
             kind=ErrorKind.RECONNECT,
         )
@@ -211,7 +213,9 @@ class TelegramAdapter(Adapter):
             if index == 0 and caption:
                 entry.update(caption=caption, parse_mode="HTML")
             items.append(entry)
-        return self._call("sendMediaGroup", publishing=True, data={"chat_id": chat_id, "media": json.dumps(items)}, files=files)
+        return self._call(
+            "sendMediaGroup", publishing=True, data={"chat_id": chat_id, "media": json.dumps(items)}, files=files
+        )
 
     def check_connection(self) -> str:
         config = self.account.config
@@ -226,4 +230,3 @@ class TelegramAdapter(Adapter):
 
     def _call(self, method: str, *, publishing: bool = False, **kwargs) -> Any:
         return _call(self.account.credentials.get("bot_token", ""), method, publishing=publishing, **kwargs)
-

@@ -96,7 +96,7 @@ def test_one_photo_goes_with_sendphoto_and_its_caption(account, telegram, tmp_pa
     account.adapter().publish(text="Caption", media=[photo], key="k")
     request = telegram.requests_to("POST", f"/bot{telegram.token}/sendPhoto")[0]
     fields = request.params()
-    assert fields["caption"] == "Caption" and fields["photo"][0] == open(photo.path, "rb").read()
+    assert fields["caption"] == "Caption" and fields["photo"][0] == photo.read()
     assert telegram.messages[0]["caption"] == "Caption"
 
 

@@ -26,7 +26,22 @@ from typing import Any
 
 from tests.networks.servers.local import Answer, LocalServer, LoggedRequest
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+}
 BARE_AMPERSAND = re.compile(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 
@@ -198,7 +213,9 @@ class TelegramServer(LocalServer):
         if not parsed.strip() and not photos:
             return self._bad("Bad Request: message text is empty")
         if _utf16(parsed) > limit:
-            return self._bad("Bad Request: message caption is too long" if photos else "Bad Request: message is too long")
+            return self._bad(
+                "Bad Request: message caption is too long" if photos else "Bad Request: message is too long"
+            )
         message, _stored = self._store(params, parsed, photos[:1])
         return self._ok(message)
 
