@@ -37,3 +37,10 @@ def write_post(account, tomorrow):
         )
 
     return _write
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English unless a test asks for French (the site's default language is French)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -1,0 +1,123 @@
+"""The composer's form: what a person typed, turned into the arguments of posts.services.
+
+Times are typed as a wall time in the brand's zone (posts/timing.py refuses the ones that do not
+exist or exist twice); every network rule is left to the services, which ask each adapter.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Brand
+from calendars.models import Campaign
+from networks.models import AccountStatus, NetworkAccount
+from posts.models import Media, Post
+from posts.timing import wall_time_to_utc
+
+ACTIONS = ("save", "submit", "schedule", "publish_now")
+
+
+class AccountChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: NetworkAccount) -> str:
+        return f"{obj.display_name} · {obj.adapter_class.name}"
+
+
+class PostForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "data-counted": "main"}),
+    )
+    accounts = AccountChoices(
+        label=gettext_lazy("Network accounts"),
+        queryset=NetworkAccount.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    media_ids = forms.CharField(required=False, widget=forms.HiddenInput)  # in order, comma-separated
+    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(), required=False)
+    day = forms.DateField(
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    at = forms.TimeField(
+        label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, brand: Brand, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.brand = brand
+        self.account_list = list(brand.network_accounts.exclude(status=AccountStatus.DISABLED))
+        self.fields["accounts"].queryset = brand.network_accounts.exclude(status=AccountStatus.DISABLED)  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = Campaign.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        self.fields["day"].help_text = _("In the brand's time zone (%(zone)s).") % {"zone": brand.time_zone}
+        for account in self.account_list:
+            self.fields[f"target_{account.pk}"] = forms.CharField(
+                label=_("Text for %(account)s") % {"account": account.display_name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "data-counted": str(account.pk)}),
+                help_text=_("Empty: the main text."),
+            )
+
+    @classmethod
+    def initial_for(cls, post: Post) -> dict:
+        local = post.scheduled_at.astimezone(post.brand.tz) if post.scheduled_at else None
+        initial = {
+            "text": post.text,
+            "accounts": [t.account_id for t in post.targets.all()],
+            "media_ids": ",".join(str(link.media_id) for link in post.postmedia_set.order_by("position")),
+            "campaign": post.campaign_id,
+            "day": local.date() if local else None,
+            "at": local.time().replace(second=0, microsecond=0) if local else None,
+            "version": post.version,
+        }
+        initial.update({f"target_{t.account_id}": t.text for t in post.targets.all()})
+        return initial
+
+    def account_fields(self):
+        """(account, its own text field) pairs, for the tabs."""
+        return [(account, self[f"target_{account.pk}"]) for account in self.account_list]
+
+    def clean_media_ids(self) -> list[Media]:
+        ids = [int(part) for part in self.cleaned_data["media_ids"].split(",") if part.strip().isdigit()]
+        found = {m.pk: m for m in Media.objects.filter(brand=self.brand, pk__in=ids)}
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at = cleaned.get("day"), cleaned.get("at")
+        cleaned["scheduled_at"] = None
+        if bool(day) != bool(at) and "day" not in self.errors and "at" not in self.errors:
+            self.add_error("at", _("Give both a date and a time, or neither."))
+        elif day and at:
+            try:
+                cleaned["scheduled_at"] = wall_time_to_utc(day, at, self.brand.tz)
+            except forms.ValidationError as error:
+                self.add_error("at", error)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        accounts = list(data["accounts"])
+        return {
+            "text": data["text"],
+            "accounts": accounts,
+            "media": data["media_ids"],
+            "target_texts": {a.pk: data.get(f"target_{a.pk}", "") for a in accounts},
+            "campaign": data["campaign"],
+            "scheduled_at": data["scheduled_at"],
+        }
+
+    def alt_texts(self, post_data) -> dict[int, str]:
+        """Alt texts typed beside the chosen images: {media id: text}."""
+        return {m.pk: post_data[f"alt_{m.pk}"] for m in self.cleaned_data["media_ids"] if f"alt_{m.pk}" in post_data}
+
+
+def prefill_time(value: str | None, brand: Brand) -> dict:
+    """Initial day and time from the calendar's `?at=YYYY-MM-DDTHH:MM`, if it reads."""
+    from posts.timing import parse_wall_time
+
+    parsed = parse_wall_time(value or "")
+    return {"day": parsed[0], "at": parsed[1]} if parsed else {}

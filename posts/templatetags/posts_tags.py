@@ -1,0 +1,38 @@
+"""Template helpers of posts: times in a zone, the notification bell."""
+
+from zoneinfo import ZoneInfo
+
+from django import template
+
+from posts.models import Notification
+
+register = template.Library()
+
+
+@register.filter
+def in_zone(moment, zone_name: str):
+    """An aware datetime shown in the named IANA zone (the brand's or the writer's)."""
+    if not moment or not zone_name:
+        return moment
+    return moment.astimezone(ZoneInfo(zone_name))
+
+
+@register.inclusion_tag("posts/includes/bell.html", takes_context=True)
+def notification_bell(context):
+    user = context["request"].user
+    unread = Notification.objects.filter(user=user, read_at=None).count() if user.is_authenticated else 0
+    return {"unread": unread}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def may(membership, perm: str) -> bool:
+    """`{% if membership|may:"review" %}`: asks accounts.roles, never compares role names."""
+    from accounts.permissions import can
+    from accounts.roles import Perm
+
+    return can(membership, Perm(perm))
