@@ -104,7 +104,11 @@ def _connect_page(request, adapter: type[Adapter], *, account: NetworkAccount | 
                 secret = account.credentials[adapter.shown_once_credential]
                 return render(request, "networks/secret_once.html", {"account": account, "secret": secret})
             return redirect("networks:list", brand_slug=request.brand.slug)
-    oauth_form = MastodonInstanceForm(initial=_oauth_initial(account)) if adapter.oauth_start_url_name else None
+    oauth_form = (
+        MastodonInstanceForm(initial=_oauth_initial(account), auto_id="oauth_%s")
+        if adapter.oauth_start_url_name
+        else None
+    )
     return render(
         request,
         "networks/connect.html",
@@ -149,7 +153,7 @@ def _redirect_uri() -> str:
 @brand_view(Perm.MANAGE_NETWORKS)
 def mastodon_start(request):
     """Register our app on the instance once, then send the person there to authorize us."""
-    form = MastodonInstanceForm(request.POST)
+    form = MastodonInstanceForm(request.POST, auto_id="oauth_%s")
     account = None
     if form.is_valid() and form.cleaned_data["account"]:
         account = get_object_or_404(NetworkAccount, pk=form.cleaned_data["account"], brand=request.brand)
