@@ -315,6 +315,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "networks.models.AccountStatus",
+        "DisplayStatusEnum": "posts.models.DisplayStatus",
+        "PostStateEnum": "posts.models.PostState",
+        "TargetStateEnum": "posts.models.TargetState",
+        "RoleEnum": "accounts.roles.Role",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

@@ -30,3 +30,13 @@ class BrandSerializer(serializers.ModelSerializer):
 
 def roles_of(user) -> dict[int, str]:
     return dict(Membership.objects.filter(user=user).values_list("brand_id", "role"))
+
+
+class ResumeSerializer(serializers.Serializer):
+    brand = BrandSerializer()
+    overdue_posts = serializers.IntegerField(help_text="Posts that fell due during the pause, now on the overdue list.")
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=300, help_text="Why: your team sees it.")
+    resume_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

@@ -4,9 +4,6 @@ A view declares the permission each HTTP method needs (`perms`); the services ca
 view check their own finer rules again (self-approval, state), so both doors share them.
 """
 
-from django.shortcuts import get_object_or_404
-from rest_framework import generics
-
 from accounts.models import Brand, Membership
 from accounts.permissions import membership_for
 from accounts.roles import Perm
@@ -16,6 +13,7 @@ class BrandScoped:
     """Mixin: resolves `brand_slug` to `self.brand` (404 to non-members, 403 without the perm)."""
 
     perms: dict[str, Perm] = {}
+    kwargs: dict
     brand: Brand
     membership: Membership
 
@@ -30,16 +28,3 @@ class BrandScoped:
         if hasattr(self, "brand"):  # absent while the schema is generated
             context["brand"] = self.brand
         return context
-
-
-class BrandObjectMixin(BrandScoped):
-    """A brand's object by pk: another brand's object is a 404 like a missing one."""
-
-    model: type
-
-    def brand_object(self, **lookup):
-        return get_object_or_404(self.model, brand=self.brand, **lookup)
-
-
-class BrandGenericView(BrandScoped, generics.GenericAPIView):
-    pass

@@ -1,8 +1,13 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.permissions import brands_of
-from api.serializers.brands import BrandSerializer, roles_of
+from accounts.roles import Perm
+from api.serializers.brands import BrandSerializer, PauseSerializer, ResumeSerializer, roles_of
 from api.views.base import BrandScoped
+from posts.publishing.services import brand_pause, brand_resume
 
 
 class BrandList(generics.ListAPIView):
@@ -30,3 +35,29 @@ class BrandDetail(BrandScoped, generics.RetrieveAPIView):
         if hasattr(self, "membership"):
             context["roles"] = {self.brand.pk: self.membership.role}
         return context
+
+
+class BrandPause(BrandScoped, APIView):
+    """Crisis pause: nothing of this brand is published from now until it is resumed."""
+
+    perms = {"POST": Perm.PAUSE}
+
+    @extend_schema(request=PauseSerializer, responses=BrandSerializer)
+    def post(self, request, *args, **kwargs):
+        body = PauseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        brand = brand_pause(brand=self.brand, user=request.user, **body.validated_data)
+        return Response(BrandSerializer(brand, context={"roles": {brand.pk: self.membership.role}}).data)
+
+
+class BrandResume(BrandScoped, APIView):
+    """Lift the pause. Posts that fell due meanwhile are not sent: they wait on the overdue list."""
+
+    perms = {"POST": Perm.PAUSE}
+
+    @extend_schema(request=None, responses=ResumeSerializer)
+    def post(self, request, *args, **kwargs):
+        overdue = brand_resume(brand=self.brand, user=request.user)
+        self.brand.refresh_from_db()
+        brand = BrandSerializer(self.brand, context={"roles": {self.brand.pk: self.membership.role}}).data
+        return Response({"brand": brand, "overdue_posts": overdue})

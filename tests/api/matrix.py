@@ -1,8 +1,127 @@
-"""The API's brand routes in the permission matrix (tests/test_permission_matrix.py runs them
-with a signed-in session; tests/api/test_api_matrix.py again with personal tokens)."""
+"""The API's brand routes in the permission matrix.
 
-from tests.matrix import EVERYONE, Case
+tests/test_permission_matrix.py runs these rows with a signed-in session (the browser's way);
+tests/api/test_api_matrix.py runs them again with personal tokens and JSON, and checks that an
+allowed role gets exactly `expect`.
+"""
+
+from dataclasses import dataclass
+
+from posts.models import PostState
+from tests.api import builders as b
+from tests.matrix import EVERYONE, OWNERS, REVIEWERS, WRITERS, Case
+
+
+@dataclass(frozen=True)
+class ApiCase(Case):
+    expect: int = 200  # the status an allowed role gets
+    format: str = "json"
+
+
+def brand_kwargs(brand, people):
+    return {"brand_slug": brand.slug}
+
+
+def post_kwargs(state=PostState.DRAFT, **fields):
+    def build(brand, people):
+        return {"brand_slug": brand.slug, "pk": b.post(brand, people, state=state, **fields).pk}
+
+    return build
+
+
+def _account_kwargs(brand, people):
+    return {"brand_slug": brand.slug, "pk": b.account(brand).pk}
+
+
+def _media_kwargs(brand, people):
+    return {"brand_slug": brand.slug, "pk": b.media(brand, people).pk}
+
+
+def _new_post(brand, people):
+    return {"text": "Soldes d'hiver !", "targets": [{"account": b.account(brand).pk}]}
+
+
+def _events_range(brand, people):
+    return {"start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}
+
 
 CASES = [
-    Case("api:brand_detail", EVERYONE),
+    ApiCase("api:brand_detail", EVERYONE),
+    ApiCase("api:brand_pause", REVIEWERS, method="post", data=lambda brand, people: {"reason": "Bad buzz"}),
+    ApiCase("api:brand_resume", REVIEWERS, method="post"),
+    ApiCase("api:account_list", EVERYONE),
+    ApiCase(
+        "api:account_list",
+        OWNERS,
+        method="post",
+        data=lambda brand, people: {"network": "webfeed", "data": {"title": "Brand A news"}},
+        expect=201,
+    ),
+    ApiCase("api:account_detail", EVERYONE, kwargs=_account_kwargs),
+    ApiCase("api:media_list", EVERYONE),
+    ApiCase(
+        "api:media_list",
+        WRITERS,
+        method="post",
+        data=lambda brand, people: {"file": b.png_upload(), "alt_text": "A red square"},
+        expect=201,
+        format="multipart",
+    ),
+    ApiCase("api:media_detail", EVERYONE, kwargs=_media_kwargs),
+    ApiCase(
+        "api:media_detail",
+        WRITERS,
+        kwargs=_media_kwargs,
+        method="patch",
+        data=lambda brand, people: {"alt_text": "A red square"},
+    ),
+    ApiCase("api:campaign_list", EVERYONE),
+    ApiCase("api:event_list", EVERYONE, data=_events_range),
+    ApiCase("api:post_list", EVERYONE),
+    ApiCase("api:post_list", WRITERS, method="post", data=_new_post, expect=201),
+    ApiCase("api:post_detail", EVERYONE, kwargs=post_kwargs()),
+    ApiCase(
+        "api:post_detail",
+        WRITERS,
+        kwargs=post_kwargs(),
+        method="patch",
+        data=lambda brand, people: {"version": 1, "text": "Texte revu."},
+    ),
+    ApiCase(
+        "api:post_detail",
+        WRITERS,
+        kwargs=post_kwargs(),
+        method="put",
+        data=lambda brand, people: {"version": 1, "text": "Texte revu.", "targets": [{"account": b.account(brand).pk}]},
+    ),
+    ApiCase("api:post_detail", WRITERS, kwargs=post_kwargs(), method="delete", expect=204),
+    ApiCase("api:post_submit", WRITERS, kwargs=post_kwargs(), method="post"),
+    ApiCase("api:post_approve", REVIEWERS, kwargs=post_kwargs(PostState.IN_REVIEW), method="post"),
+    ApiCase(
+        "api:post_request_changes",
+        REVIEWERS,
+        kwargs=post_kwargs(PostState.IN_REVIEW),
+        method="post",
+        data=lambda brand, people: {"comment": "Plus court, s'il vous plaît."},
+    ),
+    # In a brand that needs approval, scheduling is approving: managers and owners only.
+    ApiCase("api:post_schedule", REVIEWERS, kwargs=post_kwargs(PostState.IN_REVIEW), method="post"),
+    ApiCase(
+        "api:post_reschedule",
+        WRITERS,
+        kwargs=post_kwargs(),
+        method="post",
+        data=lambda brand, people: {"scheduled_at": b.soon(48)},
+    ),
+    ApiCase("api:post_unschedule", WRITERS, kwargs=post_kwargs(), method="post"),
+    ApiCase("api:post_publish_now", REVIEWERS, kwargs=post_kwargs(PostState.APPROVED), method="post"),
+    ApiCase("api:comment_list", EVERYONE, kwargs=post_kwargs()),
+    ApiCase(
+        "api:comment_list",
+        EVERYONE,
+        kwargs=post_kwargs(),
+        method="post",
+        data=lambda brand, people: {"text": "Bravo @editor@a.example"},
+        expect=201,
+    ),
 ]

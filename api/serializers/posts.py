@@ -1,0 +1,149 @@
+from rest_framework import serializers
+
+from calendars.models import Campaign
+from networks.models import NetworkAccount
+from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
+
+
+class BrandRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id among the URL's brand's objects: another brand's id "does not exist" (400)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        # A queryset names the model for the schema; the real one comes from the brand per request.
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        brand = self.context.get("brand")
+        return self.model.objects.filter(brand=brand) if brand is not None else self.model.objects.none()
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    """A post on one network account, with how its delivery went."""
+
+    network = serializers.CharField(source="account.network", read_only=True)
+    account_name = serializers.CharField(source="account.display_name", read_only=True)
+    text = serializers.CharField(read_only=True, help_text="This network's own text; empty: the post's text.")
+
+    class Meta:
+        model = PostTarget
+        fields = [
+            "id",
+            "account",
+            "network",
+            "account_name",
+            "text",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "remote_url",
+            "published_at",
+            "last_error",
+        ]
+        read_only_fields = fields
+
+
+class PostSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(
+        source="display_status",
+        choices=DisplayStatus.choices,
+        read_only=True,
+        help_text="The workflow state, or how the delivery went once it started (the calendar's colours).",
+    )
+    media = serializers.SerializerMethodField()
+    targets = TargetSerializer(many=True, read_only=True)
+    author = serializers.StringRelatedField()
+    approved_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "text",
+            "state",
+            "status",
+            "scheduled_at",
+            "campaign",
+            "media",
+            "targets",
+            "version",
+            "author",
+            "approved_by",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_media(self, post: Post) -> list[int]:
+        return [link.media_id for link in post.postmedia_set.all()]
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    account = BrandRelatedField(NetworkAccount, help_text="A network account of this brand.")
+    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Empty: the post's text.")
+
+
+class PostWriteSerializer(serializers.Serializer):
+    """What a post is made of. Every rule (networks' limits, times, states) is the services'."""
+
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    targets = TargetWriteSerializer(many=True, required=False, default=list)
+    media = BrandRelatedField(Media, many=True, required=False, help_text="Media of this brand's library, in order.")
+    campaign = BrandRelatedField(Campaign, required=False, allow_null=True)
+    scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def service_kwargs(self) -> dict:
+        """The validated data as post_create / post_update take it."""
+        data = self.validated_data
+        targets = data.get("targets", [])
+        return {
+            "text": data.get("text", ""),
+            "accounts": [t["account"] for t in targets],
+            "target_texts": {t["account"].pk: t["text"] for t in targets if t.get("text")},
+            "media": data.get("media", []),
+            "campaign": data.get("campaign"),
+            "scheduled_at": data.get("scheduled_at"),
+        }
+
+
+class PostUpdateSerializer(PostWriteSerializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read: if someone saved since, the answer is 409 and nothing changes."
+    )
+
+
+class RequestChangesSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, max_length=10_000, help_text="What should change.")
+
+
+class ScheduleSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField(
+        required=False, help_text="Move the post to this time first (ISO 8601 with an offset)."
+    )
+
+
+class RescheduleSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField(help_text="The new time (ISO 8601 with an offset).")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"text": {"allow_blank": True, "max_length": 10_000}}
+
+
+class PostFilterSerializer(serializers.Serializer):
+    """Query parameters of the post list."""
+
+    status = serializers.MultipleChoiceField(choices=DisplayStatus.choices, required=False)
+    state = serializers.MultipleChoiceField(choices=PostState.choices, required=False)
+    scheduled_after = serializers.DateTimeField(required=False, help_text="Posts at or after this time.")
+    scheduled_before = serializers.DateTimeField(required=False, help_text="Posts before this time.")
+    unscheduled = serializers.BooleanField(required=False, allow_null=True, default=None)
+    account = serializers.IntegerField(required=False, min_value=1, help_text="A network account's id.")
+    campaign = serializers.IntegerField(required=False, min_value=1, help_text="A campaign's id.")
