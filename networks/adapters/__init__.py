@@ -11,6 +11,7 @@ ADAPTERS: dict[str, str] = {
     "mastodon": "networks.adapters.mastodon.MastodonAdapter",
     "telegram": "networks.adapters.telegram.TelegramAdapter",
     "bluesky": "networks.adapters.bluesky.BlueskyAdapter",
+    "discord": "networks.adapters.discord.DiscordAdapter",
 }
 
 
