@@ -32,7 +32,7 @@ def feed_page_url(brand_slug: str) -> str:
 
 class WebFeedAdapter(Adapter):
     slug = "webfeed"
-    name = "Web feed"
+    name = gettext_lazy("Web feed")  # type: ignore[assignment]  # a lazy str, translated where shown
     limits = Limits(max_chars=5000, max_media=4, max_image_bytes=20 * 1024 * 1024, alt_text_max=1500)
     recognises_repeats = True
     connect_form = WebFeedForm

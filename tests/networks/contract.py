@@ -73,7 +73,7 @@ class AdapterContract:
     def test_is_registered_under_its_slug(self, adapter):
         assert adapter.slug in ADAPTERS
         assert get_adapter_class(adapter.slug) is type(adapter)
-        assert adapter.name.strip()
+        assert str(adapter.name).strip()
 
     def test_declares_sane_limits(self, adapter):
         limits = adapter.get_limits()
@@ -97,7 +97,7 @@ class AdapterContract:
         limits = adapter.get_limits()
         problems = adapter.validate(_text_counting_exactly(limits.max_chars + 1, limits), [])
         assert [p.code for p in problems] == ["text_too_long"]
-        assert adapter.name in problems[0].message
+        assert str(adapter.name) in problems[0].message
         assert str(limits.max_chars) in problems[0].message
 
     def test_validate_refuses_too_many_media_naming_the_network(self, adapter):
@@ -105,7 +105,7 @@ class AdapterContract:
         media = [_image(f"p{i}.png", alt="A photo") for i in range(limits.max_media + 1)]
         problems = adapter.validate("Hello", media)
         assert "too_many_media" in {p.code for p in problems}
-        assert all(isinstance(p, Problem) and adapter.name in p.message for p in problems)
+        assert all(isinstance(p, Problem) and str(adapter.name) in p.message for p in problems)
 
     def test_validate_refuses_an_image_type_it_does_not_take(self, adapter):
         if not adapter.get_limits().max_media:
