@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,8 +73,9 @@ def target_recover(*, target_id: int, claim: str) -> str:
 
 def _start_call(target_id: int, claim: str) -> PostTarget | None:
     """Mark the claim as called (and count the attempt) if the target may still go out."""
-    now = timezone.now()
     with transaction.atomic():
+        _share_lock_brand(target_id)
+        now = timezone.now()
         started = PostTarget.objects.filter(
             rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
         ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
@@ -85,6 +86,20 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
         assert target is not None
         history.record(target, TargetState.PUBLISHING, TargetState.PUBLISHING, note=f"attempt {target.attempts}")
     return target
+
+
+def _share_lock_brand(target_id: int) -> None:
+    """On PostgreSQL, hold the brand row in share mode while deciding to call the network.
+
+    brand_pause updates that row, so a pause and a call start never interleave: a call either
+    started before the pause's instant or sees the pause. (SQLite's IMMEDIATE transactions
+    already serialise them.) Share locks do not block each other, so calls stay concurrent.
+    """
+    if connection.vendor != "postgresql":
+        return
+    brand_id = PostTarget.objects.filter(pk=target_id).values_list("post__brand_id", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Brand._meta.db_table} WHERE id = %s FOR SHARE", [brand_id])  # noqa: S608
 
 
 def _owned(target_id: int, claim: str) -> PostTarget | None:
@@ -326,11 +341,11 @@ def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None =
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why publishing is paused: your team will see it.")})
-    now = timezone.now()
-    if resume_at is not None and resume_at <= now:
+    if resume_at is not None and resume_at <= timezone.now():
         raise ValidationError({"resume_at": _("The time to resume must be in the future.")})
     brand = Brand.objects.select_for_update().get(pk=brand.pk)
-    brand.paused_at = brand.paused_at or now
+    # The instant is read once the row is ours: every call that started before it is done deciding.
+    brand.paused_at = brand.paused_at or timezone.now()
     brand.paused_by, brand.pause_reason, brand.resume_at = user, reason[:300], resume_at
     brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
     return brand

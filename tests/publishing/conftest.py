@@ -40,15 +40,18 @@ def approved_post(brand, accounts, *, at=None, text=None, author=None):
     return post
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float, interval: float = 0.2, message: str = ""):
-    """Poll `condition` until it is truthy; fail the test after `timeout` seconds."""
+def wait_for(condition: Callable[[], object], *, timeout: float, interval: float = 0.2, message=""):
+    """Poll `condition` until it is truthy; fail the test after `timeout` seconds.
+
+    `message` may be a callable (e.g. reading a worker's log), called only on failure.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
         if result:
             return result
         time.sleep(interval)
-    pytest.fail(f"timed out after {timeout}s: {message}")
+    pytest.fail(f"timed out after {timeout}s: {message() if callable(message) else message}")
 
 
 def database_url() -> str:
@@ -169,3 +172,33 @@ def mastodon_account_for(brand, server, **fields):
 
 def soon(seconds: float):
     return timezone.now() + timedelta(seconds=seconds)
+
+
+# The exact command of scripts/services.sh, so the restarted server is the one the suite expects.
+REDIS_START = [
+    "redis-server",
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    "6379",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    "/var/lib/redis",
+    "--logfile",
+    "/var/log/redis/ci.log",
+]
+
+
+def restart_redis() -> None:
+    """Stop the Redis server (losing every message it held) and start it again."""
+    subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], check=False, timeout=10)
+    wait_for(lambda: subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0, timeout=10)
+    Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
+    Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
+    subprocess.run(REDIS_START, check=True, timeout=10)
+    wait_for(lambda: b"PONG" in subprocess.run(["redis-cli", "ping"], capture_output=True).stdout, timeout=10)
