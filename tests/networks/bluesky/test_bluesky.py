@@ -241,3 +241,23 @@ def test_a_pds_that_cannot_be_reached_means_retry(bluesky_account, unused_port):
     with pytest.raises(PublishError) as caught:
         bluesky_account.adapter().publish(text="Plus tard", media=[], key="unreachable")
     assert caught.value.kind == ErrorKind.RETRY
+
+
+def test_a_repeat_racing_the_first_post_is_refused_by_the_pds_and_answered_with_the_first(
+    pds, bluesky_account, bluesky_user, monkeypatch
+):
+    first = bluesky_account.adapter().publish(text="La course", media=[], key="race")
+    racing = bluesky_account.adapter()
+    # The other worker's post lands between our look-up and our createRecord: the look-up
+    # misses it, createRecord meets it.
+    real_get_post, calls = racing._get_post, []
+
+    def get_post(rkey):
+        calls.append(rkey)
+        return None if len(calls) == 1 else real_get_post(rkey)
+
+    monkeypatch.setattr(racing, "_get_post", get_post)
+
+    assert racing.publish(text="La course", media=[], key="race") == first
+    assert len(calls) == 2  # the look-up, then the answer to the PDS's refusal
+    assert pds.post_count(bluesky_user.did) == 1
