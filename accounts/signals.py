@@ -8,4 +8,4 @@ from django.utils.translation import gettext as _
 def say_signed_out(sender, request, user, **kwargs):
     # Messages survive the session flush that follows: the default storage tries a cookie first.
     if request is not None:
-        messages.info(request, _("You are signed out."))
+        messages.info(request, _("You are signed out."), fail_silently=True)

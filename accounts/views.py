@@ -45,8 +45,8 @@ def home(request):
 
 @brand_view()
 def brand_home(request):
-    """A brand's home page is its editorial calendar."""
-    return render(request, "accounts/brand_home.html")
+    """A brand's home page is its editorial calendar (the brand gate runs first: 404 for others)."""
+    return redirect("calendars:calendar", brand_slug=request.brand.slug)
 
 
 # --- Profile and language ---------------------------------------------------------------------
@@ -118,11 +118,11 @@ def brand_settings(request):
         if data["logo"] is False:
             data["logo"] = None
         try:
-            services.brand_update(brand=request.brand, user=request.user, **data)
+            brand = services.brand_update(brand=request.brand, user=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("The settings of %(brand)s were saved.") % {"brand": request.brand})
+            messages.success(request, _("The settings of %(brand)s were saved.") % {"brand": brand})
             return redirect("accounts:brand_settings", brand_slug=request.brand.slug)
     return render(request, "accounts/brand_settings.html", {"form": form, "time_zones": TIME_ZONES})
 

@@ -1,0 +1,56 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Brand, Membership, User
+from accounts.roles import Role
+from networks.models import NetworkAccount
+from posts.models import Post, PostState, PostTarget
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_a_brand_one_user_per_role_and_three_posts_about_to_go_out(client):
+    before = timezone.now()
+    output = _demo()
+    brand = Brand.objects.get(slug="demo")
+    assert (brand.name, brand.time_zone) == ("Maison Lumière", "Europe/Paris")
+    roles = dict(Membership.objects.filter(brand=brand).values_list("user__email", "role"))
+    assert roles == {
+        "owner@demo.example": Role.OWNER,
+        "manager@demo.example": Role.MANAGER,
+        "editor@demo.example": Role.EDITOR,
+        "viewer@demo.example": Role.VIEWER,
+    }
+    account = NetworkAccount.objects.get(brand=brand)
+    assert (account.network, account.display_name) == ("webfeed", "Site web (flux)")
+    posts = list(Post.objects.filter(brand=brand).order_by("scheduled_at"))
+    assert [p.state for p in posts] == [PostState.APPROVED] * 3
+    minutes_ahead = [round((p.scheduled_at - before) / timedelta(minutes=1)) for p in posts]
+    assert minutes_ahead == [2, 5, 10]
+    assert [list(p.targets.values_list("account", flat=True)) for p in posts] == [[account.pk]] * 3
+    assert "http://127.0.0.1:8000" in output
+    for email in roles:
+        password = next(line.split()[-1] for line in output.splitlines() if email in line)
+        assert client.login(email=email, password=password), email
+
+
+def test_running_the_demo_again_keeps_data_and_creates_nothing_twice():
+    _demo()
+    owner = User.objects.get(email="owner@demo.example")
+    owner.display_name = "Changed by hand"
+    owner.save()
+    counts = [model.objects.count() for model in (Brand, User, Membership, NetworkAccount, Post, PostTarget)]
+    output = _demo()
+    assert [model.objects.count() for model in (Brand, User, Membership, NetworkAccount, Post, PostTarget)] == counts
+    assert User.objects.get(email="owner@demo.example").display_name == "Changed by hand"
+    assert "already there" in output

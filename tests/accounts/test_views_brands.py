@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Brand, Membership
+from accounts.roles import Role
+from tests.accounts.conftest import messages_of
+from tests.accounts.images import decompression_bomb_upload, not_an_image_upload, png_upload
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _brand_data(**overrides):
+    return {
+        "name": "Maison Test",
+        "slug": "maison-test",
+        "time_zone": "Europe/Paris",
+        "approval_required": "on",
+        "self_approval_forbidden": "on",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def newcomer(client):
+    user = UserFactory(email="new@c.example")
+    client.force_login(user)
+    return user
+
+
+def test_the_new_brand_form_has_safe_defaults(client, newcomer):
+    form = client.get(reverse("accounts:brand_create")).context["form"]
+    assert form["approval_required"].value() is True
+    assert form["self_approval_forbidden"].value() is True
+    assert form["time_zone"].value() == "Europe/Paris"
+
+
+def test_creating_a_brand_makes_the_creator_owner_and_says_so(client, newcomer):
+    response = client.post(reverse("accounts:brand_create"), _brand_data(logo=png_upload()), follow=True)
+    brand = Brand.objects.get(slug="maison-test")
+    assert response.redirect_chain[0][0] == reverse("accounts:brand_home", args=["maison-test"])
+    assert messages_of(response) == ["The brand Maison Test was created; you are its owner."]
+    assert Membership.objects.get(brand=brand, user=newcomer).role == Role.OWNER
+    assert brand.logo
+
+
+def test_a_duplicate_slug_is_shown_on_the_field_and_nothing_is_saved(client, newcomer, brand_a):
+    response = client.post(reverse("accounts:brand_create"), _brand_data(slug="brand-a"))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"slug": ["The address “brand-a” is already taken by another brand."]}
+    assert "is already taken by another brand" in response.content.decode()
+    assert list(Brand.objects.values_list("slug", flat=True)) == ["brand-a"]
+
+
+def test_an_invalid_time_zone_is_shown_on_the_field(client, newcomer):
+    response = client.post(reverse("accounts:brand_create"), _brand_data(time_zone="Europe/Gotham"))
+    assert response.context["form"].errors == {
+        "time_zone": ["“Europe/Gotham” is not a known time zone (for example Europe/Paris)."]
+    }
+    assert not Brand.objects.exists()
+
+
+def test_a_logo_that_is_not_an_image_is_refused_with_a_message(client, newcomer):
+    response = client.post(reverse("accounts:brand_create"), _brand_data(logo=not_an_image_upload()))
+    assert response.context["form"].errors == {
+        "logo": ["The logo is not an image we can read (PNG, JPEG, GIF or WebP)."]
+    }
+    assert not Brand.objects.exists()
+
+
+def test_a_decompression_bomb_logo_is_refused_with_a_message(client, newcomer):
+    response = client.post(reverse("accounts:brand_create"), _brand_data(logo=decompression_bomb_upload()))
+    assert response.context["form"].errors == {
+        "logo": ["This image declares too many pixels (more than 50 million): it is refused."]
+    }
+    assert not Brand.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_the_messages_are_in_french_for_a_french_user(client, newcomer):
+    newcomer.language = "fr"
+    newcomer.save()
+    response = client.post(reverse("accounts:brand_create"), _brand_data(time_zone="Paris"))
+    assert "«\u00a0Paris\u00a0» n’est pas un fuseau horaire connu" in response.content.decode()
+
+
+def test_an_owner_saves_the_settings(client, brand_a, owner):
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", args=["brand-a"])
+    response = client.post(url, {"name": "Brand A+", "time_zone": "Europe/Brussels"}, follow=True)
+    assert messages_of(response) == ["The settings of Brand A+ were saved."]
+    brand_a.refresh_from_db()
+    assert (brand_a.name, brand_a.time_zone, brand_a.approval_required) == ("Brand A+", "Europe/Brussels", False)
+
+
+def test_a_bad_logo_in_the_settings_changes_nothing(client, brand_a, owner):
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", args=["brand-a"])
+    data = {"name": "Renamed", "time_zone": "Europe/Paris", "logo": not_an_image_upload()}
+    response = client.post(url, data)
+    assert "The logo is not an image we can read" in response.content.decode()
+    assert "Renamed" not in response.content.decode().split("<main")[0]  # navigation shows the saved name
+    brand_a.refresh_from_db()
+    assert brand_a.name == "Brand A" and not brand_a.logo
+
+
+def test_the_settings_link_is_shown_to_owners_only(client, brand_a, owner, manager):
+    settings_url = reverse("accounts:brand_settings", args=["brand-a"])
+    client.force_login(manager)
+    assert settings_url not in client.get(reverse("accounts:members", args=["brand-a"])).content.decode()
+    client.force_login(owner)
+    assert settings_url in client.get(reverse("accounts:members", args=["brand-a"])).content.decode()
+
+
+def test_the_brand_switcher_lists_my_brands_and_offers_a_new_one(client, brand_a, brand_b, editor):
+    Membership.objects.create(brand=brand_b, user=editor, role=Role.VIEWER)
+    client.force_login(editor)
+    html = client.get(reverse("accounts:members", args=["brand-a"])).content.decode()
+    assert reverse("accounts:brand_home", args=["brand-b"]) in html
+    assert reverse("accounts:brand_create") in html
