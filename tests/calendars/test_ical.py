@@ -20,7 +20,7 @@ def _feed_url(token):
     return reverse("calendars:ical_feed", kwargs={"token": token.token})
 
 
-def _events_by_uid(content: bytes) -> dict[str, icalendar.Event]:
+def _events_by_uid(content: bytes) -> dict[str, icalendar.cal.Component]:
     calendar = icalendar.Calendar.from_ical(content)
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
 

@@ -119,7 +119,8 @@
    * shows the same page. */
   function datesSet(info) {
     const url = new URL(window.location.href);
-    const date = info.view.currentStart.toISOString().slice(0, 10);
+    // Formatted in the brand's zone: toISOString() would give UTC, the day before at midnight.
+    const date = info.view.calendar.formatIso(info.view.currentStart, true);
     url.searchParams.set("view", info.view.type);
     url.searchParams.set("date", date);
     window.history.replaceState(null, "", url);
@@ -137,6 +138,9 @@
     height: "auto",
     nowIndicator: true,
     eventDisplay: "block",
+    // 24-hour times in every language: a planning tool should never leave "9a" to interpret.
+    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     displayEventEnd: false,
     dayMaxEvents: 6,
     editable: config.canWrite,
