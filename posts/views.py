@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -392,7 +393,8 @@ def _media_upload(request):
     for message in errors:
         messages.error(request, message)
     if results:
-        messages.success(request, _("%(count)d file(s) added to the library.") % {"count": len(results)})
+        added = ngettext("%(count)d file added to the library.", "%(count)d files added to the library.", len(results))
+        messages.success(request, added % {"count": len(results)})
     return redirect("posts:media_library", brand_slug=request.brand.slug)
 
 

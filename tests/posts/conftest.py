@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from posts import services
 from tests.factories import NetworkAccountFactory
@@ -44,3 +44,10 @@ def client(client):
     """Pages in English unless a test asks for French (the site's default language is French)."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services called directly speak English here (the site's default language is French)."""
+    with translation.override("en"):
+        yield
