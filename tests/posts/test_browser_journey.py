@@ -3,6 +3,7 @@ see a counter turn red, submit; changes requested; edit and resubmit; approved; 
 approved text sends it back to review."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,6 +40,10 @@ def _image_file(tmp_path, name, colour):
     return path
 
 
+def has_class(name):
+    return re.compile(rf"(^|\s){name}(\s|$)")
+
+
 def _as(sign_in, page, user):
     page.context.clear_cookies()
     return sign_in(user)
@@ -71,21 +76,21 @@ def test_the_approval_journey(live_server, sign_in, page, editor, manager, brand
     alts.nth(0).fill("A red square")
     alts.nth(1).fill("A blue square")
     expect(page.locator(".alt-missing:visible")).to_have_count(0)
-    expect(page.locator("#preview-%d .preview-grid img" % mastodon.pk)).to_have_count(2)
+    expect(page.locator(f"#preview-{mastodon.pk} .preview-grid img")).to_have_count(2)
 
     # Past the Mastodon limit its counter turns red; the fake network's (500) does not.
     text = "Notre nouvelle collection arrive : https://example.com/une/adresse/vraiment/tres/longue " + "vite ! " * 12
     page.get_by_label("Text", exact=True).fill(text)
     masto_counter, fake_counter = page.locator(f"#counter-{mastodon.pk}"), page.locator(f"#counter-{fake.pk}")
-    expect(masto_counter).to_have_class(lambda_class("over-limit"))
-    expect(fake_counter).not_to_have_class(lambda_class("over-limit"))
+    expect(masto_counter).to_have_class(has_class("over-limit"))
+    expect(fake_counter).not_to_have_class(has_class("over-limit"))
     expect(page.locator(f"#preview-{mastodon.pk} .preview-cut")).to_be_visible()
     # A shorter text of its own for Mastodon fixes it.
     page.locator(f"#tab-{mastodon.pk}").click()
     page.get_by_label("Text for Masto desk").fill(
         "Nouvelle collection : https://example.com/une/adresse/vraiment/tres/longue"
     )
-    expect(masto_counter).not_to_have_class(lambda_class("over-limit"))
+    expect(masto_counter).not_to_have_class(has_class("over-limit"))
     expect(masto_counter).to_contain_text(f"/ {SMALL_LIMIT}")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".post-status")).to_have_text("In review")
@@ -129,12 +134,6 @@ def test_the_approval_journey(live_server, sign_in, page, editor, manager, brand
     post.refresh_from_db()
     assert post.state == PostState.IN_REVIEW
     assert post.events.filter(kind=EventKind.BACK_TO_REVIEW).count() == 1
-
-
-def lambda_class(name):
-    import re
-
-    return re.compile(rf"(^|\s){name}(\s|$)")
 
 
 def test_the_composer_in_french(live_server, sign_in, page, editor, brand_a, accounts):
