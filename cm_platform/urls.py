@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
     path("", include("posts.urls")),
+    path("", include("posts.publishing.urls")),
     path("", include("calendars.urls")),
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),

@@ -13,7 +13,9 @@ def engine(request) -> dict:
     membership = getattr(request, "membership", None)
     if can(membership, Perm.PAUSE):
         from posts.publishing.health import engine_problems
+        from posts.publishing.models import OverdueHold
 
         context["engine_problems"] = engine_problems()
         context["may_pause"] = True
+        context["overdue_count"] = OverdueHold.objects.filter(post__brand=brand).count()
     return context

@@ -1,0 +1,137 @@
+"""Pages of the engine: the crisis pause, the overdue list, and a person's answers about a post.
+
+Thin: each view checks the brand (brand_view), calls one service, says what happened.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import brand_view
+from accounts.roles import Perm
+from posts.models import Post, PostTarget
+from posts.publishing import services
+from posts.publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
+from posts.workflow import WorkflowError
+
+
+def _post_page(request, post):
+    return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
+
+
+def _errors(request, error: ValidationError | WorkflowError) -> None:
+    texts = error.messages if isinstance(error, ValidationError) else [error.message]
+    for text in texts:
+        messages.error(request, text)
+
+
+@brand_view(Perm.PAUSE)
+def pause(request):
+    form = PauseForm(request.POST or None, brand=request.brand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.brand_pause(brand=request.brand, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.warning(request, _("Publishing is paused for %(brand)s.") % {"brand": request.brand})
+            return redirect("publishing:pause", brand_slug=request.brand.slug)
+    return render(request, "publishing/pause.html", {"form": form, "brand": request.brand})
+
+
+@require_POST
+@brand_view(Perm.PAUSE)
+def resume(request):
+    held = services.brand_resume(brand=request.brand, user=request.user)
+    messages.success(request, _("Publishing is running again for %(brand)s.") % {"brand": request.brand})
+    if held:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d post fell due during the pause: decide what to do with it.",
+                "%(count)d posts fell due during the pause: decide what to do with each.",
+                held,
+            )
+            % {"count": held},
+        )
+        return redirect("publishing:overdue", brand_slug=request.brand.slug)
+    return redirect("accounts:brand_home", brand_slug=request.brand.slug)
+
+
+@brand_view(Perm.SCHEDULE)
+def overdue(request):
+    posts = services.overdue_posts(request.brand)
+    form = OverdueDecisionForm(brand=request.brand)
+    return render(request, "publishing/overdue.html", {"posts": posts, "form": form})
+
+
+@require_POST
+@brand_view(Perm.SCHEDULE)
+def overdue_decide(request, pk):
+    post = get_object_or_404(Post, pk=pk, brand=request.brand, overdue_hold__isnull=False)
+    form = OverdueDecisionForm(request.POST, brand=request.brand)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("publishing:overdue", brand_slug=request.brand.slug)
+    action, scheduled_at = form.cleaned_data["action"], form.cleaned_data["scheduled_at"]
+    try:
+        if action == OverdueDecisionForm.Action.RESCHEDULE:
+            services.overdue_reschedule(post=post, user=request.user, scheduled_at=scheduled_at)
+            messages.success(request, _("The post was given a new time."))
+        elif action == OverdueDecisionForm.Action.PUBLISH_NOW:
+            services.post_publish_now(post=post, user=request.user)
+            messages.success(request, _("The post is being published."))
+        else:
+            services.overdue_cancel(post=post, user=request.user)
+            messages.success(request, _("The post will not be published."))
+    except (ValidationError, WorkflowError) as error:
+        _errors(request, error)
+    return redirect("publishing:overdue", brand_slug=request.brand.slug)
+
+
+@require_POST
+@brand_view(Perm.SCHEDULE)
+def publish_now(request, pk):
+    post = get_object_or_404(Post, pk=pk, brand=request.brand)
+    try:
+        services.post_publish_now(post=post, user=request.user)
+    except WorkflowError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("The post is being published."))
+    return _post_page(request, post)
+
+
+@require_POST
+@brand_view(Perm.SCHEDULE)
+def target_retry(request, pk):
+    target = get_object_or_404(PostTarget, pk=pk, post__brand=request.brand)
+    try:
+        services.target_retry(target=target, user=request.user)
+    except WorkflowError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("It will be sent again to %(account)s.") % {"account": target.account})
+    return _post_page(request, target.post)
+
+
+@require_POST
+@brand_view(Perm.SCHEDULE)
+def target_resolve(request, pk):
+    target = get_object_or_404(PostTarget, pk=pk, post__brand=request.brand)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether the post is on the network."))
+        return _post_page(request, target.post)
+    try:
+        services.target_resolve(target=target, user=request.user, **form.cleaned_data)
+    except WorkflowError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Thank you: the post's state is up to date."))
+    return _post_page(request, target.post)
