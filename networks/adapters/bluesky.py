@@ -58,6 +58,10 @@ BLOB_MAX_BYTES = 1_000_000
 TEXT_MAX_BYTES = 3000
 # Tokens the PDS refuses because they aged or were revoked: a refresh may cure them.
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+# The account cannot post until a person acts (reactivates it, appeals, reconnects).
+ACCOUNT_ERRORS = frozenset(
+    {"AccountTakedown", "AccountDeactivated", "RepoTakendown", "RepoDeactivated", "RepoSuspended"}
+)
 
 
 class BlueskyConnectForm(forms.Form):
@@ -335,8 +339,7 @@ class BlueskyAdapter(Adapter):
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
         rkey = rkey_for(key)
-        # A repeat (after a time-out, a crash) finds its post before uploading anything again.
-        existing = self._get_post(rkey)
+        existing = self._lookup_before_posting(rkey)
         if existing is not None:
             return self._as_repeat(existing, text, rkey)
         record: dict[str, Any] = {"$type": POST_COLLECTION, "text": text, "createdAt": _now()}
@@ -380,6 +383,20 @@ class BlueskyAdapter(Adapter):
                 kind=ErrorKind.REJECTED,
             )
         return self._result(rkey)
+
+    def _lookup_before_posting(self, rkey: str) -> dict[str, Any] | None:
+        """A repeat (after a time-out, a crash) finds its post before uploading anything again.
+
+        Only a saving: createRecord itself refuses a second post with the rkey, so a look-up
+        that fails (a PDS that proxies reads of a deactivated account to an AppView that is
+        down answers 502) goes on to createRecord, whose answer says what is wrong.
+        """
+        try:
+            return self._get_post(rkey)
+        except PublishError as error:
+            if error.kind == ErrorKind.RECONNECT:
+                raise
+            return None
 
     def _get_post(self, rkey: str) -> dict[str, Any] | None:
         """The post record at `rkey`, or None when there is none."""
@@ -497,7 +514,7 @@ class BlueskyAdapter(Adapter):
         error, message = _error_of(response)
         reason = message or error or _("error %(status)d") % {"status": response.status_code}
         status = response.status_code
-        if status == 401 or error in TOKEN_ERRORS or error in ("AccountTakedown", "AccountDeactivated"):
+        if status == 401 or error in TOKEN_ERRORS or error in ACCOUNT_ERRORS:
             return PublishError(
                 _("Bluesky refused this account's session (%(reason)s): reconnect the account.") % {"reason": reason},
                 kind=ErrorKind.RECONNECT,
@@ -557,7 +574,7 @@ def _create_session(service: str, identifier: str, password: str) -> dict[str, A
         )
     if response.status_code == 429:
         raise ConnectError(_("Bluesky refused too many attempts; wait a few minutes and try again."))
-    if error in ("AccountTakedown", "AccountDeactivated"):
+    if error in ACCOUNT_ERRORS:
         raise ConnectError(_("This Bluesky account is suspended or deactivated."), field="identifier")
     try:
         session = response.json() if response.status_code == 200 else None

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
+from PIL import Image
 
 from networks.adapters.base import ErrorKind, MediaFile, PublishError
 from networks.models import NetworkAccount
@@ -121,12 +122,16 @@ def test_an_invalid_request_is_rejected_with_the_networks_reason(canned, adapter
     assert "Bad embed" in error.message
 
 
-def test_an_image_refused_as_too_large_is_rejected(canned, adapter, tmp_path):
+@pytest.fixture
+def tiny_gif(tmp_path) -> MediaFile:
     path = tmp_path / "p.gif"
-    path.write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+    Image.new("RGB", (3, 2), "red").save(path, "GIF")
+    return MediaFile(name="p.gif", content_type="image/gif", size=path.stat().st_size, path=str(path))
+
+
+def test_an_image_refused_as_too_large_is_rejected(canned, adapter, tiny_gif):
     canned.answers["com.atproto.repo.uploadBlob"] = (413, {}, {"error": "PayloadTooLarge"}, 0)
-    image = MediaFile(name="p.gif", content_type="image/gif", size=14, path=str(path))
-    assert publish_error(adapter, [image]).kind == ErrorKind.REJECTED
+    assert publish_error(adapter, [tiny_gif]).kind == ErrorKind.REJECTED
     assert "com.atproto.repo.createRecord" not in canned.requests
 
 
@@ -142,7 +147,15 @@ def test_no_answer_after_the_post_was_sent_is_an_unknown_outcome(canned, adapter
 
 
 @override_settings(HTTP_TIMEOUT=(2.0, 0.5))
-def test_no_answer_before_anything_was_posted_means_retry(canned, adapter):
-    canned.answers["com.atproto.repo.getRecord"] = (200, {}, {}, 1.5)
-    assert publish_error(adapter).kind == ErrorKind.RETRY
+def test_no_answer_before_anything_was_posted_means_retry(canned, adapter, tiny_gif):
+    canned.answers["com.atproto.repo.uploadBlob"] = (200, {}, {}, 1.5)
+    assert publish_error(adapter, [tiny_gif]).kind == ErrorKind.RETRY
     assert "com.atproto.repo.createRecord" not in canned.requests
+
+
+def test_a_failed_look_up_for_a_repeat_does_not_stop_the_post(canned, adapter):
+    """The look-up only saves uploads: createRecord refuses a second record with the rkey."""
+    canned.answers["com.atproto.repo.getRecord"] = (502, {}, {"error": "UpstreamFailure"}, 0)
+    result = adapter.publish(text="Bonjour", media=[], key="k1")
+    assert result.url.startswith("https://bsky.app/profile/desk.test/post/")
+    assert canned.requests == ["com.atproto.repo.getRecord", "com.atproto.repo.createRecord"]
