@@ -57,7 +57,10 @@ def profile(request):
         user = form.save()
         translation.activate(user.language or translation.get_language())
         messages.success(request, _("Your profile was saved."))
-        return _with_language_cookie(redirect("accounts:profile"), user.language)
+        response = redirect("accounts:profile")
+        if not user.language:  # "the browser's language": forget an earlier choice
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return _with_language_cookie(response, user.language)
     return render(request, "accounts/profile.html", {"form": form, "time_zones": TIME_ZONES})
 
 
@@ -114,11 +117,11 @@ def brand_settings(request):
         request.POST or None, request.FILES or None, instance=Brand.objects.get(pk=request.brand.pk)
     )
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, "remove_logo": form.cleaned_data.get("logo") is False}
-        if data["logo"] is False:
-            data["logo"] = None
+        data = form.cleaned_data
+        # The form hands back the current logo when none is uploaded, and False when "clear" is ticked.
+        changes = {"logo": request.FILES.get("logo"), "remove_logo": data.pop("logo") is False}
         try:
-            brand = services.brand_update(brand=request.brand, user=request.user, **data)
+            brand = services.brand_update(brand=request.brand, user=request.user, **data, **changes)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -118,3 +118,24 @@ def test_the_brand_switcher_lists_my_brands_and_offers_a_new_one(client, brand_a
     html = client.get(reverse("accounts:members", args=["brand-a"])).content.decode()
     assert reverse("accounts:brand_home", args=["brand-b"]) in html
     assert reverse("accounts:brand_create") in html
+
+
+def test_an_owner_replaces_then_removes_the_logo(client, brand_a, owner):
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", args=["brand-a"])
+    client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo": png_upload()})
+    brand_a.refresh_from_db()
+    first_logo = brand_a.logo.name
+    assert first_logo.endswith(".png")
+    client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris"})  # no upload: the logo stays
+    brand_a.refresh_from_db()
+    assert brand_a.logo.name == first_logo
+    client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo-clear": "on"})
+    brand_a.refresh_from_db()
+    assert not brand_a.logo
+
+
+def test_someone_without_a_brand_is_offered_to_create_one(client, newcomer):
+    response = client.get(reverse("accounts:home"))
+    assert reverse("accounts:brand_create") in response.content.decode()
+    assert "You do not belong to any brand yet" in response.content.decode()

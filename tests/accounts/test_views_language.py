@@ -51,3 +51,10 @@ def test_the_switcher_is_in_the_navigation_and_on_the_sign_in_page(client, edito
     assert 'name="language" value="fr"' in client.get(reverse("login")).content.decode()
     client.force_login(editor)
     assert 'name="language" value="fr"' in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_choosing_the_browsers_language_in_the_profile_forgets_the_switch(client, editor):
+    client.force_login(editor)
+    client.post(reverse("accounts:language"), {"language": "fr", "next": "/me/"})
+    client.post(reverse("accounts:profile"), {"display_name": "E", "language": "", "time_zone": ""})
+    assert "Sign out" in client.get("/me/").content.decode()  # the browser asks for English
