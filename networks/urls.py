@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import views
+from networks import oauth, views
 from networks.feeds import BrandAtomFeed
 
 app_name = "networks"
@@ -11,6 +11,18 @@ urlpatterns = [
     path("b/<slug:brand_slug>/networks/<int:pk>/reconnect/", views.account_reconnect, name="reconnect"),
     path("b/<slug:brand_slug>/networks/<int:pk>/check/", views.account_check, name="check"),
     path("b/<slug:brand_slug>/networks/<int:pk>/disconnect/", views.account_disconnect, name="disconnect"),
+    # OAuth networks (networks/oauth.py): one start URL per network, so adapters name it alone.
+    *[
+        path(
+            f"b/<slug:brand_slug>/networks/{network}/authorize/",
+            oauth.start,
+            {"network": network},
+            name=f"{network}_start",
+        )
+        for network in oauth.OAUTH_NETWORKS
+    ],
+    path("b/<slug:brand_slug>/networks/oauth/<slug:network>/pick/", oauth.pick, name="oauth_pick"),
+    path("networks/oauth/<slug:network>/callback/", oauth.callback, name="oauth_callback"),
     # Outside /b/: one redirect URI per instance, whatever the brand (the brand is in the session).
     path("networks/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
     # Public, no sign-in: a brand's published news. The slug is not named brand_slug on purpose:

@@ -104,16 +104,24 @@ def _connect_page(request, adapter: type[Adapter], *, account: NetworkAccount | 
                 secret = account.credentials[adapter.shown_once_credential]
                 return render(request, "networks/secret_once.html", {"account": account, "secret": secret})
             return redirect("networks:list", brand_slug=request.brand.slug)
-    oauth_form = (
-        MastodonInstanceForm(initial=_oauth_initial(account), auto_id="oauth_%s")
-        if adapter.oauth_start_url_name
-        else None
-    )
+    oauth_form = _oauth_form(adapter, account)
     return render(
         request,
         "networks/connect.html",
         {"adapter": adapter, "form": form, "oauth_form": oauth_form, "account": account},
     )
+
+
+def _oauth_form(adapter: type[Adapter], account: NetworkAccount | None):
+    """Mastodon first asks which server; the other OAuth networks (networks/oauth.py) only need
+    a button, which names the account when reconnecting."""
+    from networks.oauth import OAuthAdapter, OAuthStartForm
+
+    if adapter.oauth_start_url_name is None:
+        return None
+    if issubclass(adapter, OAuthAdapter):
+        return OAuthStartForm(initial={"account": account.pk if account else None}, auto_id="oauth_%s")
+    return MastodonInstanceForm(initial=_oauth_initial(account), auto_id="oauth_%s")
 
 
 def _oauth_initial(account: NetworkAccount | None) -> dict:
