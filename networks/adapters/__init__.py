@@ -12,6 +12,7 @@ ADAPTERS: dict[str, str] = {
     "telegram": "networks.adapters.telegram.TelegramAdapter",
     "bluesky": "networks.adapters.bluesky.BlueskyAdapter",
     "discord": "networks.adapters.discord.DiscordAdapter",
+    "x": "networks.adapters.x.XAdapter",
 }
 
 

@@ -1,0 +1,265 @@
+"""X (formerly Twitter), API v2, connected with OAuth 2.0 (authorization code + PKCE S256).
+
+Facts (https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code,
+https://docs.x.com/x-api/posts/creation-of-a-post, media upload v2), proven against
+tests/networks/servers/x.py:
+- scopes `tweet.read tweet.write users.read media.write offline.access`; the token endpoint
+  (`POST /2/oauth2/token`, HTTP Basic with our client id and secret) answers an access token
+  valid 2 hours and a refresh token; every refresh answers a NEW refresh token and the old one
+  stops working, so each new one is stored at once (`updated_credentials`);
+- images: `POST /2/media/upload` (multipart `media`, `media_category=tweet_image`) -> media id;
+  `processing_info` is polled when present;
+- the post: `POST /2/tweets {"text", "media": {"media_ids": [...]}}` -> 201 `{"data": {"id"}}`;
+- errors are problem documents `{"title", "detail", "type", "status"}`: 401 (token expired or
+  revoked: refresh once, then reconnect), 403 "duplicate content" (rejected, never retried),
+  429 with `x-rate-limit-reset` (epoch seconds).
+Text counts 280 by twitter-text's weights (URLs 23, CJK and emoji 2): Counting.X_WEIGHTED.
+No idempotency key exists: a repeat after an unknown outcome is left to a person.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks.adapters import remote
+from networks.adapters.base import (
+    ConnectError,
+    Connection,
+    Counting,
+    ErrorKind,
+    Limits,
+    MediaFile,
+    PublishError,
+    PublishResult,
+)
+from networks.oauth import OAuthAdapter
+
+NAME = "X"
+SCOPES = "tweet.read tweet.write users.read media.write offline.access"
+# Refresh a little before the access token expires, so a post never goes out on a dead token.
+EXPIRY_MARGIN = timedelta(minutes=5)
+
+
+def _client_auth() -> tuple[str, str]:
+    return settings.X_CLIENT_ID, settings.X_CLIENT_SECRET
+
+
+def _problem(response) -> str:
+    """X's own words: a problem document's detail, or the first of `errors`."""
+    answer = remote.json_of(response)
+    errors = answer.get("errors") or [{}]
+    text = answer.get("detail") or answer.get("title") or errors[0].get("message") or answer.get("error_description")
+    return remote.short(text) or _("error %(status)d") % {"status": response.status_code}
+
+
+def _tokens_from(answer: dict[str, Any]) -> dict[str, Any]:
+    expires = timezone.now() + timedelta(seconds=int(answer.get("expires_in") or 7200))
+    return {
+        "access_token": answer["access_token"],
+        "refresh_token": answer.get("refresh_token", ""),
+        "access_expires_at": expires.isoformat(),
+    }
+
+
+class XAdapter(OAuthAdapter):
+    slug = "x"
+    name = NAME
+    limits = Limits(
+        max_chars=280,
+        counting=Counting.X_WEIGHTED,
+        url_weight=23,
+        max_media=4,
+        max_image_bytes=5 * 1024 * 1024,
+        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),
+        alt_text_max=1000,
+    )
+    required_settings = ("X_CLIENT_ID", "X_CLIENT_SECRET")
+    oauth_start_url_name = "networks:x_start"
+    oauth_pkce = True
+    poll_interval = 1.0
+    poll_timeout = 60.0
+
+    # --- connecting -----------------------------------------------------------------------------
+    @classmethod
+    def authorize_url(cls, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        query = {
+            "response_type": "code",
+            "client_id": settings.X_CLIENT_ID,
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+        }
+        return f"{settings.X_AUTHORIZE_URL}?{urlencode(query)}"
+
+    @classmethod
+    def accounts_from_code(cls, *, code: str, redirect_uri: str, code_verifier: str) -> list[Connection]:
+        response = remote.send_connecting(
+            NAME,
+            "POST",
+            f"{settings.X_API_URL}/2/oauth2/token",
+            auth=_client_auth(),
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+                "client_id": settings.X_CLIENT_ID,
+            },
+        )
+        if response.status_code != 200:
+            raise ConnectError(
+                _("X did not confirm the authorization (%(reason)s). Try again.") % {"reason": _problem(response)}
+            )
+        tokens = _tokens_from(remote.json_of(response))
+        me = remote.send_connecting(
+            NAME,
+            "GET",
+            f"{settings.X_API_URL}/2/users/me",
+            params={"user.fields": "profile_image_url"},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
+        if me.status_code != 200:
+            raise ConnectError(_("X did not tell which account signed in (%(reason)s).") % {"reason": _problem(me)})
+        user = remote.json_of(me).get("data") or {}
+        return [
+            Connection(
+                display_name=user.get("name") or user["username"],
+                handle=f"@{user['username']}",
+                avatar_url=user.get("profile_image_url") or "",
+                credentials=tokens,
+                config={"user_id": str(user["id"]), "username": user["username"]},
+            )
+        ]
+
+    # --- publishing -----------------------------------------------------------------------------
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        media_ids = [self._upload(item) for item in media]
+        payload: dict[str, Any] = {"text": text}
+        if media_ids:
+            payload["media"] = {"media_ids": media_ids}
+        response = self._call("POST", "/2/tweets", publishing=True, json=payload)
+        tweet_id = str(remote.json_of(response)["data"]["id"])
+        return PublishResult(
+            remote_id=tweet_id, url=f"https://x.com/{self.account.config['username']}/status/{tweet_id}"
+        )
+
+    def check_connection(self) -> str:
+        user = remote.json_of(self._call("GET", "/2/users/me")).get("data") or {}
+        return f"@{user.get('username') or self.account.config['username']}"
+
+    def refresh_credentials(self) -> dict[str, Any] | None:
+        self._refresh()
+        return self.updated_credentials
+
+    def _upload(self, item: MediaFile) -> str:
+        files = {"media": (item.name, item.read(), item.content_type)}
+        response = self._call("POST", "/2/media/upload", files=files, data={"media_category": "tweet_image"})
+        media = remote.json_of(response).get("data") or {}
+        self._wait_for_processing(str(media["id"]), media.get("processing_info"), item.name)
+        if item.alt_text:
+            self._call(
+                "POST",
+                "/2/media/metadata",
+                json={"id": str(media["id"]), "metadata": {"alt_text": {"text": item.alt_text}}},
+            )
+        return str(media["id"])
+
+    def _wait_for_processing(self, media_id: str, info: dict[str, Any] | None, name: str) -> None:
+        deadline = time.monotonic() + self.poll_timeout
+        while info and info.get("state") in ("pending", "in_progress"):
+            if time.monotonic() > deadline:
+                raise PublishError(
+                    _("X is still processing %(name)s; the post will be tried again.") % {"name": name},
+                    kind=ErrorKind.RETRY,
+                    retry_after=60,
+                )
+            time.sleep(min(float(info.get("check_after_secs") or self.poll_interval), self.poll_interval))
+            status = self._call("GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id})
+            info = (remote.json_of(status).get("data") or {}).get("processing_info")
+        if info and info.get("state") == "failed":
+            reason = remote.short((info.get("error") or {}).get("message")) or name
+            raise PublishError(
+                _("X could not process %(name)s: %(reason)s") % {"name": name, "reason": reason},
+                kind=ErrorKind.REJECTED,
+            )
+
+    # --- tokens ---------------------------------------------------------------------------------
+    @property
+    def credentials(self) -> dict[str, Any]:
+        return self.updated_credentials or self.account.credentials
+
+    def _access_expired(self) -> bool:
+        expires = self.credentials.get("access_expires_at")
+        return bool(expires) and datetime.fromisoformat(str(expires)) - EXPIRY_MARGIN <= timezone.now()
+
+    def _refresh(self) -> None:
+        """Trade the refresh token for new tokens; X rotates the refresh token each time."""
+        response = remote.send(
+            NAME,
+            "POST",
+            f"{settings.X_API_URL}/2/oauth2/token",
+            auth=_client_auth(),
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": self.credentials.get("refresh_token", ""),
+                "client_id": settings.X_CLIENT_ID,
+            },
+        )
+        if response.status_code != 200:
+            kind = (
+                ErrorKind.RETRY if response.status_code >= 500 or response.status_code == 429 else ErrorKind.RECONNECT
+            )
+            raise PublishError(
+                _("X refused to renew the account's access (%(reason)s): reconnect the account.")
+                % {"reason": _problem(response)}
+                if kind == ErrorKind.RECONNECT
+                else _("X could not renew the account's access now; the post will be tried again."),
+                kind=kind,
+            )
+        self.updated_credentials = {**self.credentials, **_tokens_from(remote.json_of(response))}
+
+    # --- calls ----------------------------------------------------------------------------------
+    def _call(self, method: str, path: str, *, publishing: bool = False, **kwargs):
+        if self._access_expired():
+            self._refresh()
+        response = self._send(method, path, publishing=publishing, **kwargs)
+        if response.status_code == 401:  # expired early or revoked: one refresh, then give up
+            self._refresh()
+            response = self._send(method, path, publishing=publishing, **kwargs)
+        if response.status_code >= 400:
+            raise self._error(response)
+        return response
+
+    def _send(self, method: str, path: str, *, publishing: bool, **kwargs):
+        headers = {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
+        return remote.send(NAME, method, settings.X_API_URL + path, publishing=publishing, headers=headers, **kwargs)
+
+    def _error(self, response) -> PublishError:
+        reason = _problem(response)
+        if response.status_code == 429:
+            return PublishError(
+                _("X asks to slow down (%(reason)s); the post will be tried again.") % {"reason": reason},
+                kind=ErrorKind.RETRY,
+                retry_after=remote.seconds_until_epoch(response.headers.get("x-rate-limit-reset")),
+            )
+        if response.status_code == 401:
+            return PublishError(
+                _("X refused the account's access (%(reason)s): reconnect the account.") % {"reason": reason},
+                kind=ErrorKind.RECONNECT,
+            )
+        if response.status_code >= 500:
+            return PublishError(
+                _("X had a problem (error %(status)d); the post will be tried again.")
+                % {"status": response.status_code},
+                kind=ErrorKind.RETRY,
+            )
+        return PublishError(_("X refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
