@@ -13,6 +13,7 @@ ADAPTERS: dict[str, str] = {
     "bluesky": "networks.adapters.bluesky.BlueskyAdapter",
     "discord": "networks.adapters.discord.DiscordAdapter",
     "x": "networks.adapters.x.XAdapter",
+    "linkedin": "networks.adapters.linkedin.LinkedInAdapter",
 }
 
 
