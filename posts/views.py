@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpResponse, JsonResponse
@@ -104,6 +104,7 @@ def post_detail(request, pk: int):
         "may_write": can(membership, Perm.WRITE),
         "may_comment": can(membership, Perm.COMMENT),
         "may_publish": can(membership, Perm.SCHEDULE) and post.state == PostState.APPROVED,
+        "may_deliver": can(membership, Perm.SCHEDULE),  # retry, "needs checking" answers
         "approval_current": post.state != PostState.APPROVED
         or post.approved_fingerprint == workflow.post_fingerprint(post),
     }
@@ -186,7 +187,10 @@ def _after_save(request, post: Post):
     action = request.POST.get("action", "save")
     messages.success(request, _("The post is saved."))
     if action in ("submit", "schedule", "publish_now"):
-        _run_action(request, post, action)
+        try:
+            _run_action(request, post, action)
+        except PermissionDenied as refusal:  # the post is saved: say why the action was not taken
+            messages.error(request, str(refusal) or _("You may not do this on this brand."))
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
 
 
@@ -194,6 +198,7 @@ def _composer(request, form: PostForm, post: Post | None, *, stale: Post | None 
     brand, membership = request.brand, request.membership
     accounts = form.account_list
     chosen_media = _chosen_media(form, post)
+    may_schedule = workflow.may_schedule(brand, membership, request.user, post.author_id if post else None)
     context = {
         "form": form,
         "post": post,
@@ -209,8 +214,8 @@ def _composer(request, form: PostForm, post: Post | None, *, stale: Post | None 
         },
         "library": Media.objects.filter(brand=brand)[:60],
         "chosen_media": chosen_media,
-        "may_schedule": _may_schedule(brand, membership),
-        "may_publish": can(membership, Perm.SCHEDULE),
+        "may_schedule": may_schedule,
+        "may_publish": may_schedule and can(membership, Perm.SCHEDULE),
         "user_zone": request.user.time_zone if request.user.time_zone != brand.time_zone else "",
         "max_upload": settings.MAX_UPLOAD_BYTES,
         "max_upload_text": filesizeformat(settings.MAX_UPLOAD_BYTES),
@@ -248,12 +253,6 @@ def _chosen_media(form: PostForm, post: Post | None) -> list[Media]:
     ids = [int(part) for part in (raw or "").split(",") if part.strip().isdigit()]
     found = {m.pk: m for m in Media.objects.filter(brand=form.brand, pk__in=ids)}
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
-
-
-def _may_schedule(brand, membership) -> bool:
-    if brand.approval_required:
-        return can(membership, Perm.REVIEW)
-    return can(membership, Perm.WRITE)
 
 
 # --- actions on a post -----------------------------------------------------------------------

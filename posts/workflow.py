@@ -137,12 +137,25 @@ def _check_rules(post: Post, transition: Transition, membership: Membership | No
     if transition.name == "schedule" and post.brand.approval_required and not can(membership, Perm.REVIEW):
         raise PermissionDenied(_("This brand needs a manager's approval: submit the post for review instead."))
     reviewed_by_someone = transition.name == "approve" or post.brand.approval_required
-    if approves and reviewed_by_someone and post.brand.self_approval_forbidden and post.author_id == user.pk:
+    if approves and reviewed_by_someone and _own_post_forbidden(post.brand, post.author_id, user):
         raise PermissionDenied(
             _("This brand does not allow approving one's own post: another manager must approve it.")
         )
     if approves and not post.targets.exists():
         raise WorkflowError(_("Choose at least one network account first."))
+
+
+def _own_post_forbidden(brand, author_id: int | None, user) -> bool:
+    return brand.self_approval_forbidden and author_id == user.pk
+
+
+def may_schedule(brand, membership: Membership | None, user, author_id: int | None) -> bool:
+    """Whether the composer offers "Schedule" (and "Publish now") for a post by `author_id`
+    (None: a new post, written by `user`). The same rule as the "schedule" transition."""
+    author_id = user.pk if author_id is None else author_id
+    if not brand.approval_required:
+        return can(membership, Perm.WRITE)
+    return can(membership, Perm.REVIEW) and not _own_post_forbidden(brand, author_id, user)
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:

@@ -247,3 +247,33 @@ def test_publish_failed_tells_author_and_managers(write_post, editor, manager, o
     target.last_error = "Le jeton a expiré"
     notify_publish_failed(target=target)
     assert set(Notification.objects.values_list("user__email", flat=True)) == {editor.email, manager.email, owner.email}
+
+
+def test_the_author_is_emailed_in_their_language_when_reviewed(
+    write_post, editor, manager, django_capture_on_commit_callbacks
+):
+    editor.language = "fr"
+    editor.save()
+    post = services.post_submit(post=write_post(editor), user=editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_approve(post=post, user=manager)
+    [email] = mail.outbox
+    assert email.to == [editor.email]
+    assert f"{manager} a approuvé votre publication." in email.subject
+    assert f"/b/{post.brand.slug}/posts/{post.pk}/" in email.body
+
+
+def test_nothing_is_sent_when_the_action_fails(write_post, editor, django_capture_on_commit_callbacks):
+    post = services.post_submit(post=write_post(editor), user=editor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+        services.post_approve(post=post, user=editor)
+    assert mail.outbox == []
+
+
+def test_a_mention_by_display_name_notifies_that_member(write_post, editor, manager, viewer):
+    manager.display_name = "Camille"
+    manager.save()
+    comment = services.comment_add(post=write_post(editor), user=viewer, text="Qu'en penses-tu @Camille ?")
+    assert list(comment.mentions.all()) == [manager]

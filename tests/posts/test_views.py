@@ -184,3 +184,34 @@ def test_duplicate_opens_the_copy_in_the_composer(client, editor, brand_a, write
     response = client.post(_url("transition", brand_a, pk=post.pk, action="duplicate"))
     copy = Post.objects.exclude(pk=post.pk).get()
     assert response.url == _url("edit", brand_a, pk=copy.pk)
+
+
+def test_failed_and_uncertain_targets_offer_retry_and_an_answer_to_managers(
+    client, editor, manager, brand_a, write_post, second_account
+):
+    post = write_post(editor, accounts=[second_account])
+    post.targets.update(state="failed", error_kind="rejected", last_error="Text too long for the network.")
+    client.force_login(manager)
+    html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
+    assert "Retry on Fake B" in html and "shorten it" in html
+    post.targets.update(state="needs_checking", error_kind="unknown", last_error="No answer from the network.")
+    html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
+    assert "Is the post on the network?" in html
+    client.force_login(editor)
+    assert "Is the post on the network?" not in client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
+
+
+def test_a_refused_composer_action_keeps_the_saved_post_and_says_why(client, manager, brand_a, account):
+    client.force_login(manager)
+    response = client.post(_url("create", brand_a), _form(account, action="schedule"), follow=True)
+    post = Post.objects.get()
+    assert post.state == PostState.DRAFT
+    assert "does not allow approving one&#x27;s own post" in response.content.decode()
+
+
+def test_schedule_button_only_when_the_rule_allows(client, editor, manager, brand_a, account, write_post):
+    client.force_login(editor)
+    assert 'value="schedule"' not in client.get(_url("create", brand_a)).content.decode()
+    client.force_login(manager)
+    post = write_post(editor)
+    assert 'value="schedule"' in client.get(_url("edit", brand_a, pk=post.pk)).content.decode()

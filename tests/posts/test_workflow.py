@@ -100,3 +100,14 @@ def test_allowed_transitions_for_the_buttons(write_post, editor, manager, brand_
         "submit",
         "schedule",
     }
+
+
+def test_schedule_is_offered_by_the_same_rule(editor, manager, brand_a):
+    def offered(user, author):
+        return workflow.may_schedule(brand_a, _membership(user, brand_a), user, author.pk if author else None)
+
+    assert not offered(editor, None)
+    assert offered(manager, editor)
+    assert not offered(manager, None)  # their own new post, self-approval forbidden
+    brand_a.approval_required = False
+    assert offered(editor, None)
