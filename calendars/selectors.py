@@ -1,8 +1,8 @@
 """Reads for the calendar: the events of a visible range, built with a fixed number of queries.
 
-The events endpoint is the calendar's hot path (a busy month holds thousands of posts), so every
-related row is prefetched once and URLs are built from one reversed template instead of one
-`reverse()` per post.
+The events endpoint is the calendar's hot path (a busy month holds thousands of posts): it reads
+plain rows in a fixed number of queries and builds URLs from one reversed template instead of
+one `reverse()` per post.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Left
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.encoding import filepath_to_uri
 
 from accounts.models import Brand
 from calendars.models import Campaign
 from networks.models import NetworkAccount
 from posts import workflow
-from posts.models import DisplayStatus, Post, PostMedia, PostTarget
+from posts.models import DisplayStatus, Media, Post, PostMedia, PostTarget
 
 # Bootstrap Icons per network slug; a network missing here shows a generic megaphone.
 NETWORK_ICONS = {
@@ -66,8 +68,41 @@ class EventFilters:
         )
 
 
-def calendar_posts(*, brand: Brand, start: datetime, end: datetime, filters: EventFilters) -> QuerySet[Post]:
-    """The brand's posts scheduled in [start, end), with targets and media prefetched."""
+class _Targets:
+    """What `post.targets.all()` gives the posts rules: the prefetched targets."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[_TargetRow]):
+        self.items = items
+
+    def all(self) -> list[_TargetRow]:
+        return self.items
+
+
+@dataclass(slots=True)
+class _TargetRow:
+    account_id: int
+    state: str
+
+
+class _PostRow:
+    """The fields of a Post that the posts rules (display status, may it move) read, filled from
+    plain query rows: building model instances for a month of posts costs ten times more.
+
+    The rules are not copied: `display_status` IS Post's property and may_move is posts.workflow's;
+    tests/calendars/test_events.py checks both against real posts.
+    """
+
+    __slots__ = ("pk", "state", "brand", "targets")
+    display_status = Post.display_status
+
+    def __init__(self, pk: int, state: str, brand: Brand):
+        self.pk, self.state, self.brand = pk, state, brand
+        self.targets = _Targets([])
+
+
+def _matching_posts(*, brand: Brand, start: datetime, end: datetime, filters: EventFilters) -> QuerySet[Post]:
     posts = Post.objects.filter(brand=brand, scheduled_at__gte=start, scheduled_at__lt=end)
     if filters.accounts:
         posts = posts.filter(pk__in=PostTarget.objects.filter(account_id__in=filters.accounts).values("post_id"))
@@ -75,59 +110,91 @@ def calendar_posts(*, brand: Brand, start: datetime, end: datetime, filters: Eve
         posts = posts.filter(campaign_id=filters.campaign)
     if filters.author:
         posts = posts.filter(author_id=filters.author)
-    return posts.select_related("campaign", "author").prefetch_related(
-        Prefetch("targets", queryset=PostTarget.objects.only("id", "post_id", "account_id", "state")),
-        Prefetch("postmedia_set", queryset=PostMedia.objects.select_related("media").order_by("position")),
+    return posts
+
+
+def _thumbnails(post_ids) -> dict[int, str]:
+    """The thumbnail URL of each post's first media that has one."""
+    storage = Media._meta.get_field("thumbnail").storage
+    links = (
+        PostMedia.objects.filter(post_id__in=post_ids)
+        .exclude(media__thumbnail="")
+        .order_by("post_id", "-position")
+        .values_list("post_id", "media__thumbnail")
     )
-
-
-def _first_thumbnail(post: Post) -> str:
-    for item in post.postmedia_set.all():
-        if item.media.thumbnail:
-            return item.media.thumbnail.url
-    return ""
+    # Ordered by position descending: the last one kept per post is its first media.
+    first = dict(links)
+    prefix = storage.url("")  # the storage's URL of a name is its base URL + the name as a URI
+    return {post_id: prefix + filepath_to_uri(name) for post_id, name in first.items()}
 
 
 class _EventBuilder:
-    """Turns posts into FullCalendar event objects for one request."""
+    """Turns query rows into FullCalendar event objects for one request."""
 
     def __init__(self, *, brand: Brand, membership):
         self.brand = brand
         self.tz = brand.tz
         self.membership = membership
-        self.accounts = {a.pk: a for a in NetworkAccount.objects.filter(brand=brand)}
+        self.networks = {
+            a.pk: {"id": a.pk, "icon": network_icon(a.network), "name": a.display_name}
+            for a in NetworkAccount.objects.filter(brand=brand)
+        }
+        self.campaign_list = list(Campaign.objects.filter(brand=brand))
+        self.campaigns = {c.pk: {"name": c.name, "colour": c.colour} for c in self.campaign_list}
+        self.labels = {value: str(label) for value, label in DisplayStatus.choices}
         # reverse() once: the detail URL of post 0, whose trailing "0/" each post replaces.
         self.detail_prefix = reverse("posts:detail", kwargs={"brand_slug": brand.slug, "pk": 0})[:-2]
 
-    def event(self, post: Post) -> dict[str, Any]:
-        post.brand = self.brand  # the rules below read it: no query per post
-        status = post.display_status
-        accounts = [self.accounts[t.account_id] for t in post.targets.all() if t.account_id in self.accounts]
-        campaign = post.campaign
-        return {
-            "id": str(post.pk),
-            "title": post.text[:80] or f"#{post.pk}",
-            "start": post.scheduled_at.astimezone(self.tz).isoformat() if post.scheduled_at else None,
-            "url": f"{self.detail_prefix}{post.pk}/",
-            "classNames": [f"cm-status-{status}"],
-            "editable": workflow.may_move(post, self.membership),
-            "borderColor": campaign.colour if campaign else None,
-            "extendedProps": {
-                "status": str(status),
-                "statusLabel": str(DisplayStatus(status).label),
-                "networks": [{"id": a.pk, "icon": network_icon(a.network), "name": a.display_name} for a in accounts],
-                "thumbnail": _first_thumbnail(post),
-                "campaign": {"name": campaign.name, "colour": campaign.colour} if campaign else None,
-                "author": str(post.author) if post.author else "",
-            },
-        }
+    def _rows(self, posts: QuerySet[Post]):
+        rows = list(
+            posts.annotate(title=Left("text", 80))
+            .order_by("scheduled_at", "pk")
+            .values_list("pk", "title", "scheduled_at", "state", "campaign_id", "author__display_name", "author__email")
+        )
+        post_rows = {row[0]: _PostRow(row[0], row[3], self.brand) for row in rows}
+        targets = PostTarget.objects.filter(post_id__in=posts.values("pk")).order_by("pk")
+        for post_id, account_id, state in targets.values_list("post_id", "account_id", "state"):
+            post_rows[post_id].targets.items.append(_TargetRow(account_id, state))
+        return rows, post_rows
+
+    def events(self, posts: QuerySet[Post], statuses: frozenset[str]) -> list[dict[str, Any]]:
+        rows, post_rows = self._rows(posts)
+        thumbnails = _thumbnails(posts.values("pk"))
+        events = []
+        for pk, title, scheduled_at, _state, campaign_id, author_name, author_email in rows:
+            post = post_rows[pk]
+            status = post.display_status
+            if statuses and status not in statuses:
+                continue
+            campaign = self.campaigns.get(campaign_id)
+            events.append(
+                {
+                    "id": str(pk),
+                    "title": title or f"#{pk}",
+                    "start": scheduled_at.astimezone(self.tz).isoformat(),
+                    "url": f"{self.detail_prefix}{pk}/",
+                    "classNames": [f"cm-status-{status}"],
+                    "editable": workflow.may_move(post, self.membership),  # type: ignore[arg-type]
+                    "borderColor": campaign["colour"] if campaign else None,
+                    "extendedProps": {
+                        "status": str(status),
+                        "statusLabel": self.labels[status],
+                        "networks": [
+                            self.networks[t.account_id] for t in post.targets.items if t.account_id in self.networks
+                        ],
+                        "thumbnail": thumbnails.get(pk, ""),
+                        "campaign": campaign,
+                        "author": author_name or author_email or "",
+                    },
+                }
+            )
+        return events
 
 
-def campaign_bands(*, brand: Brand, start: date, end: date, only: int | None = None) -> list[dict[str, Any]]:
-    """Campaigns overlapping [start, end) as all-day background events."""
-    campaigns = Campaign.objects.filter(brand=brand, starts_on__lt=end, ends_on__gte=start)
-    if only:
-        campaigns = campaigns.filter(pk=only)
+def campaign_bands(
+    campaigns: list[Campaign], *, start: date, end: date, only: int | None = None
+) -> list[dict[str, Any]]:
+    """The campaigns overlapping [start, end) as all-day background events."""
     return [
         {
             "id": f"campaign-{c.pk}",
@@ -141,20 +208,23 @@ def campaign_bands(*, brand: Brand, start: date, end: date, only: int | None = N
             "classNames": ["cm-campaign-band"],
         }
         for c in campaigns
-        if c.starts_on and c.ends_on
+        if c.starts_on and c.ends_on and c.starts_on < end and c.ends_on >= start and (not only or c.pk == only)
     ]
 
 
 def calendar_events(
     *, brand: Brand, membership, start: datetime, end: datetime, filters: EventFilters
 ) -> list[dict[str, Any]]:
-    """Everything the calendar draws for [start, end): posts, then campaign bands."""
+    """Everything the calendar draws for [start, end): posts, then campaign bands.
+
+    A fixed number of queries whatever the number of posts (accounts, campaigns, posts, targets,
+    thumbnails), and no model instance per post: this is the calendar's hot path.
+    """
     builder = _EventBuilder(brand=brand, membership=membership)
-    posts = calendar_posts(brand=brand, start=start, end=end, filters=filters)
-    events = [builder.event(post) for post in posts if not filters.statuses or post.display_status in filters.statuses]
+    events = builder.events(_matching_posts(brand=brand, start=start, end=end, filters=filters), filters.statuses)
     tz = brand.tz
     events += campaign_bands(
-        brand=brand,
+        builder.campaign_list,
         start=start.astimezone(tz).date(),
         end=end.astimezone(tz).date() + timedelta(days=1),
         only=filters.campaign,

@@ -159,7 +159,7 @@ def test_query_count_does_not_grow_with_the_number_of_posts(client, editor, bran
     _fill_month(brand_a, accounts, start + timedelta(days=5), 190)
     many_queries, many = _query_count(client, brand_a, start, end)
     assert (few, many) == (10, 200)
-    # session, user, membership, accounts, posts, targets, media, campaigns + the session save
+    # session, user, membership, accounts, campaigns, posts, targets, thumbnails + the session save
     # brand_view makes (savepoint, update, release): 11, whatever the number of posts.
     assert many_queries == few_queries <= 11
 
@@ -176,3 +176,39 @@ def test_thumbnail_of_the_first_media_is_sent(client, editor, brand_a, make_post
     client.force_login(editor)
     [event] = [e for e in _events(client, brand_a, start, end) if e["id"] == str(post.pk)]
     assert event["extendedProps"]["thumbnail"].endswith("thumbs/a.jpg")
+
+
+@pytest.mark.parametrize("role", ["editor", "manager"])
+def test_status_and_draggability_match_the_posts_rules_on_real_posts(
+    client, people, brand_a, make_post, future_month, role
+):
+    """The endpoint reads plain rows for speed; its answers must equal posts' own rules."""
+    from accounts.models import Membership
+    from posts import workflow
+    from posts.models import Post
+
+    start, end = future_month
+    second = NetworkAccountFactory(brand=brand_a)
+    kinds = [
+        (PostState.DRAFT, [TargetState.PENDING, TargetState.PENDING]),
+        (PostState.IN_REVIEW, [TargetState.PENDING, TargetState.PENDING]),
+        (PostState.APPROVED, [TargetState.PENDING, TargetState.PENDING]),
+        (PostState.APPROVED, [TargetState.PUBLISHED, TargetState.PUBLISHED]),
+        (PostState.APPROVED, [TargetState.PUBLISHED, TargetState.FAILED]),
+        (PostState.APPROVED, [TargetState.FAILED, TargetState.PENDING]),
+        (PostState.APPROVED, [TargetState.NEEDS_CHECKING, TargetState.PENDING]),
+        (PostState.APPROVED, [TargetState.CANCELLED, TargetState.PUBLISHED]),
+    ]
+    for day, (state, target_states) in enumerate(kinds):
+        post = make_post(at=start + timedelta(days=day + 1), state=state)
+        PostTargetFactory(post=post, account=second)
+        for target, target_state in zip(post.targets.order_by("pk"), target_states, strict=True):
+            target.state = target_state
+            target.save()
+    client.force_login(people[role])
+    membership = Membership.objects.get(user=people[role], brand=brand_a)
+    events = {int(e["id"]): e for e in _events(client, brand_a, start, end) if e.get("display") != "background"}
+    for post in Post.objects.filter(pk__in=events).prefetch_related("targets"):
+        assert events[post.pk]["extendedProps"]["status"] == post.display_status
+        assert events[post.pk]["editable"] == workflow.may_move(post, membership)
+    assert len({e["extendedProps"]["status"] for e in events.values()}) >= 6
