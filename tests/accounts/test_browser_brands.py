@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Brand
 from accounts.roles import Role
+from tests.accounts.browser import expect_message
 from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,6 +29,6 @@ def test_a_user_creates_a_brand_from_the_switcher(sign_in, live_server, brand_a,
     page.get_by_label("Slug").fill("cafe-lune")
     page.get_by_label("Time zone").fill("Europe/Brussels")
     page.get_by_role("button", name="Create the brand").click()
-    expect(page.get_by_role("alert")).to_contain_text("The brand Café Lune was created; you are its owner.")
+    expect_message(page, "The brand Café Lune was created; you are its owner.")
     expect(page.locator("#brand-switcher")).to_contain_text("Café Lune")
     assert Brand.objects.get(slug="cafe-lune").time_zone == "Europe/Brussels"

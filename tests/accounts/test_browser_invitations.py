@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership
 from accounts.roles import Role
+from tests.accounts.browser import expect_message
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ def test_an_owner_invites_and_the_invited_person_joins(sign_in, live_server, pag
     invite_form.get_by_label("Email address").fill("nina@a.example")
     invite_form.get_by_label("Role").select_option("manager")
     invite_form.get_by_role("button", name="Send the invitation").click()
-    expect(page.get_by_role("alert")).to_contain_text("An invitation was sent to nina@a.example.")
+    expect_message(page, "An invitation was sent to nina@a.example.")
     expect(page.locator("#invitations")).to_contain_text("nina@a.example")
 
     # live_server runs in this process: the email sits in the locmem outbox.
@@ -25,7 +26,7 @@ def test_an_owner_invites_and_the_invited_person_joins(sign_in, live_server, pag
     path = link.split("/invitations/", 1)[1]
     page.locator("#user-menu").click()
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("alert")).to_contain_text("You are signed out.")
+    expect_message(page, "You are signed out.")
 
     page.goto(f"{live_server.url}/invitations/{path}")
     expect(page.locator("main")).to_contain_text("you will join as Manager")
@@ -33,7 +34,7 @@ def test_an_owner_invites_and_the_invited_person_joins(sign_in, live_server, pag
     page.locator("#id_password1").fill("a long enough passphrase")
     page.locator("#id_password2").fill("a long enough passphrase")
     page.get_by_role("button", name="Create my account and join").click()
-    expect(page.get_by_role("alert")).to_contain_text("Your account was created. Welcome to Brand A!")
+    expect_message(page, "Your account was created. Welcome to Brand A!")
     expect(page.locator("#brand-switcher")).to_contain_text("Brand A")
     assert Membership.objects.get(brand=brand_a, user__email="nina@a.example").role == Role.MANAGER
 

@@ -1,13 +1,15 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.accounts.browser import expect_message
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_signed_in_user_switches_to_french_and_it_sticks(sign_in, brand_a, editor):
     page = sign_in(editor)
     page.get_by_role("button", name="Français").click()
-    expect(page.get_by_role("alert")).to_contain_text("L’interface est maintenant en français.")
+    expect_message(page, "L’interface est maintenant en français.")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.locator("#user-menu").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
