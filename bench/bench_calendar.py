@@ -129,8 +129,10 @@ def main() -> None:
         month_start = (datetime.now().astimezone() + timedelta(days=40)).replace(
             day=1, hour=0, minute=0, second=0, microsecond=0
         )
-        big = measure(*seed(month_start, POSTS), month_start, args.runs)
-        small = measure(*seed(month_start, 10), month_start, args.runs)
+        brand, user = seed(month_start, POSTS)
+        big = measure(brand, user, month_start, args.runs)
+        brand, user = seed(month_start, 10)
+        small = measure(brand, user, month_start, args.runs)
         print(
             json.dumps(
                 {
