@@ -1,6 +1,6 @@
 """The public API under /api/. Brand resources live under /api/brands/<brand_slug>/."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.views import brands, calendar, media, networks, posts
@@ -8,12 +8,27 @@ from api.views import brands, calendar, media, networks, posts
 app_name = "api"
 
 
+class IdConverter:
+    """A database id: at most 18 digits, so a longer number is a 404, not an integer overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+
 def brand(route: str) -> str:
     return f"brands/<slug:brand_slug>/{route}"
 
 
 def post(route: str) -> str:
-    return brand(f"posts/<int:pk>/{route}")
+    return brand(f"posts/<id:pk>/{route}")
 
 
 urlpatterns = [
@@ -24,9 +39,9 @@ urlpatterns = [
     path(brand("pause/"), brands.BrandPause.as_view(), name="brand_pause"),
     path(brand("resume/"), brands.BrandResume.as_view(), name="brand_resume"),
     path(brand("accounts/"), networks.AccountList.as_view(), name="account_list"),
-    path(brand("accounts/<int:pk>/"), networks.AccountDetail.as_view(), name="account_detail"),
+    path(brand("accounts/<id:pk>/"), networks.AccountDetail.as_view(), name="account_detail"),
     path(brand("media/"), media.MediaList.as_view(), name="media_list"),
-    path(brand("media/<int:pk>/"), media.MediaDetail.as_view(), name="media_detail"),
+    path(brand("media/<id:pk>/"), media.MediaDetail.as_view(), name="media_detail"),
     path(brand("campaigns/"), calendar.CampaignList.as_view(), name="campaign_list"),
     path(brand("events/"), calendar.EventList.as_view(), name="event_list"),
     path(brand("posts/"), posts.PostList.as_view(), name="post_list"),

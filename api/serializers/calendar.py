@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from api.serializers.posts import MAX_ID
 from calendars.models import Campaign
 from posts.models import DisplayStatus
 
@@ -14,9 +15,9 @@ class EventRangeSerializer(serializers.Serializer):
 
     start = serializers.DateTimeField(help_text="From this time (ISO 8601; a date means its midnight, UTC).")
     end = serializers.DateTimeField(help_text="Until this time, excluded.")
-    account = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    account = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
     status = serializers.MultipleChoiceField(choices=DisplayStatus.choices, required=False)
-    campaign = serializers.IntegerField(min_value=1, required=False)
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:

@@ -4,6 +4,8 @@ from calendars.models import Campaign
 from networks.models import NetworkAccount
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
 
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
+
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):
     """An id among the URL's brand's objects: another brand's id "does not exist" (400)."""
@@ -12,6 +14,12 @@ class BrandRelatedField(serializers.PrimaryKeyRelatedField):
         self.model = model
         # A queryset names the model for the schema; the real one comes from the brand per request.
         super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def to_internal_value(self, data):
+        # An id beyond the database's integer range exists nowhere (and would overflow the query).
+        if isinstance(data, int | str) and str(data).isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
     def get_queryset(self):
         brand = self.context.get("brand")
@@ -24,6 +32,7 @@ class TargetSerializer(serializers.ModelSerializer):
     network = serializers.CharField(source="account.network", read_only=True)
     account_name = serializers.CharField(source="account.display_name", read_only=True)
     text = serializers.CharField(read_only=True, help_text="This network's own text; empty: the post's text.")
+    remote_url = serializers.CharField(read_only=True, help_text="The post's address on the network, once published.")
 
     class Meta:
         model = PostTarget
@@ -52,8 +61,8 @@ class PostSerializer(serializers.ModelSerializer):
     )
     media = serializers.SerializerMethodField()
     targets = TargetSerializer(many=True, read_only=True)
-    author = serializers.StringRelatedField()
-    approved_by = serializers.StringRelatedField()
+    author = serializers.StringRelatedField(allow_null=True)
+    approved_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Post
@@ -128,7 +137,7 @@ class RescheduleSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Comment
@@ -145,5 +154,7 @@ class PostFilterSerializer(serializers.Serializer):
     scheduled_after = serializers.DateTimeField(required=False, help_text="Posts at or after this time.")
     scheduled_before = serializers.DateTimeField(required=False, help_text="Posts before this time.")
     unscheduled = serializers.BooleanField(required=False, allow_null=True, default=None)
-    account = serializers.IntegerField(required=False, min_value=1, help_text="A network account's id.")
-    campaign = serializers.IntegerField(required=False, min_value=1, help_text="A campaign's id.")
+    account = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="A network account's id."
+    )
+    campaign = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="A campaign's id.")

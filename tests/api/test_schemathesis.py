@@ -1,0 +1,93 @@
+"""Schemathesis against the project's own schema: for inputs generated from every operation, no
+500, and every answer matches the schema. Runs in-process through the WSGI app, as the brand's
+owner with a personal token, a bounded number of examples per operation (about a minute)."""
+
+import pytest
+import schemathesis
+from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from api.tokens import token_create
+from posts.models import PostState
+from tests.api import builders as b
+
+EXAMPLES_PER_OPERATION = 10
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """The real WSGI app, minus what Django's test client also switches off: closing the database
+    connection after each request (it would close the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def schema(wsgi_app):
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
+
+
+@pytest.fixture(autouse=True)
+def _hypothesis_files_in_this_runs_folder():
+    set_hypothesis_home_dir(django_settings.VAR_DIR / "hypothesis")
+    yield
+    set_hypothesis_home_dir(None)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(monkeypatch):
+    # Hundreds of calls a minute are the point here; 429 has its own test.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": None, "anon": None})
+
+
+def _path_parameters(operation, brand, people) -> dict:
+    """The brand the owner belongs to, and an object of the kind the path names."""
+    fixed = {"brand_slug": brand.slug}
+    if "{id}" in operation.path:
+        if "/posts/" in operation.path:
+            fixed["id"] = b.post(brand, people, state=PostState.IN_REVIEW).pk
+        elif "/media/" in operation.path:
+            fixed["id"] = b.media(brand, people).pk
+        else:
+            fixed["id"] = b.account(brand).pk
+    return fixed
+
+
+def test_no_generated_input_breaks_the_api_or_its_schema(schema, brand_a, people):
+    _, token = token_create(user=people["owner"], name="schemathesis")
+    headers = {"Authorization": f"Bearer {token}"}
+    tried, failures = [], {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "DELETE":
+            continue  # deleting the one object of the test leaves nothing to fuzz; covered elsewhere
+        strategy = operation.as_strategy(path_parameters=_path_parameters(operation, brand_a, people), headers=headers)
+
+        @given(case=strategy)
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            case.call_and_validate(checks=CHECKS)
+
+        try:
+            check()
+        except Exception as failure:  # noqa: BLE001 - gathered, then reported for every operation at once
+            failures[operation.label] = failure
+        tried.append(operation.label)
+    assert len(tried) >= 25, tried
+    assert not failures, "\n\n".join(f"{label}:\n{failure}" for label, failure in failures.items())
