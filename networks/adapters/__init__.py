@@ -14,6 +14,7 @@ ADAPTERS: dict[str, str] = {
     "discord": "networks.adapters.discord.DiscordAdapter",
     "x": "networks.adapters.x.XAdapter",
     "linkedin": "networks.adapters.linkedin.LinkedInAdapter",
+    "facebook": "networks.adapters.facebook.FacebookAdapter",
 }
 
 

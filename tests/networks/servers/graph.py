@@ -1,0 +1,477 @@
+"""Local Meta APIs for tests: the Graph API (Facebook Login, Pages, Instagram content publishing)
+and the Threads API, reproducing the documented requests, answers and error documents.
+
+    with GraphServer(app_id="app", app_secret="secret") as graph:
+        settings.GRAPH_API_URL = graph.api_url              # http://127.0.0.1:<port>/v21.0
+        settings.FACEBOOK_DIALOG_URL = graph.dialog_url
+        graph.pages                    # page id -> {"id", "name", "access_token", "instagram_business_account"?}
+        graph.expire_tokens()          # 190 "Error validating access token: Session has expired ..."
+        graph.throttle()               # (#32) Page request limit reached
+        graph.posts                    # Facebook page posts: message, link, photos
+        graph.ig_media                 # Instagram media published: caption, image_urls
+        graph.quota_usage = 50         # content_publishing_limit answers 50 of 50 used
+        graph.container_status = "ERROR"   # the next Instagram containers end in ERROR
+
+    with ThreadsServer(app_id="tapp", app_secret="tsecret") as threads:
+        settings.THREADS_API_URL = threads.api_url          # http://127.0.0.1:<port>/v1.0
+        settings.THREADS_AUTHORIZE_URL = threads.authorize_url
+        threads.threads                # posts published
+
+Containers answer IN_PROGRESS to `container_polls` status reads, then FINISHED. Meta downloads
+image_url from the internet: these servers only record it (the tests check what it points at).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.networks.servers.local import Answer, LocalServer, LoggedRequest
+
+GRAPH_VERSION = "v21.0"
+
+
+def graph_error(
+    message: str, code: int, *, subcode: int | None = None, type_: str = "OAuthException", transient: bool = False
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "type": type_, "code": code, "fbtrace_id": "AbCdEf123"}
+    if subcode:
+        error["error_subcode"] = subcode
+    if transient:
+        error["is_transient"] = True
+    return {"error": error}
+
+
+EXPIRED = graph_error(
+    "Error validating access token: Session has expired on Saturday, 21-Nov-26 10:00:00 PST.", 190, subcode=463
+)
+INVALID = graph_error("Invalid OAuth access token - Cannot parse access token", 190)
+THROTTLED = graph_error("(#32) Page request limit reached", 32)
+
+
+class _Dialog:
+    """The OAuth consent dialog both APIs share: redirect back with a code, or with an error."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}  # code -> redirect_uri
+        self.auto_approve = True
+
+    def authorize(self, request: LoggedRequest, app_id: str) -> Answer:
+        query = request.query
+        if query.get("client_id") != app_id:
+            return 400, b"Invalid App ID", {"Content-Type": "text/html"}
+        if not self.auto_approve:
+            back = {
+                "error": "access_denied",
+                "error_reason": "user_denied",
+                "error_description": "Permissions error",
+                "state": query.get("state", ""),
+            }
+        else:
+            code = secrets.token_urlsafe(24)
+            self.codes[code] = query["redirect_uri"]
+            back = {"code": code, "state": query.get("state", "")}
+        return 302, b"", {"Location": f"{query['redirect_uri']}?{urlencode(back)}#_=_"}
+
+
+class GraphServer(LocalServer):
+    name = "graph"
+
+    def __init__(self, *, app_id: str = "fb-app", app_secret: str = "fb-secret") -> None:
+        super().__init__()
+        self.app_id, self.app_secret = app_id, app_secret
+        self.dialog = _Dialog()
+        self.user_tokens: dict[str, str] = {}  # token -> "short" | "long"
+        self.pages: dict[str, dict[str, Any]] = {
+            "104000000000001": {
+                "id": "104000000000001",
+                "name": "Desk Café",
+                "access_token": secrets.token_urlsafe(40),
+                "picture": {"data": {"url": "https://scontent.example/desk-cafe.jpg"}},
+                "instagram_business_account": {
+                    "id": "17841400000000001",
+                    "username": "deskcafe",
+                    "profile_picture_url": "https://scontent.example/ig.jpg",
+                },
+            },
+            "104000000000002": {
+                "id": "104000000000002",
+                "name": "Desk Shop",
+                "access_token": secrets.token_urlsafe(40),
+                "picture": {"data": {"url": "https://scontent.example/desk-shop.jpg"}},
+            },
+        }
+        self.expired = False
+        self.posts: list[dict[str, Any]] = []
+        self.photos: dict[str, dict[str, Any]] = {}
+        self.containers: dict[str, dict[str, Any]] = {}
+        self.ig_media: list[dict[str, Any]] = []
+        self.quota_usage = 0
+        self.container_polls = 1
+        self.container_status = "FINISHED"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/{GRAPH_VERSION}"
+
+    @property
+    def dialog_url(self) -> str:
+        return f"{self.url}/{GRAPH_VERSION}/dialog/oauth"
+
+    def page(self, name: str) -> dict[str, Any]:
+        return next(p for p in self.pages.values() if p["name"] == name)
+
+    def expire_tokens(self) -> None:
+        self.expired = True
+
+    def throttle(self) -> None:
+        self.fail_next(400, path=f"/{GRAPH_VERSION}/", method="POST", body=THROTTLED)
+
+    def error_body(self, status: int) -> Any:
+        if status == 400:
+            return graph_error("(#100) Invalid parameter", 100)
+        if status == 401:
+            return EXPIRED
+        return graph_error("An unexpected error has occurred. Please retry your request later.", 2, transient=True)
+
+    # --- routing ------------------------------------------------------------------------------
+    def route(self, request: LoggedRequest) -> Answer:
+        path = request.route.removeprefix(f"/{GRAPH_VERSION}")
+        if path == "/dialog/oauth":
+            return self.dialog.authorize(request, self.app_id)
+        params = request.params()
+        token = request.query.get("access_token") or params.get("access_token", "")
+        if path == "/oauth/access_token":
+            return self._access_token(request.query)
+        if self.expired:
+            return 400, EXPIRED, {}
+        if path == "/me/accounts":
+            return self._accounts(token, request.query.get("fields", ""))
+        page = next((p for p in self.pages.values() if p["access_token"] == token), None)
+        if page is None:
+            return 400, INVALID, {}
+        return self._page_api(request.method, path, params, page)
+
+    def _access_token(self, query: dict[str, str]) -> Answer:
+        if query.get("client_id") != self.app_id or query.get("client_secret") != self.app_secret:
+            return 400, graph_error("Error validating client secret.", 1, type_="OAuthException"), {}
+        if query.get("grant_type") == "fb_exchange_token":
+            if self.user_tokens.get(query.get("fb_exchange_token", "")) is None:
+                return 400, INVALID, {}
+            token = secrets.token_urlsafe(40)
+            self.user_tokens[token] = "long"
+            return 200, {"access_token": token, "token_type": "bearer", "expires_in": 5183944}, {}
+        if self.dialog.codes.pop(query.get("code", ""), None) != query.get("redirect_uri"):
+            return 400, graph_error("Invalid verification code format.", 100, subcode=36008), {}
+        token = secrets.token_urlsafe(40)
+        self.user_tokens[token] = "short"
+        return 200, {"access_token": token, "token_type": "bearer", "expires_in": 5183}, {}
+
+    def _accounts(self, token: str, fields: str) -> Answer:
+        if token not in self.user_tokens:
+            return 400, INVALID, {}
+        pages = []
+        for page in self.pages.values():
+            shown = {
+                k: v
+                for k, v in page.items()
+                if k != "instagram_business_account" or "instagram_business_account" in fields
+            }
+            pages.append(shown)
+        return 200, {"data": pages, "paging": {"cursors": {"before": "QVFIU", "after": "QVFIU"}}}, {}
+
+    def _page_api(self, method: str, path: str, params: dict[str, Any], page: dict[str, Any]) -> Answer:
+        ig = page.get("instagram_business_account") or {}
+        parts = path.strip("/").split("/")
+        if method == "GET" and parts == [page["id"]]:
+            return 200, {"id": page["id"], "name": page["name"]}, {}
+        if method == "POST" and parts == [page["id"], "feed"]:
+            return self._feed(page, params)
+        if method == "POST" and parts == [page["id"], "photos"]:
+            return self._photo(page, params)
+        if ig and parts[0] == ig["id"]:
+            return self._instagram(method, parts[1:], params, ig)
+        if method == "GET" and parts[0] in self.containers:
+            container = self.containers[parts[0]]
+            container["polls"] -= 1
+            status = "IN_PROGRESS" if container["polls"] >= 0 else container["final"]
+            return (
+                200,
+                {
+                    "id": parts[0],
+                    "status_code": status,
+                    "status": f"{status}: {container.get('reason', '')}".strip(": "),
+                },
+                {},
+            )
+        published = next((m for m in self.ig_media if m["id"] == parts[0]), None)
+        if method == "GET" and published:
+            return (
+                200,
+                {"id": published["id"], "permalink": f"https://www.instagram.com/p/{published['shortcode']}/"},
+                {},
+            )
+        return (
+            400,
+            graph_error(f"Unsupported {method} request. Object with ID '{parts[0]}' does not exist", 100, subcode=33),
+            {},
+        )
+
+    # --- Facebook Pages -----------------------------------------------------------------------
+    def _feed(self, page: dict[str, Any], params: dict[str, Any]) -> Answer:
+        attached = [json.loads(v)["media_fbid"] for k, v in sorted(params.items()) if k.startswith("attached_media[")]
+        if not params.get("message") and not params.get("link") and not attached:
+            return 400, graph_error("(#100) Missing message or attachment", 100), {}
+        if any(a not in self.photos or self.photos[a]["published"] for a in attached):
+            return 400, graph_error("(#100) param attached_media must be an array of unpublished photos", 100), {}
+        if any(
+            p["message"] == params.get("message") and p["page"] == page["id"]
+            for p in self.posts
+            if params.get("message")
+        ):
+            return 400, graph_error("Duplicate status message", 506, subcode=1455006), {}
+        post_id = f"{page['id']}_{100000000000 + len(self.posts) + 1}"
+        self.posts.append(
+            {
+                "id": post_id,
+                "page": page["id"],
+                "message": params.get("message", ""),
+                "link": params.get("link"),
+                "photos": attached,
+            }
+        )
+        return 200, {"id": post_id}, {}
+
+    def _photo(self, page: dict[str, Any], params: dict[str, Any]) -> Answer:
+        source = params.get("source")
+        if not isinstance(source, tuple) and not params.get("url"):
+            return 400, graph_error("(#324) Requires upload file", 324), {}
+        photo_id = str(200000000000 + len(self.photos) + 1)
+        published = params.get("published", "true") != "false"
+        self.photos[photo_id] = {"bytes": source[0] if isinstance(source, tuple) else b"", "published": published}
+        if not published:
+            return 200, {"id": photo_id}, {}
+        post_id = f"{page['id']}_{100000000000 + len(self.posts) + 1}"
+        self.posts.append(
+            {
+                "id": post_id,
+                "page": page["id"],
+                "message": params.get("message", ""),
+                "link": None,
+                "photos": [photo_id],
+            }
+        )
+        return 200, {"id": photo_id, "post_id": post_id}, {}
+
+    # --- Instagram ----------------------------------------------------------------------------
+    def _instagram(self, method: str, rest: list[str], params: dict[str, Any], ig: dict[str, Any]) -> Answer:
+        if method == "GET" and not rest:
+            return 200, {"id": ig["id"], "username": ig["username"]}, {}
+        if method == "GET" and rest == ["content_publishing_limit"]:
+            return (
+                200,
+                {"data": [{"quota_usage": self.quota_usage, "config": {"quota_total": 50, "quota_duration": 86400}}]},
+                {},
+            )
+        if method == "POST" and rest == ["media"]:
+            return self._container(params)
+        if method == "POST" and rest == ["media_publish"]:
+            return self._ig_publish(params)
+        return 400, graph_error("(#100) Unsupported request", 100), {}
+
+    def _container(self, params: dict[str, Any]) -> Answer:
+        caption = params.get("caption", "")
+        if len(caption) > 2200:
+            return 400, graph_error("The caption is too long.", 100, subcode=2207040, type_="IGApiException"), {}
+        if len(re.findall(r"(?<!\w)#\w+", caption)) > 30:
+            return (
+                400,
+                graph_error(
+                    "The caption contains more than 30 hashtags.", 100, subcode=2207040, type_="IGApiException"
+                ),
+                {},
+            )
+        if params.get("media_type") == "CAROUSEL":
+            children = params.get("children", "").split(",")
+            if not 2 <= len(children) <= 10 or any(c not in self.containers for c in children):
+                return 400, graph_error("(#100) The carousel children are invalid", 100, type_="IGApiException"), {}
+            urls = [u for c in children for u in self.containers[c]["image_urls"]]
+        else:
+            url = params.get("image_url", "")
+            if not url.startswith("https://") or not url.lower().endswith((".jpg", ".jpeg")):
+                return (
+                    400,
+                    graph_error(
+                        "Only photo or video can be accepted as media type.",
+                        9004,
+                        subcode=2207052,
+                        type_="IGApiException",
+                    ),
+                    {},
+                )
+            urls = [url]
+        container_id = str(17900000000000000 + len(self.containers) + 1)
+        self.containers[container_id] = {
+            "image_urls": urls,
+            "caption": caption,
+            "polls": self.container_polls,
+            "final": self.container_status,
+            "reason": "Error: the media could not be fetched from the URI" if self.container_status == "ERROR" else "",
+        }
+        return 200, {"id": container_id}, {}
+
+    def _ig_publish(self, params: dict[str, Any]) -> Answer:
+        container = self.containers.get(params.get("creation_id", ""))
+        if container is None:
+            return 400, graph_error("(#100) Invalid creation_id", 100, type_="IGApiException"), {}
+        if container["polls"] >= 0 or container["final"] != "FINISHED":
+            return 400, graph_error("Media ID is not available", 9007, subcode=2207027, type_="IGApiException"), {}
+        if self.quota_usage >= 50:
+            return 400, graph_error("Application request limit reached", 4, subcode=2207042, type_="IGApiException"), {}
+        media_id = str(17950000000000000 + len(self.ig_media) + 1)
+        self.ig_media.append(
+            {
+                "id": media_id,
+                "shortcode": f"C{media_id[-6:]}",
+                "caption": container["caption"],
+                "image_urls": container["image_urls"],
+            }
+        )
+        self.quota_usage += 1
+        return 200, {"id": media_id}, {}
+
+
+class ThreadsServer(LocalServer):
+    name = "threads"
+    version = "v1.0"
+
+    def __init__(self, *, app_id: str = "th-app", app_secret: str = "th-secret") -> None:
+        super().__init__()
+        self.app_id, self.app_secret = app_id, app_secret
+        self.dialog = _Dialog()
+        self.user = {
+            "id": "25000000000000001",
+            "username": "desk.threads",
+            "name": "The Desk",
+            "threads_profile_picture_url": "https://scontent.example/th.jpg",
+        }
+        self.tokens: dict[str, str] = {}  # token -> "short" | "long"
+        self.expired = False
+        self.containers: dict[str, dict[str, Any]] = {}
+        self.threads: list[dict[str, Any]] = []
+        self.container_polls = 1
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/{self.version}"
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.url}/oauth/authorize"
+
+    def long_lived_token(self) -> str:
+        token = secrets.token_urlsafe(40)
+        self.tokens[token] = "long"
+        return token
+
+    def expire_tokens(self) -> None:
+        self.expired = True
+
+    def error_body(self, status: int) -> Any:
+        if status == 400:
+            return graph_error("Param text must be at most 500 characters long.", 100, type_="THApiException")
+        if status == 401:
+            return EXPIRED
+        return graph_error("An unknown error occurred", 1, type_="THApiException", transient=True)
+
+    def route(self, request: LoggedRequest) -> Answer:
+        path = request.route
+        if path == "/oauth/authorize":
+            return self.dialog.authorize(request, self.app_id)
+        params = request.params()
+        if path == "/oauth/access_token":
+            return self._code(params)
+        token = request.query.get("access_token") or params.get("access_token", "")
+        if self.expired or token not in self.tokens:
+            return 400, EXPIRED if self.expired else INVALID, {}
+        if path == "/access_token":
+            if (
+                request.query.get("grant_type") != "th_exchange_token"
+                or request.query.get("client_secret") != self.app_secret
+            ):
+                return 400, graph_error("Invalid grant type", 100), {}
+            return 200, {"access_token": self.long_lived_token(), "token_type": "bearer", "expires_in": 5183944}, {}
+        if path == "/refresh_access_token":
+            if self.tokens[token] != "long":
+                return 400, graph_error("Only long-lived tokens can be refreshed", 100), {}
+            return 200, {"access_token": self.long_lived_token(), "token_type": "bearer", "expires_in": 5183944}, {}
+        return self._api(request.method, path.removeprefix(f"/{self.version}"), params)
+
+    def _code(self, params: dict[str, Any]) -> Answer:
+        if params.get("client_id") != self.app_id or params.get("client_secret") != self.app_secret:
+            return 400, graph_error("Error validating client secret.", 1), {}
+        if self.dialog.codes.pop(params.get("code", ""), None) != params.get("redirect_uri"):
+            return 400, graph_error("Invalid verification code format.", 100, subcode=36008), {}
+        token = secrets.token_urlsafe(40)
+        self.tokens[token] = "short"
+        return 200, {"access_token": token, "user_id": self.user["id"]}, {}
+
+    def _api(self, method: str, path: str, params: dict[str, Any]) -> Answer:
+        parts = path.strip("/").split("/")
+        if method == "GET" and parts == ["me"]:
+            return 200, self.user, {}
+        if method == "POST" and parts == [self.user["id"], "threads"]:
+            return self._container(params)
+        if method == "POST" and parts == [self.user["id"], "threads_publish"]:
+            return self._publish(params)
+        if method == "GET" and parts[0] in self.containers:
+            container = self.containers[parts[0]]
+            container["polls"] -= 1
+            return 200, {"id": parts[0], "status": "IN_PROGRESS" if container["polls"] >= 0 else "FINISHED"}, {}
+        thread = next((t for t in self.threads if t["id"] == parts[0]), None)
+        if method == "GET" and thread:
+            return (
+                200,
+                {
+                    "id": thread["id"],
+                    "permalink": f"https://www.threads.net/@{self.user['username']}/post/{thread['code']}",
+                },
+                {},
+            )
+        return 400, graph_error(f"Object with ID '{parts[0]}' does not exist", 100, subcode=33), {}
+
+    def _container(self, params: dict[str, Any]) -> Answer:
+        text = params.get("text", "")
+        if len(text) > 500:
+            return 400, self.error_body(400), {}
+        kind = params.get("media_type")
+        if kind == "IMAGE" and not str(params.get("image_url", "")).startswith("https://"):
+            return 400, graph_error("The media could not be fetched from the URL", 100, type_="THApiException"), {}
+        children = params.get("children", "").split(",") if kind == "CAROUSEL" else []
+        if kind == "CAROUSEL" and (not 2 <= len(children) <= 20 or any(c not in self.containers for c in children)):
+            return 400, graph_error("Invalid carousel children", 100, type_="THApiException"), {}
+        if kind not in ("TEXT", "IMAGE", "CAROUSEL") or (kind == "TEXT" and not text):
+            return 400, graph_error("Invalid media_type or empty text", 100, type_="THApiException"), {}
+        container_id = str(18000000000000000 + len(self.containers) + 1)
+        images = (
+            [params["image_url"]] if kind == "IMAGE" else [u for c in children for u in self.containers[c]["images"]]
+        )
+        self.containers[container_id] = {"text": text, "images": images, "polls": self.container_polls}
+        return 200, {"id": container_id}, {}
+
+    def _publish(self, params: dict[str, Any]) -> Answer:
+        container = self.containers.get(params.get("creation_id", ""))
+        if container is None or container["polls"] >= 0:
+            return (
+                400,
+                graph_error("The media is not ready to be published", 24, subcode=4279009, type_="THApiException"),
+                {},
+            )
+        thread_id = str(18100000000000000 + len(self.threads) + 1)
+        self.threads.append(
+            {"id": thread_id, "code": f"D{thread_id[-6:]}", "text": container["text"], "images": container["images"]}
+        )
+        return 200, {"id": thread_id}, {}
