@@ -33,7 +33,7 @@ class PostForm(forms.Form):
     accounts = AccountChoices(
         label=gettext_lazy("Network accounts"),
         queryset=NetworkAccount.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     media_ids = forms.CharField(required=False, widget=forms.HiddenInput)  # in order, comma-separated

@@ -150,3 +150,22 @@ def test_the_composer_in_french(live_server, sign_in, page, editor, brand_a, acc
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.locator("body")).to_contain_text("n’existe pas")
     assert not Post.objects.exists()
+
+
+def test_the_composer_fits_a_phone_and_works_from_the_keyboard(live_server, sign_in, page, editor, brand_a, accounts):
+    fake, _mastodon = accounts
+    editor.language = "en"
+    editor.save()
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(editor)
+    page.goto(f"{live_server.url}/b/{brand_a.slug}/posts/new/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_label("Fake desk · Fake network").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Text", exact=True).focus()
+    page.keyboard.type("Written from the keyboard 🎉")
+    expect(page.locator(f"#counter-{fake.pk}")).to_contain_text("Fake desk: 27 / 500")
+    page.get_by_role("button", name="Save draft").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".post-status")).to_have_text("Draft")
+    assert Post.objects.get().text == "Written from the keyboard 🎉"
