@@ -101,7 +101,7 @@ def rkey_for(key: str) -> str:
     53-bit timestamp in microseconds and a 10-bit clock id. Ours come from SHA-256(key): the
     timestamp is 2023-01-01T00:00Z plus the hash's first 45 bits (always a valid time in the
     past), the clock id is its next 10 bits. With 55 bits of hash, two keys of one account
-    share an rkey with a probability of about n²/2^56 (1 in 14 million for 100,000 posts);
+    share an rkey with a probability of about n²/2^56 (1 in 7 million for 100,000 posts);
     publish() notices it (the existing record's text differs) rather than claiming that post.
 
     Deriving it, rather than drawing a fresh TID and storing it, means a retry of the same key
@@ -196,18 +196,22 @@ class PreparedImage:
 
 
 JPEG_QUALITIES = (90, 80, 70, 60)
+SENT_AS_IS = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 
 
-def prepare_image(data: bytes, content_type: str, limit: int = BLOB_MAX_BYTES) -> PreparedImage:
+def prepare_image(data: bytes, limit: int = BLOB_MAX_BYTES) -> PreparedImage:
     """Decode the image (never upload what Pillow cannot read) and fit it below `limit` bytes.
 
-    An image already below the limit goes as it is. A larger one becomes a JPEG: first lower
-    qualities, then smaller sizes keeping the aspect ratio, until it fits. (An animated GIF
-    over the limit becomes its first frame: Bluesky shows images as stills anyway.)
+    An image below the limit, of a type Bluesky shows and without EXIF metadata, goes as it
+    is, with the type its bytes say (not the one the upload claimed). Any other becomes a JPEG,
+    turned upright and without metadata (blobs are public: a photo's GPS position must not
+    go with it): first lower qualities, then smaller sizes keeping the aspect ratio, until it
+    fits. (An animated GIF that must be recompressed keeps its first frame.)
     """
     with Image.open(BytesIO(data)) as image:
+        content_type = Image.MIME.get(image.format or "", "")
         upright = ImageOps.exif_transpose(image)  # the size people see, for aspectRatio
-        if len(data) < limit:
+        if len(data) < limit and content_type in SENT_AS_IS and not image.getexif():
             return PreparedImage(data, content_type, upright.width, upright.height)
         return _recompressed(_flattened(upright), limit)
 
@@ -420,7 +424,7 @@ class BlueskyAdapter(Adapter):
 
     def _upload(self, item: MediaFile) -> dict[str, Any]:
         try:
-            image = prepare_image(item.read(), item.content_type)
+            image = prepare_image(item.read())
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             raise PublishError(
                 _("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},

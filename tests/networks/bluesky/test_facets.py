@@ -88,7 +88,7 @@ def _noisy_image(width: int, height: int, fmt: str) -> bytes:
 def test_a_large_image_is_recompressed_below_the_limit_keeping_its_aspect_ratio():
     data = _noisy_image(1600, 900, "PNG")
     assert len(data) > BLOB_MAX_BYTES
-    prepared = prepare_image(data, "image/png")
+    prepared = prepare_image(data)
     assert len(prepared.data) < BLOB_MAX_BYTES
     assert prepared.content_type == "image/jpeg"
     assert prepared.width / prepared.height == pytest.approx(1600 / 900, rel=0.01)
@@ -98,7 +98,7 @@ def test_a_large_image_is_recompressed_below_the_limit_keeping_its_aspect_ratio(
 
 def test_a_small_image_goes_as_it_is():
     data = _noisy_image(40, 30, "PNG")
-    prepared = prepare_image(data, "image/png")
+    prepared = prepare_image(data)
     assert (prepared.data, prepared.content_type, prepared.width, prepared.height) == (data, "image/png", 40, 30)
 
 
@@ -107,7 +107,7 @@ def test_a_transparent_png_becomes_white_not_black():
     image.paste(Image.effect_noise((600, 1200), 120).convert("RGBA"), (0, 0))
     output = BytesIO()
     image.save(output, "PNG")
-    prepared = prepare_image(output.getvalue(), "image/png", limit=len(output.getvalue()) // 2)
+    prepared = prepare_image(output.getvalue(), limit=len(output.getvalue()) // 2)
     with Image.open(BytesIO(prepared.data)) as decoded:
         assert all(
             channel > 240 for channel in decoded.convert("RGB").getpixel((decoded.width - 5, decoded.height // 2))
@@ -116,4 +116,27 @@ def test_a_transparent_png_becomes_white_not_black():
 
 def test_bytes_that_are_not_an_image_are_refused():
     with pytest.raises(OSError):
-        prepare_image(b"<html>not an image</html>", "image/png")
+        prepare_image(b"<html>not an image</html>")
+
+
+def test_the_type_sent_is_the_one_the_bytes_say():
+    image = Image.new("RGB", (30, 20), "navy")
+    output = BytesIO()
+    image.save(output, "JPEG")
+    assert prepare_image(output.getvalue()).content_type == "image/jpeg"
+
+
+def test_a_photo_with_exif_metadata_goes_upright_and_without_it():
+    image = Image.new("RGB", (300, 200), "navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    exif[0x010F] = "Camera maker"
+    output = BytesIO()
+    image.save(output, "JPEG", exif=exif)
+
+    prepared = prepare_image(output.getvalue())
+
+    assert (prepared.width, prepared.height) == (200, 300)
+    with Image.open(BytesIO(prepared.data)) as decoded:
+        assert decoded.size == (200, 300)
+        assert not decoded.getexif()
