@@ -15,6 +15,7 @@ ADAPTERS: dict[str, str] = {
     "x": "networks.adapters.x.XAdapter",
     "linkedin": "networks.adapters.linkedin.LinkedInAdapter",
     "facebook": "networks.adapters.facebook.FacebookAdapter",
+    "instagram": "networks.adapters.instagram.InstagramAdapter",
 }
 
 

@@ -1,0 +1,228 @@
+"""Instagram (a professional account linked to a Facebook page), Graph API content publishing.
+
+Facts (https://developers.facebook.com/docs/instagram-platform/content-publishing), proven
+against tests/networks/servers/graph.py:
+- connected with Facebook Login (`instagram_basic instagram_content_publish` plus the pages
+  scopes); `GET /me/accounts` with `instagram_business_account` names the professional account
+  of each page; the page's token publishes for it;
+- a container per image: `POST /{ig-user-id}/media` (`image_url`, `caption`), polled with
+  `GET /{container}?fields=status_code` until FINISHED (IN_PROGRESS, ERROR, EXPIRED), then
+  `POST /{ig-user-id}/media_publish` (`creation_id`); a carousel: one container per image with
+  `is_carousel_item=true`, then one with `media_type=CAROUSEL` and `children`;
+- Meta DOWNLOADS each image from a public URL: this site must be reachable (SITE_URL), and the
+  image must be a JPEG: other types are converted with Pillow into MEDIA_ROOT/instagram/;
+- caption 2,200 characters and 30 hashtags; aspect ratio from 4:5 to 1.91:1; 10 per carousel;
+- 50 published posts per 24 hours, read from `GET /{ig-user-id}/content_publishing_limit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from networks.adapters import graph
+from networks.adapters.base import (
+    Connection,
+    ErrorKind,
+    Limits,
+    MediaFile,
+    Problem,
+    PublishError,
+    PublishResult,
+    validate_against,
+)
+from networks.oauth import OAuthAdapter
+
+NAME = "Instagram"
+SCOPES = "pages_show_list,pages_read_engagement,instagram_basic,instagram_content_publish"
+HASHTAG = re.compile(r"(?<!\w)#\w+")
+MAX_HASHTAGS = 30
+MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
+
+
+@dataclass(frozen=True)
+class Quota:
+    used: int
+    total: int
+
+
+class InstagramAdapter(OAuthAdapter):
+    slug = "instagram"
+    name = NAME
+    limits = Limits(
+        max_chars=2200,
+        max_media=10,
+        max_image_bytes=8 * 1024 * 1024,
+        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),  # converted to JPEG
+        media_required=True,
+    )
+    required_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
+    oauth_start_url_name = "networks:instagram_start"
+    poll_interval = 2.0
+    poll_timeout = 120.0
+
+    # --- connecting -----------------------------------------------------------------------------
+    @classmethod
+    def authorize_url(cls, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        return graph.facebook_login_url(redirect_uri=redirect_uri, state=state, scopes=SCOPES)
+
+    @classmethod
+    def accounts_from_code(cls, *, code: str, redirect_uri: str, code_verifier: str) -> list[Connection]:
+        fields = "id,name,access_token,instagram_business_account{id,username,profile_picture_url}"
+        pages = graph.facebook_pages(NAME, code=code, redirect_uri=redirect_uri, fields=fields)
+        return [
+            Connection(
+                display_name=f"@{ig['username']}",
+                handle=f"@{ig['username']}",
+                avatar_url=ig.get("profile_picture_url") or "",
+                credentials={"page_token": page["access_token"]},
+                config={"ig_user_id": str(ig["id"]), "page_id": str(page["id"]), "username": ig["username"]},
+            )
+            for page in pages
+            if (ig := page.get("instagram_business_account")) and page.get("access_token")
+        ]
+
+    # --- what Instagram accepts -------------------------------------------------------------------
+    def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
+        problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
+        hashtags = len(HASHTAG.findall(text))
+        if hashtags > MAX_HASHTAGS:
+            problems.append(
+                Problem(
+                    "too_many_hashtags",
+                    _("Instagram takes at most %(limit)d hashtags; this text has %(count)d.")
+                    % {"limit": MAX_HASHTAGS, "count": hashtags},
+                )
+            )
+        for item in media:
+            if item.width and item.height and not MIN_RATIO - 0.005 <= item.width / item.height <= MAX_RATIO + 0.005:
+                problems.append(
+                    Problem(
+                        "aspect_ratio",
+                        _(
+                            "Instagram: %(name)s is %(width)d×%(height)d; images must be between 4:5 (portrait) and "
+                            "1.91:1 (landscape)."
+                        )
+                        % {"name": item.name, "width": item.width, "height": item.height},
+                    )
+                )
+        site = graph.site_problem(self.name, len(media))
+        if site:
+            problems.append(site)
+        return problems
+
+    # --- publishing -----------------------------------------------------------------------------
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        problem = graph.site_problem(self.name, len(media)) if media else None
+        if not media or problem:
+            message = problem.message if problem else _("Instagram: a post needs an image.")
+            raise PublishError(message, kind=ErrorKind.REJECTED)
+        self._respect_quota()
+        user = self.account.config["ig_user_id"]
+        urls = [jpeg_url(item) for item in media]
+        if len(urls) == 1:
+            container = self._call("POST", f"/{user}/media", data={"image_url": urls[0], "caption": text})["id"]
+        else:
+            children = [
+                self._call("POST", f"/{user}/media", data={"image_url": url, "is_carousel_item": "true"})["id"]
+                for url in urls
+            ]
+            for child in children:
+                self._wait_until_finished(str(child))
+            data = {"media_type": "CAROUSEL", "children": ",".join(map(str, children)), "caption": text}
+            container = self._call("POST", f"/{user}/media", data=data)["id"]
+        self._wait_until_finished(str(container))
+        media_id = str(
+            self._call("POST", f"/{user}/media_publish", publishing=True, data={"creation_id": container})["id"]
+        )
+        permalink = self._call("GET", f"/{media_id}", params={"fields": "permalink"}).get("permalink") or ""
+        return PublishResult(
+            remote_id=media_id, url=permalink or f"https://www.instagram.com/{self.account.config['username']}/"
+        )
+
+    def check_connection(self) -> str:
+        user = self._call("GET", f"/{self.account.config['ig_user_id']}", params={"fields": "id,username"})
+        return f"@{user.get('username') or self.account.config['username']}"
+
+    def quota(self) -> Quota:
+        answer = self._call(
+            "GET",
+            f"/{self.account.config['ig_user_id']}/content_publishing_limit",
+            params={"fields": "quota_usage,config"},
+        )
+        entry = (answer.get("data") or [{}])[0]
+        return Quota(
+            used=int(entry.get("quota_usage") or 0), total=int((entry.get("config") or {}).get("quota_total") or 50)
+        )
+
+    def _respect_quota(self) -> None:
+        quota = self.quota()
+        if quota.used >= quota.total:
+            raise PublishError(
+                _(
+                    "Instagram's limit of %(total)d posts in 24 hours is reached for this account; the post will be "
+                    "tried again later."
+                )
+                % {"total": quota.total},
+                kind=ErrorKind.RETRY,
+                retry_after=3600,
+            )
+
+    def _wait_until_finished(self, container: str) -> None:
+        deadline = time.monotonic() + self.poll_timeout
+        while True:
+            status = self._call("GET", f"/{container}", params={"fields": "status_code,status"})
+            code = status.get("status_code")
+            if code in ("FINISHED", "PUBLISHED"):
+                return
+            if code == "ERROR":
+                raise PublishError(
+                    _("Instagram could not use the image: %(reason)s") % {"reason": status.get("status") or code},
+                    kind=ErrorKind.REJECTED,
+                )
+            if code == "EXPIRED" or time.monotonic() > deadline:
+                raise PublishError(
+                    _("Instagram did not finish preparing the post in time; it will be tried again."),
+                    kind=ErrorKind.RETRY,
+                    retry_after=60,
+                )
+            time.sleep(self.poll_interval)
+
+    def _call(self, method: str, path: str, *, publishing: bool = False, **kwargs) -> dict[str, Any]:
+        return graph.call(
+            NAME, method, path, self.account.credentials.get("page_token", ""), publishing=publishing, **kwargs
+        )
+
+
+def jpeg_url(item: MediaFile) -> str:
+    """The public URL of a JPEG version of `item`: itself when already a JPEG, else a converted
+    copy stored once under MEDIA_ROOT/instagram/ (named by content, so a retry reuses it)."""
+    if item.content_type == "image/jpeg" and item.public_url:
+        return item.public_url
+    data = item.read()
+    name = f"instagram/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(to_jpeg(data)))
+    return f"{settings.SITE_URL}{default_storage.url(name)}"
+
+
+def to_jpeg(data: bytes) -> bytes:
+    """Any image Pillow reads -> a JPEG (transparency flattened on white, first frame only)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(0)
+        rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, "JPEG", quality=90)
+    return out.getvalue()
