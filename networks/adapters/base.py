@@ -181,7 +181,9 @@ class Adapter:
     def connect(cls, data: dict[str, Any]) -> Connection:
         """Check the form's cleaned data against the network; raise ConnectError if it fails.
 
-        `data` is the connect form's cleaned_data plus "brand" (the Brand being connected).
+        `data` is the connect form's cleaned_data plus "brand" (the Brand being connected) and,
+        when reconnecting, "account" (the NetworkAccount getting new credentials).
+        An account connected again with the same handle is updated rather than duplicated.
         """
         raise NotImplementedError
 

@@ -39,8 +39,11 @@ class WebFeedAdapter(Adapter):
 
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:
-        brand = data["brand"]
-        if brand.network_accounts.filter(network=cls.slug).exists():
+        brand, reconnecting = data["brand"], data.get("account")
+        others = brand.network_accounts.filter(network=cls.slug)
+        if reconnecting is not None:
+            others = others.exclude(pk=reconnecting.pk)
+        if others.exists():
             raise ConnectError(_("This brand already has a web feed."), field="title")
         return Connection(display_name=data["title"], handle=reverse("networks:feed_page", args=[brand.slug]))
 

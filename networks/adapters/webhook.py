@@ -70,10 +70,10 @@ class WebhookAdapter(Adapter):
             http.check_public_url(url)
         except http.UnsafeHost as error:
             raise ConnectError(error.message, field="url") from None
-        # The URL stays among the credentials: many receivers put a token in it.
+        # The URL stays among the credentials: many receivers put a token in it. No handle:
+        # two webhooks on one host are two accounts (a handle would merge them on connecting).
         return Connection(
             display_name=data["name"],
-            handle=urlsplit(url).hostname or "",
             credentials={"url": url, "secret": secrets.token_hex(32)},
             config={"host": urlsplit(url).netloc},
         )

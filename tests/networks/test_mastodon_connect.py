@@ -149,3 +149,49 @@ def test_an_editor_cannot_start_or_finish_a_connection(client, editor, owner, br
     session.save()
     assert client.get(callback).status_code == 403
     assert not NetworkAccount.objects.exists()
+
+
+def test_an_owner_reconnects_a_flagged_account_by_pasting_a_new_token(owner_client, brand_a, mastodon_server):
+    from networks import services
+    from networks.models import AccountStatus
+
+    _paste(owner_client, brand_a, mastodon_server.url, mastodon_server.token)
+    account = NetworkAccount.objects.get()
+    services.account_mark_needs_reconnect(account=account, message="The access token is invalid")
+    fresh = mastodon_server.new_token()
+
+    page = owner_client.get(reverse("networks:reconnect", args=[brand_a.slug, account.pk])).content.decode()
+    assert mastodon_server.url in page  # the OAuth form is prefilled with the account's server
+    owner_client.post(
+        reverse("networks:reconnect", args=[brand_a.slug, account.pk]),
+        {"instance_url": mastodon_server.url, "access_token": fresh},
+    )
+
+    account.refresh_from_db()
+    assert (account.status, account.last_error) == (AccountStatus.CONNECTED, "")
+    assert account.credentials["access_token"] == fresh
+    assert NetworkAccount.objects.count() == 1
+
+
+def test_an_owner_reconnects_by_oauth_the_same_account(owner_client, brand_a, mastodon_server):
+    _paste(owner_client, brand_a, mastodon_server.url, mastodon_server.token)
+    account = NetworkAccount.objects.get()
+    started = owner_client.post(
+        reverse("networks:mastodon_start", args=[brand_a.slug]),
+        {"instance_url": mastodon_server.url, "account": account.pk},
+    )
+    owner_client.get(authorize_on_server(started["Location"]))
+    account.refresh_from_db()
+    assert account.credentials["access_token"] != mastodon_server.token
+    assert NetworkAccount.objects.count() == 1
+
+
+def test_another_brands_account_cannot_be_reconnected_through_oauth(owner_client, brand_a, brand_b, mastodon_server):
+    from tests.factories import NetworkAccountFactory
+
+    theirs = NetworkAccountFactory(brand=brand_b, network="mastodon")
+    answer = owner_client.post(
+        reverse("networks:mastodon_start", args=[brand_a.slug]),
+        {"instance_url": mastodon_server.url, "account": theirs.pk},
+    )
+    assert answer.status_code == 404

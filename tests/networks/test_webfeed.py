@@ -64,3 +64,9 @@ def test_a_brand_without_a_web_feed_has_no_public_page(client, brand_a):
 def test_a_brand_has_one_web_feed(feed, brand_a, owner):
     with pytest.raises(ConnectError):
         services.account_connect(brand=brand_a, user=owner, network="webfeed", data={"title": "Again"})
+
+
+def test_the_web_feed_can_be_reconnected(feed, owner):
+    services.account_reconnect(account=feed, user=owner, data={"title": "New title"})
+    feed.refresh_from_db()
+    assert feed.display_name == "New title"

@@ -137,3 +137,11 @@ def test_a_webhook_that_turned_private_is_not_called(hook, receiver, settings):
         hook.adapter().publish(text="Hi", media=[], key=uuid.uuid4().hex)
     assert caught.value.kind == ErrorKind.RECONNECT
     assert receiver.received == []
+
+
+def test_two_webhooks_on_one_host_are_two_accounts(brand_a, owner, receiver):
+    for name, path in (("Intranet", "/a"), ("Archive", "/b")):
+        services.account_connect(
+            brand=brand_a, user=owner, network="webhook", data={"name": name, "url": f"{receiver.url}{path}"}
+        )
+    assert sorted(NetworkAccount.objects.values_list("display_name", flat=True)) == ["Archive", "Intranet"]

@@ -163,7 +163,9 @@ class MastodonServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False  # a request held by `delay` must not block shutdown
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="mastodon-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="mastodon-server", daemon=True
+        )
         self._thread.start()
         return self
 
