@@ -201,7 +201,7 @@ def clean_image(upload, name: str) -> CleanImage:
             with Image.open(upload) as image:
                 if image.format not in IMAGE_FORMATS:
                     raise not_an_image
-                if image.width * image.height > settings.MAX_IMAGE_PIXELS:
+                if _decoded_pixels(image) > settings.MAX_IMAGE_PIXELS:
                     raise bomb
                 return _reencode(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -210,6 +210,13 @@ def clean_image(upload, name: str) -> CleanImage:
         raise
     except Exception:  # Pillow raises many kinds on corrupt data (OSError, SyntaxError, ...)
         raise not_an_image from None
+
+
+def _decoded_pixels(image: Image.Image) -> int:
+    """Pixels decoding would produce: every frame of an animation counts (a 1,000-frame GIF of
+    modest frames is as much a bomb as one huge frame)."""
+    frames = getattr(image, "n_frames", 1) if image.format == "GIF" else 1
+    return image.width * image.height * frames
 
 
 def _reencode(image: Image.Image) -> CleanImage:

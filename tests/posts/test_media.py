@@ -189,3 +189,16 @@ def test_a_200_mb_upload_is_refused_without_sending_it_all(live_server, brand_a,
     assert message.startswith("This file is too large (200.0\xa0MB)")
     assert time.monotonic() - started < 5
     assert not Media.objects.exists()
+
+
+def test_an_animation_counts_every_frame_as_pixels(brand_a, editor, settings):
+    frames = [Image.new("RGB", (100, 100), (8 * shade, 0, 0)) for shade in range(30)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=50, loop=0)
+    settings.MAX_IMAGE_PIXELS = 100 * 100 * 10  # one frame fits, thirty do not
+    with pytest.raises(ValidationError):
+        media_upload(brand=brand_a, user=editor, upload=upload("anim.gif", buffer.getvalue(), "image/gif"))
+    settings.MAX_IMAGE_PIXELS = 100 * 100 * 30
+    media = media_upload(brand=brand_a, user=editor, upload=upload("anim.gif", buffer.getvalue(), "image/gif"))
+    with media.file.open("rb") as handle, Image.open(handle) as kept:
+        assert kept.n_frames == 30
