@@ -44,7 +44,7 @@ from networks.adapters.base import Adapter, ConnectError, Connection
 from networks.models import NetworkAccount
 
 # The networks connected by this flow; each gets a start URL named "networks:<slug>_start".
-OAUTH_NETWORKS: tuple[str, ...] = ("x", "linkedin", "facebook", "instagram")
+OAUTH_NETWORKS: tuple[str, ...] = ("x", "linkedin", "facebook", "instagram", "threads")
 SESSION_KEY = "oauth_flow"
 PICK_SESSION_KEY = "oauth_candidates"
 

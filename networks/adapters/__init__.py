@@ -16,6 +16,7 @@ ADAPTERS: dict[str, str] = {
     "linkedin": "networks.adapters.linkedin.LinkedInAdapter",
     "facebook": "networks.adapters.facebook.FacebookAdapter",
     "instagram": "networks.adapters.instagram.InstagramAdapter",
+    "threads": "networks.adapters.threads.ThreadsAdapter",
 }
 
 

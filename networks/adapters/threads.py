@@ -1,0 +1,200 @@
+"""Threads (Meta), through the Threads API, connected with Threads' own OAuth.
+
+Facts (https://developers.facebook.com/docs/threads), proven against tests/networks/servers/graph.py:
+- authorize at threads.net/oauth/authorize (`threads_basic,threads_content_publish`); the code
+  gives a short-lived token (`POST /oauth/access_token`), exchanged for a 60-day one
+  (`GET /access_token?grant_type=th_exchange_token`), refreshed before it expires with
+  `GET /refresh_access_token?grant_type=th_refresh_token` (once it is a day old);
+- a container: `POST /{user-id}/threads` (`media_type` TEXT / IMAGE / CAROUSEL, `text`,
+  `image_url`, `is_carousel_item`, `children`), status polled (`fields=status,error_message`:
+  FINISHED, IN_PROGRESS, ERROR, EXPIRED), then `POST /{user-id}/threads_publish` (`creation_id`);
+- 500 characters; images are downloaded by Meta from a public URL (SITE_URL), JPEG or PNG;
+  a carousel has 2 to 20 items; errors are Graph error documents (networks/adapters/graph.py).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks.adapters import graph
+from networks.adapters.base import (
+    Connection,
+    ErrorKind,
+    Limits,
+    MediaFile,
+    Problem,
+    PublishError,
+    PublishResult,
+    validate_against,
+)
+from networks.oauth import OAuthAdapter
+
+NAME = "Threads"
+SCOPES = "threads_basic,threads_content_publish"
+
+
+def _root() -> str:
+    """The API host without its version: the token endpoints are not versioned."""
+    return re.sub(r"/v\d+(\.\d+)?$", "", settings.THREADS_API_URL)
+
+
+def _long_lived(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    expires_at = timezone.now() + timedelta(seconds=int(answer.get("expires_in") or 60 * 86400))
+    return {"access_token": answer["access_token"], "issued_at": timezone.now().isoformat()}, expires_at
+
+
+class ThreadsAdapter(OAuthAdapter):
+    slug = "threads"
+    name = NAME
+    limits = Limits(
+        max_chars=500,
+        max_media=20,
+        max_image_bytes=8 * 1024 * 1024,
+        image_types=frozenset({"image/jpeg", "image/png"}),
+    )
+    required_settings = ("THREADS_APP_ID", "THREADS_APP_SECRET")
+    oauth_start_url_name = "networks:threads_start"
+    poll_interval = 2.0
+    poll_timeout = 120.0
+
+    @classmethod
+    def authorize_url(cls, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        query = {
+            "client_id": settings.THREADS_APP_ID,
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+            "response_type": "code",
+            "state": state,
+        }
+        return f"{settings.THREADS_AUTHORIZE_URL}?{urlencode(query)}"
+
+    @classmethod
+    def accounts_from_code(cls, *, code: str, redirect_uri: str, code_verifier: str) -> list[Connection]:
+        app = {"client_id": settings.THREADS_APP_ID, "client_secret": settings.THREADS_APP_SECRET}
+        short = graph.connecting(
+            NAME,
+            "POST",
+            "/oauth/access_token",
+            base=_root(),
+            data={**app, "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code": code},
+        )
+        long = graph.connecting(
+            NAME,
+            "GET",
+            "/access_token",
+            base=_root(),
+            params={
+                "grant_type": "th_exchange_token",
+                "client_secret": settings.THREADS_APP_SECRET,
+                "access_token": short["access_token"],
+            },
+        )
+        credentials, expires_at = _long_lived(long)
+        me = graph.connecting(
+            NAME,
+            "GET",
+            "/me",
+            base=settings.THREADS_API_URL,
+            params={
+                "fields": "id,username,name,threads_profile_picture_url",
+                "access_token": credentials["access_token"],
+            },
+        )
+        return [
+            Connection(
+                display_name=me.get("name") or f"@{me['username']}",
+                handle=f"@{me['username']}",
+                avatar_url=me.get("threads_profile_picture_url") or "",
+                credentials=credentials,
+                config={"user_id": str(me["id"]), "username": me["username"]},
+                token_expires_at=expires_at,
+            )
+        ]
+
+    def refresh_credentials(self) -> dict[str, Any] | None:
+        """A new 60-day token; Threads refreshes only tokens at least a day old."""
+        issued = self.account.credentials.get("issued_at")
+        if issued and timezone.now() - datetime.fromisoformat(str(issued)) < timedelta(days=1):
+            return None
+        answer = self._call("GET", "/refresh_access_token", base=_root(), params={"grant_type": "th_refresh_token"})
+        credentials, expires_at = _long_lived(answer)
+        self.updated_credentials = {
+            **self.account.credentials,
+            **credentials,
+            "token_expires_at": expires_at.isoformat(),
+        }
+        return self.updated_credentials
+
+    def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
+        problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
+        site = graph.site_problem(self.name, len(media))
+        return problems + ([site] if site else [])
+
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        problem = graph.site_problem(self.name, len(media))
+        if problem:
+            raise PublishError(problem.message, kind=ErrorKind.REJECTED)
+        user = self.account.config["user_id"]
+        if not media:
+            data: dict[str, Any] = {"media_type": "TEXT", "text": text}
+        elif len(media) == 1:
+            data = {"media_type": "IMAGE", "image_url": media[0].public_url, "text": text}
+        else:
+            children = [
+                self._call(
+                    "POST",
+                    f"/{user}/threads",
+                    data={"media_type": "IMAGE", "image_url": m.public_url, "is_carousel_item": "true"},
+                )["id"]
+                for m in media
+            ]
+            for child in children:
+                self._wait_until_finished(str(child))
+            data = {"media_type": "CAROUSEL", "children": ",".join(map(str, children)), "text": text}
+        container = str(self._call("POST", f"/{user}/threads", data=data)["id"])
+        self._wait_until_finished(container)
+        post_id = str(
+            self._call("POST", f"/{user}/threads_publish", publishing=True, data={"creation_id": container})["id"]
+        )
+        permalink = self._call("GET", f"/{post_id}", params={"fields": "permalink"}).get("permalink") or ""
+        return PublishResult(
+            remote_id=post_id, url=permalink or f"https://www.threads.net/@{self.account.config['username']}"
+        )
+
+    def check_connection(self) -> str:
+        me = self._call("GET", "/me", params={"fields": "id,username"})
+        return f"@{me.get('username') or self.account.config['username']}"
+
+    def _wait_until_finished(self, container: str) -> None:
+        deadline = time.monotonic() + self.poll_timeout
+        while True:
+            status = self._call("GET", f"/{container}", params={"fields": "status,error_message"})
+            if status.get("status") in ("FINISHED", "PUBLISHED"):
+                return
+            if status.get("status") == "ERROR":
+                raise PublishError(
+                    _("Threads could not use the post: %(reason)s")
+                    % {"reason": status.get("error_message") or "ERROR"},
+                    kind=ErrorKind.REJECTED,
+                )
+            if status.get("status") == "EXPIRED" or time.monotonic() > deadline:
+                raise PublishError(
+                    _("Threads did not finish preparing the post in time; it will be tried again."),
+                    kind=ErrorKind.RETRY,
+                    retry_after=60,
+                )
+            time.sleep(self.poll_interval)
+
+    def _call(self, method: str, path: str, *, publishing: bool = False, base: str = "", **kwargs) -> dict[str, Any]:
+        token = self.account.credentials.get("access_token", "")
+        return graph.call(
+            NAME, method, path, token, publishing=publishing, base=base or settings.THREADS_API_URL, **kwargs
+        )
