@@ -97,6 +97,7 @@ def post_detail(request, pk: int):
         "targets": targets,
         "media": [link.media for link in post.postmedia_set.select_related("media")],
         "events": post.events.select_related("actor"),
+        "account_names": {str(a.pk): a.display_name for a in request.brand.network_accounts.all()},
         "comments": post.comments.select_related("author"),
         "transitions": workflow.allowed_transitions(post, membership, request.user),
         "may_edit": workflow.may_edit(post, membership),

@@ -36,3 +36,14 @@ def may(membership, perm: str) -> bool:
     from accounts.roles import Perm
 
     return can(membership, Perm(perm))
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A workflow or delivery state, in words (history rows store the raw values)."""
+    from posts.models import PostState, TargetState
+
+    for choices in (PostState, TargetState):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value

@@ -215,3 +215,19 @@ def test_schedule_button_only_when_the_rule_allows(client, editor, manager, bran
     client.force_login(manager)
     post = write_post(editor)
     assert 'value="schedule"' in client.get(_url("edit", brand_a, pk=post.pk)).content.decode()
+
+
+def test_history_shows_states_in_words_and_per_network_texts(client, editor, brand_a, write_post, account):
+    post = services.post_submit(post=write_post(editor), user=editor)
+    services.post_update(
+        post=post,
+        user=editor,
+        version=post.version,
+        text=post.text,
+        accounts=[account],
+        target_texts={account.pk: "Court"},
+    )
+    client.force_login(editor)
+    html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
+    assert "Draft → In review" in html
+    assert "Text for Fake A, before and after" in html and "Court" in html
