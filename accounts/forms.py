@@ -24,17 +24,21 @@ class TimeZoneField(forms.CharField):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = TimeZoneField(label=_("time zone"), required=False)
+    time_zone = TimeZoneField(label=_("Time zone"), required=False)
 
     class Meta:
         model = User
         fields = ["display_name", "language", "time_zone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
+
 
 class BrandForm(forms.ModelForm):
-    time_zone = TimeZoneField(label=_("time zone"), initial="Europe/Paris")
+    time_zone = TimeZoneField(label=_("Time zone"), initial="Europe/Paris")
     logo = forms.FileField(
-        label=_("logo"),
+        label=_("Logo"),
         required=False,
         help_text=_("PNG, JPEG, GIF or WebP. It is re-encoded and its metadata removed."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),

@@ -8,6 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_signed_in_user_switches_to_french_and_it_sticks(sign_in, brand_a, editor):
     page = sign_in(editor)
+    page.locator("#user-menu").click()  # the switcher sits in the user menu
     page.get_by_role("button", name="Français").click()
     expect_message(page, "L’interface est maintenant en français.")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
