@@ -21,7 +21,10 @@ ACTIONS = ("save", "submit", "schedule", "publish_now")
 
 class AccountChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: NetworkAccount) -> str:
-        return f"{obj.display_name} · {obj.adapter_class.name}"
+        label = f"{obj.display_name} · {obj.adapter_class.name}"
+        if obj.status != AccountStatus.CONNECTED:  # it can be chosen, but nothing leaves until reconnected
+            label += f" ({obj.get_status_display()})"
+        return label
 
 
 class PostForm(forms.Form):

@@ -231,3 +231,10 @@ def test_history_shows_states_in_words_and_per_network_texts(client, editor, bra
     html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
     assert "Draft → In review" in html
     assert "Text for Fake A, before and after" in html and "Court" in html
+
+
+def test_an_account_needing_reconnection_says_so_in_the_composer(client, editor, brand_a, account):
+    account.status = "needs_reconnect"
+    account.save()
+    client.force_login(editor)
+    assert "Fake A · Fake network (Needs reconnecting)" in client.get(_url("create", brand_a)).content.decode()
