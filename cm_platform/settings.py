@@ -174,6 +174,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )
+# Our subclass of that transport writes each message atomically (see cm_platform/broker.py).
+CELERY_BROKER_TRANSPORT = "cm_platform.broker:FilesystemTransport" if CELERY_BROKER_URL.startswith("filesystem") else None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -309,7 +311,8 @@ SPECTACULAR_SETTINGS = {
     "Authenticate with a personal access token: `Authorization: Bearer <token>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/",
+    # Tags by resource: /api/brands/{brand_slug}/posts/... is "posts".
+    "SCHEMA_PATH_PREFIX": r"/api(/brands/\{brand_slug\}(?=/[a-z]))?",
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page's assets come from the sidecar package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -353,3 +356,10 @@ TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org
 DISCORD_API_URL = env.str("DISCORD_API_URL", default="https://discord.com/api").rstrip("/")
 # Tokens that expire within this many days are refreshed by beat, and their owners warned.
 TOKEN_WARNING_DAYS = env.int("TOKEN_WARNING_DAYS", default=7)
+# Beat renews OAuth tokens before they expire (networks/tokens.py); X's last two hours.
+TOKEN_REFRESH_INTERVAL = env.float("TOKEN_REFRESH_INTERVAL", default=600.0)
+CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
+    "task": "networks.refresh_tokens",
+    "schedule": TOKEN_REFRESH_INTERVAL,
+    "options": {"expires": TOKEN_REFRESH_INTERVAL},
+}

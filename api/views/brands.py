@@ -42,7 +42,7 @@ class BrandPause(BrandScoped, APIView):
 
     perms = {"POST": Perm.PAUSE}
 
-    @extend_schema(request=PauseSerializer, responses=BrandSerializer)
+    @extend_schema(operation_id="brands_pause", tags=["brands"], request=PauseSerializer, responses=BrandSerializer)
     def post(self, request, *args, **kwargs):
         body = PauseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -55,7 +55,7 @@ class BrandResume(BrandScoped, APIView):
 
     perms = {"POST": Perm.PAUSE}
 
-    @extend_schema(request=None, responses=ResumeSerializer)
+    @extend_schema(operation_id="brands_resume", tags=["brands"], request=None, responses=ResumeSerializer)
     def post(self, request, *args, **kwargs):
         overdue = brand_resume(brand=self.brand, user=request.user)
         self.brand.refresh_from_db()

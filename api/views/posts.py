@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -153,7 +153,7 @@ class PostAction(PostObject, generics.GenericAPIView):
         raise NotImplementedError
 
 
-@extend_schema(request=None, responses=s.PostSerializer)
+@extend_schema_view(post=extend_schema(operation_id="posts_submit", request=None, responses=s.PostSerializer))
 class PostSubmit(PostAction):
     """Ask the brand's managers to review the post."""
 
@@ -163,7 +163,7 @@ class PostSubmit(PostAction):
         return services.post_submit(post=post, user=user)
 
 
-@extend_schema(request=None, responses=s.PostSerializer)
+@extend_schema_view(post=extend_schema(operation_id="posts_approve", request=None, responses=s.PostSerializer))
 class PostApprove(PostAction):
     """Approve the post as it is now (a later change of its content sends it back to review)."""
 
@@ -173,7 +173,11 @@ class PostApprove(PostAction):
         return services.post_approve(post=post, user=user)
 
 
-@extend_schema(request=s.RequestChangesSerializer, responses=s.PostSerializer)
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="posts_request_changes", request=s.RequestChangesSerializer, responses=s.PostSerializer
+    )
+)
 class PostRequestChanges(PostAction):
     """Send the post back to its author with what to change."""
 
@@ -184,7 +188,9 @@ class PostRequestChanges(PostAction):
         return services.post_request_changes(post=post, user=user, comment=data["comment"])
 
 
-@extend_schema(request=s.ScheduleSerializer, responses=s.PostSerializer)
+@extend_schema_view(
+    post=extend_schema(operation_id="posts_schedule", request=s.ScheduleSerializer, responses=s.PostSerializer)
+)
 class PostSchedule(PostAction):
     """Approve the post for its time, optionally moving it first. In a brand that needs approval
     only a manager may; in the others anyone who writes."""
@@ -199,7 +205,9 @@ class PostSchedule(PostAction):
         return services.post_schedule(post=post, user=user)
 
 
-@extend_schema(request=s.RescheduleSerializer, responses=s.PostSerializer)
+@extend_schema_view(
+    post=extend_schema(operation_id="posts_reschedule", request=s.RescheduleSerializer, responses=s.PostSerializer)
+)
 class PostReschedule(PostAction):
     """Move the post to another time. It keeps its approval; moving an approved post needs a manager."""
 
@@ -210,7 +218,7 @@ class PostReschedule(PostAction):
         return services.post_reschedule(post=post, user=user, scheduled_at=data["scheduled_at"])
 
 
-@extend_schema(request=None, responses=s.PostSerializer)
+@extend_schema_view(post=extend_schema(operation_id="posts_unschedule", request=None, responses=s.PostSerializer))
 class PostUnschedule(PostAction):
     """Take the post off the calendar: without a time it never goes out."""
 
@@ -220,7 +228,7 @@ class PostUnschedule(PostAction):
         return services.post_unschedule(post=post, user=user)
 
 
-@extend_schema(request=None, responses=s.PostSerializer)
+@extend_schema_view(post=extend_schema(operation_id="posts_publish_now", request=None, responses=s.PostSerializer))
 class PostPublishNow(PostAction):
     """Send an approved post now: the workers pick it up within seconds."""
 
