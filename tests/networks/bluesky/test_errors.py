@@ -13,7 +13,8 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
-from networks.adapters.base import ErrorKind, MediaFile, PublishError
+from networks.adapters.base import ConnectError, ErrorKind, MediaFile, PublishError
+from networks.adapters.bluesky import BlueskyAdapter
 from networks.models import NetworkAccount
 
 ACCESS_TOKEN = "access-token-never-shown-6d1f"
@@ -159,3 +160,25 @@ def test_a_failed_look_up_for_a_repeat_does_not_stop_the_post(canned, adapter):
     result = adapter.publish(text="Bonjour", media=[], key="k1")
     assert result.url.startswith("https://bsky.app/profile/desk.test/post/")
     assert canned.requests == ["com.atproto.repo.getRecord", "com.atproto.repo.createRecord"]
+
+
+def test_a_did_document_naming_a_private_pds_is_refused_when_connecting(canned):
+    """The service answers for the account, but the PDS it names is for the SSRF guard to judge."""
+    did_doc = {
+        "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": "http://10.1.2.3"}]
+    }
+    session = {"accessJwt": "a", "refreshJwt": "r", "did": "did:plc:desk", "handle": "desk.test", "didDoc": did_doc}
+    canned.answers["com.atproto.server.createSession"] = (200, {}, session, 0)
+    data = {"identifier": "desk.test", "app_password": "abcd-efgh-ijkl-mnop", "service_url": canned.url}
+
+    with override_settings(NETWORKS_ALLOWED_PRIVATE_HOSTS=["127.0.0.1"]), pytest.raises(ConnectError) as caught:
+        BlueskyAdapter.connect(data)
+    assert "10.1.2.3" in caught.value.message
+    assert canned.requests == ["com.atproto.server.createSession"]
+
+
+def test_an_account_whose_pds_became_private_asks_for_a_reconnection(adapter):
+    adapter.account.config["pds"] = "http://10.1.2.3"
+    error = publish_error(adapter)
+    assert error.kind == ErrorKind.RECONNECT
+    assert "10.1.2.3" in error.message
