@@ -13,13 +13,9 @@ import requests
 import urllib3.exceptions
 from django.conf import settings
 from django.utils.translation import gettext as _
-
-_session = requests.Session()
-# No automatic retries at all: urllib3's default of 0 retries on read, stated here on purpose.
-_session.mount("http://", requests.adapters.HTTPAdapter(max_retries=0))
-_session.mount("https://", requests.adapters.HTTPAdapter(max_retries=0))
-# Proxies and .netrc from the environment are not ours to use for user-typed hosts.
-_session.trust_env = False
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util import connection as urllib3_connection
 
 MAX_REDIRECTS = 3
 # NAT64 (RFC 6052) embeds an IPv4 address: 64:ff9b::7f00:1 is 127.0.0.1 behind a translator.
@@ -49,31 +45,102 @@ def _allowed_private(host: str) -> bool:
     return host.lower().strip("[]") in {h.lower().strip("[]") for h in settings.NETWORKS_ALLOWED_PRIVATE_HOSTS}
 
 
+def _public_address(host: str, port: int) -> str:
+    """The address to connect to for `host`, once every address it resolves to is public.
+
+    A name with one public and one private record is refused as a whole.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise UnsafeHost(_("The host %(host)s could not be found.") % {"host": host}) from None
+    addresses = [str(info[4][0]) for info in infos]
+    if not all(is_public_address(address) for address in addresses):
+        raise UnsafeHost(_("The host %(host)s is a private or local address, which is not allowed.") % {"host": host})
+    return addresses[0]
+
+
 def check_public_url(url: str) -> None:
     """Refuse URLs whose host resolves to an address that is not public (SSRF guard).
 
-    Every address the name resolves to must be public: a name with one public and one private
-    record is refused. Hosts listed in NETWORKS_ALLOWED_PRIVATE_HOSTS are let through (tests,
-    intranets).
-
-    Limit (DNS rebinding): the name is resolved here and again when `requests` connects; a
-    hostile DNS server answering a public address now and a private one a moment later would
-    pass. Redirects are checked hop by hop (see request()), and the exposure is a blind POST of
-    our own JSON, but a deployment that needs more should route these requests through an
-    egress proxy that enforces the same rule at connect time.
+    Hosts listed in NETWORKS_ALLOWED_PRIVATE_HOSTS are let through (tests, intranets). This
+    early check gives the user a clear message before anything is sent; the connection itself
+    is pinned as well (_PinnedConnectionMixin), against DNS rebinding.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeHost(_("The address must start with https:// and name a host."))
-    host = parts.hostname
-    if _allowed_private(host):
-        return
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        raise UnsafeHost(_("The host %(host)s could not be found.") % {"host": host}) from None
-    if not all(is_public_address(str(info[4][0])) for info in infos):
-        raise UnsafeHost(_("The host %(host)s is a private or local address, which is not allowed.") % {"host": host})
+    if not _allowed_private(parts.hostname):
+        _public_address(parts.hostname, parts.port or 443)
+
+
+class _PinnedConnectionMixin:
+    """Open the socket only to an address checked at that moment.
+
+    DNS rebinding: a hostile DNS server may answer a public address to check_public_url() and a
+    private one a moment later, when the connection opens. Here the name is resolved once, every
+    address checked, and the socket opened to that very address; the Host header, the TLS
+    server name and the certificate check still use the name (only the socket is pinned).
+    """
+
+    host: str
+    port: int
+    timeout: float | None
+    source_address: tuple[str, int] | None
+    socket_options: list | None
+
+    def _new_conn(self) -> socket.socket:
+        if _allowed_private(self.host):
+            return super()._new_conn()  # type: ignore[misc]
+        address = _public_address(self.host, self.port)
+        try:
+            return urllib3_connection.create_connection(
+                (address, self.port),
+                self.timeout,
+                source_address=self.source_address,
+                socket_options=self.socket_options,
+            )
+        except TimeoutError as error:
+            raise urllib3.exceptions.ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from error
+        except OSError as error:
+            raise urllib3.exceptions.NewConnectionError(self, f"Failed to connect: {error}") from error  # type: ignore[arg-type]
+
+
+class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class _PinnedAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PinnedHTTPPool, "https": _PinnedHTTPSPool}
+
+
+def _new_session(adapter: requests.adapters.HTTPAdapter) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    # Proxies and .netrc from the environment are not ours to use (a proxy would also connect to
+    # user-typed hosts for us, out of the guard's sight).
+    session.trust_env = False
+    return session
+
+
+# No automatic retries at all (max_retries=0), stated on purpose: see the module docstring.
+_session = _new_session(requests.adapters.HTTPAdapter(max_retries=0))
+_guarded_session = _new_session(_PinnedAdapter(max_retries=0))
 
 
 def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -> requests.Response:
@@ -86,10 +153,11 @@ def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -
     follow = kwargs.pop("allow_redirects", False) and method.upper() in ("GET", "HEAD")
     kwargs.setdefault("timeout", settings.HTTP_TIMEOUT)
     headers = {"User-Agent": settings.HTTP_USER_AGENT, **kwargs.pop("headers", {})}
+    session = _guarded_session if user_typed_host else _session
     for _hop in range(MAX_REDIRECTS + 1):
         if user_typed_host:
             check_public_url(url)
-        response = _session.request(method, url, headers=headers, allow_redirects=False, **kwargs)
+        response = session.request(method, url, headers=headers, allow_redirects=False, **kwargs)
         if not (follow and response.is_redirect and "Location" in response.headers):
             return response
         url = urljoin(url, response.headers["Location"])

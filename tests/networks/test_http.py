@@ -1,5 +1,7 @@
 """The one HTTP helper: the SSRF guard, redirects, and telling "not sent" from "no answer"."""
 
+import socket
+
 import pytest
 import requests
 
@@ -91,3 +93,27 @@ def test_every_request_says_who_we_are(settings):
     with Receiver(lambda r: (200, {}, b"")) as site:
         http.request("GET", site.url)
         assert site.received[0].header("User-Agent") == settings.HTTP_USER_AGENT
+
+
+def test_a_name_that_turns_private_after_the_check_is_not_connected_to(production_like, monkeypatch):
+    """DNS rebinding: the first answer is public, the next one (at connect time) is loopback."""
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.215.14", "127.0.0.1"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    with Receiver(lambda r: (200, {}, b"secret metadata")) as local:
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+        port = local.url.rsplit(":", 1)[1]
+        with pytest.raises(http.UnsafeHost):
+            http.request("GET", f"http://rebind.example:{port}/", user_typed_host=True)
+        assert local.received == []
+
+
+def test_the_pinned_connection_still_reaches_an_allowed_host(settings):
+    with Receiver(lambda r: (200, {}, b"ok")) as local:
+        assert http.request("GET", local.url, user_typed_host=True).text == "ok"
+        assert local.received[0].header("Host") == local.url.removeprefix("http://")
