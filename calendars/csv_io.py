@@ -235,8 +235,21 @@ class RowContext:
         return campaign
 
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the export
+# writes it behind an apostrophe, which spreadsheets hide and the import removes.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _restore(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def _values(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
-    return {name: cells[i].strip() if i < len(cells) else "" for i, name in columns.items()}
+    return {name: _restore(cells[i].strip()) if i < len(cells) else "" for i, name in columns.items()}
 
 
 def parse_upload(raw: bytes, *, brand: Brand) -> ParsedFile:
@@ -268,16 +281,15 @@ def export_posts(posts: Iterable[Post], *, brand: Brand) -> str:
     for post in posts:
         local = post.scheduled_at.astimezone(tz) if post.scheduled_at else None
         first_media = next(iter(post.postmedia_set.all()), None)
-        writer.writerow(
-            [
-                local.strftime("%Y-%m-%d") if local else "",
-                local.strftime("%H:%M") if local else "",
-                post.text,
-                ACCOUNT_SEPARATOR.join(
-                    target.account.handle or target.account.display_name for target in post.targets.all()
-                ),
-                post.campaign.name if post.campaign else "",
-                settings.SITE_URL + first_media.media.file.url if first_media else "",
-            ]
-        )
+        row = [
+            local.strftime("%Y-%m-%d") if local else "",
+            local.strftime("%H:%M") if local else "",
+            post.text,
+            ACCOUNT_SEPARATOR.join(
+                target.account.handle or target.account.display_name for target in post.targets.all()
+            ),
+            post.campaign.name if post.campaign else "",
+            settings.SITE_URL + first_media.media.file.url if first_media else "",
+        ]
+        writer.writerow([_neutralise(cell) for cell in row])
     return out.getvalue()

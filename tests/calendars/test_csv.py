@@ -169,6 +169,7 @@ def test_export_round_trips_through_import(
         campaign=campaign,
     )
     second = make_post(at=datetime(NEXT_YEAR, 3, 30, 18, 45, tzinfo=PARIS), text="Line one\nline two, with a comma")
+    formula = make_post(at=datetime(NEXT_YEAR, 3, 31, 8, 0, tzinfo=PARIS), text='=HYPERLINK("http://evil") is text')
     client.force_login(editor)
     response = client.get(
         reverse("calendars:export", kwargs={"brand_slug": brand_a.slug}),
@@ -176,8 +177,10 @@ def test_export_round_trips_through_import(
     )
     assert response["Content-Disposition"].startswith("attachment")
     exported = response.content
+    assert "'=HYPERLINK" in exported.decode("utf-8-sig")  # a spreadsheet shows it, never runs it
     originals = [
-        (p.text, p.scheduled_at, p.campaign_id, [t.account_id for t in p.targets.all()]) for p in (first, second)
+        (p.text, p.scheduled_at, p.campaign_id, [t.account_id for t in p.targets.all()])
+        for p in (first, second, formula)
     ]
     Post.objects.all().delete()
 
