@@ -31,6 +31,7 @@ from django.utils import timezone
 from cm_platform.models import Heartbeat
 from posts.models import PostTarget, TargetState
 from posts.publishing import history, rules
+from posts.publishing.db import writing
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +65,15 @@ def dispatch_due(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     brands_resume_due(now=now)
     claim = new_claim()
-    with transaction.atomic():
+    with writing():
         _take_turns()
         chosen = _within_limits(_candidates(now))
         claimed = _claim(chosen, claim, now)
         history.record_claims(claimed, claim)
-        transaction.on_commit(lambda: _enqueue(claimed, claim))
-    Heartbeat.touch("dispatcher")
+        Heartbeat.touch("dispatcher")
+    # Registered after the claiming transaction, so the messages are written once it committed
+    # and without holding the writers' turn (or at the end of a caller's own transaction).
+    transaction.on_commit(lambda: _enqueue(claimed, claim))
     return claimed
 
 
@@ -152,13 +155,13 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
     if connection.features.has_select_for_update_skip_locked:
         expired = expired.select_for_update(skip_locked=True)
     recovered = []
-    with transaction.atomic():
+    with writing():
         for target in expired[: settings.PUBLISH_DISPATCH_BATCH]:
             if was_called(target.claim_id):
                 recovered.append(_hand_to_recovery(target, now))
             else:
                 _release(target, now)
-    Heartbeat.touch("sweeper")
+        Heartbeat.touch("sweeper")
     return recovered
 
 

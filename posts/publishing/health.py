@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
 from posts.publishing import rules
+from posts.publishing.db import writing
 
 # The publish heartbeat is written at most this often: a burst of a thousand publishes must not
 # queue behind one row lock.
@@ -26,7 +27,8 @@ PUBLISH_TOUCH_SECONDS = 1.0
 def note_publish_finished() -> None:
     age = Heartbeat.age("publish")
     if age is None or age >= PUBLISH_TOUCH_SECONDS:  # read first: most publishes write nothing
-        Heartbeat.touch("publish")
+        with writing():
+            Heartbeat.touch("publish")
 
 
 def check_dispatcher() -> dict:

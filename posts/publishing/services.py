@@ -26,6 +26,7 @@ from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResu
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, TargetState
 from posts.publishing import health, history, rules
+from posts.publishing.db import writing
 from posts.publishing.dispatcher import called, lease_until
 from posts.publishing.models import OverdueHold
 from posts.workflow import WorkflowError
@@ -73,7 +74,7 @@ def target_recover(*, target_id: int, claim: str) -> str:
 
 def _start_call(target_id: int, claim: str) -> PostTarget | None:
     """Mark the claim as called (and count the attempt) if the target may still go out."""
-    with transaction.atomic():
+    with writing():
         _share_lock_brand(target_id)
         now = timezone.now()
         started = PostTarget.objects.filter(
@@ -110,8 +111,8 @@ def _owned(target_id: int, claim: str) -> PostTarget | None:
 def _hold_back(target_id: int, claim: str) -> None:
     """Claimed, then the brand was paused (or the post changed): back to pending, untouched."""
     target = _owned(target_id, claim)
-    if target is not None and _finish(target, state=TargetState.PENDING):
-        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note="may no longer go out; not sent")
+    if target is not None:
+        _settle(target, TargetState.PENDING, "may no longer go out; not sent")
 
 
 def _media_for(target: PostTarget, adapter: Adapter) -> list:
@@ -128,6 +129,15 @@ def _save_credentials(adapter: Adapter) -> None:
     account = NetworkAccount.objects.get(pk=adapter.account.pk)
     account.credentials = {**account.credentials, **adapter.updated_credentials}
     account.save(update_fields=["credentials"])
+
+
+def _settle(target: PostTarget, to_state: str, note: str, **fields) -> bool:
+    """Move a target out of `publishing` under its claim and record it, in one transaction."""
+    with writing():
+        settled = _finish(target, state=to_state, **fields)
+        if settled:
+            history.record(target, TargetState.PUBLISHING, to_state, note=note)
+    return settled
 
 
 def _finish(target: PostTarget, **fields) -> bool:
@@ -158,8 +168,9 @@ def _published(target: PostTarget, result: PublishResult) -> str:
         "last_error": "",
     }
     before = target.state
-    if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
-        history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
+    with writing():
+        if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
+            history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
     return TargetState.PUBLISHED
 
 
@@ -191,8 +202,8 @@ def _retry_or_fail(target: PostTarget, message: str, *, retry_after: float | Non
     now = timezone.now()
     delay = backoff_delay(target.attempts, retry_after)
     retry_at = now + timedelta(seconds=delay)
-    if _finish(target, state=TargetState.PENDING, next_attempt_at=retry_at, **_error(kind, message, now)):
-        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=f"{message} — retry in {delay:.0f}s")
+    note = f"{message} — retry in {delay:.0f}s"
+    _settle(target, TargetState.PENDING, note, next_attempt_at=retry_at, **_error(kind, message, now))
     return TargetState.PENDING
 
 
@@ -201,8 +212,7 @@ def _error(kind: str, message: str, now: datetime) -> dict:
 
 
 def _fail(target: PostTarget, message: str, kind: str) -> str:
-    if _finish(target, state=TargetState.FAILED, **_error(kind, message, timezone.now())):
-        history.record(target, TargetState.PUBLISHING, TargetState.FAILED, note=message)
+    if _settle(target, TargetState.FAILED, message, **_error(kind, message, timezone.now())):
         _tell_people(target)
     return TargetState.FAILED
 
@@ -210,8 +220,7 @@ def _fail(target: PostTarget, message: str, kind: str) -> str:
 def _wait_for_reconnect(target: PostTarget, message: str) -> str:
     """The account's credentials no longer work: the owners are told, the target waits for them."""
     _mark_needs_reconnect(target.account, message)
-    if _finish(target, state=TargetState.PENDING, **_error(ErrorKind.RECONNECT, message, timezone.now())):
-        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=message)
+    _settle(target, TargetState.PENDING, message, **_error(ErrorKind.RECONNECT, message, timezone.now()))
     return TargetState.PENDING
 
 
@@ -251,8 +260,8 @@ def _needs_checking(target: PostTarget, message: str) -> str:
         "We cannot tell whether %(account)s published this post (%(error)s). Look on the network, "
         "then mark it as published or publish it again."
     ) % {"account": target.account, "error": message}
-    if _finish(target, state=TargetState.NEEDS_CHECKING, **_error(ErrorKind.UNKNOWN, explanation, timezone.now())):
-        history.record(target, TargetState.PUBLISHING, TargetState.NEEDS_CHECKING, note=explanation)
+    fields = _error(ErrorKind.UNKNOWN, explanation, timezone.now())
+    if _settle(target, TargetState.NEEDS_CHECKING, explanation, **fields):
         _tell_people(target)
     return TargetState.NEEDS_CHECKING
 
@@ -261,7 +270,8 @@ def _tell_people(target: PostTarget) -> None:
     from posts.notifications import notify_publish_failed
 
     try:
-        notify_publish_failed(target=target)
+        with writing():
+            notify_publish_failed(target=target)
     except Exception:  # telling people must never undo what was recorded
         logger.exception("target %s: could not notify", target.pk)
 

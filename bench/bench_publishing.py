@@ -1,0 +1,286 @@
+"""Benchmark of the publishing engine with real Celery worker and beat processes.
+
+Prints JSON, per backend (the embedded defaults: SQLite + filesystem://; and PostgreSQL + Redis):
+- lateness: 50 posts scheduled at spread times through the fake network: p50 / p99 of
+  published_at - scheduled_at (target: p99 <= 1.5 s);
+- burst: 1,000 targets due at the same second against a local Mastodon server answering every
+  request after 100 ms: seconds until all are published (target <= 15 s), duplicates on the
+  network (0), lost (0), lateness p50 / p99, and the worker's memory (RSS) after the burst.
+
+    .venv/bin/python bench/bench_publishing.py                     # both backends
+    .venv/bin/python bench/bench_publishing.py --backend embedded  # or: services
+
+The worker runs `--pool threads --concurrency 50`: publishing waits on the network, so threads
+keep fifty calls in flight in one small process (prefork would need fifty processes on two
+cores). Everything happens in a throw-away test database, never in yours.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BACKENDS = {
+    "embedded": {},
+    "services": {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cm_platform",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14",
+    },
+}
+CONCURRENCY = 50
+BURST_TARGETS = 1000
+BURST_ACCOUNTS = 100  # 10 targets each: a burst of many brands, not one account's backlog
+LATENCY = 0.1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    parser.add_argument("--run", choices=list(BACKENDS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_backend(args.run)))
+        return
+    names = list(BACKENDS) if args.backend == "both" else [args.backend]
+    results = {name: spawn(name) for name in names}
+    print(json.dumps(results, indent=2))
+
+
+def spawn(backend: str) -> dict:
+    """Each backend in its own process: Django reads its settings once."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env.update(BACKENDS[backend])
+    done = subprocess.run(
+        [sys.executable, __file__, "--run", backend], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- inside one backend's process ------------------------------------------------------------------
+def run_backend(backend: str) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
+    os.environ["CM_TEST_RUN_ID"] = f"bench-{os.getpid()}"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with Engine(Path(settings.VAR_DIR) / "bench") as engine:
+            result = {
+                "database": connection.vendor,
+                "broker": settings.CELERY_BROKER_URL.split(":")[0],
+                "worker": f"--pool threads --concurrency {CONCURRENCY}",
+            }
+            result["lateness"] = lateness_scenario()
+            result["burst"] = burst_scenario(engine)
+            return result
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+class Engine:
+    """A worker and a beat for the benchmark's database, on a queue of their own."""
+
+    def __init__(self, folder: Path):
+        from django.db import connection
+
+        folder.mkdir(parents=True, exist_ok=True)
+        db = connection.settings_dict
+        if connection.vendor == "sqlite":
+            url = f"sqlite:///{db['NAME']}"
+        else:
+            url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        self.folder = folder
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cm_platform.settings_test",
+            "DATABASE_URL": url,
+            "CM_VAR_DIR": str(folder),
+            "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+        }
+        self.worker: subprocess.Popen | None = None
+        self.beat: subprocess.Popen | None = None
+
+    def __enter__(self):
+        from cm_platform.models import Heartbeat
+
+        celery = str(ROOT / ".venv" / "bin" / "celery")
+        queue = self.env["CELERY_QUEUE"]
+        worker_args = ["worker", "-Q", queue, "-n", f"{queue}@%h", "--pool", "threads"]
+        worker_args += [
+            "--concurrency",
+            str(CONCURRENCY),
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ]
+        self.worker = self._start(celery, worker_args, "worker.log")
+        self.beat = self._start(
+            celery, ["beat", "-s", str(self.folder / "schedule"), "--loglevel", "WARNING"], "beat.log"
+        )
+        deadline = time.monotonic() + 60
+        while Heartbeat.age("dispatcher") is None:
+            if time.monotonic() > deadline:
+                raise RuntimeError((self.folder / "worker.log").read_text()[-2000:])
+            time.sleep(0.2)
+        return self
+
+    def _start(self, celery: str, args: list[str], log: str) -> subprocess.Popen:
+        with open(self.folder / log, "ab") as out:
+            return subprocess.Popen(
+                [celery, "-A", "cm_platform", *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def worker_rss_mb(self) -> float:
+        assert self.worker is not None
+        for line in Path(f"/proc/{self.worker.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return 0.0
+
+    def __exit__(self, *exc_info):
+        for process in (self.worker, self.beat):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 3)
+
+
+def _brand_and_author(slug: str):
+    from accounts.models import Brand, User
+
+    author = User.objects.create_user(email=f"{slug}@bench.invalid")
+    return Brand.objects.create(name=slug, slug=slug), author
+
+
+def _wait_until_done(targets, timeout: float) -> None:
+    from posts.models import TargetState
+
+    deadline = time.monotonic() + timeout
+    finished = (TargetState.PUBLISHED, TargetState.FAILED, TargetState.NEEDS_CHECKING)
+    while targets.exclude(state__in=finished).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def lateness_scenario() -> dict:
+    """50 posts at spread times (a few seconds apart, random fractions of a second)."""
+    import random
+
+    from django.utils import timezone
+
+    from networks.models import NetworkAccount
+    from posts.models import Post, PostState, PostTarget
+
+    brand, author = _brand_and_author("bench-lateness")
+    account = NetworkAccount.objects.create(brand=brand, network="fake", display_name="Fake")
+    start = timezone.now() + timedelta(seconds=3)
+    posts = Post.objects.bulk_create(
+        Post(
+            brand=brand,
+            author=author,
+            text=f"Lateness {i}",
+            state=PostState.APPROVED,
+            scheduled_at=start + timedelta(seconds=i * 0.4 + random.random()),
+        )
+        for i in range(50)
+    )
+    PostTarget.objects.bulk_create(PostTarget(post=post, account=account) for post in posts)
+    targets = PostTarget.objects.filter(post__brand=brand)
+    _wait_until_done(targets, timeout=60)
+    lateness = [t for t in targets.values_list("lateness_seconds", flat=True) if t is not None]
+    return {
+        "posts": 50,
+        "published": len(lateness),
+        "p50_seconds": _percentile(lateness, 0.5),
+        "p99_seconds": _percentile(lateness, 0.99),
+        "max_seconds": round(max(lateness), 3) if lateness else None,
+        "target_p99_seconds": 1.5,
+    }
+
+
+def burst_scenario(engine: Engine) -> dict:
+    """1,000 targets due at the same second on a Mastodon server with 100 ms per request."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from networks.models import NetworkAccount
+    from posts.models import Post, PostState, PostTarget, TargetState
+    from tests.networks.servers.mastodon import MastodonServer
+
+    brand, author = _brand_and_author("bench-burst")
+    with MastodonServer(latency=LATENCY) as server:
+        accounts = NetworkAccount.objects.bulk_create(
+            NetworkAccount(
+                brand=brand,
+                network="mastodon",
+                display_name=f"Mastodon {i}",
+                credentials={"access_token": server.token},
+                config={"instance_url": server.url, "account_id": "1", "max_characters": 500},
+            )
+            for i in range(BURST_ACCOUNTS)
+        )
+        due = (timezone.now() + timedelta(seconds=3)).replace(microsecond=0) + timedelta(seconds=1)
+        per_account = BURST_TARGETS // BURST_ACCOUNTS
+        posts = Post.objects.bulk_create(
+            Post(brand=brand, author=author, text=f"Burst {i}", state=PostState.APPROVED, scheduled_at=due)
+            for i in range(per_account)
+        )
+        PostTarget.objects.bulk_create(
+            PostTarget(post=post, account=account, text=f"{post.text} on {account.display_name}")
+            for post in posts
+            for account in accounts
+        )
+        targets = PostTarget.objects.filter(post__brand=brand)
+        _wait_until_done(targets, timeout=120)
+        published = targets.filter(state=TargetState.PUBLISHED)
+        last = max((t for t in published.values_list("published_at", flat=True) if t), default=due)
+        per_text = Counter(status["text"] for status in server.statuses)
+        lateness = [t for t in published.values_list("lateness_seconds", flat=True) if t is not None]
+        return {
+            "targets": BURST_TARGETS,
+            "accounts": BURST_ACCOUNTS,
+            "network_latency_seconds": LATENCY,
+            "published": published.count(),
+            "seconds_until_all_published": round((last - due).total_seconds(), 3),
+            "target_seconds": 15,
+            "duplicates_on_network": sum(count - 1 for count in per_text.values()),
+            "lost": BURST_TARGETS - len(per_text & Counter(targets.values_list("text", flat=True))),
+            "not_published": targets.exclude(state=TargetState.PUBLISHED).count(),
+            "requests_to_network": len(server.requests_to("POST", "/api/v1/statuses")),
+            "lateness_p50_seconds": _percentile(lateness, 0.5) if lateness else None,
+            "lateness_p99_seconds": _percentile(lateness, 0.99) if lateness else None,
+            "worker_rss_mb_after": engine.worker_rss_mb(),
+        }
+
+
+if __name__ == "__main__":
+    main()
