@@ -46,10 +46,11 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
     """
     _require(user, brand, Perm.MANAGE_NETWORKS)
     adapter_class = get_adapter_class(network)
-    if missing_settings(adapter_class):
+    missing = missing_settings(adapter_class)
+    if missing:
         raise ConnectError(
             _("%(network)s is not available: the setting %(setting)s is not configured.")
-            % {"network": adapter_class.name, "setting": ", ".join(missing_settings(adapter_class))}
+            % {"network": adapter_class.name, "setting": ", ".join(missing)}
         )
     connection = adapter_class.connect({**data, "brand": brand})
     with transaction.atomic():
@@ -99,8 +100,11 @@ def account_check(*, account: NetworkAccount, user) -> str:
         else:
             _record_error(account, error.message)
         raise
-    NetworkAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.CONNECTED, last_error="", last_error_at=None
+    # The credentials work again: a flag from an earlier refusal is lifted (a disabled account
+    # stays disabled: an owner disconnected it).
+    NetworkAccount.objects.filter(pk=account.pk).update(last_error="", last_error_at=None)
+    NetworkAccount.objects.filter(pk=account.pk, status=AccountStatus.NEEDS_RECONNECT).update(
+        status=AccountStatus.CONNECTED
     )
     account.refresh_from_db()
     return handle

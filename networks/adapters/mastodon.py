@@ -31,6 +31,7 @@ from networks.adapters.base import (
     ErrorKind,
     Limits,
     MediaFile,
+    Problem,
     PublishError,
     PublishResult,
 )
@@ -127,6 +128,15 @@ class MastodonAdapter(Adapter):
                 video_types=frozenset(t for t in supported if t.startswith("video/")) or limits.video_types,
             )
         return limits
+
+    def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
+        problems = super().validate(text, media)
+        if any(item.is_video for item in media) and len(media) > 1:
+            # Mastodon attaches a video (or GIF animation) alone, never beside other files.
+            problems.append(
+                Problem("video_not_alone", _("Mastodon takes a video alone, without other images or videos."))
+            )
+        return problems
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

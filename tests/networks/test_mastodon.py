@@ -189,3 +189,10 @@ def test_the_rate_limit_reset_in_the_past_still_waits_a_little(account, mastodon
     with pytest.raises(PublishError) as caught:
         account.adapter().publish(text="Hello", media=[], key=uuid.uuid4().hex)
     assert caught.value.retry_after == 1.0
+
+
+def test_a_video_goes_alone(account, tmp_path):
+    clip = media_file(tmp_path, "clip.mp4", content_type="video/mp4")
+    photo = media_file(tmp_path, "photo.png")
+    assert [p.code for p in account.adapter().validate("Hi", [clip, photo])] == ["video_not_alone"]
+    assert account.adapter().validate("Hi", [clip]) == []

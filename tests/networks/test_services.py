@@ -123,3 +123,10 @@ def test_the_check_button_reports_a_refusal_in_words(client, brand_a, owner, mas
     client.force_login(owner)
     answer = client.post(reverse("networks:check", args=[brand_a.slug, mastodon_account.pk]), follow=True)
     assert "reconnect the account" in answer.content.decode()
+
+
+def test_a_working_check_does_not_bring_back_a_disconnected_account(brand_a, owner):
+    account = NetworkAccountFactory(brand=brand_a, status=AccountStatus.DISABLED)
+    services.account_check(account=account, user=owner)
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DISABLED
