@@ -160,7 +160,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="desk@localhost")
 # database, not the broker, is the source of truth for what is due (see posts/publishing/).
 BROKER_DIR = VAR_DIR / "broker"
 # The SQLite file and the filesystem broker's folders must exist before anything opens them.
-for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed"):
+for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed", BROKER_DIR / "control"):
     _folder.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
@@ -168,6 +168,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # kombu's default is "control" in the current folder, which would litter the checkout.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.05,
     }
