@@ -377,6 +377,20 @@ class BlueskyAdapter(Adapter):
             if existing is None:
                 raise
             return self._as_repeat(existing, text, rkey)
+        return self._read_back(rkey)
+
+    def _read_back(self, rkey: str) -> PublishResult:
+        """The post is out when the PDS shows it. A read-back that fails to get an answer does
+        not undo the post: createRecord already answered with its commit."""
+        try:
+            stored = self._get_post(rkey)
+        except PublishError:
+            return self._result(rkey)
+        if stored is None:
+            raise PublishError(
+                _("Bluesky accepted the post but does not show it; it will be looked for again."),
+                kind=ErrorKind.UNKNOWN,
+            )
         return self._result(rkey)
 
     def _as_repeat(self, existing: dict[str, Any], text: str, rkey: str) -> PublishResult:

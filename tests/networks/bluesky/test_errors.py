@@ -159,7 +159,15 @@ def test_a_failed_look_up_for_a_repeat_does_not_stop_the_post(canned, adapter):
     canned.answers["com.atproto.repo.getRecord"] = (502, {}, {"error": "UpstreamFailure"}, 0)
     result = adapter.publish(text="Bonjour", media=[], key="k1")
     assert result.url.startswith("https://bsky.app/profile/desk.test/post/")
-    assert canned.requests == ["com.atproto.repo.getRecord", "com.atproto.repo.createRecord"]
+    get, create = "com.atproto.repo.getRecord", "com.atproto.repo.createRecord"
+    assert canned.requests == [get, create, get]  # look up, post, read back (which fails too)
+
+
+def test_a_post_the_pds_does_not_show_after_creating_it_is_an_unknown_outcome(canned, adapter):
+    """createRecord said yes, the read-back finds nothing (getRecord answers RecordNotFound)."""
+    error = publish_error(adapter)
+    assert error.kind == ErrorKind.UNKNOWN
+    assert canned.requests[-2:] == ["com.atproto.repo.createRecord", "com.atproto.repo.getRecord"]
 
 
 def test_a_did_document_naming_a_private_pds_is_refused_when_connecting(canned):
