@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from cm_platform.celery import app
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
+from tests.publishing.conftest import Engine
 
 
 @pytest.fixture
@@ -31,3 +34,14 @@ def client():
     from django.test import Client
 
     return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path, monkeypatch):
+    """A `celery worker` process on a queue of its own, reading the broker this process writes to."""
+    engine = Engine(tmp_path)
+    engine.env["CM_VAR_DIR"] = str(settings.VAR_DIR)
+    monkeypatch.setitem(app.conf, "task_default_queue", engine.queue)
+    engine.start_worker(concurrency=1)
+    yield engine
+    engine.stop()

@@ -2,28 +2,15 @@
 endpoint follows it to the end and the report counts what was created, skipped and refused."""
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from calendars.models import ImportJob
-from cm_platform.celery import app
 from posts.models import Post
-from tests.publishing.conftest import Engine, wait_for
+from tests.publishing.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker(transactional_db, tmp_path, monkeypatch):
-    """A `celery worker` process on a queue of its own, reading the broker this process writes to."""
-    engine = Engine(tmp_path)
-    engine.env["CM_VAR_DIR"] = str(settings.VAR_DIR)
-    monkeypatch.setitem(app.conf, "task_default_queue", engine.queue)
-    engine.start_worker(concurrency=1)
-    yield engine
-    engine.stop()
 
 
 def test_import_runs_in_the_background_with_progress_and_a_report(client, worker, editor, brand_a, account):
