@@ -238,3 +238,22 @@ def test_an_account_needing_reconnection_says_so_in_the_composer(client, editor,
     account.save()
     client.force_login(editor)
     assert "Fake A · Fake network (Needs reconnecting)" in client.get(_url("create", brand_a)).content.decode()
+
+
+def test_html_in_comments_names_and_alt_texts_is_escaped_in_notifications_and_the_library(
+    client, editor, manager, brand_a, write_post
+):
+    from django.core.files.base import ContentFile
+
+    from posts.models import Media
+
+    evil = '<img src=x onerror="alert(1)">'
+    post = services.post_submit(post=write_post(editor), user=editor)
+    services.post_request_changes(post=post, user=manager, comment=evil)
+    media = Media(brand=brand_a, content_type="image/png", original_name=evil, alt_text=evil)
+    media.file.save("x.png", ContentFile(b"png"), save=True)
+    client.force_login(editor)
+    for url in (reverse("posts:notifications"), _url("media_library", brand_a), _url("detail", brand_a, pk=post.pk)):
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html, url
+        assert "&lt;img src=x" in html, url
