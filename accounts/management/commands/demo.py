@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Brand, Membership, User
 from accounts.roles import Role
@@ -75,5 +75,6 @@ class Command(BaseCommand):
         status = "created" if brand_is_new else "already there, kept as it is"
         self.stdout.write(self.style.SUCCESS(f"Demo brand “{brand.name}” ({status})."))
         self.stdout.write(f"Sign in at {SIGN_IN_URL} with:")
-        for email, password, _name, role in PEOPLE:
-            self.stdout.write(f"  {Role(role).label:<18} {email:<24} {password}")
+        with translation.override("en"):  # the rest of this output is English too
+            for email, password, _name, role in PEOPLE:
+                self.stdout.write(f"  {Role(role).label:<18} {email:<24} {password}")
