@@ -53,9 +53,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.networks.servers.base import QuietHTTPServer
 
 INVALID_TOKEN = {"error": "The access token is invalid"}
 MAX_DESCRIPTION = 1500
@@ -154,15 +156,13 @@ class MastodonServer:
         self._ids = itertools.count(110_000_000_000_000_001)
         self._state = _State()
         self.token = self._issue_token()
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> MastodonServer:
         handler = type("Handler", (_Handler,), {"mastodon": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False  # a request held by `delay` must not block shutdown
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="mastodon-server", daemon=True
         )

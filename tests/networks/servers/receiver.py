@@ -16,7 +16,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.networks.servers.base import QuietHTTPServer
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,11 @@ class Receiver:
         self.delay = delay
         self._lock = threading.Lock()
         self._received: list[Received] = []
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: QuietHTTPServer | None = None
 
     def __enter__(self) -> Receiver:
         handler = type("Handler", (_Handler,), {"receiver": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._httpd.block_on_close = False
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()  # quick shutdown
         return self
 
