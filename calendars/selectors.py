@@ -137,7 +137,8 @@ class _EventBuilder:
         self.membership = membership
         self.networks = {
             a.pk: {"id": a.pk, "icon": network_icon(a.network), "name": a.display_name}
-            for a in NetworkAccount.objects.filter(brand=brand)
+            # only(): loading credentials would decrypt them for nothing.
+            for a in NetworkAccount.objects.filter(brand=brand).only("pk", "network", "display_name")
         }
         self.campaign_list = list(Campaign.objects.filter(brand=brand))
         self.campaigns = {c.pk: {"name": c.name, "colour": c.colour} for c in self.campaign_list}
