@@ -4,7 +4,8 @@ approved text sends it back to review."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -64,6 +65,8 @@ def test_the_approval_journey(live_server, sign_in, page, editor, manager, brand
     page.goto(f"{base}/posts/new/?at={day.isoformat()}T10:00")
     expect(page.get_by_label("Date")).to_have_value(day.isoformat())
     expect(page.locator("#writer-time")).to_contain_text("America/New_York")
+    in_new_york = datetime.combine(day, time(10, 0), tzinfo=brand_a.tz).astimezone(ZoneInfo("America/New_York"))
+    expect(page.locator("#writer-time")).to_contain_text(in_new_york.strftime("%H:%M"))
     page.get_by_label("Fake desk · Fake network").check()
     page.get_by_label("Masto desk · Mastodon").check()
     page.locator("#upload-input").set_input_files(

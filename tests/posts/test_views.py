@@ -257,3 +257,24 @@ def test_html_in_comments_names_and_alt_texts_is_escaped_in_notifications_and_th
         html = client.get(url).content.decode()
         assert "<img src=x" not in html, url
         assert "&lt;img src=x" in html, url
+
+
+def test_publish_now_from_the_composer_approves_and_hands_the_post_to_the_engine(
+    client, editor, manager, brand_a, account, write_post
+):
+    post = write_post(editor)
+    client.force_login(manager)
+    before = timezone.now()
+    client.post(
+        _url("edit", brand_a, pk=post.pk),
+        _form(account, text="Tout de suite", version=post.version, action="publish_now"),
+    )
+    post.refresh_from_db()
+    assert post.state == PostState.APPROVED and post.approved_by == manager
+    assert before <= post.scheduled_at <= timezone.now()  # due now: the dispatcher takes it at its next tick
+
+
+def test_publish_now_is_refused_to_an_editor(client, editor, brand_a, write_post):
+    post = write_post(editor)
+    client.force_login(editor)
+    assert client.post(_url("transition", brand_a, pk=post.pk, action="publish_now")).status_code == 403
