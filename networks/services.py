@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.models import Brand, Membership
 from accounts.permissions import can
@@ -49,7 +49,11 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
     missing = missing_settings(adapter_class)
     if missing:
         raise ConnectError(
-            _("%(network)s is not available: the setting %(setting)s is not configured.")
+            ngettext(
+                "%(network)s is not available: the setting %(setting)s is not configured.",
+                "%(network)s is not available: the settings %(setting)s are not configured.",
+                len(missing),
+            )
             % {"network": adapter_class.name, "setting": ", ".join(missing)}
         )
     connection = adapter_class.connect({**data, "brand": brand})
