@@ -1,12 +1,12 @@
 """Permission-matrix rows of the posts pages (tests/test_permission_matrix.py runs them)."""
 
-from posts.models import Media, Post
+from posts.models import Media
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 from tests.matrix import EVERYONE, REVIEWERS, WRITERS, Case
 
 
 def _post(brand, people, **extra) -> dict:
-    post: Post = PostFactory(brand=brand, author=people["editor"])
+    post = PostFactory.create(brand=brand, author=people["editor"])
     PostTargetFactory(post=post, account=NetworkAccountFactory(brand=brand))
     return {"brand_slug": brand.slug, "pk": post.pk, **extra}
 
