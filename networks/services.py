@@ -50,8 +50,8 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
     if missing:
         raise ConnectError(
             ngettext(
-                "%(network)s is not available: the setting %(setting)s is not configured.",
-                "%(network)s is not available: the settings %(setting)s are not configured.",
+                "%(network)s cannot be connected: the setting %(setting)s is not configured.",
+                "%(network)s cannot be connected: the settings %(setting)s are not configured.",
                 len(missing),
             )
             % {"network": adapter_class.name, "setting": ", ".join(missing)}
