@@ -72,7 +72,7 @@ def calendar(request):
             "createUrl": reverse("posts:create", kwargs={"brand_slug": brand.slug}),
             "timeZone": brand.time_zone,
             "locale": "fr" if (translation.get_language() or "").startswith("fr") else "en",
-            "initialView": query.get("view", "dayGridMonth"),
+            "initialView": query.get("view", ""),
             "initialDate": query.get("date", ""),
             "canWrite": can(request.membership, Perm.WRITE),
             "texts": {

@@ -150,3 +150,12 @@ def test_french_calendar_uses_fullcalendars_french_locale(sign_in, live_server, 
     _open(page, live_server, brand_a)
     expect(page.get_by_role("button", name="Mois")).to_be_visible()
     expect(page.locator(".fc-col-header-cell").first).to_contain_text("lun.")
+
+
+def test_on_a_phone_the_list_comes_first(sign_in, live_server, editor, brand_a, make_post):
+    make_post(at=timezone.now(), text="Soon on a phone")  # now: always in the month shown
+    page = sign_in(editor)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}{reverse('calendars:calendar', kwargs={'brand_slug': brand_a.slug})}")
+    expect(page.locator(".fc-list-event", has_text="Soon on a phone")).to_be_visible()
+    expect(page).to_have_url(re.compile("view=listMonth"))

@@ -128,11 +128,16 @@
     filterForm.querySelector("input[name=date]").value = date;
   }
 
+  /* A month grid is unreadable on a phone: there the list comes first. */
+  function defaultView() {
+    return window.matchMedia("(max-width: 575.98px)").matches ? "listMonth" : "dayGridMonth";
+  }
+
   const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
     timeZone: config.timeZone,
     locale: config.locale,
     firstDay: 1,
-    initialView: VIEWS.includes(config.initialView) ? config.initialView : "dayGridMonth",
+    initialView: VIEWS.includes(config.initialView) ? config.initialView : defaultView(),
     initialDate: config.initialDate || undefined,
     headerToolbar: { left: "prev,next today", center: "title", right: VIEWS.join(",") },
     height: "auto",
