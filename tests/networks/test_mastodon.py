@@ -196,3 +196,14 @@ def test_a_video_goes_alone(account, tmp_path):
     photo = media_file(tmp_path, "photo.png")
     assert [p.code for p in account.adapter().validate("Hi", [clip, photo])] == ["video_not_alone"]
     assert account.adapter().validate("Hi", [clip]) == []
+
+
+def test_a_file_mastodon_cannot_read_is_rejected_with_its_words_and_nothing_is_posted(
+    account, mastodon_server, tmp_path
+):
+    notes = media_file(tmp_path, "notes.txt", content_type="text/plain")
+    with pytest.raises(PublishError) as caught:
+        account.adapter().publish(text="With a file", media=[notes], key=uuid.uuid4().hex)
+    assert caught.value.kind == ErrorKind.REJECTED
+    assert "File content type is invalid" in caught.value.message
+    assert mastodon_server.requests_to("POST", "/api/v1/statuses") == []
