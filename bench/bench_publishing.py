@@ -121,7 +121,7 @@ class Engine:
 
         celery = str(ROOT / ".venv" / "bin" / "celery")
         queue = self.env["CELERY_QUEUE"]
-        worker_args = ["worker", "-Q", queue, "-n", f"{queue}@%h", "--pool", "threads"]
+        worker_args = ["worker", "-Q", f"{queue},{queue}-control", "-n", f"{queue}@%h", "--pool", "threads"]
         worker_args += [
             "--concurrency",
             str(CONCURRENCY),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -177,7 +178,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = (
     else {"visibility_timeout": 3600}
 )
 # Our subclass of that transport writes each message atomically (see cm_platform/broker.py).
-CELERY_BROKER_TRANSPORT = "cm_platform.broker:FilesystemTransport" if CELERY_BROKER_URL.startswith("filesystem") else None
+CELERY_BROKER_TRANSPORT = (
+    "cm_platform.broker:FilesystemTransport" if CELERY_BROKER_URL.startswith("filesystem") else None
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -191,12 +194,12 @@ BEAT_INTERVAL = env.float("BEAT_INTERVAL", default=2.0)
 PUBLISH_DISPATCH_INTERVAL = env.float("PUBLISH_DISPATCH_INTERVAL", default=0.5)
 PUBLISH_SWEEP_INTERVAL = env.float("PUBLISH_SWEEP_INTERVAL", default=5.0)
 CELERY_BEAT_SCHEDULE: dict = {
-    # A dispatcher message older than two intervals is dropped: the next one does its work, and a
+    # A dispatcher message older than a few seconds is dropped: a later one does its work, and a
     # worker coming back after an outage does not run hundreds of stale dispatches.
     "dispatch-due-targets": {
         "task": "posts.dispatch_due",
         "schedule": PUBLISH_DISPATCH_INTERVAL,
-        "options": {"expires": max(2 * PUBLISH_DISPATCH_INTERVAL, 1.0)},
+        "options": {"expires": max(10 * PUBLISH_DISPATCH_INTERVAL, 5.0)},
     },
     "sweep-expired-claims": {
         "task": "posts.sweep_expired",
@@ -206,6 +209,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # One queue name per deployment (tests give each run its own, so parallel runs never share work).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# The engine's short control tasks (dispatch, sweep, recover) have a queue of their own: behind
+# a burst of a thousand publish messages, a dispatcher run would otherwise wait (and expire).
+# A worker consumes both queues (`-Q <queue>,<queue>-control` when naming them).
+PUBLISH_CONTROL_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-control"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PUBLISH_CONTROL_QUEUE))
+CONTROL_TASKS = ("posts.dispatch_due", "posts.sweep_expired", "posts.recover_target")
+CELERY_TASK_ROUTES = {task: {"queue": PUBLISH_CONTROL_QUEUE} for task in CONTROL_TASKS}
 # Acknowledge a message after its task ran, not when it is received: a worker killed mid-task
 # leaves it to be delivered again (Redis); the claim check makes the second delivery harmless.
 CELERY_TASK_ACKS_LATE = True

@@ -160,12 +160,12 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
             if was_called(target.claim_id):
                 recovered.append(_hand_to_recovery(target, now))
             else:
-                _release(target, now)
+                _release(target)
         Heartbeat.touch("sweeper")
     return recovered
 
 
-def _release(target: PostTarget, now: datetime) -> None:
+def _release(target: PostTarget) -> None:
     taken = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
         state=TargetState.PENDING, claim_id="", lease_expires_at=None
     )

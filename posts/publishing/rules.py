@@ -38,10 +38,3 @@ def due_targets(now: datetime | None = None) -> QuerySet[PostTarget]:
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         state=TargetState.PENDING,
     )
-
-
-def waiting_targets(now: datetime | None = None) -> QuerySet[PostTarget]:
-    """Pending targets whose time has come but that cannot go out (for health: not 'stuck')."""
-    return PostTarget.objects.filter(state=TargetState.PENDING, post__scheduled_at__lte=now or timezone.now()).exclude(
-        releasable_target_q(now)
-    )

@@ -23,7 +23,7 @@ from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
-from networks.models import AccountStatus, NetworkAccount
+from networks.models import NetworkAccount
 from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, TargetState
 from posts.publishing import health, history, rules
 from posts.publishing.db import writing
@@ -225,14 +225,10 @@ def _wait_for_reconnect(target: PostTarget, message: str) -> str:
 
 
 def _mark_needs_reconnect(account: NetworkAccount, message: str) -> None:
-    try:
-        from networks.services import account_mark_needs_reconnect
-    except ImportError:  # the networks app's service is not there yet: flag the account ourselves
-        NetworkAccount.objects.filter(pk=account.pk).update(
-            status=AccountStatus.NEEDS_RECONNECT, last_error=message, last_error_at=timezone.now()
-        )
-        return
-    account_mark_needs_reconnect(account=account, message=message)
+    from networks.services import account_mark_needs_reconnect
+
+    with writing():
+        account_mark_needs_reconnect(account=account, message=message)
 
 
 def _settle_unknown(target: PostTarget, adapter: Adapter, message: str) -> str:

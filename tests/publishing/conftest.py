@@ -105,7 +105,8 @@ class Engine:
         return process
 
     def start_worker(self, *, concurrency: int = 8, name: str = "worker", **env: str) -> subprocess.Popen:
-        args = ["worker", "-Q", self.queue, "-n", f"{name}-{self.queue}@%h", "--pool", "threads"]
+        queues = f"{self.queue},{self.queue}-control"  # publish tasks, and the engine's control tasks
+        args = ["worker", "-Q", queues, "-n", f"{name}-{self.queue}@%h", "--pool", "threads"]
         args += ["--concurrency", str(concurrency), "--loglevel", "INFO", "--without-mingle", "--without-gossip"]
         return self._start(name, args, **env)
 

@@ -95,10 +95,10 @@ def test_errors_of_the_network_500_429_and_timeout_end_published_once(engine, br
 def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(engine, brand_a, client):
     from tests.networks.servers.mastodon import MastodonServer
 
-    with MastodonServer(latency=0.3) as server:
-        accounts = [mastodon_account_for(brand_a, server) for _ in range(4)]
-        posts = [approved_post(brand_a, [accounts[i % 4]], text=f"Message {i}") for i in range(200)]
-        engine.start_worker(concurrency=16)
+    with MastodonServer(latency=0.2) as server:
+        accounts = [mastodon_account_for(brand_a, server) for _ in range(5)]
+        posts = [approved_post(brand_a, [accounts[i % 5]], text=f"Message {i}") for i in range(200)]
+        engine.start_worker(concurrency=24)
         engine.start_beat()
         wait_for(lambda: server.statuses_created >= 40, timeout=30, message=lambda: engine.log("worker"))
         engine.kill("worker")
@@ -106,7 +106,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(engine, br
         # A silently dead worker is visible: the dispatcher it ran stops, /healthz says so.
         wait_for(lambda: client.get("/healthz").status_code == 503, timeout=15, message="healthz stayed 200")
         assert client.get("/healthz").json()["dispatcher"]["ok"] is False
-        engine.start_worker(concurrency=16)
+        engine.start_worker(concurrency=24)
         done = (TargetState.PUBLISHED, TargetState.NEEDS_CHECKING)
         wait_for(
             lambda: not PostTarget.objects.filter(post__in=posts).exclude(state__in=done).exists(),
