@@ -6,6 +6,7 @@ import pytest
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import Invitation, Membership, User
 from accounts.roles import Role
@@ -189,3 +190,30 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(brand_a, owner, 
         thread.join()
     assert sorted(outcomes) == ["demoted", "refused"]
     assert Membership.objects.filter(brand=brand_a, role=Role.OWNER).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_on_one_invitation_at_once_make_one_account(brand_a, owner):
+    invitation = Invitation.objects.create(brand=brand_a, email="new@a.example", role=Role.EDITOR, invited_by=owner)
+    token = invitation_token(invitation)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept():
+        try:
+            start.wait()
+            with translation.override("en"):  # the language is per thread
+                invitation_accept_new_user(token=token, display_name="", password="s3cret-pass!")
+            outcomes.append("joined")
+        except InvitationError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This invitation has already been used. Sign in to reach the brand.", "joined"]
+    assert User.objects.filter(email="new@a.example").count() == 1
