@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -55,15 +55,21 @@ def brand_create(
     cleaned_logo = _logo_clean(logo) if logo else None
     with transaction.atomic():
         if Brand.objects.filter(slug=slug).exists():
-            raise ValidationError(
-                {"slug": _("The address “%(slug)s” is already taken by another brand.") % {"slug": slug}}
-            )
+            raise _slug_taken(slug)
         brand.full_clean(exclude=["logo"])  # field-named errors: time zone, slug format, name
         if cleaned_logo:
             brand.logo.save(cleaned_logo.name or "logo", cleaned_logo, save=False)
-        brand.save()
+        try:
+            with transaction.atomic():  # a savepoint: the same slug may be taken at this very moment
+                brand.save()
+        except IntegrityError as error:
+            raise _slug_taken(slug) from error
         Membership.objects.create(user=user, brand=brand, role=Role.OWNER)
     return brand
+
+
+def _slug_taken(slug: str) -> ValidationError:
+    return ValidationError({"slug": _("The address “%(slug)s” is already taken by another brand.") % {"slug": slug}})
 
 
 def _logo_clean(logo: UploadedFile) -> ContentFile:
@@ -89,6 +95,7 @@ def brand_update(
     cleaned_logo = _logo_clean(logo) if logo else None
     with transaction.atomic():
         brand = Brand.objects.select_for_update().get(pk=brand.pk)
+        old_logo = brand.logo.name if (remove_logo or cleaned_logo) else ""
         brand.name, brand.time_zone = name, time_zone
         brand.approval_required, brand.self_approval_forbidden = approval_required, self_approval_forbidden
         if remove_logo:
@@ -97,6 +104,9 @@ def brand_update(
         if cleaned_logo:
             brand.logo.save(cleaned_logo.name or "logo", cleaned_logo, save=False)
         brand.save()
+        if old_logo:  # only once the new settings are safely stored
+            storage = brand.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
     return brand
 
 

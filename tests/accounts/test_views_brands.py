@@ -120,7 +120,7 @@ def test_the_brand_switcher_lists_my_brands_and_offers_a_new_one(client, brand_a
     assert reverse("accounts:brand_create") in html
 
 
-def test_an_owner_replaces_then_removes_the_logo(client, brand_a, owner):
+def test_an_owner_replaces_then_removes_the_logo(client, brand_a, owner, django_capture_on_commit_callbacks):
     client.force_login(owner)
     url = reverse("accounts:brand_settings", args=["brand-a"])
     client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo": png_upload()})
@@ -130,9 +130,11 @@ def test_an_owner_replaces_then_removes_the_logo(client, brand_a, owner):
     client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris"})  # no upload: the logo stays
     brand_a.refresh_from_db()
     assert brand_a.logo.name == first_logo
-    client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo-clear": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo-clear": "on"})
     brand_a.refresh_from_db()
     assert not brand_a.logo
+    assert not brand_a.logo.storage.exists(first_logo)  # the old file does not linger
 
 
 def test_someone_without_a_brand_is_offered_to_create_one(client, newcomer):
