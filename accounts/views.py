@@ -78,6 +78,7 @@ def language(request):
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=code)
     translation.activate(code)
+    # Translators: said in the language just chosen, so it names your own language.
     messages.success(request, _("The interface is now in English."))
     return _with_language_cookie(HttpResponseRedirect(next_url), code)
 
