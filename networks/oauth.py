@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django import forms
@@ -31,6 +31,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,6 +72,13 @@ class OAuthAdapter(Adapter):
         if "oauth_connection" not in data:
             raise ConnectError(_("Connect %(network)s with its sign-in button.") % {"network": cls.name})
         return connection_from_data(data["oauth_connection"])
+
+    @classmethod
+    def refresh_due(cls, account: NetworkAccount) -> bool:
+        """Whether beat should renew the token now (networks/tokens.py): by default when the
+        access ends within TOKEN_WARNING_DAYS; networks without expiry never are."""
+        expires = account.token_expires_at
+        return expires is not None and expires <= timezone.now() + timedelta(days=settings.TOKEN_WARNING_DAYS)
 
     def refresh_credentials(self) -> dict[str, Any] | None:
         """New credentials before the token expires (None: this network cannot refresh).

@@ -27,6 +27,7 @@ from networks.adapters.base import Adapter, ConnectError, PublishError
 from networks.forms import MastodonInstanceForm
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
 from networks.selectors import accounts_for_page
+from networks.tokens import with_expiry_risk
 
 OAUTH_SESSION_KEY = "mastodon_oauth"
 
@@ -67,7 +68,8 @@ def account_list(request):
         request,
         "networks/list.html",
         {
-            "accounts": accounts_for_page(request.brand),
+            # Each with `expiring_soon` and `posts_after_expiry` (networks/tokens.py).
+            "accounts": with_expiry_risk(accounts_for_page(request.brand)),
             "offers": _offers(),
             "can_manage": can(request.membership, Perm.MANAGE_NETWORKS),
             "statuses": AccountStatus,

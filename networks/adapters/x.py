@@ -45,6 +45,8 @@ NAME = "X"
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 # Refresh a little before the access token expires, so a post never goes out on a dead token.
 EXPIRY_MARGIN = timedelta(minutes=5)
+# Beat renews tokens this long before they expire (it runs every TOKEN_REFRESH_INTERVAL).
+REFRESH_AHEAD = timedelta(minutes=20)
 
 
 def _client_auth() -> tuple[str, str]:
@@ -155,6 +157,13 @@ class XAdapter(OAuthAdapter):
     def check_connection(self) -> str:
         user = remote.json_of(self._call("GET", "/2/users/me")).get("data") or {}
         return f"@{user.get('username') or self.account.config['username']}"
+
+    @classmethod
+    def refresh_due(cls, account) -> bool:
+        """The access token lives 2 hours: renew it shortly before, so posts never wait for it
+        and the refresh token keeps being used (X does not document how long an idle one lives)."""
+        expires = account.credentials.get("access_expires_at")
+        return bool(expires) and datetime.fromisoformat(str(expires)) <= timezone.now() + REFRESH_AHEAD
 
     def refresh_credentials(self) -> dict[str, Any] | None:
         self._refresh()
