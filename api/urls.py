@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import brands, calendar, media, networks, posts
+from api.views import brands, calendar, media, networks, posts, webhooks
 
 app_name = "api"
 
@@ -54,4 +54,6 @@ urlpatterns = [
     path(post("unschedule/"), posts.PostUnschedule.as_view(), name="post_unschedule"),
     path(post("publish-now/"), posts.PostPublishNow.as_view(), name="post_publish_now"),
     path(post("comments/"), posts.CommentList.as_view(), name="comment_list"),
+    path(brand("webhooks/"), webhooks.WebhookList.as_view(), name="webhook_list"),
+    path(brand("webhooks/<id:pk>/"), webhooks.WebhookDetail.as_view(), name="webhook_detail"),
 ]

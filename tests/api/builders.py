@@ -44,3 +44,9 @@ def png_upload(name: str = "photo.png", size=(64, 48)) -> SimpleUploadedFile:
 
 def soon(hours: int = 24) -> str:
     return (timezone.now() + timedelta(hours=hours)).isoformat()
+
+
+def webhook(brand, people, url="http://127.0.0.1:9/hook"):
+    from api.webhooks import webhook_create
+
+    return webhook_create(brand=brand, user=people["owner"], url=url, events=["post.published"])[0]

@@ -41,6 +41,10 @@ def _new_post(brand, people):
     return {"text": "Soldes d'hiver !", "targets": [{"account": b.account(brand).pk}]}
 
 
+def _webhook_kwargs(brand, people):
+    return {"brand_slug": brand.slug, "pk": b.webhook(brand, people).pk}
+
+
 def _events_range(brand, people):
     return {"start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}
 
@@ -124,4 +128,14 @@ CASES = [
         data=lambda brand, people: {"text": "Bravo @editor@a.example"},
         expect=201,
     ),
+    ApiCase("api:webhook_list", OWNERS),
+    ApiCase(
+        "api:webhook_list",
+        OWNERS,
+        method="post",
+        data=lambda brand, people: {"url": "http://127.0.0.1:9/hook", "events": ["post.published", "post.failed"]},
+        expect=201,
+    ),
+    ApiCase("api:webhook_detail", OWNERS, kwargs=_webhook_kwargs),
+    ApiCase("api:webhook_detail", OWNERS, kwargs=_webhook_kwargs, method="delete", expect=204),
 ]

@@ -1,7 +1,10 @@
 """The whole journey through the API, with the real worker: tokens from the management command,
 an image upload, a post for the web feed, review and approval, publication by `celery worker` +
-`celery beat` subprocesses, and the published address read back."""
+`celery beat` subprocesses, the published address read back, and the brand's webhook told."""
 
+import hashlib
+import hmac
+import json
 from io import StringIO
 from urllib.parse import urlsplit
 
@@ -11,6 +14,7 @@ from rest_framework.test import APIClient
 
 from cm_platform.models import Heartbeat
 from tests.api import builders as b
+from tests.networks.servers.receiver import Receiver
 from tests.publishing.conftest import Engine, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -31,12 +35,20 @@ def _client_for(email: str, name: str) -> APIClient:
     return client
 
 
-def test_a_script_plans_a_post_that_a_manager_approves_and_the_worker_publishes(engine, brand_a, people):
+@pytest.fixture
+def receiver():
+    with Receiver(lambda request: (204, {}, b"")) as server:
+        yield server
+
+
+def test_a_script_plans_a_post_that_a_manager_approves_and_the_worker_publishes(engine, receiver, brand_a, people):
     owner = _client_for(people["owner"].email, "setup script")
     editor = _client_for(people["editor"].email, "spreadsheet")
     manager = _client_for(people["manager"].email, "approvals")
     base = "/api/brands/brand-a"
 
+    hook = owner.post(f"{base}/webhooks/", {"url": f"{receiver.url}/desk", "events": ["post.published"]}, format="json")
+    assert hook.status_code == 201, hook.content
     feed = owner.post(f"{base}/accounts/", {"network": "webfeed", "data": {"title": "Actualités"}}, format="json")
     assert feed.status_code == 201, feed.content
     image = editor.post(f"{base}/media/", {"file": b.png_upload(), "alt_text": "Un carré rouge"}, format="multipart")
@@ -60,15 +72,22 @@ def test_a_script_plans_a_post_that_a_manager_approves_and_the_worker_publishes(
 
     engine.start_worker()
     engine.start_beat()
-    wait_for(lambda: Heartbeat.age("dispatcher") is not None, timeout=30, message=lambda: engine.log("worker"))
+    wait_for(lambda: Heartbeat.age("dispatcher") is not None, timeout=90, message=lambda: engine.log("worker"))
 
     def published_target():
         target = editor.get(post_url).json()["targets"][0]
         return target if target["state"] == "published" else None
 
-    target = wait_for(published_target, timeout=30, message=lambda: engine.log("worker"))
+    target = wait_for(published_target, timeout=90, message=lambda: engine.log("worker"))
     assert editor.get(post_url).json()["status"] == "published"
     assert "/feeds/brand-a/" in target["remote_url"]
     page = APIClient().get(urlsplit(target["remote_url"]).path)
     assert page.status_code == 200
     assert "Nos soldes commencent !" in page.content.decode()
+
+    # The worker also told the brand's webhook, signed with the secret shown at its creation.
+    [announced] = wait_for(lambda: receiver.received, timeout=90, message=lambda: engine.log("worker"))
+    secret = hook.json()["secret"].encode()
+    assert announced.header("X-Signature-SHA256") == hmac.new(secret, announced.body, hashlib.sha256).hexdigest()
+    document = json.loads(announced.body)
+    assert (document["event"], document["target"]["remote_url"]) == ("post.published", target["remote_url"])

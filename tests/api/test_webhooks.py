@@ -1,0 +1,92 @@
+"""Outgoing webhooks: made by owners, secret shown once, deliveries signed like the webhook network."""
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from api.models import WebhookEndpoint
+from api.webhooks import DeliveryFailed, deliver
+from posts.models import PostState
+from tests.api import builders as b
+from tests.networks.servers.receiver import Receiver
+
+HOOKS = "/api/brands/brand-a/webhooks/"
+
+
+def ok(request):
+    return 200, {"Content-Type": "application/json"}, b"{}"
+
+
+def refuse(request):
+    return 503, {"Content-Type": "text/plain"}, b"busy"
+
+
+def _deliveries(callbacks) -> list:
+    """The webhook deliveries among the on-commit callbacks (notification emails are others)."""
+    task = [getattr(getattr(c, "func", None), "__self__", None) for c in callbacks]
+    return [c for c, owner in zip(callbacks, task, strict=True) if getattr(owner, "name", "") == "api.deliver_webhook"]
+
+
+def test_an_owner_adds_a_webhook_and_sees_its_secret_once(api_as, owner, brand_a):
+    client = api_as(owner)
+    created = client.post(HOOKS, {"url": "http://127.0.0.1:9/hook", "events": ["post.failed"]}, format="json")
+    assert created.status_code == 201, created.content
+    endpoint = WebhookEndpoint.objects.get(pk=created.json()["id"])
+    assert created.json()["secret"] == endpoint.credentials["secret"]
+    assert created.json()["events"] == ["post.failed"]
+    listed = client.get(HOOKS)
+    assert endpoint.credentials["secret"] not in listed.content.decode()
+    assert listed.json()["results"][0]["url"] == "http://127.0.0.1:9/hook"
+
+
+def test_a_private_address_is_refused(api_as, owner, brand_a, settings):
+    settings.NETWORKS_ALLOWED_PRIVATE_HOSTS = []
+    response = api_as(owner).post(HOOKS, {"url": "http://10.0.0.7/hook", "events": ["post.failed"]}, format="json")
+    assert response.status_code == 400 and "url" in response.json()["errors"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_at_least_one_event_is_needed(api_as, owner, brand_a):
+    response = api_as(owner).post(HOOKS, {"url": "http://127.0.0.1:9/hook", "events": []}, format="json")
+    assert response.status_code == 400 and "events" in response.json()["errors"]
+
+
+def test_submitting_a_post_announces_approval_needed_signed_after_commit(
+    api_as, editor, brand_a, people, django_capture_on_commit_callbacks
+):
+    with Receiver(ok) as receiver:
+        endpoint = b.webhook(brand_a, people, url=f"{receiver.url}/hook")
+        endpoint.events = ["approval.needed"]
+        endpoint.save()
+        post = b.post(brand_a, people)
+        with django_capture_on_commit_callbacks() as callbacks:
+            api_as(editor).post(f"/api/brands/brand-a/posts/{post.pk}/submit/")
+        [delivery_call] = _deliveries(callbacks)
+        endpoint_id, event, delivery, body = delivery_call.args
+        assert deliver(endpoint_id=endpoint_id, event=event, delivery=delivery, body=body) == 200
+        [request] = receiver.received
+    secret = endpoint.credentials["secret"].encode()
+    assert request.header("X-Signature-SHA256") == hmac.new(secret, request.body, hashlib.sha256).hexdigest()
+    assert request.header("X-Webhook-Event") == "approval.needed"
+    document = json.loads(request.body)
+    assert document["post"] == document["post"] | {"id": post.pk, "state": PostState.IN_REVIEW}
+    assert document["brand"] == "brand-a"
+
+
+def test_moments_nobody_listens_to_send_nothing(api_as, editor, brand_a, people, django_capture_on_commit_callbacks):
+    b.webhook(brand_a, people)  # post.published only
+    post = b.post(brand_a, people)
+    with django_capture_on_commit_callbacks() as callbacks:
+        api_as(editor).post(f"/api/brands/brand-a/posts/{post.pk}/submit/")
+    assert _deliveries(callbacks) == []
+
+
+def test_a_refused_delivery_is_recorded_and_raised_for_a_retry(brand_a, people):
+    with Receiver(refuse) as receiver:
+        endpoint = b.webhook(brand_a, people, url=f"{receiver.url}/hook")
+        with pytest.raises(DeliveryFailed):
+            deliver(endpoint_id=endpoint.pk, event="post.published", delivery="d1", body="{}")
+    endpoint.refresh_from_db()
+    assert endpoint.last_status == 503 and "503" in endpoint.last_error
