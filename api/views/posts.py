@@ -1,7 +1,7 @@
 """Posts, their workflow actions and comments. Every write is a posts service (one rule each)."""
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ def brand_posts(brand):
             Prefetch("targets", queryset=PostTarget.objects.select_related("account").order_by("pk")),
             Prefetch("postmedia_set", queryset=PostMedia.objects.order_by("position")),
         )
-        .order_by("scheduled_at", "pk")
+        .order_by(F("scheduled_at").asc(nulls_last=True), "pk")  # the same order on every database
     )
 
 
@@ -37,7 +37,7 @@ class PostObject(BrandScoped):
         return Response(s.PostSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
 
-@extend_schema(parameters=[s.PostFilterSerializer])
+@extend_schema_view(get=extend_schema(parameters=[s.PostFilterSerializer]))
 class PostList(PostObject, generics.ListCreateAPIView):
     """The brand's posts, by time; filter by status, state, time range, network account, campaign."""
 

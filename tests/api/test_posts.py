@@ -203,7 +203,9 @@ def test_the_list_filters_by_status_time_account_and_campaign(api_as, viewer, br
         assert response.status_code == 200, response.content
         return [p["id"] for p in response.json()["results"]]
 
-    assert ids() == [early.pk, failed.pk, late.pk]
+    unscheduled = b.post(brand_a, people, scheduled_at=None)
+    assert ids() == [early.pk, failed.pk, late.pk, unscheduled.pk]
+    assert ids(unscheduled="true") == [unscheduled.pk]
     assert ids(status="failed") == [failed.pk]
     assert ids(state="in_review") == [late.pk]
     assert ids(scheduled_after=(now + timedelta(days=2)).isoformat()) == [failed.pk, late.pk]
