@@ -39,7 +39,9 @@ def as_api_exception(exc: Exception) -> Exception:
 
 
 def _conflict_code(exc: Exception) -> str:
-    return "stale_version" if type(exc).__name__ == "StaleVersion" else "workflow"
+    from posts.services import StaleVersion
+
+    return "stale_version" if isinstance(exc, StaleVersion) else "workflow"
 
 
 def _field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -67,8 +67,9 @@ def announce(event: PostEvent) -> None:
     name = EVENT_FOR_KIND.get(event.kind)  # type: ignore[call-overload]
     if name is None:
         return
-    post = event.post
-    endpoints = [e for e in WebhookEndpoint.objects.filter(brand_id=post.brand_id) if name in e.events]
+    # One query on the publishing path, and none more when the brand has no webhook.
+    listening = WebhookEndpoint.objects.filter(brand__posts__id=event.post_id).only("pk", "events")
+    endpoints = [e for e in listening if name in e.events]
     if not endpoints:
         return
     body = json.dumps(payload(event, name), ensure_ascii=False, default=str)

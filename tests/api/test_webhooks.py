@@ -8,7 +8,7 @@ import pytest
 
 from api.models import WebhookEndpoint
 from api.webhooks import DeliveryFailed, deliver
-from posts.models import PostState
+from posts.models import EventKind, PostEvent, PostState
 from tests.api import builders as b
 from tests.networks.servers.receiver import Receiver
 
@@ -90,3 +90,9 @@ def test_a_refused_delivery_is_recorded_and_raised_for_a_retry(brand_a, people):
             deliver(endpoint_id=endpoint.pk, event="post.published", delivery="d1", body="{}")
     endpoint.refresh_from_db()
     assert endpoint.last_status == 503 and "503" in endpoint.last_error
+
+
+def test_a_brand_without_webhooks_costs_publishing_one_query(brand_a, people, django_assert_num_queries):
+    post = b.post(brand_a, people)
+    with django_assert_num_queries(2):  # the event's INSERT, then the look-up of the brand's webhooks
+        PostEvent.objects.create(post=post, kind=EventKind.PUBLISHED, to_state="published")
