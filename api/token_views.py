@@ -10,17 +10,21 @@ from api.forms import TokenForm
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
 
+# The new token waits in the session for the one page that shows it (post, redirect, get: a
+# reload neither makes a second token nor shows this one again).
+NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 (a session key, not a secret)
+
 
 @login_required
 def token_list(request):
-    """List the tokens; a valid POST creates one and shows it on this answer only."""
     form = TokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        token, new_token = token_create(user=request.user, name=form.cleaned_data["name"])
+        token, raw = token_create(user=request.user, name=form.cleaned_data["name"])
+        request.session[NEW_TOKEN_KEY] = raw
         message = _("Token “%(name)s” created. Copy it now: it will not be shown again.")
         messages.success(request, message % {"name": token.name})
-        form = TokenForm()
+        return redirect("api_tokens:list")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None)
     response = render(request, "api/tokens_page.html", {"token_form": form, "new_token": new_token})
     # The page may hold a secret: no cache may keep it.
     response["Cache-Control"] = "no-store"

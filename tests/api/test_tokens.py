@@ -114,14 +114,16 @@ def test_session_calls_need_the_csrf_token(editor, brand_a):
 # --- the profile's token page -------------------------------------------------------------------
 def test_profile_page_creates_a_token_and_shows_it_once(client, editor):
     client.force_login(editor)
-    response = client.post(reverse("api_tokens:list"), {"name": "Spreadsheet"})
-    assert response.status_code == 200
+    response = client.post(reverse("api_tokens:list"), {"name": "Spreadsheet"}, follow=True)
+    assert response.redirect_chain == [(reverse("api_tokens:list"), 302)]
     raw = response.context["new_token"]
     assert raw in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert _bearer(raw).get(BRANDS).status_code == 200
+    assert raw not in str(dict(client.session))
     again = client.get(reverse("api_tokens:list")).content.decode()
     assert "Spreadsheet" in again and raw not in again
+    assert ApiToken.objects.count() == 1
 
 
 def test_profile_page_refuses_a_token_without_a_name(client, editor):
