@@ -73,18 +73,26 @@ def target_recover(*, target_id: int, claim: str) -> str:
 
 
 def _start_call(target_id: int, claim: str) -> PostTarget | None:
-    """Mark the claim as called (and count the attempt) if the target may still go out."""
+    """Mark the claim as called (and count the attempt) if the target may still go out.
+
+    The claim is checked on the locked row itself: PostgreSQL re-checks a plain WHERE against a
+    row another transaction just changed, but not a subquery's result, and the release rules
+    need joins (hence a subquery), so they are checked in a second query on the locked row.
+    """
     with writing():
         _share_lock_brand(target_id)
         now = timezone.now()
-        started = PostTarget.objects.filter(
-            rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
-        ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
-        if not started:
+        ours = PostTarget.objects.select_for_update().filter(pk=target_id, state=TargetState.PUBLISHING, claim_id=claim)
+        if not list(ours.values_list("pk", flat=True)):
+            return None  # taken back by the sweeper, or already done: someone else's now
+        if not PostTarget.objects.filter(rules.releasable_target_q(now), pk=target_id).exists():
             _hold_back(target_id, claim)
             return None
+        PostTarget.objects.filter(pk=target_id).update(  # locked above: no one else can change it
+            claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now)
+        )
         target = _owned(target_id, called(claim))
-        assert target is not None
+        assert target is not None  # the row is locked by this transaction
         history.record(target, TargetState.PUBLISHING, TargetState.PUBLISHING, note=f"attempt {target.attempts}")
     return target
 
