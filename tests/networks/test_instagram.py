@@ -168,3 +168,17 @@ def test_an_expired_token_asks_to_reconnect(adapter, graph, jpeg):
     with pytest.raises(PublishError) as caught:
         adapter.publish(text="Hi", media=[jpeg], key="k")
     assert caught.value.kind == ErrorKind.RECONNECT and "Session has expired" in caught.value.message
+
+
+def test_no_answer_to_media_publish_is_an_unknown_outcome(adapter, graph, jpeg):
+    graph.drop_next(path="/v21.0/17841400000000001/media_publish")
+    with pytest.raises(PublishError) as caught:
+        adapter.publish(text="Hi", media=[jpeg], key="k")
+    assert caught.value.kind == ErrorKind.UNKNOWN and "may or may not be published" in caught.value.message
+
+
+def test_throttling_is_a_retry_in_metas_words(adapter, graph, jpeg):
+    graph.throttle()
+    with pytest.raises(PublishError) as caught:
+        adapter.publish(text="Hi", media=[jpeg], key="k")
+    assert caught.value.kind == ErrorKind.RETRY and "Page request limit reached" in caught.value.message
