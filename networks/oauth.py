@@ -74,6 +74,12 @@ class OAuthAdapter(Adapter):
         return connection_from_data(data["oauth_connection"])
 
     @classmethod
+    def setup_problem(cls) -> str | None:
+        """Why no account of this network can publish from this site now (Instagram and Threads
+        need a public SITE_URL), for the Networks page; None when nothing stands in the way."""
+        return None
+
+    @classmethod
     def refresh_due(cls, account: NetworkAccount) -> bool:
         """Whether beat should renew the token now (networks/tokens.py): by default when the
         access ends within TOKEN_WARNING_DAYS; networks without expiry never are."""

@@ -137,10 +137,13 @@ def posts_after_expiry(account: NetworkAccount):
 
 
 def with_expiry_risk(accounts) -> list[NetworkAccount]:
-    """The Networks page's accounts, each with `expiring_soon` and `posts_after_expiry`."""
+    """The Networks page's accounts, each with `expiring_soon`, `posts_after_expiry` and
+    `setup_problem` (why it cannot publish from this site, e.g. Instagram without a public SITE_URL)."""
     horizon = warning_horizon()
     result = []
     for account in accounts:
+        adapter_class = account.adapter_class
+        account.setup_problem = adapter_class.setup_problem() if issubclass(adapter_class, OAuthAdapter) else None
         expires = account.token_expires_at
         account.expiring_soon = bool(expires and expires <= horizon and account.status == AccountStatus.CONNECTED)
         account.posts_after_expiry = list(posts_after_expiry(account)[:20]) if account.expiring_soon else []

@@ -93,6 +93,11 @@ class InstagramAdapter(OAuthAdapter):
         ]
 
     # --- what Instagram accepts -------------------------------------------------------------------
+    @classmethod
+    def setup_problem(cls) -> str | None:
+        problem = graph.site_problem(cls.name, media_count=1)
+        return problem.message if problem else None
+
     def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
         problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
         hashtags = len(HASHTAG.findall(text))

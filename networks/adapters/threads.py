@@ -133,6 +133,11 @@ class ThreadsAdapter(OAuthAdapter):
         }
         return self.updated_credentials
 
+    @classmethod
+    def setup_problem(cls) -> str | None:
+        problem = graph.site_problem(cls.name, media_count=1)
+        return problem.message if problem else None
+
     def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
         problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
         site = graph.site_problem(self.name, len(media))

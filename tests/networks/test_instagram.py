@@ -182,3 +182,13 @@ def test_throttling_is_a_retry_in_metas_words(adapter, graph, jpeg):
     with pytest.raises(PublishError) as caught:
         adapter.publish(text="Hi", media=[jpeg], key="k")
     assert caught.value.kind == ErrorKind.RETRY and "Page request limit reached" in caught.value.message
+
+
+def test_the_networks_page_says_why_instagram_cannot_publish_from_a_local_site(
+    account, client, owner, brand_a, settings
+):
+    client.force_login(owner)
+    assert "setup-problem" not in client.get(reverse("networks:list", args=[brand_a.slug])).content.decode()
+    settings.SITE_URL = "http://192.168.1.20:8000"
+    page = client.get(reverse("networks:list", args=[brand_a.slug])).content.decode()
+    assert "http://192.168.1.20:8000 is not reachable from the internet" in page
