@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from networks.adapters import adapter_classes
+from networks.adapters.base import Adapter
 from networks.models import AccountStatus, NetworkAccount
+
+
+def offered_adapters() -> list[type[Adapter]]:
+    """The networks a brand may connect here: the listed ones, and the test-only ones (the fake
+    network) while DEBUG is on. The Networks page and the API both offer exactly these."""
+    return [adapter for adapter in adapter_classes() if adapter.listed or settings.DEBUG]
 
 
 def targets_at_risk(account: NetworkAccount) -> QuerySet:

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
 from networks import services
-from networks.adapters import adapter_classes, get_adapter_class
+from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
 from networks.adapters.base import Adapter, ConnectError, PublishError
 from networks.forms import MastodonInstanceForm
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
-from networks.selectors import accounts_for_page
+from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
 
 OAUTH_SESSION_KEY = "mastodon_oauth"
@@ -45,11 +45,7 @@ class NetworkOffer:
 
 
 def _offers() -> list[NetworkOffer]:
-    return [
-        NetworkOffer(adapter, services.missing_settings(adapter))
-        for adapter in adapter_classes()
-        if adapter.listed or settings.DEBUG
-    ]
+    return [NetworkOffer(adapter, services.missing_settings(adapter)) for adapter in offered_adapters()]
 
 
 def _connectable(network: str) -> type[Adapter]:

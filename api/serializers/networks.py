@@ -1,8 +1,7 @@
-from django.conf import settings
 from rest_framework import serializers
 
-from networks.adapters import adapter_classes
 from networks.models import NetworkAccount
+from networks.selectors import offered_adapters
 
 
 class NetworkAccountSerializer(serializers.ModelSerializer):
@@ -24,11 +23,7 @@ class NetworkAccountSerializer(serializers.ModelSerializer):
 
 def connectable_networks() -> list[str]:
     """Networks connected by a form (no browser redirect), offered as on the Networks page."""
-    return [
-        adapter.slug
-        for adapter in adapter_classes()
-        if adapter.connect_form is not None and (adapter.listed or settings.DEBUG)
-    ]
+    return [adapter.slug for adapter in offered_adapters() if adapter.connect_form is not None]
 
 
 class AccountConnectSerializer(serializers.Serializer):

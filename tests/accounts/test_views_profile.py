@@ -73,3 +73,15 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing
     response = client.post(reverse("password_reset"), {"email": "nobody@a.example"}, follow=True)
     assert "on its way" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_profile_lists_the_users_own_api_tokens(client, editor, owner):
+    from api.tokens import token_create
+
+    token_create(user=editor, name="Spreadsheet sync")
+    token_create(user=owner, name="Owner's bot")
+    client.force_login(editor)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'id="api-tokens"' in page
+    assert "Spreadsheet sync" in page
+    assert "Owner&#x27;s bot" not in page and "Owner's bot" not in page
