@@ -232,6 +232,11 @@ CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=20)
 # timeouts bound each request and the lease below lets the sweeper take the target back).
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 120
+# Celery's Django fixup closes every database connection before and after each task unless
+# told to reuse them: on PostgreSQL a new server process per publish. Reuse them; each task
+# begins and ends with Django's close_old_connections() (posts/tasks.py), which honours
+# CONN_MAX_AGE and CONN_HEALTH_CHECKS as a web request does.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Keep retrying the broker at start-up and after it restarts, instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -6,8 +6,19 @@ No task carries a long ETA: the database holds the schedule, retries set next_at
 """
 
 from celery import shared_task
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 from posts.publishing import dispatcher, services
+
+
+def _connections_as_for_a_request(**kwargs) -> None:
+    """Drop a connection that is too old or broken, keep a good one (CELERY_DB_REUSE_MAX)."""
+    close_old_connections()
+
+
+task_prerun.connect(_connections_as_for_a_request, weak=False)
+task_postrun.connect(_connections_as_for_a_request, weak=False)
 
 
 @shared_task(name="posts.dispatch_due")

@@ -97,18 +97,30 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
     return target
 
 
-def _share_lock_brand(target_id: int) -> None:
-    """On PostgreSQL, hold the brand row in share mode while deciding to call the network.
+# PostgreSQL advisory locks (class, brand): a pause and the start of a call never interleave.
+PAUSE_LOCK_CLASS = 7_412_002
 
-    brand_pause updates that row, so a pause and a call start never interleave: a call either
-    started before the pause's instant or sees the pause. (SQLite's IMMEDIATE transactions
-    already serialise them.) Share locks do not block each other, so calls stay concurrent.
+
+def _share_lock_brand(target_id: int) -> None:
+    """On PostgreSQL, hold the brand's pause lock in shared mode while deciding to call.
+
+    brand_pause takes it in exclusive mode before reading its instant, so a call either started
+    before the pause or sees it. Shared advisory locks do not block each other and write nothing
+    (a FOR SHARE row lock taken by fifty threads at once costs multixacts on one hot row).
+    SQLite's IMMEDIATE transactions already serialise a pause and a call start.
     """
     if connection.vendor != "postgresql":
         return
     brand_id = PostTarget.objects.filter(pk=target_id).values_list("post__brand_id", flat=True).first()
+    _pause_lock(brand_id, shared=True)
+
+
+def _pause_lock(brand_id: int | None, *, shared: bool) -> None:
+    if connection.vendor != "postgresql" or brand_id is None:
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {Brand._meta.db_table} WHERE id = %s FOR SHARE", [brand_id])  # noqa: S608
+        cursor.execute(f"SELECT {function}(%s, %s)", [PAUSE_LOCK_CLASS, brand_id % 2**31])
 
 
 def _owned(target_id: int, claim: str) -> PostTarget | None:
@@ -357,8 +369,9 @@ def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None =
         raise ValidationError({"reason": _("Say why publishing is paused: your team will see it.")})
     if resume_at is not None and resume_at <= timezone.now():
         raise ValidationError({"resume_at": _("The time to resume must be in the future.")})
+    _pause_lock(brand.pk, shared=False)
     brand = Brand.objects.select_for_update().get(pk=brand.pk)
-    # The instant is read once the row is ours: every call that started before it is done deciding.
+    # The instant is read once the locks are ours: every call start before it has committed.
     brand.paused_at = brand.paused_at or timezone.now()
     brand.paused_by, brand.pause_reason, brand.resume_at = user, reason[:300], resume_at
     brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
