@@ -46,7 +46,11 @@ def target_publish(*, target_id: int, claim: str) -> str:
         return "skipped"
     adapter = target.account.adapter()
     try:
-        result = adapter.publish(text=target.effective_text, media=_media_for(target, adapter), key=target.key)
+        media = _media_for(target, adapter)
+    except ValidationError as error:  # nothing was sent: a file cannot be made to fit this network
+        return _fail(target, " ".join(error.messages), ErrorKind.REJECTED)
+    try:
+        result = adapter.publish(text=target.effective_text, media=media, key=target.key)
     except PublishError as error:
         outcome = _after_error(target, adapter, error)
     except Exception:  # a bug or a surprise answer: the request may have gone out, so "unknown"
