@@ -8,6 +8,7 @@ is for the user and holds no secret. Nothing is saved when connecting fails.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -96,14 +97,17 @@ def account_check(*, account: NetworkAccount, user) -> str:
     Raises PublishError with a message for the user when the check fails.
     """
     _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    adapter = account.adapter()
     try:
-        handle = account.adapter().check_connection()
+        handle = adapter.check_connection()
     except PublishError as error:
         if error.kind == ErrorKind.RECONNECT:
             account_mark_needs_reconnect(account=account, message=error.message)
         else:
             _record_error(account, error.message)
         raise
+    finally:
+        account_keep_rotated_credentials(adapter=adapter)
     # The credentials work again: a flag from an earlier refusal is lifted (a disabled account
     # stays disabled: an owner disconnected it).
     NetworkAccount.objects.filter(pk=account.pk).update(last_error="", last_error_at=None)
@@ -112,6 +116,23 @@ def account_check(*, account: NetworkAccount, user) -> str:
     )
     account.refresh_from_db()
     return handle
+
+
+def account_keep_rotated_credentials(*, adapter: Adapter) -> None:
+    """Keep the tokens a network rotated during a call (Bluesky, X, Threads refresh on the way),
+    whether the call then succeeded or not: the old refresh token may already be spent."""
+    if not adapter.updated_credentials:
+        return
+    fresh = dict(adapter.updated_credentials)
+    expires = fresh.pop("token_expires_at", None)
+    with transaction.atomic():
+        account = NetworkAccount.objects.select_for_update().get(pk=adapter.account.pk)
+        account.credentials = {**account.credentials, **fresh}
+        if expires:
+            account.token_expires_at = datetime.fromisoformat(expires) if isinstance(expires, str) else expires
+        account.save(update_fields=["credentials", "token_expires_at"])
+    adapter.account.credentials = account.credentials
+    adapter.updated_credentials = None
 
 
 def _record_error(account: NetworkAccount, message: str) -> None:

@@ -24,6 +24,7 @@ from accounts.permissions import can
 from accounts.roles import Perm
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
+from networks.services import account_keep_rotated_credentials
 from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, TargetState
 from posts.publishing import health, history, rules
 from posts.publishing.db import writing
@@ -60,7 +61,7 @@ def target_publish(*, target_id: int, claim: str) -> str:
     else:
         outcome = _published(target, result)
     finally:
-        _save_credentials(adapter)
+        account_keep_rotated_credentials(adapter=adapter)
     health.note_publish_finished()
     return outcome
 
@@ -144,15 +145,6 @@ def _media_for(target: PostTarget, adapter: Adapter) -> list:
 
     media = [link.media for link in target.post.postmedia_set.select_related("media").order_by("position")]
     return media_files_for(adapter.get_limits(), media) if media else []
-
-
-def _save_credentials(adapter: Adapter) -> None:
-    """A network that rotated a token told the adapter; keep the new one (encrypted)."""
-    if not adapter.updated_credentials:
-        return
-    account = NetworkAccount.objects.get(pk=adapter.account.pk)
-    account.credentials = {**account.credentials, **adapter.updated_credentials}
-    account.save(update_fields=["credentials"])
 
 
 def _settle(target: PostTarget, to_state: str, note: str, **fields) -> bool:

@@ -40,7 +40,11 @@ def test_a_task_sent_from_this_process_runs_in_a_worker_process_over_the_server_
     post = approved_post(brand_a, [fake_account])
     sender = Celery("sender", broker="filesystem://")
     sender.conf.broker_transport = "cm_platform.broker:FilesystemTransport"
-    sender.conf.broker_transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+    sender.conf.broker_transport_options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(folder.parent / "control"),
+    }
     # No beat here: only the message this process writes into the folder can make it go out.
     sender.send_task("posts.dispatch_due", queue=engine.queue)
     wait_for(lambda: published(post), timeout=30, message=lambda: engine.log("worker"))

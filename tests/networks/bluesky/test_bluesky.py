@@ -224,6 +224,25 @@ def test_an_expired_access_token_is_refreshed_and_the_rotated_tokens_reported(pd
     assert adapter.updated_credentials["did"] == bluesky_account.credentials["did"]
 
 
+def test_checking_the_connection_keeps_the_tokens_the_pds_rotated(pds, bluesky_account, expired_token, owner):
+    from networks.models import NetworkAccount
+    from networks.services import account_check
+
+    old_refresh = bluesky_account.credentials["refreshJwt"]
+    bluesky_account.credentials = {
+        **bluesky_account.credentials,
+        "accessJwt": expired_token(bluesky_account.credentials["did"]),
+    }
+    bluesky_account.save()
+
+    account_check(account=bluesky_account, user=owner)
+
+    stored = NetworkAccount.objects.get(pk=bluesky_account.pk).credentials
+    assert stored["refreshJwt"] != old_refresh  # the spent refresh token is not what we keep
+    # ... and the kept one works: a second check needs no reconnection.
+    assert account_check(account=NetworkAccount.objects.get(pk=bluesky_account.pk), user=owner)
+
+
 def test_a_revoked_session_asks_for_a_reconnection(pds, bluesky_account, bluesky_user, expired_token):
     refresh = bluesky_account.credentials["refreshJwt"]
     assert pds.xrpc("POST", "com.atproto.server.deleteSession", token=refresh).ok
