@@ -50,7 +50,10 @@ def brand_view(perm: Perm = Perm.VIEW):
             membership = membership_for(request.user, brand_slug, perm)
             request.membership = membership
             request.brand = membership.brand
-            request.session["brand_slug"] = brand_slug
+            # Remembered for the home page; written only when it changes, so an ordinary page
+            # view does not rewrite the session row (a database write on every request).
+            if request.session.get("brand_slug") != brand_slug:
+                request.session["brand_slug"] = brand_slug
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -141,3 +141,18 @@ def test_someone_without_a_brand_is_offered_to_create_one(client, newcomer):
     response = client.get(reverse("accounts:home"))
     assert reverse("accounts:brand_create") in response.content.decode()
     assert "You do not belong to any brand yet" in response.content.decode()
+
+
+def test_a_brand_page_remembers_the_brand_without_rewriting_the_session_each_time(client, editor, brand_a):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = reverse("networks:list", kwargs={"brand_slug": brand_a.slug})
+    client.get(url)
+    assert client.session["brand_slug"] == brand_a.slug
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    session_table = Session._meta.db_table
+    assert not [q for q in queries if q["sql"].startswith("UPDATE") and session_table in q["sql"]]
