@@ -8,6 +8,7 @@ is for the user and holds no secret. Nothing is saved when connecting fails.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -171,29 +172,40 @@ def account_mark_needs_reconnect(*, account: NetworkAccount, message: str) -> No
     account.status, account.last_error, account.last_error_at = locked.status, message, locked.last_error_at
 
 
-def _tell_owners(account: NetworkAccount, message: str) -> None:
+def email_owners(account: NetworkAccount, compose: Callable[[str], tuple[str, str]]) -> None:
+    """Email each owner of the account's brand in their own language: `compose(link)` writes the
+    subject and body, `link` being the brand's Networks page."""
     from django.urls import reverse
 
-    from networks.selectors import targets_at_risk
-
-    owners = Membership.objects.filter(brand=account.brand, role=Role.OWNER).select_related("user")
     link = settings.SITE_URL + reverse("networks:list", kwargs={"brand_slug": account.brand.slug})
-    pending = targets_at_risk(account).count()
+    owners = Membership.objects.filter(brand=account.brand, role=Role.OWNER).select_related("user")
     for membership in owners:
         with override(membership.user.language or settings.LANGUAGE_CODE):
-            subject = _("%(brand)s: reconnect %(account)s") % {"brand": account.brand.name, "account": account}
-            body = _(
-                "%(network)s refused the connection of %(account)s:\n%(message)s\n\n"
-                "Posts waiting for this account: %(pending)d. They will not go out until the account "
-                "is reconnected:\n%(link)s"
-            ) % {
-                "network": account.adapter_class.name,
-                "account": account,
-                "message": message,
-                "pending": pending,
-                "link": link,
-            }
+            subject, body = compose(link)
         send_mail(subject, body, None, [membership.user.email], fail_silently=True)
+
+
+def _tell_owners(account: NetworkAccount, message: str) -> None:
+    from networks.selectors import targets_at_risk
+
+    pending = targets_at_risk(account).count()
+
+    def compose(link: str) -> tuple[str, str]:
+        subject = _("%(brand)s: reconnect %(account)s") % {"brand": account.brand.name, "account": account}
+        body = _(
+            "%(network)s refused the connection of %(account)s:\n%(message)s\n\n"
+            "Posts waiting for this account: %(pending)d. They will not go out until the account "
+            "is reconnected:\n%(link)s"
+        ) % {
+            "network": account.adapter_class.name,
+            "account": account,
+            "message": message,
+            "pending": pending,
+            "link": link,
+        }
+        return subject, body
+
+    email_owners(account, compose)
 
 
 def mastodon_app_for(*, instance_url: str, redirect_uri: str) -> MastodonApp:

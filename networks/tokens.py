@@ -17,16 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from accounts.models import Membership
-from accounts.roles import Role
 from networks import services
 from networks.adapters.base import ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount
@@ -152,23 +147,23 @@ def with_expiry_risk(accounts) -> list[NetworkAccount]:
 
 
 def _tell_owners_of_expiry(account: NetworkAccount) -> None:
-    owners = Membership.objects.filter(brand=account.brand, role=Role.OWNER).select_related("user")
-    link = settings.SITE_URL + reverse("networks:list", kwargs={"brand_slug": account.brand.slug})
     targets = list(posts_after_expiry(account)[:20])
-    for membership in owners:
-        with override(membership.user.language or settings.LANGUAGE_CODE):
-            when = date_format(timezone.localtime(account.token_expires_at), "DATETIME_FORMAT")
-            subject = _("%(brand)s: the access to %(account)s ends on %(date)s") % {
-                "brand": account.brand.name,
-                "account": account,
-                "date": when,
-            }
-            lines = [
-                _("%(network)s gives access to %(account)s until %(date)s and it cannot be renewed automatically.")
-                % {"network": account.adapter_class.name, "account": account, "date": when},
-                _("Reconnect the account before then on the Networks page:") + f"\n{link}",
-            ]
-            if targets:
-                lines.append(_("Posts that would not go out:"))
-                lines += [f"- {target.post.text[:80]}" for target in targets]
-        send_mail(subject, "\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]), None, [membership.user.email])
+
+    def compose(link: str) -> tuple[str, str]:
+        when = date_format(timezone.localtime(account.token_expires_at), "DATETIME_FORMAT")
+        subject = _("%(brand)s: the access to %(account)s ends on %(date)s") % {
+            "brand": account.brand.name,
+            "account": account,
+            "date": when,
+        }
+        lines = [
+            _("%(network)s gives access to %(account)s until %(date)s and it cannot be renewed automatically.")
+            % {"network": account.adapter_class.name, "account": account, "date": when},
+            _("Reconnect the account before then on the Networks page:") + f"\n{link}",
+        ]
+        if targets:
+            lines.append(_("Posts that would not go out:"))
+            lines += [f"- {target.post.text[:80]}" for target in targets]
+        return subject, "\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:])
+
+    services.email_owners(account, compose)
