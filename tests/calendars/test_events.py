@@ -83,6 +83,29 @@ def test_event_carries_time_with_brand_offset_status_networks_and_campaign(clien
     assert "cm-status-approved" in event["classNames"]
 
 
+def test_start_carries_the_offset_in_force_on_each_side_of_a_dst_change(client, editor, brand_a, make_post):
+    year = datetime.now().year + 1
+    utc = ZoneInfo("UTC")
+    # Paris, last Sunday of October: 03:00 (+02:00) becomes 02:00 (+01:00) at 01:00 UTC, so 02:30
+    # happens twice; the March change skips 02:00-03:00 at 01:00 UTC.
+    october = datetime(year, 10, 31, tzinfo=utc) - timedelta(days=(datetime(year, 10, 31).weekday() + 1) % 7)
+    march = datetime(year, 3, 31, tzinfo=utc) - timedelta(days=(datetime(year, 3, 31).weekday() + 1) % 7)
+    moments = {
+        october + timedelta(minutes=30): f"{october:%Y-%m-%d}T02:30:00+02:00",
+        october + timedelta(hours=1, minutes=30): f"{october:%Y-%m-%d}T02:30:00+01:00",
+        march + timedelta(minutes=59, seconds=59, microseconds=250000): f"{march:%Y-%m-%d}T01:59:59.250000+01:00",
+        march + timedelta(hours=1): f"{march:%Y-%m-%d}T03:00:00+02:00",
+    }
+    posts = {make_post(at=moment).pk: expected for moment, expected in moments.items()}
+    client.force_login(editor)
+    starts = {}
+    for day in (march, october):
+        for event in _events(client, brand_a, day - timedelta(days=1), day + timedelta(days=1)):
+            if event.get("display") != "background":
+                starts[int(event["id"])] = event["start"]
+    assert starts == posts
+
+
 def test_published_post_is_not_draggable(client, manager, brand_a, make_post, future_month):
     start, end = future_month
     post = make_post(at=start + timedelta(days=1))
