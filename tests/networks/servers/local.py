@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.networks.servers.base import QuietHTTPServer
+
 Answer = tuple[int, Any, dict[str, str]]
 
 
@@ -104,7 +106,7 @@ class LocalServer:
     # --- life cycle ---------------------------------------------------------------------------
     def start(self):
         handler = type("Handler", (_Handler,), {"server_state": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         threading.Thread(target=self._httpd.serve_forever, name=f"{self.name}-server", daemon=True).start()
