@@ -16,7 +16,11 @@ class Heartbeat(models.Model):
 
     @classmethod
     def touch(cls, name: str) -> None:
-        cls.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+        # One UPDATE once the row exists (update_or_create would lock, read, then write); the
+        # rare first touch goes through update_or_create, which the unique name keeps single.
+        now = timezone.now()
+        if not cls.objects.filter(name=name).update(beat_at=now):
+            cls.objects.update_or_create(name=name, defaults={"beat_at": now})
 
     @classmethod
     def age(cls, name: str) -> float | None:

@@ -137,10 +137,12 @@ def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
 
 
 def _enqueue(claimed: list[int], claim: str) -> None:
+    """One message per target, all sent through one producer (a burst sends hundreds)."""
     from posts.tasks import publish_target
 
-    for pk in claimed:
-        publish_target.delay(pk, claim)
+    with publish_target.app.producer_or_acquire() as producer:
+        for pk in claimed:
+            publish_target.apply_async((pk, claim), producer=producer)
 
 
 # --- sweep -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from networks.models import AccountStatus
+from networks.models import AccountStatus, NetworkAccount
 from posts.models import Post, PostState, PostTarget, TargetState
 
 
@@ -26,8 +26,15 @@ def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
 
 
 def releasable_target_q(now: datetime | None = None) -> Q:
-    """Whether a target (whatever its delivery state) may be sent now: post rule + account."""
-    return Q(post__in=releasable_posts(now), account__status=AccountStatus.CONNECTED)
+    """Whether a target (whatever its delivery state) may be sent now: post rule + account.
+
+    Subqueries, not joins: an UPDATE filtered by this rule keeps its conditions on the target
+    row in a plain WHERE (Django rewrites a joined UPDATE as `id IN (subquery)`), and only a
+    plain WHERE is re-checked by PostgreSQL on a row another transaction has just changed. The
+    claims of the dispatcher and of the publish task rely on that.
+    """
+    connected = NetworkAccount.objects.filter(status=AccountStatus.CONNECTED).values("pk")
+    return Q(post__in=releasable_posts(now).values("pk"), account__in=connected)
 
 
 def due_targets(now: datetime | None = None) -> QuerySet[PostTarget]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from accounts.roles import Perm
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials
-from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, TargetState
+from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, TargetState
 from posts.publishing import health, history, rules
 from posts.publishing.db import writing
 from posts.publishing.dispatcher import called, lease_until
@@ -80,44 +80,38 @@ def target_recover(*, target_id: int, claim: str) -> str:
 def _start_call(target_id: int, claim: str) -> PostTarget | None:
     """Mark the claim as called (and count the attempt) if the target may still go out.
 
-    The claim is checked on the locked row itself: PostgreSQL re-checks a plain WHERE against a
-    row another transaction just changed, but not a subquery's result, and the release rules
-    need joins (hence a subquery), so they are checked in a second query on the locked row.
+    The target is read first, outside the writers' turn (on SQLite the whole process queues for
+    it); then, inside it, one compare-and-set UPDATE decides. Its claim conditions are on the row
+    itself, which PostgreSQL re-checks if another transaction changed the row meanwhile; the
+    release rules are subqueries (rules.releasable_target_q) read after the brand's pause lock was
+    taken, so a pause either committed before them or waits for this transaction. An edit that
+    changes what goes out revokes the approval, which the same UPDATE sees. The outcome's event
+    records the attempt number: starting an attempt writes no event of its own.
     """
+    target = _owned(target_id, claim)
+    if target is None:
+        return None  # taken back by the sweeper, or already done: someone else's now
     with writing():
-        _share_lock_brand(target_id)
+        _pause_lock(target.post.brand_id, shared=True)
         now = timezone.now()
-        ours = PostTarget.objects.select_for_update().filter(pk=target_id, state=TargetState.PUBLISHING, claim_id=claim)
-        if not list(ours.values_list("pk", flat=True)):
-            return None  # taken back by the sweeper, or already done: someone else's now
-        if not PostTarget.objects.filter(rules.releasable_target_q(now), pk=target_id).exists():
-            _hold_back(target_id, claim)
+        started = PostTarget.objects.filter(
+            rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
+        ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+        if not started:
+            _hold_back(target_id, claim)  # does nothing when the claim is no longer ours
             return None
-        PostTarget.objects.filter(pk=target_id).update(  # locked above: no one else can change it
-            claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now)
-        )
-        target = _owned(target_id, called(claim))
-        assert target is not None  # the row is locked by this transaction
-        history.record(target, TargetState.PUBLISHING, TargetState.PUBLISHING, note=f"attempt {target.attempts}")
+    # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
+    target.claim_id, target.attempts = called(claim), target.attempts + 1
     return target
 
 
 # PostgreSQL advisory locks (class, brand): a pause and the start of a call never interleave.
+# brand_pause takes the brand's lock in exclusive mode before reading its instant; each call
+# start holds it in shared mode, so a call either started before the pause or sees it. Shared
+# advisory locks do not block each other and write nothing (a FOR SHARE row lock taken by fifty
+# threads at once costs multixacts on one hot row). SQLite's IMMEDIATE transactions already
+# serialise a pause and a call start.
 PAUSE_LOCK_CLASS = 7_412_002
-
-
-def _share_lock_brand(target_id: int) -> None:
-    """On PostgreSQL, hold the brand's pause lock in shared mode while deciding to call.
-
-    brand_pause takes it in exclusive mode before reading its instant, so a call either started
-    before the pause or sees it. Shared advisory locks do not block each other and write nothing
-    (a FOR SHARE row lock taken by fifty threads at once costs multixacts on one hot row).
-    SQLite's IMMEDIATE transactions already serialise a pause and a call start.
-    """
-    if connection.vendor != "postgresql":
-        return
-    brand_id = PostTarget.objects.filter(pk=target_id).values_list("post__brand_id", flat=True).first()
-    _pause_lock(brand_id, shared=True)
 
 
 def _pause_lock(brand_id: int | None, *, shared: bool) -> None:
@@ -129,8 +123,16 @@ def _pause_lock(brand_id: int | None, *, shared: bool) -> None:
 
 
 def _owned(target_id: int, claim: str) -> PostTarget | None:
-    targets = PostTarget.objects.select_related("post__brand", "account")
-    return targets.filter(pk=target_id, claim_id=claim, state=TargetState.PUBLISHING).first()
+    """The target if `claim` holds it, with what publishing reads (and whether it has media).
+
+    On every publish: no ORDER BY (one row at most) and no brand (read only when something
+    goes wrong) keep the ORM's share of a burst small.
+    """
+    targets = PostTarget.objects.select_related("post", "account").annotate(
+        has_media=Exists(PostMedia.objects.filter(post_id=OuterRef("post_id")))
+    )
+    found = targets.filter(pk=target_id, claim_id=claim, state=TargetState.PUBLISHING)[:1]
+    return next(iter(found), None)
 
 
 def _hold_back(target_id: int, claim: str) -> None:
@@ -143,6 +145,8 @@ def _hold_back(target_id: int, claim: str) -> None:
 def _media_for(target: PostTarget, adapter: Adapter) -> list:
     from posts.media import media_files_for
 
+    if not getattr(target, "has_media", True):  # known from _owned: no query for a text post
+        return []
     media = [link.media for link in target.post.postmedia_set.select_related("media").order_by("position")]
     return media_files_for(adapter.get_limits(), media) if media else []
 

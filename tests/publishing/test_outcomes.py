@@ -45,7 +45,7 @@ def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
     assert 3 <= target.lateness_seconds < 10
     assert FakeAdapter.outbox[target.key]["text"] == target.post.text
     kinds = list(PostEvent.objects.filter(post=target.post).values_list("from_state", "to_state"))
-    assert kinds == [("pending", "publishing"), ("publishing", "publishing"), ("publishing", "published")]
+    assert kinds == [("pending", "publishing"), ("publishing", "published")]
 
 
 def test_a_stale_claim_does_nothing(brand_a, fake_account):
