@@ -63,6 +63,8 @@ def spawn(backend: str) -> dict:
     """Each backend in its own process: Django reads its settings once."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
     env.update(BACKENDS[backend])
+    # One secret for this process and its workers: the credentials it encrypts, they decrypt.
+    env.setdefault("DJANGO_SECRET_KEY", f"bench-only-{uuid.uuid4().hex}-{uuid.uuid4().hex}")
     done = subprocess.run(
         [sys.executable, __file__, "--run", backend], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
     )
@@ -117,6 +119,8 @@ class Engine:
             "DATABASE_URL": url,
             "CM_VAR_DIR": str(folder),
             "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+            # Workers and beat run as in production: DEBUG's query log would cost every query.
+            "DJANGO_DEBUG": "false",
         }
         self.workers: list[subprocess.Popen] = []
         self.beat: subprocess.Popen | None = None
@@ -270,6 +274,7 @@ def burst_scenario(engine: Engine) -> dict:
         last = max((t for t in published.values_list("published_at", flat=True) if t), default=due)
         per_text = Counter(status["text"] for status in server.statuses)
         lateness = [t for t in published.values_list("lateness_seconds", flat=True) if t is not None]
+        per_second = Counter(int(t) for t in lateness)
         return {
             "targets": BURST_TARGETS,
             "accounts": BURST_ACCOUNTS,
@@ -283,6 +288,8 @@ def burst_scenario(engine: Engine) -> dict:
             "requests_to_network": len(server.requests_to("POST", "/api/v1/statuses")),
             "lateness_p50_seconds": _percentile(lateness, 0.5) if lateness else None,
             "lateness_p99_seconds": _percentile(lateness, 0.99) if lateness else None,
+            # How many went out in each second after the due time: the engine's pace.
+            "published_per_second": [per_second[second] for second in range(max(per_second, default=-1) + 1)],
             "worker_rss_mb_after": engine.worker_rss_mb(),  # one figure per worker process
         }
 
