@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from networks.adapters import ADAPTERS
@@ -46,6 +48,19 @@ def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
     assert FakeAdapter.outbox[target.key]["text"] == target.post.text
     kinds = list(PostEvent.objects.filter(post=target.post).values_list("from_state", "to_state"))
     assert kinds == [("pending", "publishing"), ("publishing", "published")]
+
+
+def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake_account):
+    """The hot path of a burst: read, start (pause lock on PostgreSQL), result, event, webhooks."""
+    target = claimed_target(brand_a, fake_account)
+    with CaptureQueriesContext(connection) as queries:
+        assert publish(target) == TargetState.PUBLISHED
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) and "cm_platform_heartbeat" not in q["sql"]
+    ]
+    assert len(statements) == (6 if connection.vendor == "postgresql" else 5), statements
 
 
 def test_a_stale_claim_does_nothing(brand_a, fake_account):
