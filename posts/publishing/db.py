@@ -34,7 +34,7 @@ def writing() -> Iterator[None]:
         return
     global _depth
     with _sqlite_writer:
-        shared_file = _depth == 0 and not connection.is_in_memory_db()
+        shared_file = _depth == 0 and not connection.is_in_memory_db()  # type: ignore[attr-defined]
         if shared_file:
             fcntl.flock(_writers_file(), fcntl.LOCK_EX)  # released by the kernel if we die
         _depth += 1
