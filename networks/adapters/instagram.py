@@ -8,7 +8,8 @@ against tests/networks/servers/graph.py:
 - a container per image: `POST /{ig-user-id}/media` (`image_url`, `caption`), polled with
   `GET /{container}?fields=status_code` until FINISHED (IN_PROGRESS, ERROR, EXPIRED), then
   `POST /{ig-user-id}/media_publish` (`creation_id`); a carousel: one container per image with
-  `is_carousel_item=true`, then one with `media_type=CAROUSEL` and `children`;
+  `is_carousel_item=true`, then one with `media_type=CAROUSEL` and `children` (the sequence
+  Threads shares: networks/adapters/meta.py);
 - Meta DOWNLOADS each image from a public URL: this site must be reachable (SITE_URL), and the
   image must be a JPEG: other types are converted with Pillow into MEDIA_ROOT/instagram/;
 - caption 2,200 characters and 30 hashtags; aspect ratio from 4:5 to 1.91:1; 10 per carousel;
@@ -20,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
-from networks.adapters import graph
+from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
     ErrorKind,
@@ -41,7 +42,6 @@ from networks.adapters.base import (
     PublishResult,
     validate_against,
 )
-from networks.oauth import OAuthAdapter
 
 NAME = "Instagram"
 SCOPES = "pages_show_list,pages_read_engagement,instagram_basic,instagram_content_publish"
@@ -56,7 +56,7 @@ class Quota:
     total: int
 
 
-class InstagramAdapter(OAuthAdapter):
+class InstagramAdapter(meta.ContainerAdapter):
     slug = "instagram"
     name = NAME
     limits = Limits(
@@ -68,8 +68,16 @@ class InstagramAdapter(OAuthAdapter):
     )
     required_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
     oauth_start_url_name = "networks:instagram_start"
-    poll_interval = 2.0
-    poll_timeout = 120.0
+    containers = meta.Containers(
+        create="media",
+        publish="media_publish",
+        text="caption",
+        image_type="",  # an image container takes no media_type on Instagram
+        status="status_code",
+        reason="status",
+        refused=gettext_lazy("Instagram could not use the image: %(reason)s"),
+        late=gettext_lazy("Instagram did not finish preparing the post in time; it will be tried again."),
+    )
 
     # --- connecting -----------------------------------------------------------------------------
     @classmethod
@@ -93,11 +101,6 @@ class InstagramAdapter(OAuthAdapter):
         ]
 
     # --- what Instagram accepts -------------------------------------------------------------------
-    @classmethod
-    def setup_problem(cls) -> str | None:
-        problem = graph.site_problem(cls.name, media_count=1)
-        return problem.message if problem else None
-
     def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
         problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
         hashtags = len(HASHTAG.findall(text))
@@ -133,26 +136,11 @@ class InstagramAdapter(OAuthAdapter):
             message = problem.message if problem else _("Instagram: a post needs an image.")
             raise PublishError(message, kind=ErrorKind.REJECTED)
         self._respect_quota()
-        user = self.account.config["ig_user_id"]
-        urls = [jpeg_url(item) for item in media]
-        if len(urls) == 1:
-            container = self._call("POST", f"/{user}/media", data={"image_url": urls[0], "caption": text})["id"]
-        else:
-            children = [
-                self._call("POST", f"/{user}/media", data={"image_url": url, "is_carousel_item": "true"})["id"]
-                for url in urls
-            ]
-            for child in children:
-                self._wait_until_finished(str(child))
-            data = {"media_type": "CAROUSEL", "children": ",".join(map(str, children)), "caption": text}
-            container = self._call("POST", f"/{user}/media", data=data)["id"]
-        self._wait_until_finished(str(container))
-        media_id = str(
-            self._call("POST", f"/{user}/media_publish", publishing=True, data={"creation_id": container})["id"]
-        )
-        permalink = self._call("GET", f"/{media_id}", params={"fields": "permalink"}).get("permalink") or ""
-        return PublishResult(
-            remote_id=media_id, url=permalink or f"https://www.instagram.com/{self.account.config['username']}/"
+        return self.publish_containers(
+            user=self.account.config["ig_user_id"],
+            text=text,
+            image_urls=[jpeg_url(item) for item in media],
+            profile_url=f"https://www.instagram.com/{self.account.config['username']}/",
         )
 
     def check_connection(self) -> str:
@@ -182,26 +170,6 @@ class InstagramAdapter(OAuthAdapter):
                 kind=ErrorKind.RETRY,
                 retry_after=3600,
             )
-
-    def _wait_until_finished(self, container: str) -> None:
-        deadline = time.monotonic() + self.poll_timeout
-        while True:
-            status = self._call("GET", f"/{container}", params={"fields": "status_code,status"})
-            code = status.get("status_code")
-            if code in ("FINISHED", "PUBLISHED"):
-                return
-            if code == "ERROR":
-                raise PublishError(
-                    _("Instagram could not use the image: %(reason)s") % {"reason": status.get("status") or code},
-                    kind=ErrorKind.REJECTED,
-                )
-            if code == "EXPIRED" or time.monotonic() > deadline:
-                raise PublishError(
-                    _("Instagram did not finish preparing the post in time; it will be tried again."),
-                    kind=ErrorKind.RETRY,
-                    retry_after=60,
-                )
-            time.sleep(self.poll_interval)
 
     def _call(self, method: str, path: str, *, publishing: bool = False, **kwargs) -> dict[str, Any]:
         return graph.call(

@@ -7,7 +7,8 @@ Facts (https://developers.facebook.com/docs/threads), proven against tests/netwo
   `GET /refresh_access_token?grant_type=th_refresh_token` (once it is a day old);
 - a container: `POST /{user-id}/threads` (`media_type` TEXT / IMAGE / CAROUSEL, `text`,
   `image_url`, `is_carousel_item`, `children`), status polled (`fields=status,error_message`:
-  FINISHED, IN_PROGRESS, ERROR, EXPIRED), then `POST /{user-id}/threads_publish` (`creation_id`);
+  FINISHED, IN_PROGRESS, ERROR, EXPIRED), then `POST /{user-id}/threads_publish` (`creation_id`),
+  the sequence Instagram shares (networks/adapters/meta.py);
 - 500 characters; images are downloaded by Meta from a public URL (SITE_URL), JPEG or PNG;
   a carousel has 2 to 20 items; errors are Graph error documents (networks/adapters/graph.py).
 """
@@ -15,16 +16,15 @@ Facts (https://developers.facebook.com/docs/threads), proven against tests/netwo
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from networks.adapters import graph
+from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
     ErrorKind,
@@ -35,7 +35,6 @@ from networks.adapters.base import (
     PublishResult,
     validate_against,
 )
-from networks.oauth import OAuthAdapter
 
 NAME = "Threads"
 SCOPES = "threads_basic,threads_content_publish"
@@ -51,7 +50,7 @@ def _long_lived(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return {"access_token": answer["access_token"], "issued_at": timezone.now().isoformat()}, expires_at
 
 
-class ThreadsAdapter(OAuthAdapter):
+class ThreadsAdapter(meta.ContainerAdapter):
     slug = "threads"
     name = NAME
     limits = Limits(
@@ -62,8 +61,16 @@ class ThreadsAdapter(OAuthAdapter):
     )
     required_settings = ("THREADS_APP_ID", "THREADS_APP_SECRET")
     oauth_start_url_name = "networks:threads_start"
-    poll_interval = 2.0
-    poll_timeout = 120.0
+    containers = meta.Containers(
+        create="threads",
+        publish="threads_publish",
+        text="text",
+        image_type="IMAGE",
+        status="status",
+        reason="error_message",
+        refused=gettext_lazy("Threads could not use the post: %(reason)s"),
+        late=gettext_lazy("Threads did not finish preparing the post in time; it will be tried again."),
+    )
 
     @classmethod
     def authorize_url(cls, *, redirect_uri: str, state: str, code_challenge: str) -> str:
@@ -133,11 +140,6 @@ class ThreadsAdapter(OAuthAdapter):
         }
         return self.updated_credentials
 
-    @classmethod
-    def setup_problem(cls) -> str | None:
-        problem = graph.site_problem(cls.name, media_count=1)
-        return problem.message if problem else None
-
     def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
         problems = validate_against(self.get_limits(), self.name, text, media, self.count_text)
         site = graph.site_problem(self.name, len(media))
@@ -147,56 +149,16 @@ class ThreadsAdapter(OAuthAdapter):
         problem = graph.site_problem(self.name, len(media))
         if problem:
             raise PublishError(problem.message, kind=ErrorKind.REJECTED)
-        user = self.account.config["user_id"]
-        if not media:
-            data: dict[str, Any] = {"media_type": "TEXT", "text": text}
-        elif len(media) == 1:
-            data = {"media_type": "IMAGE", "image_url": media[0].public_url, "text": text}
-        else:
-            children = [
-                self._call(
-                    "POST",
-                    f"/{user}/threads",
-                    data={"media_type": "IMAGE", "image_url": m.public_url, "is_carousel_item": "true"},
-                )["id"]
-                for m in media
-            ]
-            for child in children:
-                self._wait_until_finished(str(child))
-            data = {"media_type": "CAROUSEL", "children": ",".join(map(str, children)), "text": text}
-        container = str(self._call("POST", f"/{user}/threads", data=data)["id"])
-        self._wait_until_finished(container)
-        post_id = str(
-            self._call("POST", f"/{user}/threads_publish", publishing=True, data={"creation_id": container})["id"]
-        )
-        permalink = self._call("GET", f"/{post_id}", params={"fields": "permalink"}).get("permalink") or ""
-        return PublishResult(
-            remote_id=post_id, url=permalink or f"https://www.threads.net/@{self.account.config['username']}"
+        return self.publish_containers(
+            user=self.account.config["user_id"],
+            text=text,
+            image_urls=[item.public_url for item in media],
+            profile_url=f"https://www.threads.net/@{self.account.config['username']}",
         )
 
     def check_connection(self) -> str:
         me = self._call("GET", "/me", params={"fields": "id,username"})
         return f"@{me.get('username') or self.account.config['username']}"
-
-    def _wait_until_finished(self, container: str) -> None:
-        deadline = time.monotonic() + self.poll_timeout
-        while True:
-            status = self._call("GET", f"/{container}", params={"fields": "status,error_message"})
-            if status.get("status") in ("FINISHED", "PUBLISHED"):
-                return
-            if status.get("status") == "ERROR":
-                raise PublishError(
-                    _("Threads could not use the post: %(reason)s")
-                    % {"reason": status.get("error_message") or "ERROR"},
-                    kind=ErrorKind.REJECTED,
-                )
-            if status.get("status") == "EXPIRED" or time.monotonic() > deadline:
-                raise PublishError(
-                    _("Threads did not finish preparing the post in time; it will be tried again."),
-                    kind=ErrorKind.RETRY,
-                    retry_after=60,
-                )
-            time.sleep(self.poll_interval)
 
     def _call(self, method: str, path: str, *, publishing: bool = False, base: str = "", **kwargs) -> dict[str, Any]:
         token = self.account.credentials.get("access_token", "")
