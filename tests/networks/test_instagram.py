@@ -163,6 +163,15 @@ def test_a_container_in_error_is_rejected_with_metas_reason(adapter, graph, jpeg
     assert graph.ig_media == []
 
 
+def test_an_expired_container_is_tried_again_later_and_nothing_is_published(adapter, graph, jpeg):
+    graph.container_status = "EXPIRED"
+    with pytest.raises(PublishError) as caught:
+        adapter.publish(text="Hi", media=[jpeg], key="k")
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 60
+    assert "did not finish preparing the post in time" in caught.value.message
+    assert graph.requests_to("POST", "/v21.0/17841400000000001/media_publish") == []
+
+
 def test_an_expired_token_asks_to_reconnect(adapter, graph, jpeg):
     graph.expire_tokens()
     with pytest.raises(PublishError) as caught:

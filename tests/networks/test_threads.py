@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from networks import services
 from networks.adapters.base import Connection, ErrorKind, PublishError
@@ -122,6 +122,16 @@ def test_text_over_500_is_refused_by_validate_and_by_threads(adapter, threads):
     with pytest.raises(PublishError) as caught:
         adapter.publish(text="x" * 501, media=[], key="k")
     assert caught.value.kind == ErrorKind.REJECTED and "at most 500 characters" in caught.value.message
+
+
+def test_a_container_not_ready_in_time_is_tried_again_later_in_the_users_language(adapter, threads):
+    threads.container_polls = 1000
+    adapter.poll_timeout = 0.05
+    with translation.override("fr"), pytest.raises(PublishError) as caught:
+        adapter.publish(text="Bonjour", media=[], key="k")
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 60
+    assert caught.value.message == "Threads n’a pas fini de préparer la publication à temps ; elle sera retentée."
+    assert threads.threads == [] and threads.requests_to("POST", f"/v1.0/{threads.user['id']}/threads_publish") == []
 
 
 def test_refresh_gives_a_new_60_day_token(account, threads):
