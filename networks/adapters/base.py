@@ -51,11 +51,19 @@ class Limits:
     alt_text_max: int = 0  # 0: the network takes no alt text
     media_required: bool = False  # Instagram: no post without an image
     text_required: bool = True
+    max_chars_with_media: int | None = None  # Telegram: a caption is shorter than a message
+
+    def text_limit(self, *, with_media: bool) -> int:
+        """The text's limit, which some networks lower when the post carries media."""
+        if with_media and self.max_chars_with_media is not None:
+            return self.max_chars_with_media
+        return self.max_chars
 
     def as_json(self) -> dict[str, Any]:
         """For the browser's counters and previews: one source of truth with the server."""
         return {
             "max_chars": self.max_chars,
+            "max_chars_with_media": self.max_chars_with_media,
             "counting": str(self.counting),
             "url_weight": self.url_weight,
             "max_media": self.max_media,
@@ -234,15 +242,15 @@ class Adapter:
 def validate_against(limits: Limits, network: str, text: str, media: list[MediaFile], counter) -> list[Problem]:
     """The problems of `text` and `media` under `limits`, in words naming the network."""
     problems: list[Problem] = []
-    length = counter(text, limits)
+    length, limit = counter(text, limits), limits.text_limit(with_media=bool(media))
     if limits.text_required and not text.strip() and not media:
         problems.append(Problem("text_empty", _("%(network)s: the text is empty.") % {"network": network}))
-    if length > limits.max_chars:
+    if length > limit:
         problems.append(
             Problem(
                 "text_too_long",
                 _("%(network)s: the text is %(count)d characters long, the limit is %(limit)d.")
-                % {"network": network, "count": length, "limit": limits.max_chars},
+                % {"network": network, "count": length, "limit": limit},
             )
         )
     problems += _media_problems(limits, network, media)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -33,10 +32,8 @@ from networks.adapters.base import (
     ErrorKind,
     Limits,
     MediaFile,
-    Problem,
     PublishError,
     PublishResult,
-    validate_against,
 )
 
 NAME = "Telegram"
@@ -151,6 +148,7 @@ class TelegramAdapter(Adapter):
         max_media=10,
         max_image_bytes=10 * 1024 * 1024,  # sendPhoto: "at most 10 MB"
         image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),
+        max_chars_with_media=CAPTION_LIMIT,  # with media, the caption's limit is the one that counts
     )
     connect_form = TelegramConnectForm
 
@@ -179,13 +177,6 @@ class TelegramAdapter(Adapter):
                 "bot_username": bot.get("username", ""),
             },
         )
-
-    # --- limits: with media, Telegram counts the caption against 1024 --------------------------
-    def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
-        limits = self.get_limits()
-        if media:
-            limits = replace(limits, max_chars=CAPTION_LIMIT)
-        return validate_against(limits, self.name, text, media, self.count_text)
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

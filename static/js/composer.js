@@ -59,42 +59,50 @@
     });
     for (const id of chosen) {
       const account = accounts[id];
+      const limits = limitsWith(account.limits, media);
       const text = textFor(id);
-      const length = Counting.count(text, account.limits);
-      counters.append(counter(id, account, length));
-      previews.append(preview(id, account, text, length, media));
+      const length = Counting.count(text, limits);
+      counters.append(counter(id, account, limits, length));
+      previews.append(preview(id, account, limits, text, length, media));
     }
     mediaField.value = media.map((item) => item.id).join(",");
   }
 
-  function counter(id, account, length) {
-    const over = length > account.limits.max_chars;
+  // The network's limits for this post: Limits.text_limit's rule (networks/adapters/base.py),
+  // some networks take a shorter text with media (a Telegram caption: 1,024).
+  function limitsWith(limits, media) {
+    const withMedia = media.length > 0 && limits.max_chars_with_media != null;
+    return withMedia ? { ...limits, max_chars: limits.max_chars_with_media } : limits;
+  }
+
+  function counter(id, account, limits, length) {
+    const over = length > limits.max_chars;
     const badge = element(
       "span",
       `badge counter ${over ? "text-bg-danger over-limit" : "text-bg-light border"}`,
-      `${account.name}: ${length} / ${account.limits.max_chars}`,
+      `${account.name}: ${length} / ${limits.max_chars}`,
     );
     badge.id = `counter-${id}`;
     badge.dataset.count = length;
     badge.title = account.network;
-    if (over) badge.setAttribute("aria-label", format(t.over_limit, { name: account.name, count: length, limit: account.limits.max_chars }));
+    if (over) badge.setAttribute("aria-label", format(t.over_limit, { name: account.name, count: length, limit: limits.max_chars }));
     return badge;
   }
 
-  function preview(id, account, text, length, media) {
+  function preview(id, account, limits, text, length, media) {
     const card = element("article", "card mb-3 preview");
     card.id = `preview-${id}`;
     const header = element("div", "card-header small d-flex justify-content-between");
     header.append(element("strong", "", account.name), element("span", "text-body-secondary", account.network));
     const body = element("div", "card-body");
-    const shown = Counting.cut(text, account.limits);
+    const shown = Counting.cut(text, limits);
     const paragraph = element("p", "preview-text text-break mb-2", shown);
     paragraph.style.whiteSpace = "pre-wrap";
     body.append(paragraph);
     if (shown.length < text.length) {
-      body.append(element("p", "small text-danger mb-2 preview-cut", format(t.cut_here, { count: length, limit: account.limits.max_chars })));
+      body.append(element("p", "small text-danger mb-2 preview-cut", format(t.cut_here, { count: length, limit: limits.max_chars })));
     }
-    body.append(mediaGrid(media, account.limits));
+    body.append(mediaGrid(media, limits));
     card.append(header, body);
     return card;
   }

@@ -115,6 +115,8 @@ def test_limits_are_counted_in_utf16_and_the_caption_limit_applies_with_media(ac
     assert [p.code for p in adapter.validate(emoji_text + "a", [])] == ["text_too_long"]
     problems = adapter.validate("a" * 1025, [image_file(tmp_path, "c.png")])
     assert [p.code for p in problems] == ["text_too_long"] and "1024" in problems[0].message
+    # The browser's counter is told the same limit.
+    assert adapter.get_limits().as_json()["max_chars_with_media"] == 1024
 
 
 def test_rate_limit_carries_telegrams_retry_after(account, telegram):

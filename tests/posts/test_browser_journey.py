@@ -172,3 +172,23 @@ def test_the_composer_fits_a_phone_and_works_from_the_keyboard(live_server, sign
     page.keyboard.press("Enter")
     expect(page.locator(".post-status")).to_have_text("Draft")
     assert Post.objects.get().text == "Written from the keyboard 🎉"
+
+
+def test_a_telegram_counter_takes_the_caption_limit_once_an_image_is_attached(
+    live_server, sign_in, page, editor, brand_a, tmp_path
+):
+    telegram = NetworkAccountFactory(brand=brand_a, network="telegram", display_name="Tg desk", config={"chat_id": "1"})
+    editor.language = "en"
+    editor.save()
+    sign_in(editor)
+    page.goto(f"{live_server.url}/b/{brand_a.slug}/posts/new/")
+    page.get_by_label("Tg desk · Telegram").check()
+    page.get_by_label("Text", exact=True).fill("é" * 1500)
+    counter = page.locator(f"#counter-{telegram.pk}")
+    expect(counter).to_contain_text("Tg desk: 1500 / 4096")
+    expect(counter).not_to_have_class(has_class("over-limit"))
+    # With an image the text goes as a caption, which Telegram cuts at 1,024 (as the server says).
+    page.locator("#upload-input").set_input_files([_image_file(tmp_path, "one.jpg", (0, 120, 0))])
+    expect(counter).to_contain_text("Tg desk: 1500 / 1024")
+    expect(counter).to_have_class(has_class("over-limit"))
+    expect(page.locator(f"#preview-{telegram.pk} .preview-cut")).to_be_visible()
