@@ -98,7 +98,9 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
             rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
         ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
         if not started:
-            _hold_back(target_id, claim)  # does nothing when the claim is no longer ours
+            # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
+            # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
+            _settle(target, TargetState.PENDING, "may no longer go out; not sent")
             return None
     # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
     target.claim_id, target.attempts = called(claim), target.attempts + 1
@@ -133,13 +135,6 @@ def _owned(target_id: int, claim: str) -> PostTarget | None:
     )
     found = targets.filter(pk=target_id, claim_id=claim, state=TargetState.PUBLISHING)[:1]
     return next(iter(found), None)
-
-
-def _hold_back(target_id: int, claim: str) -> None:
-    """Claimed, then the brand was paused (or the post changed): back to pending, untouched."""
-    target = _owned(target_id, claim)
-    if target is not None:
-        _settle(target, TargetState.PENDING, "may no longer go out; not sent")
 
 
 def _media_for(target: PostTarget, adapter: Adapter) -> list:
