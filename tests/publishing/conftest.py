@@ -114,6 +114,17 @@ class Engine:
         schedule = self.folder / "celerybeat-schedule"
         return self._start("beat", ["beat", "-s", str(schedule), "--loglevel", "INFO"], **env)
 
+    def supervise(self, name: str, start: Callable[[], subprocess.Popen]) -> Callable[[], None]:
+        """What a deployment's supervisor does (docker-compose: `restart: unless-stopped`): a
+        check that starts the process again if it has exited. kombu's Redis transport can end a
+        worker on a lost broker connection ("Unrecoverable error" while closing its channel)."""
+
+        def restart_if_exited() -> None:
+            if self.processes[name].poll() is not None:
+                start()
+
+        return restart_if_exited
+
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         os.killpg(process.pid, signal.SIGKILL)

@@ -160,6 +160,12 @@ def test_redis_restarted_mid_run_loses_nothing(engine, brand_a):
         running(engine)
         wait_for(lambda: server.statuses_created >= 20, timeout=30, message=lambda: engine.log("worker"))
         restart_redis()
-        wait_for(lambda: published(*posts), timeout=45, message=lambda: engine.log("worker"))
+        restart_if_exited = engine.supervise("worker", engine.start_worker)
+
+        def all_published() -> bool:
+            restart_if_exited()
+            return published(*posts)
+
+        wait_for(all_published, timeout=45, message=lambda: engine.log("worker"))
         per_text = Counter(status["text"] for status in server.statuses)
         assert len(per_text) == 100 and max(per_text.values()) == 1
