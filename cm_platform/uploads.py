@@ -50,6 +50,8 @@ def body_limit(request: HttpRequest) -> int | None:
 
 
 class UploadGateMiddleware:
+    """Listed in MIDDLEWARE before CsrfViewMiddleware, whose process_view reads the form."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
