@@ -26,6 +26,9 @@ class MembershipInline(admin.TabularInline):
 class BrandAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "time_zone", "approval_required", "paused_at"]
     prepopulated_fields = {"slug": ["name"]}
+    # A logo is uploaded on the brand's settings page, through the image pipeline; the admin's own
+    # file field would store it as sent (cm_platform/uploads.py refuses files here anyway).
+    readonly_fields = ["logo"]
     inlines = [MembershipInline]
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from cm_platform.storage import RandomName
 
 
 def validate_time_zone(value: str) -> None:
@@ -92,7 +93,7 @@ class Brand(models.Model):
         _("forbid approving one's own post"),
         default=True,
     )
-    logo = models.ImageField(_("logo"), upload_to="brands/logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=RandomName("brands/logos"), blank=True)
     # Crisis pause: while paused_at is set, nothing is published for this brand.
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_by = models.ForeignKey(

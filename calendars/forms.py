@@ -1,15 +1,11 @@
 from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Campaign, PostingSlot
 from networks.models import NetworkAccount
-
-# A 10,000-row file is about 2 MB; this leaves room and refuses anything absurd before decoding.
-MAX_CSV_BYTES = min(settings.MAX_UPLOAD_BYTES, 10 * 1024 * 1024)
 
 
 class CampaignForm(forms.ModelForm):
@@ -36,18 +32,11 @@ class PostingSlotForm(forms.ModelForm):
 
 
 class CSVUploadForm(forms.Form):
+    # Its size limit (settings.MAX_CSV_UPLOAD_BYTES) is the upload gate's (cm_platform/uploads.py).
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Columns: date, time, text, accounts, campaign, media_url. Comma or semicolon separated."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": MAX_CSV_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 class ImportConfirmForm(forms.Form):

@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the body: every body's size is judged first.
+    "cm_platform.uploads.UploadGateMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -141,8 +143,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploads above this many bytes are refused before they are decoded.
+# Uploads above this many bytes are refused before their body is read (cm_platform/uploads.py).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+# A 10,000-row CSV is about 2 MB: this leaves room and refuses anything absurd.
+MAX_CSV_UPLOAD_BYTES = env.int("MAX_CSV_UPLOAD_BYTES", default=min(MAX_UPLOAD_BYTES, 10 * 1024 * 1024))
+# The gate's handler comes first: it stops a body at its limit before the others keep a byte.
+FILE_UPLOAD_HANDLERS = [
+    "cm_platform.uploads.UploadGateHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,11 +1,13 @@
 """URLs. Brand pages live under /b/<brand_slug>/; each app owns its own urls.py."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from cm_platform.health import healthz
+from posts.views import media_serve
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,5 +21,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not urlsplit(settings.MEDIA_URL).netloc:
+    # Media on this site (not on a separate origin, see README: Serving media): one view serves
+    # them all, with their verified type and the headers that keep them from running as pages.
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media"))

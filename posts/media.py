@@ -1,16 +1,21 @@
-"""The media library: uploads decoded and cleaned before they are kept, thumbnails, and the
+"""The media library: uploads verified and cleaned before they are kept, thumbnails, and the
 variants each network needs.
 
-An image is never trusted by its name or its declared type: Pillow decodes it, and what is kept is
-a fresh encoding of the decoded pixels, so EXIF (GPS included), comments and anything hidden after
-the image data are gone. Videos are recognised by their container's magic bytes and passed through.
+Nothing is kept under the name or the type it arrived with. Images go through the one image
+pipeline (accounts/images.py: decoded by Pillow, re-encoded from the pixels). Videos are verified
+by parsing their container with MediaInfo (pymediainfo, whose wheels bundle libmediainfo, so no
+system package is needed): a file is a video only if MediaInfo finds an MP4, QuickTime or WebM
+container holding a video track with a size; a few magic bytes in front of anything else are
+not enough. MediaInfo reads headers only (no decoding), which keeps the web process fast on a
+100 MB upload and exposes far less code to hostile input than a full decoder such as FFmpeg. The
+stored name is random, with the extension of the verified type (cm_platform/storage.py).
 """
 
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,27 +24,27 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image
+from pymediainfo import MediaInfo
 
+from accounts.images import IMAGE_FORMATS, CleanImage, image_clean
 from accounts.models import Brand
 from accounts.permissions import can
 from accounts.roles import Perm
+from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
 from networks.adapters.base import Limits, MediaFile
 from posts.models import Media, MediaVariant
 
-# Pillow format name -> the content type we store and announce.
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 THUMBNAIL_SIZE = (480, 480)
-SNIFF_BYTES = 64
+# MediaInfo's name of a container -> the content type we store (QuickTime is told apart below).
+VIDEO_CONTAINERS = {"MPEG-4": "video/mp4", "WebM": "video/webm"}
 
 
 @dataclass(frozen=True)
-class CleanImage:
-    content: bytes
+class VerifiedVideo:
     content_type: str
     width: int
     height: int
-    extension: str
 
 
 # --- what adapters receive -------------------------------------------------------------------
@@ -53,7 +58,8 @@ def media_file(media: Media | MediaVariant, *, alt_text: str | None = None, name
         alt_text=source.alt_text if alt_text is None else alt_text,
         width=media.width,
         height=media.height,
-        public_url=f"{settings.SITE_URL}{media.file.url}",
+        # MEDIA_URL may be a path on this site or a separate origin (README: Serving media).
+        public_url=urljoin(f"{settings.SITE_URL}/", media.file.url),
         path=_local_path(media.file),
     )
 
@@ -94,11 +100,10 @@ def _make_variant(media: Media, spec: str, content_type: str, max_bytes: int) ->
     with media.file.open("rb") as handle, Image.open(handle) as image:
         image.load()
         content, width, height = _shrink_to_fit(image, content_type, max_bytes)
-    extension = _extension(content_type)
     variant = MediaVariant(
         media=media, spec=spec, content_type=content_type, size=len(content), width=width, height=height
     )
-    variant.file.save(f"{media.pk}-{len(content)}.{extension}", ContentFile(content), save=False)
+    variant.file.save(f"variant.{extension_for(content_type)}", ContentFile(content), save=False)
     try:
         with transaction.atomic():
             variant.save()
@@ -141,16 +146,12 @@ def _format(content_type: str) -> str:
     return {v: k for k, v in IMAGE_FORMATS.items()}[content_type]
 
 
-def _extension(content_type: str) -> str:
-    return {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}[content_type]
-
-
 # --- uploads ---------------------------------------------------------------------------------
 def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = "") -> Media:
-    """Check, clean and keep an uploaded file in the brand's library.
+    """Verify, clean and keep an uploaded file in the brand's library.
 
-    The size is read from the upload's metadata before a single byte of it is decoded; images are
-    decoded and re-encoded without metadata; videos are recognised by their magic bytes.
+    The size is read from the upload's metadata before a single byte of it is decoded; images go
+    through the image pipeline; anything else must be a video MediaInfo can parse.
     Raises ValidationError({"file": ...}) with a message naming the file.
     """
     from accounts.permissions import membership_for
@@ -160,13 +161,24 @@ def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = ""
         raise PermissionDenied
     name = (upload.name or "upload")[:255]
     check_upload_size(upload.size or 0, name)
-    head = upload.read(SNIFF_BYTES)
+    try:
+        verified = _verify(upload, name)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    if isinstance(verified, CleanImage):
+        return _keep_image(brand, user, verified, name, alt_text)
+    return _keep_video(brand, user, upload, name, verified, alt_text)
+
+
+def _verify(upload, name: str) -> CleanImage | VerifiedVideo:
+    """A clean image if Pillow decodes the file, else a video if MediaInfo finds one in it."""
+    try:
+        return image_clean(upload, name=name)
+    except ValidationError as error:
+        if error.code != "not_image":
+            raise
     upload.seek(0)
-    video_type = sniff_video(head)
-    if video_type:
-        return _keep_video(brand, user, upload, name, video_type, alt_text)
-    image = clean_image(upload, name)
-    return _keep_image(brand, user, image, name, alt_text)
+    return video_verify(upload, name=name)
 
 
 def check_upload_size(size: int, name: str) -> None:
@@ -179,74 +191,28 @@ def check_upload_size(size: int, name: str) -> None:
         )
 
 
-def sniff_video(head: bytes) -> str | None:
-    """The video type from the container's first bytes: MP4 / QuickTime (ISO BMFF) or WebM."""
-    if head[:4] == b"\x1a\x45\xdf\xa3":  # EBML: Matroska / WebM
-        return "video/webm"
-    if head[4:8] == b"ftyp":
-        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
-    return None
-
-
-def clean_image(upload, name: str) -> CleanImage:
-    """Decode with Pillow and re-encode without metadata; refuse anything else."""
-    not_an_image = ValidationError(
-        {"file": _("%(name)s is not an image we can read (JPEG, PNG, WebP or GIF).") % {"name": name}}
-    )
-    bomb = ValidationError({"file": _("%(name)s has too many pixels to be processed safely.") % {"name": name}})
+def video_verify(upload, *, name: str) -> VerifiedVideo:
+    """The video's type and size, from MediaInfo's parse of its container; refuse anything else."""
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: we refuse both.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in IMAGE_FORMATS:
-                    raise not_an_image
-                if _decoded_pixels(image) > settings.MAX_IMAGE_PIXELS:
-                    raise bomb
-                return _reencode(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise bomb from None
-    except ValidationError:
-        raise
-    except Exception:  # Pillow raises many kinds on corrupt data (OSError, SyntaxError, ...)
-        raise not_an_image from None
-
-
-def _decoded_pixels(image: Image.Image) -> int:
-    """Pixels decoding would produce: every frame of an animation counts (a 1,000-frame GIF of
-    modest frames is as much a bomb as one huge frame)."""
-    frames = getattr(image, "n_frames", 1) if image.format == "GIF" else 1
-    return image.width * image.height * frames
-
-
-def _reencode(image: Image.Image) -> CleanImage:
-    fmt = image.format or "PNG"
-    if fmt == "GIF" and getattr(image, "n_frames", 1) > 1:
-        return _reencode_animation(image)
-    image.load()
-    upright = ImageOps.exif_transpose(image)  # the EXIF orientation is applied, then EXIF dropped
-    if fmt == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    elif fmt != "GIF" and upright.mode not in ("RGB", "RGBA", "L", "LA"):
-        upright = upright.convert("RGBA")  # palette PNGs keep their transparency
-    clean = Image.new(upright.mode, upright.size)
-    clean.frombytes(upright.tobytes())  # pixels only: no info, no EXIF, no ICC, no comments
-    if upright.mode == "P":
-        clean.putpalette(upright.getpalette() or [])
-        if "transparency" in upright.info:
-            clean.info["transparency"] = upright.info["transparency"]
-    buffer = io.BytesIO()
-    options = {"quality": 92} if fmt in ("JPEG", "WEBP") else {}
-    clean.save(buffer, format=fmt, **options)
-    return CleanImage(buffer.getvalue(), IMAGE_FORMATS[fmt], clean.width, clean.height, _extension(IMAGE_FORMATS[fmt]))
-
-
-def _reencode_animation(image: Image.Image) -> CleanImage:
-    frames = [frame.convert("RGBA") for frame in ImageSequence.Iterator(image)]
-    durations = [frame.info.get("duration", 100) for frame in ImageSequence.Iterator(image)]
-    buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
-    return CleanImage(buffer.getvalue(), "image/gif", frames[0].width, frames[0].height, "gif")
+        info = MediaInfo.parse(upload)
+    except (OSError, RuntimeError, ValueError):
+        info = None
+    finally:
+        upload.seek(0)
+    general = info.general_tracks[0] if info and info.general_tracks else None
+    container, profile = (general.format, general.format_profile) if general else (None, None)
+    tracks = [track for track in (info.video_tracks if info else []) if track.width and track.height]
+    if container in VIDEO_CONTAINERS and tracks:
+        quicktime = container == "MPEG-4" and profile == "QuickTime"
+        content_type = "video/quicktime" if quicktime else VIDEO_CONTAINERS[container]
+        return VerifiedVideo(content_type, int(tracks[0].width), int(tracks[0].height))
+    if container in VIDEO_CONTAINERS:  # a video's header in front of something else
+        message = _("%(name)s is not a video we can read: no video track was found in it (MP4, MOV or WebM).")
+    elif tracks:
+        message = _("%(name)s is a video in a format we do not take (%(format)s): use MP4, MOV or WebM.")
+    else:
+        message = _("%(name)s is not an image we can read (JPEG, PNG, WebP or GIF), nor a video (MP4, MOV or WebM).")
+    raise ValidationError(message % {"name": name, "format": container}, code="not_video")
 
 
 def _thumbnail(content: bytes) -> bytes:
@@ -270,27 +236,48 @@ def _keep_image(brand: Brand, user, image: CleanImage, name: str, alt_text: str)
         alt_text=alt_text,
         uploaded_by=user,
     )
-    stem = name.rsplit(".", 1)[0][:80] or "image"
-    media.file.save(f"{stem}.{image.extension}", ContentFile(image.content), save=False)
-    media.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(_thumbnail(image.content)), save=False)
+    media.file.save(f"upload.{image.extension}", ContentFile(image.content), save=False)
+    media.thumbnail.save("thumbnail.jpg", ContentFile(_thumbnail(image.content)), save=False)
     media.save()
     return media
 
 
 @transaction.atomic
-def _keep_video(brand: Brand, user, upload, name: str, content_type: str, alt_text: str) -> Media:
+def _keep_video(brand: Brand, user, upload, name: str, video: VerifiedVideo, alt_text: str) -> Media:
     media = Media(
         brand=brand,
         kind=Media.Kind.VIDEO,
-        content_type=content_type,
+        content_type=video.content_type,
         size=upload.size,
+        width=video.width,
+        height=video.height,
         original_name=name,
         alt_text=alt_text,
         uploaded_by=user,
     )
-    media.file.save(name, upload, save=False)
+    media.file.save(f"upload.{extension_for(video.content_type)}", upload, save=False)
     media.save()
     return media
+
+
+# --- serving ---------------------------------------------------------------------------------
+def stored_file_type(name: str) -> str | None:
+    """The verified type of a stored file, from the row that holds it; None for a file no row
+    holds, or one whose type is not a verified image or video type (files kept by older versions
+    under the name they were uploaded with are served by this, never by their extension)."""
+    folder = name.split("/", 1)[0]
+    if folder == "media":
+        content_type = Media.objects.filter(file=name).values_list("content_type", flat=True).first()
+    elif folder == "thumbs":
+        content_type = "image/jpeg" if Media.objects.filter(thumbnail=name).exists() else None
+    elif folder == "variants":
+        content_type = MediaVariant.objects.filter(file=name).values_list("content_type", flat=True).first()
+    elif folder == "brands":
+        # A logo's name was always chosen by the server from its decoded type ("logo.png").
+        content_type = EXTENSIONS.get(name.rsplit(".", 1)[-1]) if Brand.objects.filter(logo=name).exists() else None
+    else:
+        content_type = None
+    return content_type if content_type in VERIFIED_TYPES else None
 
 
 def media_set_alt_text(*, media: Media, user, alt_text: str) -> Media:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from cm_platform.storage import RandomName
 from networks.models import NetworkAccount
 
 
@@ -17,8 +18,10 @@ class Media(models.Model):
         VIDEO = "video", _("Video")
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="media")
-    file = models.FileField(_("file"), upload_to="media/%Y/%m/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="thumbs/%Y/%m/", blank=True)
+    # Stored under a random name with the verified type's extension (cm_platform/storage.py);
+    # the uploaded name is kept in original_name, for display only.
+    file = models.FileField(_("file"), upload_to=RandomName("media"))
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=RandomName("thumbs"), blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAGE)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
@@ -185,7 +188,7 @@ class MediaVariant(models.Model):
 
     media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="variants")
     spec = models.CharField(max_length=100)  # e.g. "image/jpeg:5242880": format and byte limit
-    file = models.FileField(upload_to="variants/%Y/%m/")
+    file = models.FileField(upload_to=RandomName("variants"))
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)

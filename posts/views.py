@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -20,8 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
@@ -355,27 +355,12 @@ def media_library(request):
     return render(request, "posts/media_library.html", context)
 
 
-# A request is refused by its Content-Length before its body is read: the multipart wrapping of
-# one file adds a few hundred bytes, so this margin is ample.
-MULTIPART_MARGIN = 64 * 1024
-
-
-@csrf_exempt  # checked below, once the size is known to be acceptable
-def media_upload(request, brand_slug: str):
+@brand_view(Perm.WRITE)
+def media_upload(request):
     """One or several files; JSON for the page's uploader, a redirect for a plain form.
 
-    A request too large is refused from its Content-Length alone, before anything reads its body
-    (the CSRF check reads the form, so it runs after this one).
+    An oversized body never reaches this view: the upload gate (cm_platform/uploads.py) answers 413.
     """
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if request.method == "POST" and declared > settings.MAX_UPLOAD_BYTES + MULTIPART_MARGIN:
-        return _too_large(request, declared)
-    return _media_upload(request, brand_slug)
-
-
-@csrf_protect
-@brand_view(Perm.WRITE)
-def _media_upload(request):
     if request.method != "POST":
         return HttpResponse(status=405)
     wants_json = _wants_json(request)
@@ -398,19 +383,33 @@ def _media_upload(request):
     return redirect("posts:media_library", brand_slug=request.brand.slug)
 
 
+@require_safe
+def media_serve(request, path: str):
+    """Every stored file (media, thumbnails, variants, logos), public at its unguessable name.
+
+    Public because Instagram and Threads download what they publish from SITE_URL. Served with
+    the type it was verified to be (never guessed from its name), `nosniff`, and as a download
+    for anything that is not a verified image or video: no stored file can run as a page here.
+    """
+    try:
+        if not default_storage.exists(path):
+            raise Http404
+        handle = default_storage.open(path, "rb")
+    except SuspiciousFileOperation:
+        raise Http404 from None
+    content_type = media_service.stored_file_type(path)
+    response = FileResponse(
+        handle,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=path.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _wants_json(request) -> bool:
     return request.headers.get("x-requested-with") == "XMLHttpRequest"
-
-
-def _too_large(request, declared: int):
-    # The body is never read (WSGI servers drop what is left of it with the connection).
-    message = _("This file is too large (%(size)s); the limit is %(limit)s.") % {
-        "size": filesizeformat(declared),
-        "limit": filesizeformat(settings.MAX_UPLOAD_BYTES),
-    }
-    if _wants_json(request):
-        return JsonResponse({"media": [], "errors": [message]}, status=413)
-    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 def _media_json(item: Media) -> dict:

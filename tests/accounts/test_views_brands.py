@@ -4,7 +4,15 @@ from django.urls import reverse
 from accounts.models import Brand, Membership
 from accounts.roles import Role
 from tests.accounts.conftest import messages_of
-from tests.accounts.images import decompression_bomb_upload, not_an_image_upload, png_upload
+from tests.accounts.images import (
+    decompression_bomb_upload,
+    jpeg_segments,
+    jpeg_with_every_segment_upload,
+    not_an_image_upload,
+    png_chunks,
+    png_upload,
+    png_with_every_chunk_upload,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +164,34 @@ def test_a_brand_page_remembers_the_brand_without_rewriting_the_session_each_tim
         client.get(url)
     session_table = Session._meta.db_table
     assert not [q for q in queries if q["sql"].startswith("UPDATE") and session_table in q["sql"]]
+
+
+METADATA_SEGMENTS = {0xFE, 0xE1, 0xE2}  # COM (comments), APP1 (EXIF, XMP), APP2 (ICC profile)
+METADATA_CHUNKS = {b"tEXt", b"iTXt", b"zTXt", b"eXIf", b"iCCP"}
+
+
+def _logo_bytes(brand_slug: str) -> bytes:
+    with Brand.objects.get(slug=brand_slug).logo.open("rb") as handle:
+        return handle.read()
+
+
+def test_a_new_brand_s_jpeg_logo_loses_its_comment_exif_xmp_and_icc_segments(client, newcomer):
+    upload = jpeg_with_every_segment_upload()
+    assert jpeg_segments(upload.read()) >= METADATA_SEGMENTS  # the test file really carries them
+    upload.seek(0)
+    client.post(reverse("accounts:brand_create"), _brand_data(logo=upload))
+    kept = _logo_bytes("maison-test")
+    assert not jpeg_segments(kept) & METADATA_SEGMENTS
+    assert b"secret comment" not in kept and b"Jane Secret" not in kept and b"SpyCam" not in kept
+
+
+def test_a_png_logo_in_the_settings_loses_its_text_exif_and_icc_chunks(client, brand_a, owner):
+    upload = png_with_every_chunk_upload()
+    assert png_chunks(upload.read()) >= METADATA_CHUNKS
+    upload.seek(0)
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", kwargs={"brand_slug": brand_a.slug})
+    client.post(url, {"name": "Brand A", "time_zone": "Europe/Paris", "logo": upload})
+    kept = _logo_bytes(brand_a.slug)
+    assert png_chunks(kept) and not png_chunks(kept) & METADATA_CHUNKS
+    assert b"Jane Secret" not in kept and b"secret comment" not in kept

@@ -3,6 +3,7 @@ variants made once for the networks that need them."""
 
 import io
 import json
+import re
 import socket
 import time
 
@@ -15,6 +16,7 @@ from PIL import Image
 from networks.adapters.base import Limits
 from posts.media import media_file, media_files_for, media_upload, variant_for
 from posts.models import Media, MediaVariant
+from tests.posts.videos import EBML_PROBE, KINDS, PROBE, clip, clip_in
 
 GPS_IFD = 0x8825
 
@@ -95,19 +97,62 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(brand_a, editor, set
     assert "too large" in error.value.message_dict["file"][0]
 
 
-@pytest.mark.parametrize(
-    ("head", "content_type"),
-    [
-        (b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40, "video/mp4"),
-        (b"\x00\x00\x00\x14ftypqt  " + b"\x00" * 40, "video/quicktime"),
-        (b"\x1a\x45\xdf\xa3" + b"\x00" * 40, "video/webm"),
-    ],
-)
-def test_videos_are_recognised_by_their_magic_bytes_and_passed_through(brand_a, editor, head, content_type):
-    media = media_upload(brand=brand_a, user=editor, upload=upload("clip.bin", head, "application/octet-stream"))
-    assert (media.kind, media.content_type, media.size) == ("video", content_type, len(head))
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_real_videos_are_verified_by_their_container_and_kept_as_sent(brand_a, editor, kind):
+    content = clip(kind)
+    media = media_upload(brand=brand_a, user=editor, upload=upload("clip.bin", content, "application/octet-stream"))
+    expected_type = KINDS[kind][2]
+    assert (media.kind, media.content_type, media.size) == ("video", expected_type, len(content))
+    assert (media.width, media.height) == (64, 48)
+    assert media.file.name.endswith(f".{kind}") and "clip" not in media.file.name
     with media.file.open("rb") as handle:
-        assert handle.read() == head
+        assert handle.read() == content
+
+
+@pytest.mark.parametrize(("name", "content"), [("x.html", PROBE), ("x.svg", EBML_PROBE)])
+def test_a_video_header_in_front_of_a_page_is_refused_as_not_a_video(brand_a, editor, name, content):
+    """The outside probe's file: MP4 (ftyp) or WebM (EBML) magic bytes, then HTML or SVG."""
+    with pytest.raises(ValidationError) as error:
+        media_upload(brand=brand_a, user=editor, upload=upload(name, content, "video/mp4"))
+    message = error.value.message_dict["file"][0]
+    assert message.startswith(f"{name} is not ") and "a video" in message, message
+    assert not Media.objects.exists()
+
+
+def test_the_probe_is_told_it_is_not_a_video(brand_a, editor):
+    with pytest.raises(ValidationError) as error:
+        media_upload(brand=brand_a, user=editor, upload=upload("x.html", PROBE, "text/html"))
+    assert error.value.message_dict["file"] == [
+        "x.html is not a video we can read: no video track was found in it (MP4, MOV or WebM)."
+    ]
+
+
+def test_a_truncated_video_is_refused(brand_a, editor):
+    content = clip("mp4")[:60]  # the ftyp box survives, the movie does not
+    with pytest.raises(ValidationError) as error:
+        media_upload(brand=brand_a, user=editor, upload=upload("cut.mp4", content, "video/mp4"))
+    assert "cut.mp4 is not a video we can read" in error.value.message_dict["file"][0]
+
+
+def test_a_video_in_a_container_the_networks_do_not_take_is_refused_by_name(brand_a, editor):
+    with pytest.raises(ValidationError) as error:
+        media_upload(brand=brand_a, user=editor, upload=upload("old.avi", clip_in("avi", "mpeg4"), "video/x-msvideo"))
+    assert error.value.message_dict["file"] == [
+        "old.avi is a video in a format we do not take (AVI): use MP4, MOV or WebM."
+    ]
+
+
+STORED_NAME = re.compile(r"^(media|thumbs)/[\w-]{2}/[\w-]{32}\.(png|jpg)$")
+
+
+def test_stored_names_are_random_with_the_verified_extension(brand_a, editor):
+    first = media_upload(brand=brand_a, user=editor, upload=upload("x.html", png(), "text/html"))
+    second = media_upload(brand=brand_a, user=editor, upload=upload("x.html", png(), "text/html"))
+    for media in (first, second):
+        assert STORED_NAME.match(media.file.name) and media.file.name.endswith(".png"), media.file.name
+        assert STORED_NAME.match(media.thumbnail.name) and media.thumbnail.name.endswith(".jpg")
+        assert media.original_name == "x.html"  # kept for display only
+    assert first.file.name != second.file.name
 
 
 def test_variants_are_made_when_a_network_needs_them_and_reused(brand_a, editor):
