@@ -60,7 +60,7 @@ def _answers(url: str) -> bool:
     return True
 
 
-def _dispatcher_runs() -> int:
+def _dispatcher_runs() -> float:
     """Changes each time the dispatcher runs (it stamps its heartbeat)."""
     beat_at = Heartbeat.objects.filter(name="dispatcher").values_list("beat_at", flat=True).first()
     return beat_at.timestamp() if beat_at else 0
