@@ -37,14 +37,14 @@ setup: $(VENV)/.runtime node_modules/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(MANAGE) migrate --no-input -v 0
 
-# --- make run: web, worker and beat in the foreground until Ctrl-C -----------------------------
-run: setup
-	$(MANAGE) demo
-	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) runserver 127.0.0.1:8000 & \
-	$(BIN)/celery -A cm_platform worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A cm_platform beat --loglevel=INFO & \
-	wait
+# --- make run: the Procfile's web, worker and beat in the foreground until Ctrl-C -------------
+# honcho prefixes each process's lines and, on Ctrl-C or TERM, stops them all (TERM, then KILL
+# after 5 s). exec: honcho itself is make's child, so make's TERM reaches it. --env /dev/null:
+# a .env holds docker compose's production settings, not the laptop's.
+PORT ?= 8000
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: demo
+	exec env PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null --port $(PORT)
 
 # --- make test: lint, then the suite on the embedded defaults, then on PostgreSQL + Redis -----
 test: $(VENV)/.dev node_modules/.installed $(PDS_DIR)/node_modules/.installed

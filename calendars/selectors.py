@@ -10,7 +10,7 @@ measures it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -42,6 +42,11 @@ NETWORK_ICONS = {
     "webhook": "bi-broadcast",
 }
 DEFAULT_ICON = "bi-megaphone"
+
+# A post is an instant, but FullCalendar gives an event without an end (or with end == start) an
+# hour, which carried a post after 23:00 into the next day in every view. Its event lasts one
+# minute instead, cut at the local midnight: it never leaves its own day.
+INSTANT = timedelta(minutes=1)
 
 
 def network_icon(network: str) -> str:
@@ -104,6 +109,14 @@ class _PostRow:
     def __init__(self, state: str, brand: Brand, target_states: tuple[str, ...]):
         self.state, self.brand = state, brand
         self.targets = _Targets([_TargetRow(s) for s in target_states])
+
+
+def instant_range(at: datetime, tz: tzinfo) -> tuple[str, str]:
+    """The ISO start and end, with the offset in force in `tz`, of the event of an instant `at`."""
+    start, end = at.astimezone(tz), (at + INSTANT).astimezone(tz)
+    if end.date() != start.date():
+        end = datetime.combine(end.date(), time(), tzinfo=tz)
+    return start.isoformat(), end.isoformat()
 
 
 class _UtcIso(Func):
@@ -170,7 +183,7 @@ class _EventBuilder:
         self.campaign_list = list(Campaign.objects.filter(brand=brand))
         self.campaigns = {c.pk: {"name": c.name, "colour": c.colour} for c in self.campaign_list}
         self.labels = {value: str(label) for value, label in DisplayStatus.choices}
-        self.class_names = {value: [f"cm-status-{value}"] for value in DisplayStatus.values}
+        self.class_names = {status.value: [status.css_class] for status in DisplayStatus}
         self.judgements: dict[tuple[str, tuple[str, ...]], tuple[str, bool]] = {}
         # reverse() once: the detail URL of post 0, whose trailing "0/" each post replaces.
         self.detail_prefix = reverse("posts:detail", kwargs={"brand_slug": brand.slug, "pk": 0})[:-2]
@@ -215,11 +228,13 @@ class _EventBuilder:
             if statuses and status not in statuses:
                 continue
             campaign = self.campaigns.get(campaign_id)
+            start, end = instant_range(datetime.fromisoformat(at), tz)
             events.append(
                 {
                     "id": str(pk),
                     "title": title or f"#{pk}",
-                    "start": datetime.fromisoformat(at).astimezone(tz).isoformat(),
+                    "start": start,
+                    "end": end,
                     "url": f"{self.detail_prefix}{pk}/",
                     "classNames": self.class_names[status],
                     "editable": editable,

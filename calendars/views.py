@@ -60,7 +60,7 @@ def calendar(request):
     filters = selectors.EventFilters.from_query(query)
     context = {
         "accounts": NetworkAccount.objects.filter(brand=brand),
-        "statuses": DisplayStatus.choices,
+        "statuses": list(DisplayStatus),
         "campaigns": Campaign.objects.filter(brand=brand),
         "authors": User.objects.filter(memberships__brand=brand).order_by("email"),
         "filters": filters,
@@ -79,6 +79,7 @@ def calendar(request):
                 "moved": _("Post moved."),
                 "refused": _("The post was not moved: %(reason)s"),
                 "failed": _("The server did not answer; the post was not moved."),
+                "campaigns": _("Campaigns"),
             },
         },
     }

@@ -10,6 +10,8 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from cm_platform.logs import ROUTINE_TASK_LOGGERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -228,6 +230,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 PUBLISH_CONTROL_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-control"
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PUBLISH_CONTROL_QUEUE))
 CONTROL_TASKS = ("posts.dispatch_due", "posts.sweep_expired", "posts.recover_target")
+# Sent every few seconds: their routine lines are DEBUG, not INFO (cm_platform/logs.py).
+ROUTINE_TASKS = ("posts.dispatch_due", "posts.sweep_expired")
 CELERY_TASK_ROUTES = {task: {"queue": PUBLISH_CONTROL_QUEUE} for task in CONTROL_TASKS}
 # Acknowledge a message after its task ran, not when it is received: a worker killed mid-task
 # leaves it to be delivered again (Redis); the claim check makes the second delivery harmless.
@@ -274,8 +278,10 @@ PUBLISH_STALL_SECONDS = env.float("PUBLISH_STALL_SECONDS", default=60.0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": ROUTINE_TASKS}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
 }
 
 # --- Security ---------------------------------------------------------------------------------

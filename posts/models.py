@@ -62,6 +62,12 @@ class DisplayStatus(models.TextChoices):
     NEEDS_CHECKING = "needs_checking", _("Needs checking")
     PARTLY_PUBLISHED = "partly_published", _("Partly published")
 
+    @property
+    def css_class(self) -> str:
+        """The class that gives this status its colour wherever a post is shown (the calendar, the
+        post list, the post page): the colours themselves are in static/css/app.css."""
+        return f"cm-status-{self.value}"
+
 
 class Post(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="posts")
@@ -120,6 +126,10 @@ class Post(models.Model):
     @property
     def display_status_label(self) -> str:
         return str(DisplayStatus(self.display_status).label)
+
+    @property
+    def display_status_class(self) -> str:
+        return DisplayStatus(self.display_status).css_class
 
 
 class PostMedia(models.Model):

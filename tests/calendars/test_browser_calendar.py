@@ -152,10 +152,136 @@ def test_french_calendar_uses_fullcalendars_french_locale(sign_in, live_server, 
     expect(page.locator(".fc-col-header-cell").first).to_contain_text("lun.")
 
 
+# --- Days and screens: fixed dates and a pinned browser clock, whatever the time of the run -----
+# Thursday 13 March 2031 (its week runs from Monday 10 to Sunday 16), seen on Wednesday 12 at 10:00.
+THURSDAY = date(2031, 3, 13)
+TODAY = datetime(2031, 3, 12, 10, 0, tzinfo=PARIS)
+
+
+def _in_french(user):
+    user.language = "fr"
+    user.save()
+
+
+def _pinned(page):
+    """The browser's clock on TODAY: "today", the month a bare calendar opens on, stay fixed."""
+    page.clock.set_fixed_time(TODAY)
+    return page
+
+
+def _calendar_url(live_server, brand, **query):
+    url = f"{live_server.url}{reverse('calendars:calendar', kwargs={'brand_slug': brand.slug})}"
+    return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
+
+
+def _inside(inner, outer) -> bool:
+    a, b = inner.bounding_box(), outer.bounding_box()
+    return b["x"] - 1 <= a["x"] and a["x"] + a["width"] <= b["x"] + b["width"] + 1
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York"])
+def test_a_post_at_2330_shows_once_on_its_own_day_in_month_week_and_list(
+    sign_in, live_server, editor, brand_a, make_post, zone
+):
+    """The browser is in Paris; the calendar shows the brand's zone (New York: 05:30 the next
+    morning in Paris). Before the fix the event lasted an hour and ran into the next day."""
+    brand_a.time_zone = zone
+    brand_a.save()
+    _in_french(editor)
+    make_post(at=datetime.combine(THURSDAY, time(23, 30), tzinfo=ZoneInfo(zone)), text="Annonce de fin de soirée")
+    page = _pinned(sign_in(editor))
+    page.goto(_calendar_url(live_server, brand_a, view="dayGridMonth", date=THURSDAY.isoformat()))
+    late = page.locator(".fc-event", has_text="Annonce de fin de soirée")
+
+    expect(late).to_have_count(1)
+    expect(late).to_contain_text("23:30")
+    assert _inside(late, page.locator(f'td.fc-daygrid-day[data-date="{THURSDAY.isoformat()}"]'))
+
+    page.get_by_role("button", name="Semaine").click()
+    expect(page.locator(".fc-timegrid-event")).to_have_count(1)
+    expect(page.locator(f'td.fc-timegrid-col[data-date="{THURSDAY.isoformat()}"] .fc-timegrid-event')).to_contain_text(
+        "23:30"
+    )
+
+    page.get_by_role("button", name="Planning").click()
+    expect(page.locator(".fc-list-event")).to_have_count(1)
+    expect(page.locator(".fc-list-day")).to_have_count(1)
+    expect(page.locator(".fc-list-day")).to_contain_text("13 mars 2031")
+    expect(page.locator(".fc-list-event")).to_contain_text("23:30")
+
+
 def test_on_a_phone_the_list_comes_first(sign_in, live_server, editor, brand_a, make_post):
-    make_post(at=timezone.now(), text="Soon on a phone")  # now: always in the month shown
-    page = sign_in(editor)
+    make_post(at=datetime.combine(THURSDAY, time(23, 45), tzinfo=PARIS), text="Soon on a phone")
+    page = _pinned(sign_in(editor))
     page.set_viewport_size({"width": 390, "height": 800})
-    page.goto(f"{live_server.url}{reverse('calendars:calendar', kwargs={'brand_slug': brand_a.slug})}")
+    page.goto(_calendar_url(live_server, brand_a))
     expect(page.locator(".fc-list-event", has_text="Soon on a phone")).to_be_visible()
     expect(page).to_have_url(re.compile("view=listMonth"))
+
+
+def test_on_a_phone_every_view_fits_the_screen(sign_in, live_server, editor, brand_a, make_post):
+    _in_french(editor)
+    make_post(
+        at=datetime.combine(THURSDAY, time(23, 30), tzinfo=PARIS),
+        text="Une publication au texte assez long pour déborder d'un écran de téléphone si on le laissait faire",
+    )
+    for _ in range(4):
+        make_post(at=datetime.combine(THURSDAY, time(9), tzinfo=PARIS))
+    page = _pinned(sign_in(editor))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(_calendar_url(live_server, brand_a))
+    for button, view in [("Planning", "listMonth"), ("Mois", "dayGridMonth"), ("Semaine", "timeGridWeek")]:
+        page.get_by_role("button", name=button).click()
+        expect(page.locator(f".fc-{view}-view")).to_be_visible()
+        expect(page.locator(".fc-event").first).to_be_attached()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, view
+        for control in page.locator(".fc-toolbar .fc-button, .cm-subnav .nav-link").all():
+            box = control.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, control.inner_text()
+
+
+def test_the_week_opens_on_the_working_day(sign_in, live_server, editor, brand_a, make_post):
+    make_post(at=datetime.combine(THURSDAY, time(0, 30), tzinfo=PARIS), text="Night owl")
+    page = _pinned(sign_in(editor))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(_calendar_url(live_server, brand_a, view="dayGridMonth", date=THURSDAY.isoformat()))
+    page.get_by_role("button", name="week").click()
+    expect(page.locator('td.fc-timegrid-slot-label[data-time="08:00:00"]')).to_be_in_viewport()
+    expect(page.locator('td.fc-timegrid-slot-label[data-time="17:00:00"]')).to_be_in_viewport()
+    expect(page.locator('td.fc-timegrid-slot-label[data-time="03:00:00"]')).not_to_be_in_viewport()
+    # The night is still there, a scroll away.
+    expect(page.locator(".fc-timegrid-event", has_text="Night owl")).to_have_count(1)
+
+
+def test_posts_sharing_an_hour_stay_readable(sign_in, live_server, editor, brand_a, make_post):
+    for n in range(7):
+        make_post(at=datetime.combine(THURSDAY, time(9), tzinfo=PARIS), text=f"Same hour {n}")
+    page = _pinned(sign_in(editor))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(_calendar_url(live_server, brand_a, view="dayGridMonth", date=THURSDAY.isoformat()))
+    day = page.locator(f'td.fc-daygrid-day[data-date="{THURSDAY.isoformat()}"]')
+    expect(day.locator(".fc-daygrid-event-harness:not(.fc-daygrid-event-harness-abs) .fc-event")).to_have_count(5)
+    expect(day.locator(".fc-daygrid-more-link")).to_have_text("+2 more")
+
+    page.get_by_role("button", name="week").click()
+    expect(page.locator(".fc-timegrid-event")).to_have_count(1)
+    more = page.locator(".fc-timegrid-more-link")
+    expect(more).to_have_text("+6")
+    more.click()
+    expect(page.locator(".fc-popover .fc-event")).to_have_count(6)
+
+
+def test_a_status_has_the_same_colour_in_the_post_list_the_post_page_and_the_calendar(
+    sign_in, live_server, editor, brand_a, make_post
+):
+    post = make_post(at=datetime.combine(THURSDAY, time(9), tzinfo=PARIS), text="Colour check")
+    post.targets.update(state=TargetState.FAILED)
+    page = _pinned(sign_in(editor))
+    colour = "e => getComputedStyle(e).backgroundColor"
+    page.goto(f"{live_server.url}{reverse('posts:list', kwargs={'brand_slug': brand_a.slug})}")
+    in_list = page.locator(".post-status", has_text="Failed").evaluate(colour)
+    page.goto(f"{live_server.url}{reverse('posts:detail', kwargs={'brand_slug': brand_a.slug, 'pk': post.pk})}")
+    on_page = page.locator(".post-status").evaluate(colour)
+    page.goto(_calendar_url(live_server, brand_a, view="dayGridMonth", date=THURSDAY.isoformat()))
+    on_calendar = page.locator(".fc-event", has_text="Colour check").evaluate(colour)
+    assert in_list == on_page == on_calendar == "rgb(220, 53, 69)"

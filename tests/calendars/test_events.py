@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from calendars.selectors import INSTANT, instant_range
 from posts.models import PostMedia, PostState, TargetState
 from tests.calendars.factories import CampaignFactory
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
@@ -104,6 +105,38 @@ def test_start_carries_the_offset_in_force_on_each_side_of_a_dst_change(client, 
             if event.get("display") != "background":
                 starts[int(event["id"])] = event["start"]
     assert starts == posts
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York", "Pacific/Auckland"])
+def test_a_post_after_2300_ends_on_its_own_day_in_the_brands_zone(client, editor, brand_a, make_post, zone):
+    """FullCalendar gives an event without an end an hour: a 23:30 post then showed on two days.
+    Its event lasts a minute, and never past the brand's midnight."""
+    brand_a.time_zone = zone
+    brand_a.save()
+    tz = ZoneInfo(zone)
+    day = datetime(datetime.now().year + 1, 3, 13, tzinfo=tz)
+    late = make_post(at=day.replace(hour=23, minute=30))
+    last_second = make_post(at=day.replace(hour=23, minute=59, second=30))
+    client.force_login(editor)
+    events = {e["id"]: e for e in _events(client, brand_a, day, day + timedelta(days=1))}
+    assert events[str(late.pk)]["start"].startswith(f"{day:%Y-%m-%d}T23:30:00")
+    assert events[str(late.pk)]["end"].startswith(f"{day:%Y-%m-%d}T23:31:00")
+    assert events[str(last_second.pk)]["end"].startswith(f"{day + timedelta(days=1):%Y-%m-%d}T00:00:00")
+    for post in (late, last_second):
+        start = datetime.fromisoformat(events[str(post.pk)]["start"])
+        end = datetime.fromisoformat(events[str(post.pk)]["end"])
+        assert start == post.scheduled_at
+        assert start < end <= start + INSTANT
+        assert end.utcoffset() == end.astimezone(tz).utcoffset()  # the offset in force in the zone
+
+
+def test_an_instant_lasts_a_real_minute_across_a_dst_change():
+    paris = ZoneInfo("Europe/Paris")
+    year = datetime.now().year + 1
+    march = datetime(year, 3, 31, tzinfo=ZoneInfo("UTC")) - timedelta(days=(datetime(year, 3, 31).weekday() + 1) % 7)
+    # 01:59:30 +01:00, then the clocks jump to 03:00 +02:00: the minute ends at 03:00:30 +02:00.
+    start, end = instant_range(march + timedelta(minutes=59, seconds=30), paris)
+    assert (start, end) == (f"{march:%Y-%m-%d}T01:59:30+01:00", f"{march:%Y-%m-%d}T03:00:30+02:00")
 
 
 def test_published_post_is_not_draggable(client, manager, brand_a, make_post, future_month):

@@ -6,6 +6,7 @@ and keeps what the user changed. The three posts are made only when the brand it
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,7 +17,6 @@ from networks.models import NetworkAccount
 from posts.models import Post, PostState, PostTarget
 from posts.workflow import post_fingerprint
 
-SIGN_IN_URL = "http://127.0.0.1:8000"
 PEOPLE = [
     # (email, password, display name, role). Demo passwords: readable on purpose, local use only.
     ("owner@demo.example", "demo-owner-2026", "Camille Propriétaire", Role.OWNER),
@@ -74,7 +74,7 @@ class Command(BaseCommand):
     def _print_sign_ins(self, brand: Brand, brand_is_new: bool) -> None:
         status = "created" if brand_is_new else "already there, kept as it is"
         self.stdout.write(self.style.SUCCESS(f"Demo brand “{brand.name}” ({status})."))
-        self.stdout.write(f"Sign in at {SIGN_IN_URL} with:")
+        self.stdout.write(f"Sign in at {settings.SITE_URL} with:")
         with translation.override("en"):  # the rest of this output is English too
             for email, password, _name, role in PEOPLE:
                 self.stdout.write(f"  {Role(role).label:<18} {email:<24} {password}")

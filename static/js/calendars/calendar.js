@@ -128,26 +128,73 @@
     filterForm.querySelector("input[name=date]").value = date;
   }
 
-  /* A month grid is unreadable on a phone: there the list comes first. */
-  function defaultView() {
-    return window.matchMedia("(max-width: 575.98px)").matches ? "listMonth" : "dayGridMonth";
+  /* A phone: the list comes first (a month grid is unreadable there), and crowded days and hours
+   * show fewer posts, the rest behind a "+N" link. Same breakpoint as Bootstrap's "sm". */
+  const phone = window.matchMedia("(max-width: 575.98px)");
+
+  function crowding() {
+    return phone.matches ? { dayMaxEvents: 2, eventMaxStack: 1 } : { dayMaxEvents: 5, eventMaxStack: 1 };
   }
 
-  const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), {
+  /* The all-day row of the week only ever holds campaign bands: a flag says so ("all day" would
+   * say nothing, and a word would not fit the time axis). */
+  function allDayContent() {
+    const label = document.createElement("i");
+    label.className = "bi bi-flag";
+    label.title = config.texts.campaigns;
+    label.setAttribute("aria-label", config.texts.campaigns);
+    return { domNodes: [label] };
+  }
+
+  /* The month and the list take the height they need (the page scrolls); the week scrolls
+   * inside a fixed height, opening on the working day, the night's posts above and below. The
+   * height is the calendar's option, not a view's: it follows the view here. */
+  const WORKING_DAY = "08:00:00";
+
+  function contentHeight(viewType) {
+    return viewType === "timeGridWeek" ? 560 : "auto";
+  }
+
+  function viewDidMount(info) {
+    const height = contentHeight(info.view.type);
+    const calendar = info.view.calendar;
+    if (calendar.getOption("contentHeight") !== height) {
+      calendar.setOption("contentHeight", height);
+      // The view scrolled to the working day at its former height: again, once redrawn.
+      window.setTimeout(function () { calendar.scrollToTime(WORKING_DAY); });
+    }
+  }
+
+  const initialView = VIEWS.includes(config.initialView) ? config.initialView : (phone.matches ? "listMonth" : "dayGridMonth");
+  const calendar = new FullCalendar.Calendar(document.getElementById("calendar"), Object.assign({
     timeZone: config.timeZone,
     locale: config.locale,
     firstDay: 1,
-    initialView: VIEWS.includes(config.initialView) ? config.initialView : defaultView(),
+    initialView: initialView,
     initialDate: config.initialDate || undefined,
     headerToolbar: { left: "prev,next today", center: "title", right: VIEWS.join(",") },
-    height: "auto",
+    contentHeight: contentHeight(initialView),
+    scrollTime: WORKING_DAY,
+    views: {
+      // "Mon 10": short enough to wrap on two lines in a phone's narrow columns.
+      timeGridWeek: { dayHeaderFormat: { weekday: "short", day: "numeric" } },
+    },
     nowIndicator: true,
     eventDisplay: "block",
     // 24-hour times in every language: a planning tool should never leave "9a" to interpret.
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    // A post is an instant (its event lasts a minute: calendars/selectors.py): never show an end,
+    // and give it the height of a line of text in the week.
     displayEventEnd: false,
-    dayMaxEvents: 6,
+    eventMinHeight: 22,
+    allDayContent: allDayContent,
+    // Posts at the same time side by side, not over one another.
+    slotEventOverlap: false,
+    // "+3" in the week and on a phone: "+3 more" does not fit a seventh of their width.
+    moreLinkContent: function (arg) {
+      return phone.matches || arg.view.type === "timeGridWeek" ? arg.shortText : arg.text;
+    },
     editable: config.canWrite,
     eventDurationEditable: false,
     events: eventsSource,
@@ -156,6 +203,11 @@
     eventDrop: eventDrop,
     dateClick: dateClick,
     datesSet: datesSet,
+    viewDidMount: viewDidMount,
+  }, crowding()));
+  phone.addEventListener("change", function () {
+    const options = crowding();
+    Object.keys(options).forEach(function (name) { calendar.setOption(name, options[name]); });
   });
   calendar.render();
 })();
