@@ -38,7 +38,10 @@ class PostingSlotForm(forms.ModelForm):
 class CSVUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: date, time, text, accounts, campaign, media_url. Comma or semicolon separated."),
+        help_text=_(
+            "Columns: date, time, text, accounts, campaign, media_url (or their French names). "
+            "Comma or semicolon separated."
+        ),
     )
 
     def clean_file(self):
@@ -52,6 +55,7 @@ class CSVUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(label=_("Skip the rows that have problems"), required=False)
+    import_present = forms.BooleanField(label=_("Import the rows already in the calendar again"), required=False)
 
 
 class ExportForm(forms.Form):
