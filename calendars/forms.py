@@ -59,8 +59,9 @@ class ImportConfirmForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input's value is always ISO: the French "02/12/2026" would leave the picker empty.
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     MAX_DAYS = 366
 
