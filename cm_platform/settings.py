@@ -270,6 +270,8 @@ LOGGING = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A refused form says so in the person's language, in the app's layout (not Django's English page).
+CSRF_FAILURE_VIEW = "cm_platform.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -324,7 +324,7 @@ def post_transition(request, pk: int, action: str):
         messages.success(request, _("The post is deleted."))
         return redirect("posts:list", brand_slug=request.brand.slug)
     if action not in ACTION_DONE:
-        return HttpResponse(status=404)
+        raise Http404
     _run_action(request, post, action)
     return _back(request, detail)
 
