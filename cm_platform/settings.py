@@ -295,6 +295,9 @@ if not FIELD_ENCRYPTION_KEYS:
 # Hosts a user types (a Mastodon instance, a webhook) may not be private, loopback or
 # link-local addresses, except those listed here (tests list 127.0.0.1).
 NETWORKS_ALLOWED_PRIVATE_HOSTS = env.list("NETWORKS_ALLOWED_PRIVATE_HOSTS", default=[])
+# Offer the test-only networks (the fake network) on the Networks page and in the API: on for the
+# test suite and `make run`'s demo, never in a deployment (a "Fake network" there is a trap).
+NETWORKS_OFFER_TEST_ADAPTERS = env.bool("NETWORKS_OFFER_TEST_ADAPTERS", default=False)
 HTTP_TIMEOUT = (env.float("HTTP_CONNECT_TIMEOUT", default=5.0), env.float("HTTP_READ_TIMEOUT", default=30.0))
 HTTP_USER_AGENT = "cm-platform/0.1 (+https://github.com/cm-platform)"
 
