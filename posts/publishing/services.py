@@ -299,12 +299,9 @@ def post_publish_now(*, post: Post, user) -> Post:
     """Send an approved post at once (also how an overdue post is released after a pause)."""
     _require(user, post.brand, Perm.SCHEDULE)
     post = Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
-    if post.state != PostState.APPROVED:
-        raise WorkflowError(_("Only an approved post can be published."))
-    if post.brand.is_paused:
-        raise WorkflowError(_("Publishing is paused for this brand: resume it first."))
-    if not post.targets.filter(state=TargetState.PENDING).exists():
-        raise WorkflowError(_("Nothing is left to publish for this post."))
+    refusal = rules.publish_now_refusal(post)
+    if refusal is not None:
+        raise WorkflowError(refusal)
     before, post.scheduled_at = post.scheduled_at, timezone.now()
     post.version += 1
     post.save(update_fields=["scheduled_at", "version", "updated_at"])
