@@ -261,6 +261,7 @@ class NotificationKind(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     MENTIONED = "mentioned", _("Mentioned")
     PUBLISH_FAILED = "publish_failed", _("Publishing failed")
+    PUBLISHED = "published", _("Published")
 
 
 class Notification(models.Model):
@@ -277,6 +278,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # "Your post is published" is said once, even when two workers finish its last
+            # targets at the same instant (posts.notifications.notify_if_published).
+            models.UniqueConstraint(
+                fields=["user", "post"], condition=models.Q(kind="published"), name="one_published_notice_per_post"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -186,6 +186,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
             history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
+            _tell_author_if_all_out(target)
     return TargetState.PUBLISHED
 
 
@@ -277,6 +278,18 @@ def _needs_checking(target: PostTarget, message: str) -> str:
     return TargetState.NEEDS_CHECKING
 
 
+def _tell_author_if_all_out(target: PostTarget) -> None:
+    """Inside the transaction that recorded the publication (no second turn at the writers'
+    lock): the author hears once the post's last target is out."""
+    from posts.notifications import notify_if_published
+
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the publication recorded
+            notify_if_published(post_id=target.post_id)
+    except Exception:  # telling people must never undo what was recorded
+        logger.exception("target %s: could not notify the author", target.pk)
+
+
 def _tell_people(target: PostTarget) -> None:
     from posts.notifications import notify_publish_failed
 
@@ -348,6 +361,8 @@ def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") 
     PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)
     target.refresh_from_db()
     history.record(target, TargetState.NEEDS_CHECKING, target.state, note=_("Checked by a person"), actor=user)
+    if published:
+        _tell_author_if_all_out(target)
     return target
 
 
