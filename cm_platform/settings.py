@@ -243,6 +243,18 @@ CELERY_DB_REUSE_MAX = 1_000_000
 # Keep retrying the broker at start-up and after it restarts, instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Notifications ----------------------------------------------------------------------------
+# The daily email digest (a choice on each person's profile) leaves once a day, at this hour of
+# the person's own time zone (else TIME_ZONE) or at the first check after it. Beat checks every
+# DIGEST_CHECK_INTERVAL seconds; a digest already taken for the day is never sent again.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+DIGEST_CHECK_INTERVAL = env.float("DIGEST_CHECK_INTERVAL", default=900.0)
+CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
+    "task": "posts.send_digests",
+    "schedule": DIGEST_CHECK_INTERVAL,
+    "options": {"expires": DIGEST_CHECK_INTERVAL},
+}
+
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
 # Retry delays: base * 2^(attempt-1), jittered, capped (kept well under Mastodon's one-hour

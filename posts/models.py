@@ -264,6 +264,23 @@ class NotificationKind(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class DigestSent(models.Model):
+    """A person's daily digest of a day (in their zone): taken before the email goes, so a task
+    run twice (two beats, a retry) sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"
+
+
 class Notification(models.Model):
     """Something a person should know; shown under the bell and sent by email."""
 
