@@ -276,7 +276,7 @@ def _digest_email(user, lines: list[Notification]) -> None:
                 {
                     "message": line.message,
                     "when": line.created_at,
-                    "url": post_url(line.post) if line.post_id else "",
+                    "url": post_url(line.post) if line.post is not None else "",
                 }
             )
         context = {
