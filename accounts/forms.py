@@ -28,7 +28,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "time_zone"]
+        fields = ["display_name", "language", "time_zone", "daily_digest"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,6 +63,14 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text=_("Your own time, shown beside the brand's when they differ."),
     )
+    daily_digest = models.BooleanField(
+        _("daily email digest"),
+        default=False,
+        help_text=_(
+            "Each morning, one email with your unread notifications of the day before. "
+            "Nothing is sent on a day without any."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]

@@ -1,10 +1,13 @@
-"""CSV files of posts: reading an upload (encoding, separator, columns, each row's problems) and
-writing an export in the same columns, so an export imports back as it was.
+"""CSV files of posts: reading an upload (encoding, separator, columns, each row's problems, rows
+already in the calendar) and writing an export or a template in the user's language, so an
+export imports back as it was.
 
-Columns: date, time, text, accounts, campaign, media_url. Dates are YYYY-MM-DD (or DD/MM/YYYY,
-as French spreadsheets write them), times HH:MM, both wall times in the brand's zone. Several
-network accounts go in one cell separated by "|"; an account is named by its display name or
-its handle.
+Columns: date, time, text, accounts, campaign, media_url, and in exports a status (ignored on
+import). Two spellings, one per language (CsvFormat): English `date,time,...` with YYYY-MM-DD,
+French `date;heure;...` with DD/MM/YYYY, as French spreadsheets write them; the import reads
+both, whatever the language of the person importing. Times are HH:MM, wall times in the brand's
+zone. Several network accounts go in one cell separated by "|"; an account is named by its
+display name or its handle.
 """
 
 from __future__ import annotations
@@ -12,22 +15,25 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import hashlib
 import io
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
 from calendars.models import Campaign
+from cm_platform.spreadsheets import csv_text, restore
 from networks.models import AccountStatus, NetworkAccount
-from posts.models import Post
+from posts.models import Post, PostTarget
 from posts.timing import wall_time_to_utc
 
 COLUMNS = ("date", "time", "text", "accounts", "campaign", "media_url")
@@ -53,6 +59,10 @@ HEADER_ALIASES = {
     "media_url": "media_url",
     "media": "media_url",
     "url_media": "media_url",
+    # Written by exports for people to read; an import does not change a post's state.
+    "status": "status",
+    "statut": "status",
+    "etat": "status",
 }
 ACCOUNT_SEPARATOR = "|"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -64,7 +74,9 @@ MAX_ROWS = 20_000
 class ParsedFile:
     encoding: str
     delimiter: str
-    rows: list[dict[str, Any]]  # {"line": n, "values": {column: text}, "problems": [...], "notes": [...]}
+    # {"line": n, "values": {column: text}, "problems": [...], "notes": [...], "present": post id
+    # already in the calendar or None, "repeats": the earlier line of the file it repeats or None}
+    rows: list[dict[str, Any]]
 
     @property
     def bad_rows(self) -> int:
@@ -235,61 +247,148 @@ class RowContext:
         return campaign
 
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the export
-# writes it behind an apostrophe, which spreadsheets hide and the import removes.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
-def _restore(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
-
-
 def _values(columns: dict[int, str], cells: list[str]) -> dict[str, str]:
-    return {name: _restore(cells[i].strip()) if i < len(cells) else "" for i, name in columns.items()}
+    return {name: restore(cells[i].strip()) if i < len(cells) else "" for i, name in columns.items()}
 
 
 def parse_upload(raw: bytes, *, brand: Brand) -> ParsedFile:
-    """Decode, split and check every row of an uploaded file; nothing is saved."""
+    """Decode, split and check every row of an uploaded file; nothing is saved.
+
+    A row that passes is also compared with the brand's posts: one already in the calendar (or
+    repeating an earlier line of the file) is marked, so the preview can say so.
+    """
     text, encoding = decode(raw)
     delimiter = detect_delimiter(text)
     columns, table = read_table(text, delimiter)
     context = RowContext.for_brand(brand)
-    rows = []
+    rows, resolved_rows = [], []
     for line, cells in table:
         values = _values(columns, cells)
-        _resolved, problems = context.resolve(values)
+        resolved, problems = context.resolve(values)
         if len(cells) < len(columns):
             problems.insert(0, _("This row has fewer cells than the header."))
         notes = (
             [_("Media URLs are not imported: add the image to the post afterwards.")] if values.get("media_url") else []
         )
-        rows.append({"line": line, "values": values, "problems": problems, "notes": notes})
+        row = {"line": line, "values": values, "problems": problems, "notes": notes, "present": None, "repeats": None}
+        rows.append(row)
+        if resolved is not None and not problems:
+            resolved_rows.append((row, resolved))
+    _mark_present(brand, resolved_rows)
     return ParsedFile(encoding=encoding, delimiter=delimiter, rows=rows)
 
 
-# --- export -------------------------------------------------------------------------------------
-def export_posts(posts: Iterable[Post], *, brand: Brand) -> str:
-    """The posts as CSV text in the import's columns (wall times in the brand's zone)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    tz = brand.tz
+# --- rows already in the calendar ---------------------------------------------------------------
+def row_fingerprint(*, scheduled_at: datetime, text: str, account_ids: Iterable[int]) -> str:
+    """What makes a row "already present" in a brand: the same instant, text and accounts.
+
+    Not the approval's fingerprint (posts.workflow.content_fingerprint): a CSV row carries no
+    media nor per-network texts, and here the time is what tells two posts apart.
+    """
+    content = [scheduled_at.astimezone(UTC).isoformat(), text.strip(), sorted(set(account_ids))]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def _resolved_fingerprint(row: ResolvedRow) -> str:
+    return row_fingerprint(scheduled_at=row.scheduled_at, text=row.text, account_ids=[a.pk for a in row.accounts])
+
+
+def present_posts(brand: Brand, instants: set[datetime]) -> dict[str, int]:
+    """Fingerprint -> id of the brand's post with it, for posts at one of `instants` (two queries)."""
+    if not instants:
+        return {}
+    window = {"scheduled_at__gte": min(instants), "scheduled_at__lte": max(instants)}
+    posts = [
+        (pk, at, text)
+        for pk, at, text in Post.objects.filter(brand=brand, **window).values_list("pk", "scheduled_at", "text")
+        if at in instants
+    ]
+    accounts: dict[int, list[int]] = {}
+    targets = PostTarget.objects.filter(post__brand=brand, **{f"post__{k}": v for k, v in window.items()})
+    for post_id, account_id in targets.values_list("post_id", "account_id"):
+        accounts.setdefault(post_id, []).append(account_id)
+    return {row_fingerprint(scheduled_at=at, text=text, account_ids=accounts.get(pk, [])): pk for pk, at, text in posts}
+
+
+def present_post_id(brand: Brand, row: ResolvedRow) -> int | None:
+    """The brand's post this row would repeat, if there is one now (checked again at import time)."""
+    return present_posts(brand, {row.scheduled_at}).get(_resolved_fingerprint(row))
+
+
+def _mark_present(brand: Brand, rows: list[tuple[dict[str, Any], ResolvedRow]]) -> None:
+    existing = present_posts(brand, {resolved.scheduled_at for _row, resolved in rows})
+    first_line: dict[str, int] = {}
+    for row, resolved in rows:
+        fingerprint = _resolved_fingerprint(resolved)
+        row["present"] = existing.get(fingerprint)
+        if row["present"] is None and fingerprint in first_line:
+            row["repeats"] = first_line[fingerprint]
+        first_line.setdefault(fingerprint, row["line"])
+
+
+# --- the two spellings: export, template --------------------------------------------------------
+EXPORT_COLUMNS = (*COLUMNS, "status")
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a language writes the file: separator, header words, date format."""
+
+    language: str
+    delimiter: str
+    headers: tuple[str, ...]  # one per EXPORT_COLUMNS, each known to HEADER_ALIASES
+    date_format: str
+    time_format: str = "%H:%M"
+
+
+FORMATS = {
+    "en": CsvFormat("en", ",", ("date", "time", "text", "accounts", "campaign", "media_url", "status"), "%Y-%m-%d"),
+    # A French spreadsheet splits on ";" (the comma is its decimal mark) and writes dates day first.
+    "fr": CsvFormat("fr", ";", ("date", "heure", "texte", "comptes", "campagne", "url_media", "statut"), "%d/%m/%Y"),
+}
+
+
+def format_for(language: str | None = None) -> CsvFormat:
+    """The format of a language (default: the active one); English for any other."""
+    code = (language or translation.get_language() or "en").split("-")[0]
+    return FORMATS.get(code, FORMATS["en"])
+
+
+def _account_names(post: Post) -> str:
+    return ACCOUNT_SEPARATOR.join(t.account.handle or t.account.display_name for t in post.targets.all())
+
+
+def export_posts(posts: Iterable[Post], *, brand: Brand, fmt: CsvFormat) -> str:
+    """The posts as CSV text in the import's columns, plus the status in words (wall times in
+    the brand's zone). Reads `targets.all()` and `postmedia_set.all()`: prefetch them."""
+    rows: list[Iterable[object]] = [fmt.headers]
     for post in posts:
-        local = post.scheduled_at.astimezone(tz) if post.scheduled_at else None
+        local = post.scheduled_at.astimezone(brand.tz) if post.scheduled_at else None
         first_media = next(iter(post.postmedia_set.all()), None)
-        row = [
-            local.strftime("%Y-%m-%d") if local else "",
-            local.strftime("%H:%M") if local else "",
-            post.text,
-            ACCOUNT_SEPARATOR.join(
-                target.account.handle or target.account.display_name for target in post.targets.all()
-            ),
-            post.campaign.name if post.campaign else "",
-            settings.SITE_URL + first_media.media.file.url if first_media else "",
-        ]
-        writer.writerow([_neutralise(cell) for cell in row])
-    return out.getvalue()
+        rows.append(
+            [
+                local.strftime(fmt.date_format) if local else "",
+                local.strftime(fmt.time_format) if local else "",
+                post.text,
+                _account_names(post),
+                post.campaign.name if post.campaign else "",
+                settings.SITE_URL + first_media.media.file.url if first_media else "",
+                post.display_status_label,
+            ]
+        )
+    return csv_text(rows, delimiter=fmt.delimiter)
+
+
+def import_template(*, brand: Brand, fmt: CsvFormat) -> str:
+    """The import's columns and one example row, which imports as it is when the brand has an account."""
+    account = NetworkAccount.objects.filter(brand=brand).exclude(status=AccountStatus.DISABLED).first()
+    day = timezone.now().astimezone(brand.tz).date() + timedelta(days=7)
+    example = [
+        day.strftime(fmt.date_format),
+        time(9, 30).strftime(fmt.time_format),
+        _("Hello! This is an example: write your post here."),
+        (account.handle or account.display_name) if account else _("@your_account"),
+        "",
+        "",
+    ]
+    return csv_text([fmt.headers[: len(COLUMNS)], example], delimiter=fmt.delimiter)

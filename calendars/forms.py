@@ -35,17 +35,22 @@ class CSVUploadForm(forms.Form):
     # Its size limit (settings.MAX_CSV_UPLOAD_BYTES) is the upload gate's (cm_platform/uploads.py).
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: date, time, text, accounts, campaign, media_url. Comma or semicolon separated."),
+        help_text=_(
+            "Columns: date, time, text, accounts, campaign, media_url (or their French names). "
+            "Comma or semicolon separated."
+        ),
     )
 
 
 class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(label=_("Skip the rows that have problems"), required=False)
+    import_present = forms.BooleanField(label=_("Import the rows already in the calendar again"), required=False)
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input's value is always ISO: the French "02/12/2026" would leave the picker empty.
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     MAX_DAYS = 366
 

@@ -98,6 +98,11 @@ class FeedToken(models.Model):
         return self.revoked_at is None
 
 
+def row_is_present(row: dict) -> bool:
+    """A checked import row that is already in the calendar, or repeats an earlier line of its file."""
+    return not row["problems"] and bool(row.get("present") or row.get("repeats"))
+
+
 class ImportJob(models.Model):
     """A CSV import: its checked rows, the user's choice, then the background run's progress and report."""
 
@@ -113,9 +118,12 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     encoding = models.CharField(max_length=20)
     delimiter = models.CharField(max_length=1)
-    # The parsed rows with the problems found at preview: [{"line", "values", "problems"}].
+    # The parsed rows with what the preview found: [{"line", "values", "problems", "notes",
+    # "present", "repeats"}] (calendars.csv_io.parse_upload).
     rows = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    # The person asked to import rows already in the calendar again (otherwise they are skipped).
+    import_present = models.BooleanField(default=False)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -123,6 +131,8 @@ class ImportJob(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     # Rows skipped or refused during the run: [{"line", "message"}].
     report = models.JSONField(default=list)
+    # Where the created posts landed: {"YYYY-MM": count} in the brand's zone, for the report's links.
+    landed = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -142,3 +152,8 @@ class ImportJob(models.Model):
     @property
     def bad_row_count(self) -> int:
         return sum(1 for row in self.rows if row["problems"])
+
+    @property
+    def present_row_count(self) -> int:
+        """Rows without problems that are already in the calendar (or repeat an earlier line)."""
+        return sum(1 for row in self.rows if row_is_present(row))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand
 from accounts.permissions import can
 from accounts.roles import Perm
-from calendars.csv_io import RowContext, parse_upload
+from calendars.csv_io import RowContext, parse_upload, present_post_id
 from calendars.models import FeedToken, ImportJob, PostingSlot
 from networks.models import NetworkAccount
 from posts.models import Post
@@ -127,8 +127,11 @@ def feed_token_revoke(*, token: FeedToken, user, membership) -> FeedToken:
 
 # --- CSV import -------------------------------------------------------------------------------
 @transaction.atomic
-def import_job_start(*, job: ImportJob, user, skip_bad_rows: bool) -> ImportJob:
-    """Confirm a previewed import and hand it to a worker once this transaction commits."""
+def import_job_start(*, job: ImportJob, user, skip_bad_rows: bool, import_present: bool = False) -> ImportJob:
+    """Confirm a previewed import and hand it to a worker once this transaction commits.
+
+    Rows already in the calendar are skipped unless `import_present` says to import them again.
+    """
     from calendars.tasks import import_job_run_task
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -138,9 +141,14 @@ def import_job_start(*, job: ImportJob, user, skip_bad_rows: bool) -> ImportJob:
         raise ValidationError(_("Some rows have problems: fix the file, or choose to skip those rows."))
     if job.bad_row_count == len(job.rows):
         raise ValidationError(_("No row can be imported: every row has a problem."))
+    if job.bad_row_count + job.present_row_count == len(job.rows) and not import_present:
+        raise ValidationError(
+            _("Every row is already in the calendar: nothing to import, unless you choose to import them again.")
+        )
     job.status = ImportJob.Status.QUEUED
     job.total = len(job.rows)
-    job.save(update_fields=["status", "total"])
+    job.import_present = import_present
+    job.save(update_fields=["status", "total", "import_present"])
     transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
     return job
 
@@ -207,13 +215,23 @@ def _import_rows(job: ImportJob) -> None:
             # every PROGRESS_EVERY rows and at the end, so a big file is not rewritten per row.
             periodic = job.processed % PROGRESS_EVERY == 0 or job.processed == len(job.rows)
             if created or periodic:
-                fields = ["processed", "created_count", "skipped_count", "failed_count"]
+                fields = ["processed", "created_count", "skipped_count", "failed_count", "landed"]
                 job.save(update_fields=[*fields, "report"] if periodic else fields)
 
 
 def _import_row(job: ImportJob, context: RowContext, row: dict) -> bool:
-    """Create the row's post; False (and a line in the report) when it is refused."""
+    """Create the row's post; False (and a line in the report) when it is skipped or refused.
+
+    Whether the post is already in the calendar is asked again here, not taken from the preview:
+    another import (or a person) may have created it since.
+    """
     resolved, problems = context.resolve(row["values"])
+    if resolved is not None and not job.import_present:
+        present = present_post_id(job.brand, resolved)
+        if present is not None:
+            job.skipped_count += 1
+            job.report.append({"line": row["line"], "message": _("Skipped: this post is already in the calendar.")})
+            return False
     if resolved is not None:
         try:
             with transaction.atomic():
@@ -227,11 +245,13 @@ def _import_row(job: ImportJob, context: RowContext, row: dict) -> bool:
                 )
         except (ValidationError, PermissionDenied) as error:
             problems = _messages(error)
-    if problems:
+    if problems or resolved is None:
         job.failed_count += 1
         job.report.append({"line": row["line"], "message": " ".join(problems)})
         return False
     job.created_count += 1
+    month = f"{resolved.scheduled_at.astimezone(job.brand.tz):%Y-%m}"
+    job.landed[month] = job.landed.get(month, 0) + 1
     return True
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{_B}feeds/", views.feeds, name="feeds"),
     path(f"{_B}feeds/<int:pk>/revoke/", views.feed_revoke, name="feed_revoke"),
     path(f"{_B}import/", views.import_upload, name="import_upload"),
+    path(f"{_B}import/template.csv", views.import_template, name="import_template"),
     path(f"{_B}import/<int:pk>/", views.import_job, name="import_job"),
     path(f"{_B}import/<int:pk>/start/", views.import_start, name="import_start"),
     path(f"{_B}import/<int:pk>/progress/", views.import_progress, name="import_progress"),

@@ -23,7 +23,7 @@ from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from calendars import csv_io, ical, selectors, services
 from calendars.forms import CampaignForm, CSVUploadForm, ExportForm, ImportConfirmForm, PostingSlotForm
-from calendars.models import Campaign, FeedToken, ImportJob, PostingSlot
+from calendars.models import Campaign, FeedToken, ImportJob, PostingSlot, row_is_present
 from networks.models import NetworkAccount
 from posts.models import DisplayStatus, Post
 from posts.services import post_reschedule
@@ -283,27 +283,59 @@ def import_upload(request):
     return render(request, "calendars/import_upload.html", {"form": form})
 
 
+@brand_view(Perm.WRITE)
+def import_template(request):
+    """The import's columns and an example row, in the person's language (separator, dates)."""
+    fmt = csv_io.format_for()
+    response = HttpResponse(
+        csv_io.import_template(brand=request.brand, fmt=fmt), content_type="text/csv; charset=utf-8"
+    )
+    name = _("import-template")
+    response["Content-Disposition"] = f'attachment; filename="{request.brand.slug}-{name}.csv"'
+    return response
+
+
 PREVIEW_PAGE_SIZE = 100
+PREVIEW_FILTERS = {
+    "problems": lambda row: bool(row["problems"]),
+    "present": row_is_present,
+}
 
 
 @brand_view(Perm.WRITE)
 def import_job(request, pk):
-    """Before the run: the preview (paginated; "problems only" on demand). After: progress and report."""
+    """Before the run: the preview (paginated; problems or rows already present on demand).
+    After: progress, the report, and links to the months where the posts landed."""
     job = get_object_or_404(ImportJob, pk=pk, brand=request.brand)
-    rows = job.rows
-    if request.GET.get("only") == "problems":
-        rows = [row for row in rows if row["problems"]]
+    only = request.GET.get("only", "")
+    rows = [row for row in job.rows if PREVIEW_FILTERS[only](row)] if only in PREVIEW_FILTERS else job.rows
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    good_rows = len(job.rows) - job.bad_row_count
     context = {
         "job": job,
         "page": page,
-        "only_problems": request.GET.get("only") == "problems",
+        "only": only if only in PREVIEW_FILTERS else "",
         "bad_rows": job.bad_row_count,
-        "good_rows": len(job.rows) - job.bad_row_count,
+        "good_rows": good_rows,
+        "present_rows": job.present_row_count,
+        "new_rows": good_rows - job.present_row_count,
         "confirm_form": ImportConfirmForm(),
         "report": job.report[:500],
+        "months": _landed_months(request.brand, job.landed),
     }
     return render(request, "calendars/import_job.html", context)
+
+
+def _landed_months(brand, landed: dict[str, int]) -> list[dict]:
+    """Each month where an import created posts: its first day, the count, the calendar's link."""
+    calendar_url = reverse("calendars:calendar", kwargs={"brand_slug": brand.slug})
+    months = []
+    for key, count in sorted(landed.items()):
+        first_day = datetime.strptime(key, "%Y-%m").date()
+        months.append(
+            {"month": first_day, "count": count, "url": f"{calendar_url}?view=dayGridMonth&date={first_day:%Y-%m-%d}"}
+        )
+    return months
 
 
 @require_POST
@@ -314,7 +346,10 @@ def import_start(request, pk):
     form.is_valid()
     try:
         services.import_job_start(
-            job=job, user=request.user, skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False)
+            job=job,
+            user=request.user,
+            skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False),
+            import_present=form.cleaned_data.get("import_present", False),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -355,8 +390,9 @@ def export(request):
         .prefetch_related("targets__account", "postmedia_set__media")
         .order_by("scheduled_at", "pk")
     )
-    # The BOM lets spreadsheet programs recognise UTF-8 (accents survive a double click).
-    body = "\ufeff" + csv_io.export_posts(posts, brand=request.brand)
+    # In the person's language: a French spreadsheet opens a ";" file with day-first dates in
+    # columns. csv_text adds the BOM that lets spreadsheets recognise UTF-8 (accents survive).
+    body = csv_io.export_posts(posts, brand=request.brand, fmt=csv_io.format_for())
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = f"{request.brand.slug}-{form.cleaned_data['start']:%Y%m%d}-{form.cleaned_data['end']:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -257,6 +257,18 @@ CELERY_DB_REUSE_MAX = 1_000_000
 # Keep retrying the broker at start-up and after it restarts, instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Notifications ----------------------------------------------------------------------------
+# The daily email digest (a choice on each person's profile) leaves once a day, at this hour of
+# the person's own time zone (else TIME_ZONE) or at the first check after it. Beat checks every
+# DIGEST_CHECK_INTERVAL seconds; a digest already taken for the day is never sent again.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+DIGEST_CHECK_INTERVAL = env.float("DIGEST_CHECK_INTERVAL", default=900.0)
+CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
+    "task": "posts.send_digests",
+    "schedule": DIGEST_CHECK_INTERVAL,
+    "options": {"expires": DIGEST_CHECK_INTERVAL},
+}
+
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
 # Retry delays: base * 2^(attempt-1), jittered, capped (kept well under Mastodon's one-hour
@@ -286,6 +298,8 @@ LOGGING = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A refused form says so in the person's language, in the app's layout (not Django's English page).
+CSRF_FAILURE_VIEW = "cm_platform.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -309,6 +323,9 @@ if not FIELD_ENCRYPTION_KEYS:
 # Hosts a user types (a Mastodon instance, a webhook) may not be private, loopback or
 # link-local addresses, except those listed here (tests list 127.0.0.1).
 NETWORKS_ALLOWED_PRIVATE_HOSTS = env.list("NETWORKS_ALLOWED_PRIVATE_HOSTS", default=[])
+# Offer the test-only networks (the fake network) on the Networks page and in the API: on for the
+# test suite and `make run`'s demo, never in a deployment (a "Fake network" there is a trap).
+NETWORKS_OFFER_TEST_ADAPTERS = env.bool("NETWORKS_OFFER_TEST_ADAPTERS", default=False)
 HTTP_TIMEOUT = (env.float("HTTP_CONNECT_TIMEOUT", default=5.0), env.float("HTTP_READ_TIMEOUT", default=30.0))
 HTTP_USER_AGENT = "cm-platform/0.1 (+https://github.com/cm-platform)"
 

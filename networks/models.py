@@ -38,10 +38,19 @@ class NetworkAccount(models.Model):
         verbose_name_plural = _("network accounts")
 
     def __str__(self) -> str:
-        return f"{self.display_name} ({self.network})"
+        """The account as people read it: its name and its network's name ("Web feed"), never
+        the slug ("webfeed"): it labels choices, filters and messages."""
+        return f"{self.display_name} ({self.network_name})"
 
     def __repr__(self) -> str:
         return f"<NetworkAccount {self.pk} {self.network}>"  # never the credentials
+
+    @property
+    def network_name(self) -> str:
+        try:
+            return str(self.adapter_class.name)
+        except LookupError:  # a network whose adapter was removed: the slug is all we have
+            return self.network
 
     @property
     def adapter_class(self):

@@ -12,8 +12,9 @@ from networks.models import AccountStatus, NetworkAccount
 
 def offered_adapters() -> list[type[Adapter]]:
     """The networks a brand may connect here: the listed ones, and the test-only ones (the fake
-    network) while DEBUG is on. The Networks page and the API both offer exactly these."""
-    return [adapter for adapter in adapter_classes() if adapter.listed or settings.DEBUG]
+    network) when settings.NETWORKS_OFFER_TEST_ADAPTERS is on (tests, the demo). The Networks
+    page, its connect pages and the API all offer exactly these."""
+    return [adapter for adapter in adapter_classes() if adapter.listed or settings.NETWORKS_OFFER_TEST_ADAPTERS]
 
 
 def targets_at_risk(account: NetworkAccount) -> QuerySet:

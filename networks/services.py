@@ -26,6 +26,7 @@ from accounts.roles import Perm, Role
 from networks.adapters import get_adapter_class
 from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.selectors import offered_adapters
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
     """
     _require(user, brand, Perm.MANAGE_NETWORKS)
     adapter_class = get_adapter_class(network)
+    if adapter_class not in offered_adapters():
+        raise ConnectError(_("This network cannot be connected here."))
     missing = missing_settings(adapter_class)
     if missing:
         raise ConnectError(

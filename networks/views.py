@@ -48,12 +48,17 @@ def _offers() -> list[NetworkOffer]:
     return [NetworkOffer(adapter, services.missing_settings(adapter)) for adapter in offered_adapters()]
 
 
-def _connectable(network: str) -> type[Adapter]:
+def _connectable(network: str, *, offered_only: bool = True) -> type[Adapter]:
+    """The network's adapter if it can be connected from a page; a network not offered here (the
+    fake network outside tests and the demo) does not exist for a new connection. An account
+    already connected may still be reconnected."""
     try:
         adapter = get_adapter_class(network)
     except LookupError:
         raise Http404 from None
     if adapter.connect_form is None and adapter.oauth_start_url_name is None:
+        raise Http404
+    if offered_only and adapter not in offered_adapters():
         raise Http404
     return adapter
 
@@ -81,7 +86,7 @@ def account_connect(request, network):
 @brand_view(Perm.MANAGE_NETWORKS)
 def account_reconnect(request, pk):
     account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
-    return _connect_page(request, _connectable(account.network), account=account)
+    return _connect_page(request, _connectable(account.network, offered_only=False), account=account)
 
 
 def _connect_page(request, adapter: type[Adapter], *, account: NetworkAccount | None):

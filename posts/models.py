@@ -274,6 +274,24 @@ class NotificationKind(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     MENTIONED = "mentioned", _("Mentioned")
     PUBLISH_FAILED = "publish_failed", _("Publishing failed")
+    PUBLISHED = "published", _("Published")
+
+
+class DigestSent(models.Model):
+    """A person's daily digest of a day (in their zone): taken before the email goes, so a task
+    run twice (two beats, a retry) sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"
 
 
 class Notification(models.Model):
@@ -290,6 +308,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # "Your post is published" is said once, even when two workers finish its last
+            # targets at the same instant (posts.notifications.notify_if_published).
+            models.UniqueConstraint(
+                fields=["user", "post"], condition=models.Q(kind="published"), name="one_published_notice_per_post"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -248,7 +248,7 @@ def post_update(
         )
     if back_to_review:
         _record(post, user, EventKind.BACK_TO_REVIEW, from_state=state_before, to_state=post.state)
-        notifications.notify_submitted(post=post, by=user)
+        notifications.notify_submitted(post=post, by=user, after_edit=True)
     if scheduled_at != time_before:
         _record(
             post,

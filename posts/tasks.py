@@ -1,4 +1,4 @@
-"""Celery tasks of the publishing engine: thin, each loads by id and calls a service.
+"""Celery tasks of the publishing engine (and the daily digest): thin, each calls a service.
 
 Beat runs `dispatch_due` and `sweep_expired` (settings.CELERY_BEAT_SCHEDULE); the dispatcher
 enqueues `publish_target` once its claim committed; the sweeper enqueues `recover_target`.
@@ -9,6 +9,7 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun
 from django.db import close_old_connections
 
+from posts import notifications
 from posts.publishing import dispatcher, services
 
 
@@ -39,3 +40,9 @@ def publish_target(target_id: int, claim: str) -> str:
 @shared_task(name="posts.recover_target")
 def recover_target(target_id: int, claim: str) -> str:
     return services.target_recover(target_id=target_id, claim=claim)
+
+
+@shared_task(name="posts.send_digests")
+def send_digests() -> int:
+    """Beat, every DIGEST_CHECK_INTERVAL: the daily digests whose morning has come (once each)."""
+    return notifications.digests_send()

@@ -29,6 +29,7 @@ from posts import media as media_service
 from posts import services, workflow
 from posts.forms import PostForm, prefill_time
 from posts.models import EventKind, Media, Notification, Post, PostState
+from posts.publishing.rules import publish_now_refusal
 
 PAGE_SIZE = 100
 
@@ -104,7 +105,7 @@ def post_detail(request, pk: int):
         "may_move": workflow.may_move(post, membership),
         "may_write": can(membership, Perm.WRITE),
         "may_comment": can(membership, Perm.COMMENT),
-        "may_publish": can(membership, Perm.SCHEDULE) and post.state == PostState.APPROVED,
+        "may_publish": can(membership, Perm.SCHEDULE) and publish_now_refusal(post) is None,
         "may_deliver": can(membership, Perm.SCHEDULE),  # retry, "needs checking" answers
         "approval_current": post.state != PostState.APPROVED
         or post.approved_fingerprint == workflow.post_fingerprint(post),
@@ -136,9 +137,14 @@ def post_edit(request, pk: int):
     form = PostForm(request.POST or None, brand=request.brand, initial=PostForm.initial_for(post))
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"] or 0
+        was_approved = post.state == PostState.APPROVED
         try:
             post = services.post_update(post=post, user=request.user, version=version, **form.service_arguments())
             _save_alt_texts(request, form)
+            if was_approved and post.state != PostState.APPROVED:
+                messages.warning(
+                    request, _("The content changed: the approval is withdrawn and the post is back in review.")
+                )
             return _after_save(request, post)
         except services.StaleVersion as stale:
             # The form keeps what this person typed; the new version lets them save over it knowingly.
@@ -217,6 +223,10 @@ def _composer(request, form: PostForm, post: Post | None, *, stale: Post | None 
         "chosen_media": chosen_media,
         "may_schedule": may_schedule,
         "may_publish": may_schedule and can(membership, Perm.SCHEDULE),
+        # Saving a content change withdraws an approval (posts/workflow.py): the page says so
+        # before, and the save button's words change once the content differs.
+        "approved": post is not None and post.state == PostState.APPROVED,
+        "may_submit": post is None or post.state in workflow.TRANSITIONS["submit"].sources,
         "user_zone": request.user.time_zone if request.user.time_zone != brand.time_zone else "",
         "max_upload": settings.MAX_UPLOAD_BYTES,
         "max_upload_text": filesizeformat(settings.MAX_UPLOAD_BYTES),
@@ -237,6 +247,7 @@ def _composer_strings() -> dict[str, str]:
         "alt_missing": _("No description: people using screen readers will miss this image."),
         "remove": _("Remove"),
         "your_time": _("Your time: %(time)s (%(zone)s)"),
+        "save_and_review": _("Save and send back to review"),
     }
 
 
@@ -324,7 +335,7 @@ def post_transition(request, pk: int, action: str):
         messages.success(request, _("The post is deleted."))
         return redirect("posts:list", brand_slug=request.brand.slug)
     if action not in ACTION_DONE:
-        return HttpResponse(status=404)
+        raise Http404
     _run_action(request, post, action)
     return _back(request, detail)
 

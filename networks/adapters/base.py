@@ -182,7 +182,8 @@ class Adapter:
     # A credential the user must copy once, right after connecting (a webhook's signing secret):
     # shown on the page that answers the connect form, never again.
     shown_once_credential: ClassVar[str | None] = None
-    # Offered on the Networks page; unlisted ones (the fake network) only when settings.DEBUG.
+    # Offered on the Networks page; unlisted ones (the fake network) only when
+    # settings.NETWORKS_OFFER_TEST_ADAPTERS is on (networks.selectors.offered_adapters).
     listed: ClassVar[bool] = True
 
     @classmethod

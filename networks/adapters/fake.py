@@ -24,7 +24,7 @@ class FakeAdapter(Adapter):
     limits = Limits(max_chars=500, max_media=4, alt_text_max=1500)
     recognises_repeats = True
     connect_form = FakeForm
-    listed = False  # offered on the Networks page only when settings.DEBUG is on
+    listed = False  # offered only when settings.NETWORKS_OFFER_TEST_ADAPTERS is on
     outbox: ClassVar[dict[str, dict]] = {}  # key -> what was published
 
     @classmethod

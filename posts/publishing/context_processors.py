@@ -11,11 +11,15 @@ def engine(request) -> dict:
         return {}
     context: dict = {"paused_brand": brand if brand.is_paused else None}
     membership = getattr(request, "membership", None)
+    from posts.publishing.models import OverdueHold
+
     if can(membership, Perm.PAUSE):
         from posts.publishing.health import engine_problems
-        from posts.publishing.models import OverdueHold
 
         context["engine_problems"] = engine_problems()
         context["may_pause"] = True
         context["overdue_count"] = OverdueHold.objects.filter(post__brand=brand).count()
+    elif membership is not None:
+        # An author whose post a pause left waiting is told too: a manager decides its fate.
+        context["overdue_mine"] = OverdueHold.objects.filter(post__brand=brand, post__author=request.user).count()
     return context

@@ -41,6 +41,14 @@ class PauseForm(BrandTimeForm):
     )
     resume_at = BrandTimeField(label=_("Resume automatically at"), required=False)
 
+    @staticmethod
+    def initial_for(brand) -> dict:
+        """A pause being changed starts from its reason and time (a wall time of the brand)."""
+        if not brand.is_paused:
+            return {}
+        resume_at = brand.resume_at.astimezone(brand.tz).replace(tzinfo=None) if brand.resume_at else None
+        return {"reason": brand.pause_reason, "resume_at": resume_at}
+
 
 class OverdueDecisionForm(BrandTimeForm):
     class Action(models.TextChoices):

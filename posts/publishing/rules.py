@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import Post, PostState, PostTarget, TargetState
@@ -35,6 +36,19 @@ def releasable_target_q(now: datetime | None = None) -> Q:
     """
     connected = NetworkAccount.objects.filter(status=AccountStatus.CONNECTED).values("pk")
     return Q(post__in=releasable_posts(now).values("pk"), account__in=connected)
+
+
+def publish_now_refusal(post: Post) -> str | None:
+    """Why "publish now" cannot send this post, or None when it can: the rule the service applies
+    and the pages ask before offering the button (so it never shows on a post with nothing left
+    to send). Reads `post.targets.all()` and `post.brand`."""
+    if post.state != PostState.APPROVED:
+        return _("Only an approved post can be published.")
+    if post.brand.is_paused:
+        return _("Publishing is paused for this brand: resume it first.")
+    if not any(target.state == TargetState.PENDING for target in post.targets.all()):
+        return _("Nothing is left to publish for this post.")
+    return None
 
 
 def due_targets(now: datetime | None = None) -> QuerySet[PostTarget]:

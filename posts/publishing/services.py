@@ -186,6 +186,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
             history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
+            _tell_author_if_all_out(target)
     return TargetState.PUBLISHED
 
 
@@ -277,6 +278,18 @@ def _needs_checking(target: PostTarget, message: str) -> str:
     return TargetState.NEEDS_CHECKING
 
 
+def _tell_author_if_all_out(target: PostTarget) -> None:
+    """Inside the transaction that recorded the publication (no second turn at the writers'
+    lock): the author hears once the post's last target is out."""
+    from posts.notifications import notify_if_published
+
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the publication recorded
+            notify_if_published(post_id=target.post_id)
+    except Exception:  # telling people must never undo what was recorded
+        logger.exception("target %s: could not notify the author", target.pk)
+
+
 def _tell_people(target: PostTarget) -> None:
     from posts.notifications import notify_publish_failed
 
@@ -299,12 +312,9 @@ def post_publish_now(*, post: Post, user) -> Post:
     """Send an approved post at once (also how an overdue post is released after a pause)."""
     _require(user, post.brand, Perm.SCHEDULE)
     post = Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
-    if post.state != PostState.APPROVED:
-        raise WorkflowError(_("Only an approved post can be published."))
-    if post.brand.is_paused:
-        raise WorkflowError(_("Publishing is paused for this brand: resume it first."))
-    if not post.targets.filter(state=TargetState.PENDING).exists():
-        raise WorkflowError(_("Nothing is left to publish for this post."))
+    refusal = rules.publish_now_refusal(post)
+    if refusal is not None:
+        raise WorkflowError(refusal)
     before, post.scheduled_at = post.scheduled_at, timezone.now()
     post.version += 1
     post.save(update_fields=["scheduled_at", "version", "updated_at"])
@@ -351,6 +361,8 @@ def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") 
     PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)
     target.refresh_from_db()
     history.record(target, TargetState.NEEDS_CHECKING, target.state, note=_("Checked by a person"), actor=user)
+    if published:
+        _tell_author_if_all_out(target)
     return target
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import brand_view
+from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from posts.models import Post, PostTarget
 from posts.publishing import services
@@ -30,7 +30,7 @@ def _errors(request, error: ValidationError | WorkflowError) -> None:
 
 @brand_view(Perm.PAUSE)
 def pause(request):
-    form = PauseForm(request.POST or None, brand=request.brand)
+    form = PauseForm(request.POST or None, brand=request.brand, initial=PauseForm.initial_for(request.brand))
     if request.method == "POST" and form.is_valid():
         try:
             services.brand_pause(brand=request.brand, user=request.user, **form.cleaned_data)
@@ -61,11 +61,14 @@ def resume(request):
     return redirect("accounts:brand_home", brand_slug=request.brand.slug)
 
 
-@brand_view(Perm.SCHEDULE)
+@brand_view(Perm.VIEW)
 def overdue(request):
+    """Every member sees what a pause left waiting (an author must find their post); the
+    decisions are the managers'."""
     posts = services.overdue_posts(request.brand)
     form = OverdueDecisionForm(brand=request.brand)
-    return render(request, "publishing/overdue.html", {"posts": posts, "form": form})
+    may_decide = can(request.membership, Perm.SCHEDULE)
+    return render(request, "publishing/overdue.html", {"posts": posts, "form": form, "may_decide": may_decide})
 
 
 @require_POST

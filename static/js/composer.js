@@ -66,6 +66,7 @@
       previews.append(preview(id, account, limits, text, length, media));
     }
     mediaField.value = media.map((item) => item.id).join(",");
+    showWhatSavingDoes();
   }
 
   // The network's limits for this post: Limits.text_limit's rule (networks/adapters/base.py),
@@ -232,6 +233,28 @@
       timeZone: userZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
     }).format(instant);
     output.textContent = format(t.your_time, { time: local, zone: userZone });
+  }
+
+  // --- an approved post: saving a content change withdraws the approval -----------------------
+  // What the approval covers (posts/workflow.py content_fingerprint): text, per-network texts of
+  // the chosen accounts, media in order, accounts. The time is not part of it.
+  const save = document.getElementById("save-button");
+  function content() {
+    const chosen = chosenAccounts().sort();
+    const texts = chosen.map((id) => {
+      const own = form.querySelector(`[data-counted="${id}"]`);
+      return own ? own.value.trim() : "";
+    });
+    return JSON.stringify([mainText.value.trim(), chosen, texts, chosenMedia().map((media) => media.id)]);
+  }
+  const approvedContent = save && save.hasAttribute("data-approved") ? content() : null;
+  const saveLabel = save ? save.textContent : "";
+  function showWhatSavingDoes() {
+    if (approvedContent === null) return;
+    const withdraws = content() !== approvedContent;
+    save.textContent = withdraws ? t.save_and_review : saveLabel;
+    save.classList.toggle("btn-outline-primary", !withdraws);
+    save.classList.toggle("btn-warning", withdraws);
   }
 
   form.addEventListener("input", (event) => {

@@ -101,7 +101,8 @@ def test_a_webhooks_signing_secret_is_shown_once(api_as, owner, brand_a):
     assert account.credentials["secret"] not in listed
 
 
-def test_an_unknown_or_unlisted_network_is_a_400(api_as, owner, brand_a):
-    for network in ["myspace", "fake"]:  # the fake network is offered only in DEBUG
+def test_an_unknown_or_unlisted_network_is_a_400(api_as, owner, brand_a, settings):
+    settings.NETWORKS_OFFER_TEST_ADAPTERS = False  # as in a deployment
+    for network in ["myspace", "fake"]:  # the fake network is offered only to tests and the demo
         response = api_as(owner).post(_accounts_url(), {"network": network, "data": {}}, format="json")
         assert response.status_code == 400 and "network" in response.json()["errors"]

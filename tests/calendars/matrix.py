@@ -86,6 +86,7 @@ CASES = [
     Case("calendars:feeds", EVERYONE, method="post"),
     Case("calendars:feed_revoke", frozenset({"viewer", "owner"}), kwargs=_own_feed, method="post"),
     Case("calendars:import_upload", WRITERS),
+    Case("calendars:import_template", WRITERS),
     Case("calendars:import_job", WRITERS, kwargs=_job),
     Case("calendars:import_start", WRITERS, kwargs=_job, method="post", data=lambda b, p: {"skip_bad_rows": "on"}),
     Case("calendars:import_progress", WRITERS, kwargs=_job),

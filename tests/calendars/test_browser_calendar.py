@@ -105,7 +105,7 @@ def test_filter_by_network_account_is_kept_in_the_url(sign_in, live_server, edit
     _open(page, live_server, brand_a)
     expect(page.locator(".fc-event", has_text="On the other")).to_be_visible()
     page.get_by_role("button", name="Filters").click()
-    page.get_by_label("Network accounts").select_option(label="Other account (fake)")
+    page.get_by_label("Network accounts").select_option(label="Other account (Fake network)")
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(rf"account={other.pk}"))
     expect(page.locator(".fc-event", has_text="On the other")).to_be_visible()

@@ -33,7 +33,7 @@ def test_calendar_page_is_in_french_and_loads_fullcalendars_french_locale(french
         re.search(r'<script id="calendar-config" type="application/json">(.*?)</script>', html).group(1)
     )
     assert config["locale"] == "fr"
-    assert config["texts"]["refused"] == "La publication n’a pas été déplacée : %(reason)s"
+    assert config["texts"]["refused"] == "La publication n’a pas été déplacée\u00a0: %(reason)s"
 
 
 def test_a_refused_move_explains_itself_in_french(french_client, make_post):
@@ -46,4 +46,4 @@ def test_a_refused_move_explains_itself_in_french(french_client, make_post):
 def test_csv_problems_are_in_french(brand_a, account):
     with translation.override("fr"):
         rows = csv_io.parse_upload(b"date;heure;texte;comptes\n2999-01-01;09:00;Salut;@inconnu\n", brand=brand_a).rows
-    assert rows[0]["problems"] == ["Compte de réseau inconnu « @inconnu »."]
+    assert rows[0]["problems"] == ["Compte de réseau inconnu «\u00a0@inconnu\u00a0»."]

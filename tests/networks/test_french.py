@@ -22,4 +22,4 @@ def test_a_mastodon_refusal_reads_in_french(brand_a, mastodon_server):
     with translation.override("fr"), pytest.raises(PublishError) as caught:
         account.adapter().publish(text="Salut", media=[], key=uuid.uuid4().hex)
     assert caught.value.kind == ErrorKind.REJECTED
-    assert caught.value.message == "Mastodon a refusé la publication : Validation failed: Text can't be blank"
+    assert caught.value.message == "Mastodon a refusé la publication\u00a0: Validation failed: Text can't be blank"

@@ -130,7 +130,7 @@ def test_a_container_not_ready_in_time_is_tried_again_later_in_the_users_languag
     with translation.override("fr"), pytest.raises(PublishError) as caught:
         adapter.publish(text="Bonjour", media=[], key="k")
     assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 60
-    assert caught.value.message == "Threads n’a pas fini de préparer la publication à temps ; elle sera retentée."
+    assert caught.value.message == "Threads n’a pas fini de préparer la publication à temps\u00a0; elle sera retentée."
     assert threads.threads == [] and threads.requests_to("POST", f"/v1.0/{threads.user['id']}/threads_publish") == []
 
 

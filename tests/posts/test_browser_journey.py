@@ -127,11 +127,22 @@ def test_the_approval_journey(live_server, sign_in, page, editor, manager, brand
     post.refresh_from_db()
     assert post.state == PostState.APPROVED and post.approved_by == manager
 
-    # The editor changes the approved text: it is back in review.
+    # The editor changes the approved text: the page warns, the button says what saving does,
+    # and the post is back in review.
     _as(sign_in, page, editor)
     page.goto(f"{base}/posts/{post.pk}/edit/")
-    page.get_by_label("Text", exact=True).fill("Notre nouvelle collection arrive demain matin.")
-    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#approval-warning")).to_contain_text("withdraws the approval")
+    save = page.locator("#save-button")
+    expect(save).to_have_text("Save")
+    expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
+    text = page.get_by_label("Text", exact=True)
+    text.fill("Notre nouvelle collection arrive demain matin.")
+    expect(save).to_have_text("Save and send back to review")
+    text.fill("Notre nouvelle collection arrive demain.")  # as approved: saving would keep it
+    expect(save).to_have_text("Save")
+    text.fill("Notre nouvelle collection arrive demain matin.")
+    save.click()
+    expect(page.get_by_role("alert").filter(has_text="the approval is withdrawn")).to_be_visible()
     expect(page.locator(".post-status")).to_have_text("In review")
     expect(page.locator("#history")).to_contain_text("Back to review after an edit")
     post.refresh_from_db()

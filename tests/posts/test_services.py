@@ -260,7 +260,7 @@ def test_the_author_is_emailed_in_their_language_when_reviewed(
         services.post_approve(post=post, user=manager)
     [email] = mail.outbox
     assert email.to == [editor.email]
-    assert f"{manager} a approuvé votre publication." in email.subject
+    assert f"{manager} a approuvé votre publication «\u00a0Bonjour le monde\u00a0»." in email.subject
     assert f"/b/{post.brand.slug}/posts/{post.pk}/" in email.body
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from posts.models import TargetState
 from posts.publishing.models import OverdueHold
 from tests.factories import NetworkAccountFactory
-from tests.matrix import REVIEWERS, Case
+from tests.matrix import EVERYONE, REVIEWERS, Case
 from tests.publishing.conftest import approved_post
 
 
@@ -30,7 +30,7 @@ def _target(state):
 CASES = [
     Case("publishing:pause", REVIEWERS),
     Case("publishing:resume", REVIEWERS, method="post"),
-    Case("publishing:overdue", REVIEWERS),
+    Case("publishing:overdue", EVERYONE),
     Case("publishing:overdue_decide", REVIEWERS, kwargs=_held, method="post", data=lambda b, p: {"action": "cancel"}),
     Case(
         "publishing:publish_now",

@@ -50,9 +50,11 @@ def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
     assert kinds == [("pending", "publishing"), ("publishing", "published")]
 
 
-def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake_account):
-    """The hot path of a burst: read, start (pause lock on PostgreSQL), result, event, webhooks."""
-    target = claimed_target(brand_a, fake_account)
+def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake_account, editor):
+    """The hot path of a burst: read, start (pause lock on PostgreSQL), result, event, webhooks,
+    then whether the post is all out (its targets, author and membership in one query) and the
+    author's notice."""
+    target = claimed_target(brand_a, fake_account, author=editor)
     with CaptureQueriesContext(connection) as queries:
         assert publish(target) == TargetState.PUBLISHED
     statements = [
@@ -60,7 +62,8 @@ def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake
         for q in queries.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")) and "cm_platform_heartbeat" not in q["sql"]
     ]
-    assert len(statements) == (6 if connection.vendor == "postgresql" else 5), statements
+    assert len(statements) == (8 if connection.vendor == "postgresql" else 7), statements
+    assert Notification.objects.get(user=editor).kind == "published"
 
 
 def test_a_stale_claim_does_nothing(brand_a, fake_account):
@@ -85,10 +88,10 @@ def test_a_brand_paused_after_the_claim_holds_the_target_back_unsent(brand_a, ma
     assert FakeAdapter.outbox == {}
 
 
-def test_retryable_errors_back_off_then_fail_after_the_maximum(brand_a, settings):
+def test_retryable_errors_back_off_then_fail_after_the_maximum(brand_a, settings, editor):
     settings.PUBLISH_MAX_ATTEMPTS = 2
     account = NetworkAccountFactory(brand=brand_a, config={"fail": "retry"})
-    target = claimed_target(brand_a, account)
+    target = claimed_target(brand_a, account, author=editor)  # a member: people who left hear nothing
     assert publish(target) == TargetState.PENDING
     target.refresh_from_db()
     assert target.next_attempt_at > timezone.now() and target.error_kind == "retry"
@@ -134,9 +137,9 @@ def test_unknown_on_a_network_that_recognises_repeats_retries_with_the_same_key(
     assert PostTarget.objects.get(pk=target.pk).key == target.key
 
 
-def test_unknown_without_repeats_or_lookup_needs_a_persons_check(brand_a):
+def test_unknown_without_repeats_or_lookup_needs_a_persons_check(brand_a, editor):
     account = NetworkAccountFactory(brand=brand_a, network="blind", config={"lose_answer": True})
-    target = claimed_target(brand_a, account)
+    target = claimed_target(brand_a, account, author=editor)
     assert publish(target) == TargetState.NEEDS_CHECKING
     assert BlindAdapter.calls == [target.key]  # sent once, never again blindly
     assert dispatcher.dispatch_due() == []
