@@ -43,6 +43,7 @@ setup: $(VENV)/.runtime node_modules/.installed
 # a .env holds docker compose's production settings, not the laptop's.
 PORT ?= 8000
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export NETWORKS_OFFER_TEST_ADAPTERS ?= true  # the demo brand's fake network, offered on its Networks page
 run: demo
 	exec env PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null --port $(PORT)
 
