@@ -43,7 +43,8 @@ setup: $(VENV)/.runtime node_modules/.installed
 # a .env holds docker compose's production settings, not the laptop's.
 PORT ?= 8000
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: export NETWORKS_OFFER_TEST_ADAPTERS ?= true  # the demo brand's fake network, offered on its Networks page
+# The demo brand's fake network is offered on its Networks page, as in the suite.
+run: export NETWORKS_OFFER_TEST_ADAPTERS ?= true
 run: demo
 	exec env PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --env /dev/null --port $(PORT)
 
