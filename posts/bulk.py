@@ -21,7 +21,7 @@ from posts.models import Post
 from posts.timing import wall_time_to_utc
 from posts.workflow import WorkflowError
 
-MAX_POSTS = 500  # one request; more is refused by the form before any work starts
+MAX_POSTS = 200  # one request (about 40 ms a post on a busy machine: bench/bench_desk.py); the form refuses more
 
 
 @dataclass(frozen=True)
