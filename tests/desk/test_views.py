@@ -106,3 +106,12 @@ def test_the_page_costs_the_same_queries_for_a_few_posts_or_many_brands(
     with django_assert_num_queries(4 + 1 + 2 * 6 + 1):
         html = client.get(url).content.decode()
     assert html.count('class="badge text-bg-light border desk-brand"') > 60
+
+
+def test_a_failed_delivery_shows_its_account_and_reason(client, viewer, brand_a, make_post):
+    post = make_post(at=timezone.now() - timedelta(hours=1))
+    post.targets.update(state="failed", last_error="The network refused the text.", last_error_at=timezone.now())
+    client.force_login(viewer)
+    html = client.get(reverse("desk:brand_today", args=[brand_a.slug])).content.decode()
+    card = html.split('id="card-needs-attention"')[1].split("</section>")[0]
+    assert "<strong>Fake A</strong> · Failed: The network refused the text." in card
