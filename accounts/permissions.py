@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Brand, Membership
-from accounts.roles import Perm, has_perm
+from accounts.roles import ROLE_PERMS, Perm, has_perm
 
 
 def membership_for(user, brand_slug: str, perm: Perm = Perm.VIEW) -> Membership:
@@ -39,6 +39,14 @@ def brands_of(user):
     if not user.is_authenticated:
         return Brand.objects.none()
     return Brand.objects.filter(memberships__user=user)
+
+
+def brands_where(user, perm: Perm):
+    """The user's brands where their role has `perm` (one filter: one join on memberships)."""
+    if not user.is_authenticated:
+        return Brand.objects.none()
+    roles = [role for role in ROLE_PERMS if has_perm(role, perm)]
+    return Brand.objects.filter(memberships__user=user, memberships__role__in=roles)
 
 
 def brand_view(perm: Perm = Perm.VIEW):

@@ -35,18 +35,21 @@ from accounts.roles import Perm
 
 @login_required
 def home(request):
-    """The brand the user worked on last, else their first brand, else an invitation to create one."""
-    brands = brands_of(request.user)
-    brand = brands.filter(slug=request.session.get("brand_slug")).first() or brands.first()
-    if brand is None:
+    """The home page, "Today" (the desk app, which sits above this one: named by URL only):
+    every brand's at once for people on several, the brand's own for people on one, and an
+    invitation to create a brand for people on none."""
+    brands = list(brands_of(request.user)[:2])
+    if not brands:
         return render(request, "accounts/no_brand.html")
-    return redirect("accounts:brand_home", brand_slug=brand.slug)
+    if len(brands) > 1:
+        return redirect("desk:today")
+    return redirect("desk:brand_today", brand_slug=brands[0].slug)
 
 
 @brand_view()
 def brand_home(request):
-    """A brand's home page is its editorial calendar (the brand gate runs first: 404 for others)."""
-    return redirect("calendars:calendar", brand_slug=request.brand.slug)
+    """A brand's home page is its "Today" page (the brand gate runs first: 404 for others)."""
+    return redirect("desk:brand_today", brand_slug=request.brand.slug)
 
 
 # --- Profile and language ---------------------------------------------------------------------

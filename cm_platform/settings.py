@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "desk",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -7,13 +7,15 @@ exist or exist twice); every network rule is left to the services, which ask eac
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand
 from calendars.models import Campaign
 from networks.models import AccountStatus, NetworkAccount
-from posts.models import Media, Post
+from posts.bulk import MAX_POSTS
+from posts.models import Media, Post, SavedText
 from posts.timing import wall_time_to_utc
 
 ACTIONS = ("save", "submit", "schedule", "publish_now")
@@ -124,3 +126,125 @@ def prefill_time(value: str | None, brand: Brand) -> dict:
 
     parsed = parse_wall_time(value or "")
     return {"day": parsed[0], "at": parsed[1]} if parsed else {}
+
+
+class PostIdsField(forms.Field):
+    """The ticked posts' ids (whether each is the brand's is the bulk service's question)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            return [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("The selection is not valid: reload the page and select again.")) from None
+
+
+class BulkForm(forms.Form):
+    """What to do with the selected posts, and the one value that action needs."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", gettext_lazy("Submit for review")
+        APPROVE = "approve", gettext_lazy("Approve")
+        REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
+        SHIFT = "shift", gettext_lazy("Shift by a number of days")
+        MOVE = "move", gettext_lazy("Move to a date")
+        CAMPAIGN = "campaign", gettext_lazy("Change the campaign")
+        DELETE = "delete", gettext_lazy("Delete")
+
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=Action.choices)
+    posts = PostIdsField(required=False)
+    comment = forms.CharField(
+        label=gettext_lazy("Changes to ask for (the same for each)"), required=False, max_length=2000
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Days (negative: earlier)"), required=False, min_value=-366, max_value=366
+    )
+    day = forms.DateField(
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    at = forms.TimeField(
+        label=gettext_lazy("Time (empty: each post keeps its own)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No campaign"),
+    )
+
+    def __init__(self, *args, brand: Brand, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(v, label) for v, label in self.Action.choices if v in actions]  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = Campaign.objects.filter(brand=brand)  # type: ignore[attr-defined]
+
+    def clean_posts(self) -> list[int]:
+        ids = list(dict.fromkeys(self.cleaned_data["posts"]))
+        if not ids:
+            raise forms.ValidationError(_("Select at least one post."))
+        if len(ids) > MAX_POSTS:
+            raise forms.ValidationError(_("Select at most %(limit)s posts at once.") % {"limit": MAX_POSTS})
+        return ids
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        needed = {
+            self.Action.REQUEST_CHANGES: ("comment", _("Say what should change.")),
+            self.Action.SHIFT: ("days", _("Give a number of days.")),
+            self.Action.MOVE: ("day", _("Choose a date.")),
+        }
+        if action in needed:
+            name, message = needed[action]
+            value = cleaned.get(name)
+            if name not in self.errors and (value in (None, "") or (name == "comment" and not value.strip())):
+                self.add_error(name, message)
+        if action == self.Action.SHIFT and cleaned.get("days") == 0:
+            self.add_error("days", _("Give a number of days other than 0."))
+        return cleaned
+
+
+class DuplicateForm(forms.Form):
+    """Where a copy goes: one of the user's brands where they write, and optionally a time there."""
+
+    brand = forms.ModelChoiceField(label=gettext_lazy("Brand"), queryset=Brand.objects.none(), empty_label=None)
+    day = forms.DateField(
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    at = forms.TimeField(
+        label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, brands, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brand"].queryset = brands  # type: ignore[attr-defined]
+        self.fields["day"].help_text = _("In the chosen brand's time zone. Empty: the copy has no date.")
+
+    def clean(self):
+        cleaned = super().clean()
+        day, at, brand = cleaned.get("day"), cleaned.get("at"), cleaned.get("brand")
+        cleaned["scheduled_at"] = None
+        if bool(day) != bool(at) and "day" not in self.errors and "at" not in self.errors:
+            self.add_error("at", _("Give both a date and a time, or neither."))
+        elif day and at and brand:
+            try:
+                cleaned["scheduled_at"] = wall_time_to_utc(day, at, brand.tz)
+            except forms.ValidationError as error:
+                self.add_error("at", error)
+        return cleaned
+
+
+class SavedTextForm(forms.ModelForm):
+    """The fields as typed; the service (posts/saved_texts.py) says what is missing or wrong."""
+
+    class Meta:
+        model = SavedText
+        fields = ["kind", "name", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = self.fields["text"].required = False

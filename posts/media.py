@@ -289,3 +289,31 @@ def media_set_alt_text(*, media: Media, user, alt_text: str) -> Media:
     media.alt_text = alt_text.strip()
     media.save(update_fields=["alt_text"])
     return media
+
+
+def media_copy(*, media: Media, brand: Brand, user) -> Media:
+    """The same file in another brand's library: media belong to one brand (its library, its
+    deletions), so a post copied across brands takes copies, never the other brand's rows.
+    The bytes were cleaned on upload; variants are made again when a network needs them."""
+    copy = Media(
+        brand=brand,
+        kind=media.kind,
+        content_type=media.content_type,
+        size=media.size,
+        width=media.width,
+        height=media.height,
+        original_name=media.original_name,
+        alt_text=media.alt_text,
+        uploaded_by=user,
+    )
+    with media.file.open("rb") as handle:
+        copy.file.save(_base_name(media.file.name), ContentFile(handle.read()), save=False)
+    if media.thumbnail:
+        with media.thumbnail.open("rb") as handle:
+            copy.thumbnail.save(_base_name(media.thumbnail.name), ContentFile(handle.read()), save=False)
+    copy.save()
+    return copy
+
+
+def _base_name(name: str | None) -> str:
+    return (name or "file").rsplit("/", 1)[-1]

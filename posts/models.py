@@ -318,3 +318,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SavedText(models.Model):
+    """A caption or a group of hashtags a brand's team reuses, inserted from the composer."""
+
+    class Kind(models.TextChoices):
+        CAPTION = "caption", _("Caption")
+        HASHTAGS = "hashtags", _("Hashtags")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="saved_texts")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CAPTION)
+    name = models.CharField(_("name"), max_length=80)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["brand", "kind", "name"], name="saved_text_name_once")]
+        verbose_name = _("saved text")
+        verbose_name_plural = _("saved texts")
+
+    def __str__(self) -> str:
+        return self.name

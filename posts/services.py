@@ -21,7 +21,7 @@ from accounts.permissions import can
 from accounts.roles import Perm
 from networks.models import AccountStatus, NetworkAccount
 from posts import notifications, workflow
-from posts.media import media_files_for
+from posts.media import media_copy, media_files_for
 from posts.models import Comment, EventKind, Media, Post, PostEvent, PostMedia, PostState, PostTarget
 from posts.workflow import WorkflowError
 
@@ -381,16 +381,48 @@ def _check_ready(post: Post) -> None:
 
 # --- copies, deletion, comments ------------------------------------------------------------
 @transaction.atomic
-def post_duplicate(*, post: Post, user) -> Post:
-    """A new draft with the same content, by `user`, without a time."""
-    _require(user, post.brand, Perm.WRITE)
-    targets = list(post.targets.select_related("account"))
-    copy = Post.objects.create(brand=post.brand, author=user, text=post.text, campaign=post.campaign)
-    PostTarget.objects.bulk_create(PostTarget(post=copy, account=t.account, text=t.text) for t in targets)
-    PostMedia.objects.bulk_create(
-        PostMedia(post=copy, media_id=link.media_id, position=link.position) for link in post.postmedia_set.all()
+def post_duplicate(*, post: Post, user, brand: Brand | None = None, scheduled_at: datetime | None = None) -> Post:
+    """A new draft by `user` with the post's text and media, at `scheduled_at` (default: no time).
+
+    In the post's own brand the copy keeps its network accounts, per-network texts, campaign and
+    media. In another brand of the user (`brand`, where they write), accounts and campaigns do
+    not exist: the copy starts without them (its author chooses accounts in the composer) and
+    each media item is copied into that brand's library, since media belong to one brand.
+    """
+    _require(user, post.brand, Perm.VIEW)
+    brand = brand or post.brand
+    _require(user, brand, Perm.WRITE)
+    _check_time(scheduled_at)
+    same_brand = brand.pk == post.brand_id
+    copy = Post.objects.create(
+        brand=brand,
+        author=user,
+        text=post.text,
+        campaign=post.campaign if same_brand else None,
+        scheduled_at=scheduled_at,
     )
-    _record(copy, user, EventKind.DUPLICATED, to_state=copy.state, text_after=copy.text, details={"from_post": post.pk})
+    if same_brand:
+        targets = list(post.targets.all())
+        PostTarget.objects.bulk_create(PostTarget(post=copy, account_id=t.account_id, text=t.text) for t in targets)
+    links = list(post.postmedia_set.select_related("media").order_by("position"))
+    PostMedia.objects.bulk_create(
+        PostMedia(
+            post=copy,
+            media=link.media if same_brand else media_copy(media=link.media, brand=brand, user=user),
+            position=link.position,
+        )
+        for link in links
+    )
+    details = {"from_post": post.pk} if same_brand else {"from_post": post.pk, "from_brand": post.brand.slug}
+    _record(
+        copy,
+        user,
+        EventKind.DUPLICATED,
+        to_state=copy.state,
+        text_after=copy.text,
+        scheduled_after=scheduled_at,
+        details=details,
+    )
     return copy
 
 

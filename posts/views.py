@@ -6,6 +6,9 @@ user's permission again (PermissionDenied is a 403), so the pages and the API sh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +23,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import brand_view, can
+from accounts.permissions import brand_view, brands_where, can
 from accounts.roles import Perm
+from posts import bulk as bulk_service
 from posts import media as media_service
 from posts import services, workflow
-from posts.forms import PostForm, prefill_time
-from posts.models import EventKind, Media, Notification, Post, PostState
+from posts.forms import BulkForm, DuplicateForm, PostForm, prefill_time
+from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
 from posts.publishing.rules import publish_now_refusal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 100
 
@@ -67,7 +74,8 @@ def post_list(request):
         posts = posts.filter(Q(text__icontains=query) | Q(targets__text__icontains=query)).distinct()
     posts = posts.order_by("-scheduled_at", "-pk")[:PAGE_SIZE]
     context = {"posts": posts, "states": PostState.choices, "state": state, "q": query}
-    return render(request, "posts/list.html", {**context, "may_write": can(request.membership, Perm.WRITE)})
+    context.update(may_write=can(request.membership, Perm.WRITE), **_bulk_context(request))
+    return render(request, "posts/list.html", context)
 
 
 @brand_view(Perm.REVIEW)
@@ -80,11 +88,104 @@ def review(request):
         .prefetch_related("targets__account", "postmedia_set__media")
         .order_by("submitted_at", "pk")
     )
-    forbidden = request.brand.self_approval_forbidden
-    return render(request, "posts/review.html", {"posts": posts, "own_forbidden": forbidden})
+    context = {"posts": posts, "own_forbidden": request.brand.self_approval_forbidden}
+    context.update(_bulk_context(request, exclude={BulkForm.Action.SUBMIT}))
+    return render(request, "posts/review.html", context)
 
 
 _SUBMITTING = [EventKind.SUBMITTED, EventKind.BACK_TO_REVIEW]
+
+
+# --- bulk work -------------------------------------------------------------------------------
+def _bulk_actions(membership, exclude=frozenset()) -> list[tuple[str, StrOrPromise]]:
+    """The bulk actions a page offers this member (the services judge each post anyway)."""
+    A = BulkForm.Action  # noqa: N806
+    offered = []
+    if can(membership, Perm.WRITE):
+        offered += [A.SUBMIT, A.SHIFT, A.MOVE, A.CAMPAIGN, A.DELETE]
+    if can(membership, Perm.REVIEW):
+        offered[1:1] = [A.APPROVE, A.REQUEST_CHANGES]
+    return [(action.value, action.label) for action in offered if action not in exclude]
+
+
+def _bulk_context(request, exclude=frozenset()) -> dict:
+    actions = _bulk_actions(request.membership, exclude)
+    if not actions:
+        return {}
+    form = BulkForm(brand=request.brand, actions=[value for value, _label in actions])
+    return {"bulk_form": form, "bulk_actions": actions}
+
+
+BULK_DONE = {
+    BulkForm.Action.SUBMIT: ngettext_lazy(
+        "%(done)d of %(total)d submitted for review.", "%(done)d of %(total)d submitted for review.", "done"
+    ),
+    BulkForm.Action.APPROVE: ngettext_lazy(
+        "%(done)d of %(total)d approved.", "%(done)d of %(total)d approved.", "done"
+    ),
+    BulkForm.Action.REQUEST_CHANGES: ngettext_lazy(
+        "%(done)d of %(total)d sent back for changes.", "%(done)d of %(total)d sent back for changes.", "done"
+    ),
+    BulkForm.Action.SHIFT: ngettext_lazy("%(done)d of %(total)d moved.", "%(done)d of %(total)d moved.", "done"),
+    BulkForm.Action.MOVE: ngettext_lazy("%(done)d of %(total)d moved.", "%(done)d of %(total)d moved.", "done"),
+    BulkForm.Action.CAMPAIGN: ngettext_lazy(
+        "Campaign changed on %(done)d of %(total)d.", "Campaign changed on %(done)d of %(total)d.", "done"
+    ),
+    BulkForm.Action.DELETE: ngettext_lazy("%(done)d of %(total)d deleted.", "%(done)d of %(total)d deleted.", "done"),
+}
+REFUSALS_SHOWN = 20
+
+
+def _run_bulk(posts: list[Post], user, data: dict) -> bulk_service.BulkOutcome:
+    A = BulkForm.Action  # noqa: N806
+    action = data["action"]
+    if action == A.REQUEST_CHANGES:
+        return bulk_service.posts_bulk_request_changes(posts=posts, user=user, comment=data["comment"])
+    if action == A.SHIFT:
+        return bulk_service.posts_bulk_shift(posts=posts, user=user, days=data["days"])
+    if action == A.MOVE:
+        return bulk_service.posts_bulk_move(posts=posts, user=user, day=data["day"], at=data["at"])
+    if action == A.CAMPAIGN:
+        return bulk_service.posts_bulk_set_campaign(posts=posts, user=user, campaign=data["campaign"])
+    plain = {
+        A.SUBMIT: bulk_service.posts_bulk_submit,
+        A.APPROVE: bulk_service.posts_bulk_approve,
+        A.DELETE: bulk_service.posts_bulk_delete,
+    }
+    return plain[action](posts=posts, user=user)
+
+
+@require_POST
+@brand_view(Perm.WRITE)
+def bulk(request):
+    """Run one action on the ticked posts; say how many were done and why the others were not."""
+    form = BulkForm(request.POST, brand=request.brand, actions=BulkForm.Action.values)
+    back = _back(request, reverse("posts:list", kwargs={"brand_slug": request.brand.slug}))
+    if not form.is_valid():
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return back
+    posts, missing = bulk_service.posts_for_bulk(brand=request.brand, post_ids=form.cleaned_data["posts"])
+    outcome = _run_bulk(posts, request.user, form.cleaned_data)
+    outcome.refused[:0] = missing
+    _report_bulk(request, form.cleaned_data["action"], outcome)
+    return back
+
+
+def _report_bulk(request, action: str, outcome: bulk_service.BulkOutcome) -> None:
+    done = len(outcome.done)
+    summary = BULK_DONE[BulkForm.Action(action)] % {"done": done, "total": outcome.total}
+    (messages.success if not outcome.refused else messages.warning)(request, summary)
+    for refusal in outcome.refused[:REFUSALS_SHOWN]:
+        messages.error(request, _("“%(post)s”: %(reason)s") % {"post": refusal.excerpt, "reason": refusal.reason})
+    hidden = len(outcome.refused) - REFUSALS_SHOWN
+    if hidden > 0:
+        messages.error(
+            request,
+            ngettext("%(count)d more post was not changed.", "%(count)d more posts were not changed.", hidden)
+            % {"count": hidden},
+        )
 
 
 # --- the post page ---------------------------------------------------------------------------
@@ -183,7 +284,7 @@ def _save_alt_texts(request, form: PostForm) -> None:
 SERVICE_FIELDS = {"media": "media_ids", "scheduled_at": "at"}
 
 
-def _attach(form: PostForm, error: ValidationError) -> None:
+def _attach(form: forms.Form, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         name = SERVICE_FIELDS.get(field, field)
         form.add_error(name if name in form.fields else None, problems)
@@ -220,6 +321,7 @@ def _composer(request, form: PostForm, post: Post | None, *, stale: Post | None 
             for a in accounts
         },
         "library": Media.objects.filter(brand=brand)[:60],
+        "saved_texts": SavedText.objects.filter(brand=brand).order_by("kind", "name", "pk"),
         "chosen_media": chosen_media,
         "may_schedule": may_schedule,
         "may_publish": may_schedule and can(membership, Perm.SCHEDULE),
@@ -338,6 +440,34 @@ def post_transition(request, pk: int, action: str):
         raise Http404
     _run_action(request, post, action)
     return _back(request, detail)
+
+
+@brand_view(Perm.VIEW)
+def post_duplicate(request, pk: int):
+    """Copy a post to another date, or into another brand where the user writes."""
+    post = post_for(request, pk)
+    brands = brands_where(request.user, Perm.WRITE)
+    if not brands.exists():
+        raise PermissionDenied(_("You may not write posts in any brand."))
+    form = DuplicateForm(request.POST or None, brands=brands, initial={"brand": request.brand.pk})
+    if request.method == "POST" and form.is_valid():
+        brand = form.cleaned_data["brand"]
+        try:
+            copy = services.post_duplicate(
+                post=post, user=request.user, brand=brand, scheduled_at=form.cleaned_data["scheduled_at"]
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            if brand == request.brand:
+                messages.success(request, _("A copy was made as a draft: here it is."))
+            else:
+                messages.success(
+                    request,
+                    _("A copy was made as a draft in %(brand)s: choose its network accounts.") % {"brand": brand},
+                )
+            return redirect("posts:edit", brand_slug=brand.slug, pk=copy.pk)
+    return render(request, "posts/duplicate.html", {"post": post, "form": form})
 
 
 @require_POST

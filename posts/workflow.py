@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,6 +157,15 @@ def may_schedule(brand, membership: Membership | None, user, author_id: int | No
     if not brand.approval_required:
         return can(membership, Perm.WRITE)
     return can(membership, Perm.REVIEW) and not _own_post_forbidden(brand, author_id, user)
+
+
+def approvable_by(user, memberships: Iterable[Membership]) -> Q:
+    """The posts `user` may approve now, as a query over all their brands at once (the home
+    page's "waiting for my review"): the approve transition's rules, with the self-approval rule
+    read from each post's brand."""
+    reviewing = [m.brand_id for m in memberships if can(m, TRANSITIONS["approve"].perm)]
+    own_forbidden = Q(brand__self_approval_forbidden=True, author_id=user.pk)
+    return Q(state__in=TRANSITIONS["approve"].sources, brand_id__in=reviewing) & ~own_forbidden
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:

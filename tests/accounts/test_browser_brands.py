@@ -16,7 +16,7 @@ def test_a_member_of_two_brands_switches_between_them(sign_in, brand_a, brand_b,
     page = sign_in(editor)
     expect(page.locator("#brand-switcher")).to_contain_text("Brand A")
     page.locator("#brand-switcher").click()
-    page.get_by_role("link", name="Brand B").click()
+    page.locator("[aria-labelledby=brand-switcher]").get_by_role("link", name="Brand B").click()
     expect(page).to_have_url(re.compile(r"/b/brand-b/"))
     expect(page.locator("#brand-switcher")).to_contain_text("Brand B")
 

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_member_signs_in_and_lands_on_their_brand(sign_in, brand_a, editor):
     page = sign_in(editor)
-    expect(page).to_have_url(re.compile(r"/b/brand-a/calendar/"))
+    expect(page).to_have_url(re.compile(r"/b/brand-a/today/"))
     expect(page.locator("h1")).to_contain_text("Brand A")
     expect(page.locator("#brand-switcher")).to_contain_text("Brand A")
 

@@ -1,6 +1,6 @@
 """Permission-matrix rows of the posts pages (tests/test_permission_matrix.py runs them)."""
 
-from posts.models import Media
+from posts.models import Media, SavedText
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 from tests.matrix import EVERYONE, REVIEWERS, WRITERS, Case
 
@@ -16,6 +16,16 @@ def _media(brand, people) -> dict:
     return {"brand_slug": brand.slug, "pk": media.pk}
 
 
+def _saved_text(brand, people) -> dict:
+    saved = SavedText.objects.create(brand=brand, kind="hashtags", name="Été", text="#été #soleil")
+    return {"brand_slug": brand.slug, "pk": saved.pk}
+
+
+def _bulk_submit(brand, people) -> dict:
+    post = PostFactory.create(brand=brand, author=people["editor"])
+    return {"action": "submit", "posts": [post.pk]}
+
+
 CASES = [
     Case("posts:list", EVERYONE),
     Case("posts:create", WRITERS),
@@ -27,4 +37,23 @@ CASES = [
     Case("posts:media_library", EVERYONE),
     Case("posts:media_upload", WRITERS, method="post"),
     Case("posts:media_alt", WRITERS, kwargs=_media, method="post", data=lambda b, p: {"alt_text": "Un chat"}),
+    Case("posts:bulk", WRITERS, method="post", data=_bulk_submit),
+    Case("posts:duplicate", WRITERS, kwargs=_post),
+    Case("posts:duplicate", WRITERS, kwargs=_post, method="post", data=lambda b, p: {"brand": b.pk}),
+    Case("posts:saved_texts", EVERYONE),
+    Case(
+        "posts:saved_texts",
+        WRITERS,
+        method="post",
+        data=lambda b, p: {"kind": "caption", "name": "Signature", "text": "L'équipe"},
+    ),
+    Case("posts:saved_text_edit", WRITERS, kwargs=_saved_text),
+    Case(
+        "posts:saved_text_edit",
+        WRITERS,
+        kwargs=_saved_text,
+        method="post",
+        data=lambda b, p: {"kind": "hashtags", "name": "Été", "text": "#été"},
+    ),
+    Case("posts:saved_text_delete", WRITERS, kwargs=_saved_text, method="post"),
 ]
