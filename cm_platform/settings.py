@@ -390,6 +390,8 @@ THREADS_API_URL = env.str("THREADS_API_URL", default="https://graph.threads.net/
 THREADS_AUTHORIZE_URL = env.str("THREADS_AUTHORIZE_URL", default="https://threads.net/oauth/authorize")
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
 DISCORD_API_URL = env.str("DISCORD_API_URL", default="https://discord.com/api").rstrip("/")
+# Bluesky's public AppView: app.bsky.* reads (post counters, profiles), which a PDS alone does not serve.
+BLUESKY_APPVIEW_URL = env.str("BLUESKY_APPVIEW_URL", default="https://public.api.bsky.app").rstrip("/")
 # Tokens that expire within this many days are refreshed by beat, and their owners warned.
 TOKEN_WARNING_DAYS = env.int("TOKEN_WARNING_DAYS", default=7)
 # Beat renews OAuth tokens before they expire (networks/tokens.py); X's last two hours.
