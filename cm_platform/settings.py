@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "analytics",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -222,6 +223,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 2 * PUBLISH_SWEEP_INTERVAL},
     },
 }
+# --- Analytics: numbers read back from the networks (analytics/services.py) ------------------
+# Beat's metrics dispatcher: schedules new published targets, claims due reads.
+METRICS_DISPATCH_INTERVAL = env.float("METRICS_DISPATCH_INTERVAL", default=30.0)
+CELERY_BEAT_SCHEDULE["analytics-dispatch"] = {
+    "task": "analytics.dispatch",
+    "schedule": METRICS_DISPATCH_INTERVAL,
+    "options": {"expires": METRICS_DISPATCH_INTERVAL},
+}
+# Reads per minute per account (each reading a batch of posts where the network allows):
+# well under Mastodon's 300 calls per 5 minutes, leaving the rest to publishing.
+METRICS_CALLS_PER_MINUTE = env.int("METRICS_CALLS_PER_MINUTE", default=20)
+METRICS_DISPATCH_BATCH = env.int("METRICS_DISPATCH_BATCH", default=2000)
+METRICS_LEASE_SECONDS = env.float("METRICS_LEASE_SECONDS", default=300.0)
+# Reads of posts published together are spread over this many seconds.
+METRICS_JITTER_SECONDS = env.float("METRICS_JITTER_SECONDS", default=600.0)
+# After a failed read without a reset from the network; after refused credentials.
+METRICS_RETRY_SECONDS = env.float("METRICS_RETRY_SECONDS", default=300.0)
+METRICS_RECONNECT_BACKOFF_SECONDS = env.float("METRICS_RECONNECT_BACKOFF_SECONDS", default=6 * 3600.0)
 # One queue name per deployment (tests give each run its own, so parallel runs never share work).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The engine's short control tasks (dispatch, sweep, recover) have a queue of their own: behind
