@@ -33,8 +33,11 @@ class Slot(models.IntegerChoices):
     D30 = 720, _("30 days")
 
 
-# What rollups hold besides the networks' own metrics (networks.adapters.metrics.Metric).
+# What rollups hold besides the networks' own metrics (networks.adapters.metrics.Metric):
+# engagement, and the engagement of the targets whose network gives their reach (the numerator
+# of the engagement rate, so a rate never divides one set of posts by another).
 ENGAGEMENT = "engagement"
+ENGAGEMENT_WITH_REACH = "engagement_reached"
 
 
 class MetricSnapshot(models.Model):
@@ -60,6 +63,9 @@ class SnapshotSchedule(models.Model):
 
     target = models.OneToOneField(PostTarget, on_delete=models.CASCADE, related_name="snapshot_schedule")
     account = models.ForeignKey(NetworkAccount, on_delete=models.CASCADE, related_name="+")
+    # The target's brand and publishing time, copied: top posts are read from this table alone.
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
+    published_at = models.DateTimeField()
     next_slot = models.PositiveSmallIntegerField(choices=Slot.choices, null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     claim_id = models.CharField(max_length=32, blank=True)
@@ -67,9 +73,13 @@ class SnapshotSchedule(models.Model):
     # The latest number of each metric ({"likes": 12}): what the rollups hold for this target,
     # so a new snapshot adds its difference without reading older snapshots.
     latest = models.JSONField(default=dict, blank=True)
+    engagement = models.BigIntegerField(null=True, blank=True)  # latest["engagement"]: top posts
 
     class Meta:
-        indexes = [models.Index(fields=["due_at"], name="schedule_due")]
+        indexes = [
+            models.Index(fields=["due_at"], name="schedule_due"),
+            models.Index(fields=["brand", "published_at"], name="schedule_brand_published"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_id}: {self.next_slot}h at {self.due_at}"

@@ -28,6 +28,7 @@ from django.utils import timezone
 from analytics import schedule
 from analytics.models import (
     ENGAGEMENT,
+    ENGAGEMENT_WITH_REACH,
     AccountSnapshot,
     DailyRollup,
     HourRollup,
@@ -74,12 +75,23 @@ def schedules_create(*, now: datetime) -> int:
         account__network__in=metric_networks(),
     ).exclude(remote_id="")
     rows = []
-    for target_id, account_id, published_at in fresh.values_list("pk", "account_id", "published_at"):
+    for target_id, account_id, brand_id, published_at in fresh.values_list(
+        "pk", "account_id", "post__brand_id", "published_at"
+    ):
         assert published_at is not None  # published targets only
         slot = schedule.first_slot(published_at, now)
         if slot is not None:
             due = schedule.slot_due_at(published_at, slot, target_id)
-            rows.append(SnapshotSchedule(target_id=target_id, account_id=account_id, next_slot=slot, due_at=due))
+            rows.append(
+                SnapshotSchedule(
+                    target_id=target_id,
+                    account_id=account_id,
+                    brand_id=brand_id,
+                    published_at=published_at,
+                    next_slot=slot,
+                    due_at=due,
+                )
+            )
     SnapshotSchedule.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -191,12 +203,13 @@ def snapshot_store(
         )
         following = schedule.slot_after(slot)
         row.latest = latest
+        row.engagement = latest.get(ENGAGEMENT)
         row.next_slot = following
         published_at = target.published_at
         assert published_at is not None  # only published targets have a schedule
         row.due_at = None if following is None else schedule.slot_due_at(published_at, following, target.pk)
         row.claim_id, row.claimed_until = "", None
-        row.save(update_fields=["latest", "next_slot", "due_at", "claim_id", "claimed_until"])
+        row.save(update_fields=["latest", "engagement", "next_slot", "due_at", "claim_id", "claimed_until"])
     return 1
 
 
@@ -216,8 +229,12 @@ def _snapshot_rows(target_id: int, slot: int, counters: Counters, now: datetime)
 
 def _with_engagement(latest: dict[str, int]) -> dict[str, int]:
     parts = [latest[str(metric)] for metric in ENGAGEMENT_METRICS if str(metric) in latest]
-    latest = {name: value for name, value in latest.items() if name != ENGAGEMENT}
-    return {**latest, ENGAGEMENT: sum(parts)} if parts else latest
+    latest = {name: value for name, value in latest.items() if name not in (ENGAGEMENT, ENGAGEMENT_WITH_REACH)}
+    if not parts:
+        return latest
+    if str(Metric.REACH) in latest:
+        latest[ENGAGEMENT_WITH_REACH] = sum(parts)
+    return {**latest, ENGAGEMENT: sum(parts)}
 
 
 # --- rollups ---------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/fullcalendar", BASE_DIR / "node_modules" / "@fullcalendar"),
     ("vendor/luxon", BASE_DIR / "node_modules" / "luxon" / "build" / "global"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -241,6 +242,8 @@ METRICS_JITTER_SECONDS = env.float("METRICS_JITTER_SECONDS", default=600.0)
 # After a failed read without a reset from the network; after refused credentials.
 METRICS_RETRY_SECONDS = env.float("METRICS_RETRY_SECONDS", default=300.0)
 METRICS_RECONNECT_BACKOFF_SECONDS = env.float("METRICS_RECONNECT_BACKOFF_SECONDS", default=6 * 3600.0)
+# A post published at most this many seconds after its time counts as on time.
+ANALYTICS_ON_TIME_SECONDS = env.float("ANALYTICS_ON_TIME_SECONDS", default=300.0)
 # One queue name per deployment (tests give each run its own, so parallel runs never share work).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The engine's short control tasks (dispatch, sweep, recover) have a queue of their own: behind
