@@ -19,7 +19,6 @@ class AnalyticsFilterForm(forms.Form):
         choices=[(n, _("Last %(days)d days") % {"days": n}) for n in PERIODS],
         coerce=int,
         required=False,
-        empty_value=30,
     )
     network = forms.ChoiceField(label=_("Network"), required=False)
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
@@ -27,14 +26,18 @@ class AnalyticsFilterForm(forms.Form):
     def __init__(self, *args, brand: Brand, networks: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.brand = brand
-        self.fields["network"].choices = [("", _("All networks")), *networks]
+        self.fields["network"].choices = [("", _("All networks")), *networks]  # type: ignore[attr-defined]
         campaigns = [(c.pk, c.name) for c in brand.campaigns.order_by("name")]
-        self.fields["campaign"].choices = [("", _("All campaigns")), (0, _("No campaign")), *campaigns]
+        self.fields["campaign"].choices = [  # type: ignore[attr-defined]
+            ("", _("All campaigns")),
+            (0, _("No campaign")),
+            *campaigns,
+        ]
 
     def filters(self) -> Filters:
         """The filters asked for; defaults for any field that was not valid (the page says which)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        days = data.get("days") or 30
+        days = int(data.get("days") or 30)
         end = timezone.now().astimezone(self.brand.tz).date()
         return Filters(
             start=end - timedelta(days=days - 1),

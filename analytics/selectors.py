@@ -92,8 +92,12 @@ def _targets(brand: Brand, filters: Filters) -> QuerySet:
     if filters.network:
         targets = targets.filter(account__network=filters.network)
     if filters.campaign is not None:
-        targets = targets.filter(post__campaign_id=filters.campaign or None)
+        targets = targets.filter(**_campaign_lookup("post", filters.campaign))
     return targets
+
+
+def _campaign_lookup(prefix: str, campaign: int) -> dict:
+    return {f"{prefix}__campaign_id": campaign} if campaign else {f"{prefix}__campaign__isnull": True}
 
 
 def _rollups(model, brand: Brand, filters: Filters, *, dated: bool = True) -> QuerySet:
@@ -210,7 +214,7 @@ def top_posts(brand: Brand, filters: Filters, limit: int = 5) -> list[SnapshotSc
     if filters.network:
         rows = rows.filter(account__network=filters.network)
     if filters.campaign is not None:
-        rows = rows.filter(target__post__campaign_id=filters.campaign or None)
+        rows = rows.filter(**_campaign_lookup("target__post", filters.campaign))
     return list(rows.select_related("target__post", "account").order_by("-engagement", "pk")[:limit])
 
 
@@ -258,6 +262,10 @@ def network_name(slug: str) -> str:
         return slug
 
 
+def _engagement(totals: object) -> int | None:
+    return totals.engagement if isinstance(totals, Totals) else None
+
+
 def page_numbers(brand: Brand, filters: Filters) -> dict:
     """Everything the analytics page shows, in a fixed number of queries."""
     campaigns = dict(brand.campaigns.values_list("pk", "name"))
@@ -300,7 +308,7 @@ def page_numbers(brand: Brand, filters: Filters) -> dict:
             "networks": {
                 "labels": [row["name"] for row in networks],
                 "published": [row["published"] for row in networks],
-                "engagement": [row["totals"].engagement for row in networks],
+                "engagement": [_engagement(row["totals"]) for row in networks],
             },
         },
     }

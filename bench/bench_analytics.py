@@ -58,12 +58,13 @@ def seed(targets: int, tag: str):
     )
     campaigns = Campaign.objects.bulk_create(Campaign(brand=brand, name=f"Campaign {i}") for i in range(6))
     now = timezone.now()
+    times = [now - timedelta(minutes=rng.randrange(90 * 24 * 60)) for _ in range(targets)]
     posts = Post.objects.bulk_create(
         Post(
             brand=brand,
             text=f"Post {n}",
             state=PostState.APPROVED,
-            scheduled_at=now - timedelta(minutes=rng.randrange(90 * 24 * 60)),
+            scheduled_at=times[n],
             campaign=campaigns[n % 7] if n % 7 < 6 else None,
         )
         for n in range(targets)
@@ -74,7 +75,7 @@ def seed(targets: int, tag: str):
             account=accounts[n % len(accounts)],
             state=TargetState.PUBLISHED if n % 51 else TargetState.FAILED,
             remote_id=f"r{tag}-{n}",
-            published_at=post.scheduled_at + timedelta(seconds=rng.choice((0.4, 1.2, 30, 900))) if n % 51 else None,
+            published_at=times[n] + timedelta(seconds=rng.choice((0.4, 1.2, 30, 900))) if n % 51 else None,
             lateness_seconds=rng.choice((0.4, 1.2, 30, 900)),
         )
         for n, post in enumerate(posts)
