@@ -7,7 +7,7 @@ enqueues one collection per claim; the database holds the schedule, no task carr
 from celery import shared_task
 from django.utils import timezone
 
-from analytics import services
+from analytics import reports, services
 
 
 @shared_task(name="analytics.dispatch")
@@ -29,3 +29,8 @@ def collect_posts(account_id: int, claim_id: str) -> int:
 @shared_task(name="analytics.collect_followers")
 def collect_followers(account_id: int) -> bool:
     return services.followers_collect(account_id=account_id)
+
+
+@shared_task(name="analytics.send_reports")
+def send_reports() -> int:
+    return reports.reports_send_due()

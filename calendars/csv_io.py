@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Brand
 from calendars.models import Campaign
+from cm_platform.spreadsheets import FORMULA_STARTS, neutralise
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import Post
 from posts.timing import wall_time_to_utc
@@ -235,15 +236,8 @@ class RowContext:
         return campaign
 
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the export
-# writes it behind an apostrophe, which spreadsheets hide and the import removes.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
+# The export writes formula-like cells behind an apostrophe (cm_platform/spreadsheets.py),
+# which spreadsheets hide and the import removes.
 def _restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
@@ -291,5 +285,5 @@ def export_posts(posts: Iterable[Post], *, brand: Brand) -> str:
             post.campaign.name if post.campaign else "",
             settings.SITE_URL + first_media.media.file.url if first_media else "",
         ]
-        writer.writerow([_neutralise(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()

@@ -423,3 +423,8 @@ CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
     "schedule": TOKEN_REFRESH_INTERVAL,
     "options": {"expires": TOKEN_REFRESH_INTERVAL},
 }
+# Scheduled report emails: beat looks for periods to send every hour (each sent once).
+CELERY_BEAT_SCHEDULE["analytics-send-reports"] = {
+    "task": "analytics.send_reports",
+    "schedule": env.float("REPORTS_SEND_INTERVAL", default=3600.0),
+}
