@@ -15,6 +15,7 @@ from analytics.services import metrics_dispatch, posts_collect
 from tests.analytics.conftest import give, published
 
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+MARCH_FILTERS = Filters(start=date(2026, 3, 1), end=date(2026, 3, 31))
 
 
 def pdf_text(content: bytes) -> str:
