@@ -27,11 +27,13 @@ class Perm(StrEnum):
     MANAGE_NETWORKS = "manage_networks"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BRAND = "manage_brand"
+    VIEW_ANALYTICS = "view_analytics"  # analytics pages, reports (PDF, CSV) and their numbers in the API
+    MANAGE_REPORTS = "manage_reports"  # scheduled report emails and share links
 
 
-_VIEWER = {Perm.VIEW, Perm.COMMENT}
+_VIEWER = {Perm.VIEW, Perm.COMMENT, Perm.VIEW_ANALYTICS}
 _EDITOR = _VIEWER | {Perm.WRITE}
-_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE}
+_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE, Perm.MANAGE_REPORTS}
 _OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "posts.publishing",
     "calendars",
     "desk",
+    "analytics",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -135,6 +136,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/fullcalendar", BASE_DIR / "node_modules" / "@fullcalendar"),
     ("vendor/luxon", BASE_DIR / "node_modules" / "luxon" / "build" / "global"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -223,6 +225,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 2 * PUBLISH_SWEEP_INTERVAL},
     },
 }
+# --- Analytics: numbers read back from the networks (analytics/services.py) ------------------
+# Beat's metrics dispatcher: schedules new published targets, claims due reads.
+METRICS_DISPATCH_INTERVAL = env.float("METRICS_DISPATCH_INTERVAL", default=30.0)
+CELERY_BEAT_SCHEDULE["analytics-dispatch"] = {
+    "task": "analytics.dispatch",
+    "schedule": METRICS_DISPATCH_INTERVAL,
+    "options": {"expires": METRICS_DISPATCH_INTERVAL},
+}
+# Reads per minute per account (each reading a batch of posts where the network allows):
+# well under Mastodon's 300 calls per 5 minutes, leaving the rest to publishing.
+METRICS_CALLS_PER_MINUTE = env.int("METRICS_CALLS_PER_MINUTE", default=20)
+METRICS_DISPATCH_BATCH = env.int("METRICS_DISPATCH_BATCH", default=2000)
+METRICS_LEASE_SECONDS = env.float("METRICS_LEASE_SECONDS", default=300.0)
+# Reads of posts published together are spread over this many seconds.
+METRICS_JITTER_SECONDS = env.float("METRICS_JITTER_SECONDS", default=600.0)
+# After a failed read without a reset from the network; after refused credentials.
+METRICS_RETRY_SECONDS = env.float("METRICS_RETRY_SECONDS", default=300.0)
+METRICS_RECONNECT_BACKOFF_SECONDS = env.float("METRICS_RECONNECT_BACKOFF_SECONDS", default=6 * 3600.0)
+# A post published at most this many seconds after its time counts as on time.
+ANALYTICS_ON_TIME_SECONDS = env.float("ANALYTICS_ON_TIME_SECONDS", default=300.0)
 # One queue name per deployment (tests give each run its own, so parallel runs never share work).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The engine's short control tasks (dispatch, sweep, recover) have a queue of their own: behind
@@ -408,6 +430,8 @@ THREADS_API_URL = env.str("THREADS_API_URL", default="https://graph.threads.net/
 THREADS_AUTHORIZE_URL = env.str("THREADS_AUTHORIZE_URL", default="https://threads.net/oauth/authorize")
 TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org").rstrip("/")
 DISCORD_API_URL = env.str("DISCORD_API_URL", default="https://discord.com/api").rstrip("/")
+# Bluesky's public AppView: app.bsky.* reads (post counters, profiles), which a PDS alone does not serve.
+BLUESKY_APPVIEW_URL = env.str("BLUESKY_APPVIEW_URL", default="https://public.api.bsky.app").rstrip("/")
 # Tokens that expire within this many days are refreshed by beat, and their owners warned.
 TOKEN_WARNING_DAYS = env.int("TOKEN_WARNING_DAYS", default=7)
 # Beat renews OAuth tokens before they expire (networks/tokens.py); X's last two hours.
@@ -416,4 +440,9 @@ CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
     "task": "networks.refresh_tokens",
     "schedule": TOKEN_REFRESH_INTERVAL,
     "options": {"expires": TOKEN_REFRESH_INTERVAL},
+}
+# Scheduled report emails: beat looks for periods to send every hour (each sent once).
+CELERY_BEAT_SCHEDULE["analytics-send-reports"] = {
+    "task": "analytics.send_reports",
+    "schedule": env.float("REPORTS_SEND_INTERVAL", default=3600.0),
 }

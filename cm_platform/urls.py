@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("posts.publishing.urls")),
     path("", include("calendars.urls")),
     path("", include("desk.urls")),
+    path("", include("analytics.urls")),
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),
 ]

@@ -105,3 +105,20 @@ class FeedEntry(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class MetricsState(models.Model):
+    """How reading an account's numbers goes (analytics collects them): when its followers are
+    next due, a pause a rate limit asked for, and the last error, shown on the Networks page."""
+
+    account = models.OneToOneField(NetworkAccount, on_delete=models.CASCADE, related_name="metrics_state")
+    followers_due_at = models.DateTimeField(null=True, blank=True)
+    # No read of this account before this time (a 429's reset, or a back-off after an error).
+    paused_until = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)  # a followers read in flight
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"metrics of {self.account_id}"

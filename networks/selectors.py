@@ -33,6 +33,7 @@ def accounts_for_page(brand) -> QuerySet:
 
     return (
         NetworkAccount.objects.filter(brand=brand)
+        .select_related("metrics_state")
         .annotate(pending_count=Count("targets", filter=Q(targets__state=TargetState.PENDING)))
         .order_by("network", "display_name")
     )

@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from networks.adapters.metrics import Counters, Metric
     from networks.models import NetworkAccount
 
 
@@ -172,6 +175,11 @@ class Adapter:
     recognises_repeats: ClassVar[bool] = False
     # Settings the network needs (app credentials); empty when it needs none.
     required_settings: ClassVar[tuple[str, ...]] = ()
+    # The `metrics` capability (networks/adapters/metrics.py states it): the desk's metrics this
+    # network gives for a post and for the account, and how many posts one read may ask for.
+    post_metrics: ClassVar[frozenset[Metric]] = frozenset()
+    account_metrics: ClassVar[frozenset[Metric]] = frozenset()
+    metrics_batch_size: ClassVar[int] = 1
 
     # Networks connected by a form (a token, an app password, a URL) name its class here and
     # implement connect(); the generic views of networks/views.py show it and save the result.
@@ -229,6 +237,16 @@ class Adapter:
         Raise NotImplementedError when the network offers no way to look (the engine then marks
         the target for a person to check instead of publishing blindly).
         """
+        raise NotImplementedError
+
+    # --- metrics (networks/adapters/metrics.py states the contract) ----------------------------
+    def read_post_metrics(self, *, remote_ids: Sequence[str]) -> dict[str, Counters]:
+        """Counters of `post_metrics` for each of the account's posts in `remote_ids` (every id
+        gets an entry; gaps say why a number is missing). Raises PublishError for the whole call."""
+        raise NotImplementedError
+
+    def read_account_metrics(self) -> Counters:
+        """Counters of `account_metrics` for the account itself (followers)."""
         raise NotImplementedError
 
     def check_connection(self) -> str:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import regex
 import requests
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -45,6 +46,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.adapters.metrics import Counters, GapReason, Metric, json_or_none, read_failure
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
@@ -56,6 +58,13 @@ BLOB_MAX_BYTES = 1_000_000
 # app.bsky.feed.post caps the text at 300 graphemes AND 3,000 UTF-8 bytes: 300 family emoji
 # (18 bytes each) are 300 graphemes but too many bytes, and the PDS refuses them.
 TEXT_MAX_BYTES = 3000
+# app.bsky.feed.getPosts' post view: the desk's metric -> its field. Bluesky counts no views.
+BLUESKY_METRICS = {
+    Metric.LIKES: "likeCount",
+    Metric.REPOSTS: "repostCount",
+    Metric.REPLIES: "replyCount",
+    Metric.QUOTES: "quoteCount",
+}
 # Tokens the PDS refuses because they aged or were revoked: a refresh may cure them.
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
 # The account cannot post until a person acts (reactivates it, appeals, reconnects).
@@ -297,6 +306,9 @@ class BlueskyAdapter(Adapter):
     )
     recognises_repeats = True
     connect_form = BlueskyConnectForm
+    post_metrics = frozenset(BLUESKY_METRICS)
+    account_metrics = frozenset({Metric.FOLLOWERS})
+    metrics_batch_size = 25  # getPosts' `uris` takes at most 25
 
     def __init__(self, account: NetworkAccount):
         super().__init__(account)
@@ -339,6 +351,40 @@ class BlueskyAdapter(Adapter):
             # does not expire, and a revoked one shows as "needs reconnecting".
             config={"service": service, "pds": pds, "handle": handle},
         )
+
+    # --- metrics: public app.bsky reads from the AppView (a PDS alone does not serve them) -------
+    def read_post_metrics(self, *, remote_ids) -> dict[str, Counters]:
+        answer = json_or_none(self._appview_get("app.bsky.feed.getPosts", [("uris", uri) for uri in remote_ids]))
+        posts = answer.get("posts") if isinstance(answer, dict) else None
+        if not isinstance(posts, list):
+            unreadable = Counters.gap_for_all(BLUESKY_METRICS, GapReason.MALFORMED, "no posts list")
+            return dict.fromkeys(remote_ids, unreadable)
+        by_uri = {post.get("uri"): post for post in posts if isinstance(post, dict)}
+        # getPosts leaves out what it cannot show: a deleted post (or one taken down).
+        return {
+            uri: Counters.from_fields(by_uri[uri], BLUESKY_METRICS)
+            if uri in by_uri
+            else Counters.gap_for_all(BLUESKY_METRICS, GapReason.DELETED, "not found")
+            for uri in remote_ids
+        }
+
+    def read_account_metrics(self) -> Counters:
+        profile = json_or_none(self._appview_get("app.bsky.actor.getProfile", [("actor", self.did)]))
+        return Counters.from_fields(profile, {Metric.FOLLOWERS: "followersCount"})
+
+    def _appview_get(self, nsid: str, params: list[tuple[str, str]]) -> requests.Response:
+        try:
+            response = http.request("GET", f"{settings.BLUESKY_APPVIEW_URL}/xrpc/{nsid}", params=params)
+        except requests.RequestException:
+            raise read_failure(self.name, None) from None
+        if response.status_code >= 400:
+            raise read_failure(
+                self.name,
+                response.status_code,
+                reason=_error_of(response)[1] or _error_of(response)[0],
+                retry_after=_seconds_until(response.headers.get("RateLimit-Reset")),
+            )
+        return response
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

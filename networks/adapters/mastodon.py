@@ -35,7 +35,14 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.adapters.metrics import Counters, GapReason, Metric, json_or_none, read_failure
 
+# GET /api/v1/statuses/:id: the desk's metric -> the status's field. Mastodon counts no views.
+MASTODON_METRICS = {
+    Metric.REPLIES: "replies_count",
+    Metric.REPOSTS: "reblogs_count",
+    Metric.LIKES: "favourites_count",
+}
 SCOPES = "write:statuses write:media read:accounts"
 APP_NAME = "Publishing desk"
 
@@ -89,6 +96,8 @@ class MastodonAdapter(Adapter):
         alt_text_max=1500,
     )
     recognises_repeats = True
+    post_metrics = frozenset(MASTODON_METRICS)
+    account_metrics = frozenset({Metric.FOLLOWERS})
     connect_form = MastodonTokenForm
     oauth_start_url_name = "networks:mastodon_start"
     # Media processing: how often and how long to poll GET /api/v1/media/:id.
@@ -137,6 +146,39 @@ class MastodonAdapter(Adapter):
                 Problem("video_not_alone", _("Mastodon takes a video alone, without other images or videos."))
             )
         return problems
+
+    # --- metrics (one status per call: Mastodon has no batch read of statuses by id) ----------------
+    def read_post_metrics(self, *, remote_ids) -> dict[str, Counters]:
+        return {remote_id: self._status_counters(remote_id) for remote_id in remote_ids}
+
+    def read_account_metrics(self) -> Counters:
+        account = json_or_none(self._metrics_get("/api/v1/accounts/verify_credentials"))
+        return Counters.from_fields(account, {Metric.FOLLOWERS: "followers_count"})
+
+    def _status_counters(self, remote_id: str) -> Counters:
+        response = self._metrics_get(f"/api/v1/statuses/{remote_id}")
+        if response.status_code in (404, 410):
+            return Counters.gap_for_all(MASTODON_METRICS, GapReason.DELETED, _error_text(response))
+        return Counters.from_fields(json_or_none(response), MASTODON_METRICS)
+
+    def _metrics_get(self, path: str) -> requests.Response:
+        """A read for the numbers: a deleted status (404, 410) is an answer, other errors raise."""
+        headers = {"Authorization": f"Bearer {self.account.credentials.get('access_token', '')}"}
+        name = f"Mastodon ({_host(self.instance_url)})"
+        try:
+            response = http.request("GET", self.instance_url + path, user_typed_host=True, headers=headers)
+        except http.UnsafeHost as error:
+            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
+        except requests.RequestException:
+            raise read_failure(name, None) from None
+        if response.status_code >= 400 and response.status_code not in (404, 410):
+            raise read_failure(
+                name,
+                response.status_code,
+                reason=_error_text(response),
+                retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
+            )
+        return response
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

@@ -8,6 +8,7 @@ the requests and answers its documentation describes.
         server.latency = 0.1                         # every request waits 0.1 s (a slow network)
         server.fail_next(429, path="/bot", body={...}, headers={...})
         server.drop_next(path="/bot")                # the connection closes with no answer
+        server.garble_next(path="/api/v1/statuses/")  # 200 with a truncated JSON body
         server.requests_to("POST", "/bot")           # LoggedRequest objects
 
 A forced failure with a 2xx status and `delay` handles the request for real and holds the
@@ -87,6 +88,7 @@ class _Failure:
     headers: dict[str, str]
     delay: float
     drop: bool = False
+    garble: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return (self.path is None or path.startswith(self.path)) and self.method in (None, method)
@@ -163,6 +165,11 @@ class LocalServer:
         with self.lock:
             self._failures.append(_Failure(0, path, method, None, {}, 0.0, drop=True))
 
+    def garble_next(self, *, path: str | None = None, method: str | None = None) -> None:
+        """The next matching request is answered 200 with a body cut short (not valid JSON)."""
+        with self.lock:
+            self._failures.append(_Failure(200, path, method, b'{"id": "1", "cou', {}, 0.0, garble=True))
+
     def error_body(self, status: int) -> Any:
         """The network's own error document for `status` (subclasses reproduce theirs)."""
         return {"error": f"error {status}"}
@@ -222,7 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
-        if failure is not None and not 200 <= failure.status < 300:
+        if failure is not None and (failure.garble or not 200 <= failure.status < 300):
             time.sleep(failure.delay)
             self._send(failure.status, failure.body, failure.headers)
             return

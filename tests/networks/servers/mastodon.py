@@ -40,7 +40,9 @@ Endpoints: POST /api/v1/apps; GET /oauth/authorize; POST /oauth/token; GET
 /api/v1/accounts/verify_credentials; GET /api/v2/instance; POST /api/v2/media (200 images, 202
 with url null while processing, 422 for a file that is not media or a too long description);
 GET /api/v1/media/:id (206 then 200); POST /api/v1/statuses (Idempotency-Key returns the first
-status for a repeat; 422 {"error": "Validation failed: ..."}); GET /api/v1/statuses/:id.
+status for a repeat; 422 {"error": "Validation failed: ..."}); GET /api/v1/statuses/:id (with
+replies_count, reblogs_count, favourites_count: `set_counts(id, ...)`, `renamed_fields`, and
+`forget(id)` for a deleted status); the account's `followers_count` (a public attribute).
 """
 
 from __future__ import annotations
@@ -126,6 +128,11 @@ class MastodonServer(LocalServer):
         self.username = username
         self.auto_approve = auto_approve
         self.statuses_created = 0
+        # Metrics: counts per status id, the account's followers, and fields renamed in answers
+        # ({"favourites_count": "favorites_count"}: a metric the server no longer gives by its name).
+        self.counts: dict[str, dict[str, int]] = {}
+        self.followers_count = 0
+        self.renamed_fields: dict[str, str] = {}
         self._state = _State()
         self.token = self._issue_token()
 
@@ -180,6 +187,19 @@ class MastodonServer(LocalServer):
         with self.lock:
             return list(self._state.apps.values())
 
+    def set_counts(self, status_id: str, *, replies: int = 0, reblogs: int = 0, favourites: int = 0) -> None:
+        with self.lock:
+            self.counts[status_id] = {
+                "replies_count": replies,
+                "reblogs_count": reblogs,
+                "favourites_count": favourites,
+            }
+
+    def forget(self, status_id: str) -> None:
+        """The status is deleted: GET /api/v1/statuses/:id answers 404 from now on."""
+        with self.lock:
+            self._state.statuses.pop(status_id, None)
+
     # --- internals ----------------------------------------------------------------------------
     def _issue_token(self) -> str:
         token = secrets.token_urlsafe(32)
@@ -201,6 +221,7 @@ class MastodonServer(LocalServer):
             "url": f"{self.url}/@{self.username}",
             "avatar": f"{self.url}/avatars/{self.username}.png",
             "note": "",
+            "followers_count": self.followers_count,
         }
 
     def _instance(self) -> dict[str, Any]:
@@ -428,7 +449,11 @@ class MastodonServer(LocalServer):
     def _get_status(self, request, status_id):
         with self.lock:
             status = self._state.statuses.get(status_id)
-        return (200, status, {}) if status else (404, {"error": "Record not found"}, {})
+            counts = self.counts.get(status_id, {"replies_count": 0, "reblogs_count": 0, "favourites_count": 0})
+            renamed = dict(self.renamed_fields)
+        if not status:
+            return 404, {"error": "Record not found"}, {}
+        return 200, {**status, **{renamed.get(name, name): value for name, value in counts.items()}}, {}
 
 
 def _params(request: LoggedRequest, lists: tuple[str, ...] = ()) -> dict[str, Any]:
