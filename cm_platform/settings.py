@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "listening",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

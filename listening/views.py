@@ -1,0 +1,53 @@
+"""Listening's pages. Views stay thin: reads in selectors.py, writes in services.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import brand_view, can
+from accounts.roles import Perm
+from listening.forms import SavedSearchForm
+from listening.models import SavedSearch
+
+
+def _nav(request, tab: str) -> dict:
+    membership = request.membership
+    return {"tab": tab, "can_listen": can(membership, Perm.LISTEN), "can_crisis": can(membership, Perm.CRISIS)}
+
+
+# --- saved searches ---------------------------------------------------------------------------
+@brand_view()
+def searches(request):
+    items = SavedSearch.objects.filter(brand=request.brand)
+    return render(request, "listening/searches.html", {"searches": items, **_nav(request, "searches")})
+
+
+def _search_form(request, search: SavedSearch):
+    form = SavedSearchForm(request.POST or None, instance=search)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The saved search “%(name)s” is saved.") % {"name": search.name})
+        return redirect("listening:searches", brand_slug=request.brand.slug)
+    return render(request, "listening/search_form.html", {"form": form, "search": search, **_nav(request, "searches")})
+
+
+@brand_view(Perm.LISTEN)
+def search_create(request):
+    return _search_form(request, SavedSearch(brand=request.brand, created_by=request.user))
+
+
+@brand_view(Perm.LISTEN)
+def search_edit(request, pk: int):
+    return _search_form(request, get_object_or_404(SavedSearch, brand=request.brand, pk=pk))
+
+
+@require_POST
+@brand_view(Perm.LISTEN)
+def search_delete(request, pk: int):
+    search = get_object_or_404(SavedSearch, brand=request.brand, pk=pk)
+    search.delete()
+    messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": search.name})
+    return redirect("listening:searches", brand_slug=request.brand.slug)

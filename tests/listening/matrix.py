@@ -1,0 +1,17 @@
+"""Listening's brand URLs in the permission matrix (tests/test_permission_matrix.py)."""
+
+from listening.models import SavedSearch
+from tests.matrix import EVERYONE, WRITERS, Case
+
+
+def _search(brand, people):
+    return {"brand_slug": brand.slug, "pk": SavedSearch.objects.create(brand=brand, name="s", expression="acme").pk}
+
+
+CASES = [
+    Case("listening:searches", EVERYONE),
+    Case("listening:search_create", WRITERS),
+    Case("listening:search_create", WRITERS, method="post", data=lambda b, p: {"name": "n", "expression": "acme"}),
+    Case("listening:search_edit", WRITERS, kwargs=_search),
+    Case("listening:search_delete", WRITERS, kwargs=_search, method="post"),
+]
