@@ -394,3 +394,24 @@ CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
     "schedule": TOKEN_REFRESH_INTERVAL,
     "options": {"expires": TOKEN_REFRESH_INTERVAL},
 }
+
+# --- Listening (listening/) -------------------------------------------------------------------
+# Beat's listening dispatcher claims the sources due and enqueues one poll each (collect.py).
+LISTENING_DISPATCH_INTERVAL = env.float("LISTENING_DISPATCH_INTERVAL", default=10.0)
+LISTENING_DISPATCH_BATCH = env.int("LISTENING_DISPATCH_BATCH", default=200)
+# A poll's claim is taken back after this long (longer than a feed's deadline below).
+LISTENING_POLL_LEASE_SECONDS = env.float("LISTENING_POLL_LEASE_SECONDS", default=120.0)
+# A feed is read up to this size once decompressed (a gzip bomb stops here) and within this time.
+LISTENING_FEED_MAX_BYTES = env.int("LISTENING_FEED_MAX_BYTES", default=5 * 1024 * 1024)
+LISTENING_FEED_DEADLINE = env.float("LISTENING_FEED_DEADLINE", default=30.0)
+LISTENING_FEED_MAX_ITEMS = env.int("LISTENING_FEED_MAX_ITEMS", default=500)
+# A source failing this long tells the brand's owners (once per failing spell).
+LISTENING_SOURCE_FAILING_NOTICE = env.float("LISTENING_SOURCE_FAILING_NOTICE", default=3600.0)
+# /healthz fails when a source has waited this long past its time (no worker polls).
+LISTENING_STALL_SECONDS = env.float("LISTENING_STALL_SECONDS", default=600.0)
+CELERY_TASK_ROUTES["listening.dispatch"] = {"queue": PUBLISH_CONTROL_QUEUE}
+CELERY_BEAT_SCHEDULE["listening-dispatch"] = {
+    "task": "listening.dispatch",
+    "schedule": LISTENING_DISPATCH_INTERVAL,
+    "options": {"expires": max(2 * LISTENING_DISPATCH_INTERVAL, 5.0)},
+}

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from listening.expressions import ExpressionError, compile_expression, fold
-from listening.models import SavedSearch
+from listening.models import SavedSearch, Source
+from networks import http
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -55,3 +56,28 @@ class SavedSearchForm(forms.ModelForm):
     def clean_excluded_authors(self) -> list[str]:
         lines = (fold(line.strip()).lstrip("@") for line in self.cleaned_data["excluded_authors"].splitlines())
         return sorted({line for line in lines if line})[:200]
+
+
+class SourceForm(forms.ModelForm):
+    """A feed the community manager adds; its address is checked by the SSRF guard at once, for a
+    clear message (each fetch is checked again, and its connection pinned, by networks/http.py)."""
+
+    url = forms.URLField(label=_("Address of the feed (URL)"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["name", "url", "interval", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        try:
+            http.check_public_url(url)
+        except http.UnsafeHost as error:
+            raise forms.ValidationError(error.message) from None
+        return url
+
+    def clean_interval(self) -> int:
+        interval = self.cleaned_data["interval"]
+        if not 60 <= interval <= 86400:
+            raise forms.ValidationError(_("Read a feed every 60 seconds at least and once a day at most."))
+        return interval

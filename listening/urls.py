@@ -9,4 +9,8 @@ urlpatterns = [
     path(f"{_B}searches/new/", views.search_create, name="search_create"),
     path(f"{_B}searches/<int:pk>/", views.search_edit, name="search_edit"),
     path(f"{_B}searches/<int:pk>/delete/", views.search_delete, name="search_delete"),
+    path(f"{_B}sources/", views.sources, name="sources"),
+    path(f"{_B}sources/new/", views.source_create, name="source_create"),
+    path(f"{_B}sources/<int:pk>/", views.source_edit, name="source_edit"),
+    path(f"{_B}sources/<int:pk>/delete/", views.source_delete, name="source_delete"),
 ]

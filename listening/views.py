@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
-from listening.forms import SavedSearchForm
-from listening.models import SavedSearch
+from listening.forms import SavedSearchForm, SourceForm
+from listening.models import SavedSearch, Source, SourceKind
 
 
 def _nav(request, tab: str) -> dict:
@@ -51,3 +51,40 @@ def search_delete(request, pk: int):
     search.delete()
     messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": search.name})
     return redirect("listening:searches", brand_slug=request.brand.slug)
+
+
+# --- sources ----------------------------------------------------------------------------------
+@brand_view()
+def sources(request):
+    items = Source.objects.filter(brand=request.brand)
+    return render(request, "listening/sources.html", {"sources": items, **_nav(request, "sources")})
+
+
+def _source_form(request, source: Source):
+    form = SourceForm(request.POST or None, instance=source)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, _("The source “%(name)s” is saved; it is read within a minute.") % {"name": source.name}
+        )
+        return redirect("listening:sources", brand_slug=request.brand.slug)
+    return render(request, "listening/source_form.html", {"form": form, "source": source, **_nav(request, "sources")})
+
+
+@brand_view(Perm.LISTEN)
+def source_create(request):
+    return _source_form(request, Source(brand=request.brand, created_by=request.user, kind=SourceKind.FEED))
+
+
+@brand_view(Perm.LISTEN)
+def source_edit(request, pk: int):
+    return _source_form(request, get_object_or_404(Source, brand=request.brand, pk=pk, kind=SourceKind.FEED))
+
+
+@require_POST
+@brand_view(Perm.LISTEN)
+def source_delete(request, pk: int):
+    source = get_object_or_404(Source, brand=request.brand, pk=pk)
+    source.delete()  # its mentions stay (Mention.source is set to null)
+    messages.success(request, _("The source “%(name)s” is deleted; its mentions are kept.") % {"name": source.name})
+    return redirect("listening:sources", brand_slug=request.brand.slug)
