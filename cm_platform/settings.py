@@ -415,3 +415,9 @@ CELERY_BEAT_SCHEDULE["listening-dispatch"] = {
     "schedule": LISTENING_DISPATCH_INTERVAL,
     "options": {"expires": max(2 * LISTENING_DISPATCH_INTERVAL, 5.0)},
 }
+# Spike alerts (listening/alerts.py): the last hour against the same hour of the 7 days before.
+LISTENING_ALERT_MIN_COUNT = env.int("LISTENING_ALERT_MIN_COUNT", default=10)
+LISTENING_ALERT_K = env.float("LISTENING_ALERT_K", default=3.0)
+LISTENING_ALERT_NEGATIVE_SHARE = env.float("LISTENING_ALERT_NEGATIVE_SHARE", default=0.5)
+LISTENING_ALERT_NEGATIVE_MARGIN = env.float("LISTENING_ALERT_NEGATIVE_MARGIN", default=0.25)
+LISTENING_ALERT_COOLDOWN = env.float("LISTENING_ALERT_COOLDOWN", default=3600.0)

@@ -36,7 +36,7 @@ from accounts.models import Membership
 from accounts.roles import Perm, Role, has_perm
 from cm_platform.models import Heartbeat
 from core.sentiment import Label, analyse, guess_language
-from listening import feeds
+from listening import alerts, feeds
 from listening.expressions import Document, Node
 from listening.models import Mention, MentionHourly, MentionMatch, SavedSearch, Source, SourceKind
 
@@ -173,8 +173,6 @@ def source_poll(*, source_id: int, claim: str) -> str:
 
 
 def _succeeded(source: Source, claim: str, page: feeds.FeedPage) -> str:
-    from listening import alerts  # cycle: alerts reads the counters this module writes
-
     searches = active_searches(source.brand_id)
     with transaction.atomic():
         now = timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
@@ -27,6 +28,8 @@ class SavedSearch(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The last spike alert: none other for LISTENING_ALERT_COOLDOWN seconds (listening/alerts.py).
+    last_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -182,3 +185,47 @@ class MentionTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AlertReason(models.TextChoices):
+    VOLUME = "volume", _("Volume")
+    NEGATIVE = "negative", _("Negative share")
+
+
+class Alert(models.Model):
+    """A spike: the last hour of a saved search well above its own baseline, with the numbers why."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_alerts")
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerts")
+    reason = models.CharField(max_length=10, choices=AlertReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField()  # mentions in the hour before created_at
+    negative = models.PositiveIntegerField()
+    usual_mean = models.FloatField()  # the same hour of the 7 days before
+    usual_std = models.FloatField()
+    usual_negative_share = models.FloatField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return self.why()
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative / self.count if self.count else 0.0
+
+    def why(self) -> str:
+        """The reason in numbers, in the active language ("42 mentions in the last hour, usually 3 ± 2; ...")."""
+        return gettext(
+            "%(count)d mentions in the last hour, usually %(mean).0f ± %(std).0f; %(negative).0f %% negative"
+            " (usually %(usual_negative).0f %%)"
+        ) % {
+            "count": self.count,
+            "mean": self.usual_mean,
+            "std": self.usual_std,
+            "negative": 100 * self.negative_share,
+            "usual_negative": 100 * self.usual_negative_share,
+        }

@@ -13,4 +13,6 @@ urlpatterns = [
     path(f"{_B}sources/new/", views.source_create, name="source_create"),
     path(f"{_B}sources/<int:pk>/", views.source_edit, name="source_edit"),
     path(f"{_B}sources/<int:pk>/delete/", views.source_delete, name="source_delete"),
+    path(f"{_B}alerts/", views.alerts, name="alerts"),
+    path(f"{_B}alerts/<int:pk>/", views.alert, name="alert"),
 ]

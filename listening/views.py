@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from listening.forms import SavedSearchForm, SourceForm
-from listening.models import SavedSearch, Source, SourceKind
+from listening.models import Alert, SavedSearch, Source, SourceKind
 
 
 def _nav(request, tab: str) -> dict:
@@ -88,3 +88,16 @@ def source_delete(request, pk: int):
     source.delete()  # its mentions stay (Mention.source is set to null)
     messages.success(request, _("The source “%(name)s” is deleted; its mentions are kept.") % {"name": source.name})
     return redirect("listening:sources", brand_slug=request.brand.slug)
+
+
+# --- alerts ------------------------------------------------------------------------------------
+@brand_view()
+def alerts(request):
+    items = Alert.objects.filter(brand=request.brand).select_related("search")[:200]
+    return render(request, "listening/alerts.html", {"alerts": items, **_nav(request, "alerts")})
+
+
+@brand_view()
+def alert(request, pk: int):
+    item = get_object_or_404(Alert.objects.select_related("search"), brand=request.brand, pk=pk)
+    return render(request, "listening/alert.html", {"alert": item, **_nav(request, "alerts")})

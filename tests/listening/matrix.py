@@ -1,6 +1,6 @@
 """Listening's brand URLs in the permission matrix (tests/test_permission_matrix.py)."""
 
-from listening.models import SavedSearch, Source
+from listening.models import Alert, SavedSearch, Source
 from tests.matrix import EVERYONE, WRITERS, Case
 
 
@@ -12,7 +12,24 @@ def _source(brand, people):
     return {"brand_slug": brand.slug, "pk": Source.objects.create(brand=brand, name="f", url="https://f.example/").pk}
 
 
+def _alert(brand, people):
+    search = SavedSearch.objects.create(brand=brand, name="s", expression="acme")
+    alert = Alert.objects.create(
+        brand=brand,
+        search=search,
+        reason="volume",
+        count=12,
+        negative=3,
+        usual_mean=2,
+        usual_std=1,
+        usual_negative_share=0,
+    )
+    return {"brand_slug": brand.slug, "pk": alert.pk}
+
+
 CASES = [
+    Case("listening:alerts", EVERYONE),
+    Case("listening:alert", EVERYONE, kwargs=_alert),
     Case("listening:sources", EVERYONE),
     Case("listening:source_create", WRITERS),
     Case("listening:source_edit", WRITERS, kwargs=_source),
