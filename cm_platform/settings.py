@@ -133,6 +133,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/fullcalendar", BASE_DIR / "node_modules" / "@fullcalendar"),
     ("vendor/luxon", BASE_DIR / "node_modules" / "luxon" / "build" / "global"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -15,4 +15,7 @@ urlpatterns = [
     path(f"{_B}sources/<int:pk>/delete/", views.source_delete, name="source_delete"),
     path(f"{_B}alerts/", views.alerts, name="alerts"),
     path(f"{_B}alerts/<int:pk>/", views.alert, name="alert"),
+    path(f"{_B}", views.mentions, name="mentions"),
+    path(f"{_B}mentions/<int:pk>/handled/", views.mention_handled, name="mention_handled"),
+    path(f"{_B}mentions/<int:pk>/tags/", views.mention_tag, name="mention_tag"),
 ]

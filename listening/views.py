@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
+from listening import selectors
 from listening.forms import SavedSearchForm, SourceForm
-from listening.models import Alert, SavedSearch, Source, SourceKind
+from listening.models import Alert, Mention, MentionTag, SavedSearch, Source, SourceKind
 
 
 def _nav(request, tab: str) -> dict:
@@ -101,3 +104,55 @@ def alerts(request):
 def alert(request, pk: int):
     item = get_object_or_404(Alert.objects.select_related("search"), brand=request.brand, pk=pk)
     return render(request, "listening/alert.html", {"alert": item, **_nav(request, "alerts")})
+
+
+# --- mentions -----------------------------------------------------------------------------------
+@brand_view()
+def mentions(request):
+    brand = request.brand
+    filters = selectors.MentionFilters.from_query(request.GET)
+    rows, more = selectors.mention_page(brand, filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "mentions": rows,
+        "filters": filters,
+        "more": more,
+        "query": query.urlencode(),
+        "searches": SavedSearch.objects.filter(brand=brand),
+        "sources": Source.objects.filter(brand=brand),
+        "chart": selectors.volume(brand, filters.search),
+        **_nav(request, "mentions"),
+    }
+    return render(request, "listening/mentions.html", context)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/"):
+        return redirect(target)
+    return redirect("listening:mentions", brand_slug=request.brand.slug)
+
+
+@require_POST
+@brand_view(Perm.LISTEN)
+def mention_handled(request, pk: int):
+    mention = get_object_or_404(Mention, brand=request.brand, pk=pk)
+    handled = request.POST.get("handled") == "yes"
+    mention.handled_at, mention.handled_by = (timezone.now(), request.user) if handled else (None, None)
+    mention.save(update_fields=["handled_at", "handled_by"])
+    return _back(request)
+
+
+@require_POST
+@brand_view(Perm.LISTEN)
+def mention_tag(request, pk: int):
+    mention = get_object_or_404(Mention, brand=request.brand, pk=pk)
+    name = " ".join(request.POST.get("tag", "").split())[:50]
+    if not name:
+        messages.error(request, _("Write a tag."))
+    elif request.POST.get("remove"):
+        MentionTag.objects.filter(mention=mention, name=name).delete()
+    else:
+        MentionTag.objects.get_or_create(mention=mention, name=name)
+    return _back(request)

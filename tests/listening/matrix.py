@@ -1,6 +1,8 @@
 """Listening's brand URLs in the permission matrix (tests/test_permission_matrix.py)."""
 
-from listening.models import Alert, SavedSearch, Source
+from django.utils import timezone
+
+from listening.models import Alert, Mention, SavedSearch, Source
 from tests.matrix import EVERYONE, WRITERS, Case
 
 
@@ -27,7 +29,17 @@ def _alert(brand, people):
     return {"brand_slug": brand.slug, "pk": alert.pk}
 
 
+def _mention(brand, people):
+    mention = Mention.objects.create(
+        brand=brand, network="web", remote_id="m", text="Acme", sentiment="neutral", published_at=timezone.now()
+    )
+    return {"brand_slug": brand.slug, "pk": mention.pk}
+
+
 CASES = [
+    Case("listening:mentions", EVERYONE),
+    Case("listening:mention_handled", WRITERS, kwargs=_mention, method="post", data=lambda b, p: {"handled": "yes"}),
+    Case("listening:mention_tag", WRITERS, kwargs=_mention, method="post", data=lambda b, p: {"tag": "x"}),
     Case("listening:alerts", EVERYONE),
     Case("listening:alert", EVERYONE, kwargs=_alert),
     Case("listening:sources", EVERYONE),
