@@ -40,6 +40,7 @@ setup: $(VENV)/.runtime node_modules/.installed
 # --- make run: web, worker and beat in the foreground until Ctrl-C -----------------------------
 run: setup
 	$(MANAGE) demo
+	$(MANAGE) demo_listening
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000 & \
 	$(BIN)/celery -A cm_platform worker --loglevel=INFO --concurrency=2 & \
@@ -78,6 +79,7 @@ messages:
 
 demo: setup
 	$(MANAGE) demo
+	$(MANAGE) demo_listening
 
 clean:
 	rm -rf $(VENV) node_modules var

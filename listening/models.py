@@ -68,7 +68,7 @@ class Source(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_sources")
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
     name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address (URL)"), max_length=500)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # blank for the demo file
     interval = models.PositiveIntegerField(_("read every (seconds)"), default=300)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
