@@ -24,6 +24,9 @@ class Perm(StrEnum):
     REVIEW = "review"  # approve or request changes
     SCHEDULE = "schedule"  # schedule, publish now, reschedule approved posts
     PAUSE = "pause"  # crisis pause and resume
+    # Listening: viewers read mentions and alerts (VIEW).
+    LISTEN = "listen"  # saved searches, feed sources, tag and mark mentions handled
+    CRISIS = "crisis"  # open and close incidents, approve holding statements
     MANAGE_NETWORKS = "manage_networks"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BRAND = "manage_brand"
@@ -32,8 +35,8 @@ class Perm(StrEnum):
 
 
 _VIEWER = {Perm.VIEW, Perm.COMMENT, Perm.VIEW_ANALYTICS}
-_EDITOR = _VIEWER | {Perm.WRITE}
-_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE, Perm.MANAGE_REPORTS}
+_EDITOR = _VIEWER | {Perm.WRITE, Perm.LISTEN}
+_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE, Perm.MANAGE_REPORTS, Perm.CRISIS}
 _OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -39,6 +39,7 @@ class WebhookEvent(models.TextChoices):
     POST_PUBLISHED = "post.published", _("A post was published")
     POST_FAILED = "post.failed", _("A post failed to publish")
     APPROVAL_NEEDED = "approval.needed", _("A post needs approval")
+    LISTENING_ALERT = "listening.alert", _("A listening search spiked")
 
 
 def all_events() -> list[str]:

@@ -16,12 +16,13 @@ from functools import partial
 import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.permissions import membership_for, require
 from accounts.roles import Perm
 from api.models import WebhookEndpoint, WebhookEvent
+from listening.models import Alert
 from networks import http
 from networks.adapters.webhook import SIGNATURE_HEADER, sign
 from posts.models import EventKind, PostEvent, PostTarget
@@ -73,6 +74,37 @@ def announce(event: PostEvent) -> None:
     if not endpoints:
         return
     body = json.dumps(payload(event, name), ensure_ascii=False, default=str)
+    from api.tasks import deliver_webhook
+
+    for endpoint in endpoints:
+        transaction.on_commit(partial(deliver_webhook.delay, endpoint.pk, name, uuid.uuid4().hex, body))
+
+
+def announce_alert(alert: Alert) -> None:
+    """Queue one `listening.alert` delivery per endpoint of the brand that listens for it."""
+    name = WebhookEvent.LISTENING_ALERT
+    endpoints = [e for e in WebhookEndpoint.objects.filter(brand_id=alert.brand_id) if name in e.events]
+    if not endpoints:
+        return
+    with translation.override("en"):  # a machine reads it: one language, the numbers are fields too
+        why = alert.why()
+    document = {
+        "event": name,
+        "occurred_at": alert.created_at.isoformat(),
+        "brand": alert.search.brand.slug,
+        "alert": {
+            "id": alert.pk,
+            "search": {"id": alert.search_id, "name": alert.search.name},
+            "reason": alert.reason,
+            "count": alert.count,
+            "negative": alert.negative,
+            "usual_mean": alert.usual_mean,
+            "usual_std": alert.usual_std,
+            "usual_negative_share": alert.usual_negative_share,
+            "why": why,
+        },
+    }
+    body = json.dumps(document, ensure_ascii=False)
     from api.tasks import deliver_webhook
 
     for endpoint in endpoints:

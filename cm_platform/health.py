@@ -2,7 +2,8 @@
 
 Any part down answers 503, so a load balancer or a monitor sees a dead scheduler, and a silently
 dead worker shows within seconds: the dispatcher it runs stops (three beat intervals), and due
-posts stop draining (PUBLISH_STALL_SECONDS).
+posts stop draining (PUBLISH_STALL_SECONDS). Listening fails the same way: its dispatcher stops,
+or a source waits far past its time to be read (listening/collect.py's check_listening).
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from cm_platform.celery import app
 from cm_platform.models import Heartbeat
+from listening.collect import check_listening
 from posts.publishing.health import check_dispatcher, check_queue
 
 
@@ -39,6 +41,7 @@ CHECKS = {
     "beat": check_beat,
     "dispatcher": check_dispatcher,
     "queue": check_queue,
+    "listening": check_listening,
 }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "calendars",
     "desk",
     "analytics",
+    "listening",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -446,3 +447,30 @@ CELERY_BEAT_SCHEDULE["analytics-send-reports"] = {
     "task": "analytics.send_reports",
     "schedule": env.float("REPORTS_SEND_INTERVAL", default=3600.0),
 }
+
+# --- Listening (listening/) -------------------------------------------------------------------
+# Beat's listening dispatcher claims the sources due and enqueues one poll each (collect.py).
+LISTENING_DISPATCH_INTERVAL = env.float("LISTENING_DISPATCH_INTERVAL", default=10.0)
+LISTENING_DISPATCH_BATCH = env.int("LISTENING_DISPATCH_BATCH", default=200)
+# A poll's claim is taken back after this long (longer than a feed's deadline below).
+LISTENING_POLL_LEASE_SECONDS = env.float("LISTENING_POLL_LEASE_SECONDS", default=120.0)
+# A feed is read up to this size once decompressed (a gzip bomb stops here) and within this time.
+LISTENING_FEED_MAX_BYTES = env.int("LISTENING_FEED_MAX_BYTES", default=5 * 1024 * 1024)
+LISTENING_FEED_DEADLINE = env.float("LISTENING_FEED_DEADLINE", default=30.0)
+LISTENING_FEED_MAX_ITEMS = env.int("LISTENING_FEED_MAX_ITEMS", default=500)
+# A source failing this long tells the brand's owners (once per failing spell).
+LISTENING_SOURCE_FAILING_NOTICE = env.float("LISTENING_SOURCE_FAILING_NOTICE", default=3600.0)
+# /healthz fails when a source has waited this long past its time (no worker polls).
+LISTENING_STALL_SECONDS = env.float("LISTENING_STALL_SECONDS", default=600.0)
+CELERY_TASK_ROUTES["listening.dispatch"] = {"queue": PUBLISH_CONTROL_QUEUE}
+CELERY_BEAT_SCHEDULE["listening-dispatch"] = {
+    "task": "listening.dispatch",
+    "schedule": LISTENING_DISPATCH_INTERVAL,
+    "options": {"expires": max(2 * LISTENING_DISPATCH_INTERVAL, 5.0)},
+}
+# Spike alerts (listening/alerts.py): the last hour against the same hour of the 7 days before.
+LISTENING_ALERT_MIN_COUNT = env.int("LISTENING_ALERT_MIN_COUNT", default=10)
+LISTENING_ALERT_K = env.float("LISTENING_ALERT_K", default=3.0)
+LISTENING_ALERT_NEGATIVE_SHARE = env.float("LISTENING_ALERT_NEGATIVE_SHARE", default=0.5)
+LISTENING_ALERT_NEGATIVE_MARGIN = env.float("LISTENING_ALERT_NEGATIVE_MARGIN", default=0.25)
+LISTENING_ALERT_COOLDOWN = env.float("LISTENING_ALERT_COOLDOWN", default=3600.0)

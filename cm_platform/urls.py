@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("desk.urls")),
     path("", include("analytics.urls")),
+    path("", include("listening.urls")),
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),
 ]

@@ -7,6 +7,9 @@ Tests replace networks at this one point or run a real local server on 127.0.0.1
 
 import ipaddress
 import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -152,7 +155,7 @@ def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -
     """
     follow = kwargs.pop("allow_redirects", False) and method.upper() in ("GET", "HEAD")
     kwargs.setdefault("timeout", settings.HTTP_TIMEOUT)
-    headers = {"User-Agent": settings.HTTP_USER_AGENT, **kwargs.pop("headers", {})}
+    headers = {"User-Agent": settings.HTTP_USER_AGENT, **(kwargs.pop("headers", None) or {})}
     session = _guarded_session if user_typed_host else _session
     for _hop in range(MAX_REDIRECTS + 1):
         if user_typed_host:
@@ -163,6 +166,43 @@ def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -
         url = urljoin(url, response.headers["Location"])
         response.close()
     raise requests.TooManyRedirects(f"More than {MAX_REDIRECTS} redirects")
+
+
+class BodyTooLarge(Exception):  # noqa: N818 — reads as what happened
+    """The answer (after decompression) is larger than the caller accepts, or took too long."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    url: str  # after redirects
+    headers: Mapping[str, str]
+    body: bytes
+
+
+# Bytes read from the socket per step: a gzip bomb inflates one step by at most ~1,000 times.
+_CHUNK = 16 * 1024
+
+
+def fetch_capped(
+    url: str, *, max_bytes: int, deadline: float, headers: Mapping[str, str] | None = None, user_typed_host: bool
+) -> Fetched:
+    """GET `url` (redirects followed and re-checked) and read its body, stopping at `max_bytes`
+    of *decompressed* content (a small gzip bomb stays small) or after `deadline` seconds in all
+    (a server trickling bytes). Raises BodyTooLarge, UnsafeHost or a requests error.
+    """
+    started = time.monotonic()
+    response = request("GET", url, user_typed_host=user_typed_host, allow_redirects=True, stream=True, headers=headers)
+    with response:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise BodyTooLarge(url)
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK):  # decoded (gzip, deflate) step by step
+            body += chunk
+            if len(body) > max_bytes or time.monotonic() - started > deadline:
+                raise BodyTooLarge(url)
+        return Fetched(response.status_code, response.url, response.headers, bytes(body))
 
 
 def was_sent(error: requests.RequestException) -> bool:

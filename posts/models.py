@@ -275,6 +275,8 @@ class NotificationKind(models.TextChoices):
     MENTIONED = "mentioned", _("Mentioned")
     PUBLISH_FAILED = "publish_failed", _("Publishing failed")
     PUBLISHED = "published", _("Published")
+    LISTENING_ALERT = "listening_alert", _("Listening alert")
+    SOURCE_FAILING = "source_failing", _("Listening source failing")
 
 
 class DigestSent(models.Model):
@@ -302,6 +304,8 @@ class Notification(models.Model):
     post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     message = models.CharField(max_length=500)
+    # Where "Open" leads when the notification is not about a post (a path on this site).
+    link = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -76,15 +76,33 @@ def excerpt(post: Post) -> str:
 
 # --- delivering ------------------------------------------------------------------------------
 def _send(users: Iterable, *, post: Post, kind: str, message_for: Callable[[], str], by=None) -> None:
-    """One notification and one email per current member (never to the person who acted)."""
+    notify(users, brand=post.brand, kind=kind, message_for=message_for, link=post_url(post), post=post, by=by)
+
+
+def notify(
+    users: Iterable,
+    *,
+    brand: Brand,
+    kind: str,
+    message_for: Callable[[], str],
+    link: str,
+    excerpt: str = "",
+    post: Post | None = None,
+    by=None,
+) -> None:
+    """One notification and one email per current member of the brand (never to the person who
+    acted), about a post or anything else with a page (`link`, on this site): listening's alerts
+    and failing sources too. Membership is read now, so people who left are not told."""
     candidates = {
         user.pk: user for user in users if user is not None and user.is_active and (by is None or user.pk != by.pk)
     }
     if not candidates:
         return
-    members = Membership.objects.filter(brand_id=post.brand_id, user_id__in=candidates)
+    members = Membership.objects.filter(brand_id=brand.pk, user_id__in=candidates)
     for user_id in sorted(set(members.values_list("user_id", flat=True))):
-        _deliver(candidates[user_id], post=post, kind=kind, message_for=message_for)
+        _deliver(
+            candidates[user_id], brand=brand, post=post, kind=kind, message_for=message_for, link=link, excerpt=excerpt
+        )
 
 
 def _message(user, message_for: Callable[[], str]) -> str:
@@ -92,19 +110,20 @@ def _message(user, message_for: Callable[[], str]) -> str:
         return str(message_for())[:500]
 
 
-def _deliver(user, *, post: Post, kind: str, message_for: Callable[[], str]) -> None:
+def _deliver(user, *, brand: Brand, post: Post | None, kind: str, message_for, link: str, excerpt: str) -> None:
     message = _message(user, message_for)
-    repeated = Notification.objects.filter(user=user, post=post, kind=kind, message=message, read_at=None)
+    path = "" if post is not None else link.removeprefix(settings.SITE_URL)[:500]
+    repeated = Notification.objects.filter(user=user, post=post, kind=kind, message=message, link=path, read_at=None)
     if repeated.update(created_at=timezone.now()):
         return  # the same unread line moves to the top; its email was already sent
-    Notification.objects.create(user=user, brand_id=post.brand_id, post=post, kind=kind, message=message)
-    _email(user, post=post, message=message)
+    Notification.objects.create(user=user, brand=brand, post=post, kind=kind, message=message, link=path)
+    _email(user, brand=brand, message=message, link=link, excerpt=excerpt)
 
 
-def _email(user, *, post: Post, message: str) -> None:
+def _email(user, *, brand: Brand, message: str, link: str, excerpt: str) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = f"[{post.brand.name}] {message}"[:200]
-        body = f"{message}\n\n{post_url(post)}\n"
+        subject = f"[{brand.name}] {message}"[:200]
+        body = f"{message}\n\n«{excerpt}»\n\n{link}\n" if excerpt else f"{message}\n\n{link}\n"
     mail = partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
     transaction.on_commit(mail)
 

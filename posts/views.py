@@ -591,6 +591,8 @@ def notification_open(request, pk: int):
     item.save(update_fields=["read_at"])
     if item.post_id:
         return redirect("posts:detail", brand_slug=item.brand.slug, pk=item.post_id)
+    if item.link.startswith("/") and not item.link.startswith("//"):  # a path on this site only
+        return redirect(item.link)
     return redirect("posts:notifications")
 
 

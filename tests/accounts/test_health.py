@@ -20,6 +20,7 @@ def test_healthz_reports_dead_scheduler_with_503(client):
 def test_healthz_is_ok_when_beat_ticked_recently(client):
     Heartbeat.objects.create(name="beat", beat_at=timezone.now())
     Heartbeat.objects.create(name="dispatcher", beat_at=timezone.now())  # the engine's worker ran
+    Heartbeat.objects.create(name="listening-dispatcher", beat_at=timezone.now())  # listening's dispatcher ran
     response = client.get("/healthz")
     assert response.status_code == 200, response.json()
     assert response.json()["beat"]["last_tick_age_seconds"] < 5

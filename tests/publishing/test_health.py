@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def alive(db):
-    for name in ("beat", "dispatcher"):
+    for name in ("beat", "dispatcher", "listening-dispatcher"):
         Heartbeat.objects.create(name=name, beat_at=timezone.now())
 
 

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from listening.expressions import ExpressionError, compile_expression, fold
+from listening.models import SavedSearch, Source
+from networks import http
+
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+class SavedSearchForm(forms.ModelForm):
+    languages = forms.CharField(
+        label=_("Languages"),
+        required=False,
+        help_text=_("Two-letter codes separated by commas (fr, en); empty for every language."),
+    )
+    excluded_authors = forms.CharField(
+        label=_("Excluded authors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One handle or name per line; their mentions are not kept (your own accounts, for example)."),
+    )
+
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "expression", "languages", "excluded_authors", "active"]
+        widgets = {"expression": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["languages"] = ", ".join(self.instance.languages)
+            self.initial["excluded_authors"] = "\n".join(self.instance.excluded_authors)
+
+    def clean_expression(self) -> str:
+        expression = self.cleaned_data["expression"].strip()
+        try:
+            compile_expression(expression)
+        except ExpressionError as error:
+            raise forms.ValidationError(error.message, code="expression") from None
+        return expression
+
+    def clean_languages(self) -> list[str]:
+        codes = [code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()]
+        wrong = [code for code in codes if not _LANGUAGE.match(code)]
+        if wrong:
+            raise forms.ValidationError(
+                _("“%(code)s” is not a two-letter language code (fr, en, de…).") % {"code": wrong[0]}
+            )
+        return sorted(set(codes))
+
+    def clean_excluded_authors(self) -> list[str]:
+        lines = (fold(line.strip()).lstrip("@") for line in self.cleaned_data["excluded_authors"].splitlines())
+        return sorted({line for line in lines if line})[:200]
+
+
+class SourceForm(forms.ModelForm):
+    """A feed the community manager adds; its address is checked by the SSRF guard at once, for a
+    clear message (each fetch is checked again, and its connection pinned, by networks/http.py)."""
+
+    url = forms.URLField(label=_("Address of the feed (URL)"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["name", "url", "interval", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        try:
+            http.check_public_url(url)
+        except http.UnsafeHost as error:
+            raise forms.ValidationError(error.message) from None
+        return url
+
+    def clean_interval(self) -> int:
+        interval = self.cleaned_data["interval"]
+        if not 60 <= interval <= 86400:
+            raise forms.ValidationError(_("Read a feed every 60 seconds at least and once a day at most."))
+        return interval

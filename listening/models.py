@@ -1,0 +1,231 @@
+"""Listening: saved searches, the sources read for them, mentions, spike alerts, the crisis room."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Brand
+from listening.expressions import Document, Node, compile_expression, fold
+
+
+class SavedSearch(models.Model):
+    """What a brand listens for: an expression (listening/expressions.py), languages, authors left out."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(_("name"), max_length=100)
+    expression = models.TextField(
+        _("expression"),
+        help_text=_('Words, "exact phrases" and #hashtags with AND, OR, NOT and parentheses.'),
+    )
+    # Language codes ("fr", "en"); empty: every language. A mention whose language is unknown passes.
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Handles or names, folded (listening.expressions.fold); their mentions are not kept.
+    excluded_authors = models.JSONField(_("excluded authors"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The last spike alert: none other for LISTENING_ALERT_COOLDOWN seconds (listening/alerts.py).
+    last_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matcher(self) -> Node:
+        return compile_expression(self.expression)
+
+    def matches(self, doc: Document, *, language: str, author: str, compiled: Node | None = None) -> bool:
+        if self.languages and language and language[:2].lower() not in self.languages:
+            return False
+        if author and fold(author).lstrip("@") in self.excluded_authors:
+            return False
+        return (compiled or self.matcher()).matches(doc)
+
+
+class SourceKind(models.TextChoices):
+    FEED = "feed", _("RSS or Atom feed")
+    # The demo's own feed, read from a file shipped with the code; only `manage.py demo` makes one
+    # (no form offers it), so no user-typed address ever reaches the file system.
+    DEMO_FILE = "demo_file", _("Demo feed")
+
+
+class Source(models.Model):
+    """Where mentions are read: a feed the community manager adds (more kinds to come: network searches).
+
+    Polling state lives here (the database says what is due; see listening/collect.py): a claim
+    with a lease, the validators of the last answer (ETag, Last-Modified) for conditional GETs,
+    and what a person needs to see: the last error and when it last worked.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_sources")
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # blank for the demo file
+    interval = models.PositiveIntegerField(_("read every (seconds)"), default=300)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Polling.
+    next_poll_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claim_id = models.CharField(max_length=40, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # What people see.
+    last_polled_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last worked"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failure_notified_at = models.DateTimeField(null=True, blank=True)
+    items_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mention(models.Model):
+    """Something said about the brand, stored once per brand whatever the sources that carry it:
+    unique per (network, id on the network) and per normalised address."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="mentions")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions")
+    network = models.CharField(_("network"), max_length=30)  # "web" for feeds, else an adapter slug
+    remote_id = models.CharField(max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)  # http(s) only
+    url_key = models.CharField(max_length=1000, blank=True)  # listening.collect.url_key(url)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    text = models.TextField(_("text"))  # as received, HTML turned into text; shown escaped
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=10, db_index=True)  # core.sentiment.Label
+    polarity = models.FloatField(default=0.0)
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)  # when the source gives it
+    published_at = models.DateTimeField(_("published at"))
+    collected_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    searches = models.ManyToManyField(SavedSearch, through="MentionMatch", related_name="mentions")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "network", "remote_id"],
+                condition=~models.Q(remote_id=""),
+                name="mention_once_per_network_id",
+            ),
+            models.UniqueConstraint(
+                fields=["brand", "url_key"], condition=~models.Q(url_key=""), name="mention_once_per_url"
+            ),
+        ]
+        indexes = [models.Index(fields=["brand", "-published_at", "-id"], name="mention_brand_time")]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]
+
+
+class MentionMatch(models.Model):
+    """A mention found by a saved search (a mention may answer several)."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="match_rows")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="match_rows")
+    published_at = models.DateTimeField()  # the mention's, copied: the mentions page filters by search and time
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["search", "mention"], name="match_once")]
+        indexes = [models.Index(fields=["search", "-published_at"], name="match_search_time")]
+
+    def __str__(self) -> str:
+        return f"{self.search_id}: {self.mention_id}"
+
+
+class MentionHourly(models.Model):
+    """How many mentions a search found in one hour (UTC), and how many were negative.
+
+    Updated on each insert, so spike detection reads at most 8 x 1 rows per search (this hour and
+    the same hour of the 7 days before), whatever the length of the history.
+    """
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="hourly")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["search", "hour"], name="one_counter_per_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class MentionTag(models.Model):
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("tag"), max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["mention", "name"], name="tag_once")]
+        indexes = [models.Index(fields=["name", "mention"], name="tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AlertReason(models.TextChoices):
+    VOLUME = "volume", _("Volume")
+    NEGATIVE = "negative", _("Negative share")
+
+
+class Alert(models.Model):
+    """A spike: the last hour of a saved search well above its own baseline, with the numbers why."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_alerts")
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="alerts")
+    reason = models.CharField(max_length=10, choices=AlertReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField()  # mentions in the hour before created_at
+    negative = models.PositiveIntegerField()
+    usual_mean = models.FloatField()  # the same hour of the 7 days before
+    usual_std = models.FloatField()
+    usual_negative_share = models.FloatField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return self.why()
+
+    @property
+    def negative_share(self) -> float:
+        return self.negative / self.count if self.count else 0.0
+
+    def why(self) -> str:
+        """The reason in numbers, in the active language ("42 mentions in the last hour, usually 3 ± 2; ...")."""
+        return gettext(
+            "%(count)d mentions in the last hour, usually %(mean).0f ± %(std).0f; %(negative).0f %% negative"
+            " (usually %(usual_negative).0f %%)"
+        ) % {
+            "count": self.count,
+            "mean": self.usual_mean,
+            "std": self.usual_std,
+            "negative": 100 * self.negative_share,
+            "usual_negative": 100 * self.usual_negative_share,
+        }

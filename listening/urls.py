@@ -1,0 +1,21 @@
+from django.urls import path
+
+from listening import views
+
+app_name = "listening"
+_B = "b/<slug:brand_slug>/listening/"
+urlpatterns = [
+    path(f"{_B}searches/", views.searches, name="searches"),
+    path(f"{_B}searches/new/", views.search_create, name="search_create"),
+    path(f"{_B}searches/<int:pk>/", views.search_edit, name="search_edit"),
+    path(f"{_B}searches/<int:pk>/delete/", views.search_delete, name="search_delete"),
+    path(f"{_B}sources/", views.sources, name="sources"),
+    path(f"{_B}sources/new/", views.source_create, name="source_create"),
+    path(f"{_B}sources/<int:pk>/", views.source_edit, name="source_edit"),
+    path(f"{_B}sources/<int:pk>/delete/", views.source_delete, name="source_delete"),
+    path(f"{_B}alerts/", views.alerts, name="alerts"),
+    path(f"{_B}alerts/<int:pk>/", views.alert, name="alert"),
+    path(f"{_B}", views.mentions, name="mentions"),
+    path(f"{_B}mentions/<int:pk>/handled/", views.mention_handled, name="mention_handled"),
+    path(f"{_B}mentions/<int:pk>/tags/", views.mention_tag, name="mention_tag"),
+]
