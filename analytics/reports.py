@@ -50,6 +50,12 @@ def report_context(brand: Brand, filters: Filters) -> dict:
 
 def report_pdf(brand: Brand, filters: Filters, *, language: str) -> bytes:
     import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
+    from PIL import ImageFile
+
+    # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; our reports hold
+    # only SVG drawn here, and the upload pipeline (accounts/images.py) must keep refusing
+    # truncated images in the same worker.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     with translation.override(language):
         html = render_to_string("analytics/report.html", report_context(brand, filters))
