@@ -38,6 +38,10 @@ setup: $(VENV)/.runtime node_modules/.installed
 	$(MANAGE) migrate --no-input -v 0
 
 # --- make run: web, worker and beat in the foreground until Ctrl-C -----------------------------
+# Development mode, asked for explicitly (DEBUG is off otherwise, and production's system checks
+# want real keys); the secret key is made once per install in var/secret_key by the settings
+# (cm_platform/keys.py), never taken from the source.
+run demo setup lint: export DJANGO_DEBUG ?= true
 run: setup
 	$(MANAGE) demo
 	@trap 'kill 0' INT TERM EXIT; \

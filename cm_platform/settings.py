@@ -10,16 +10,18 @@ import environ
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from cm_platform.keys import development_secret_key, fernet_key_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-" + "x" * 32 if DEBUG else environ.Env.NOTSET,
-)
+# Off unless asked for: `make run` asks (DJANGO_DEBUG=true); a deployment never does.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Production sets DJANGO_SECRET_KEY (cm_platform/checks.py refuses to start without it); a
+# development run uses a key made once per install in var/secret_key, never one in the source.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or (development_secret_key(VAR_DIR) if DEBUG else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of this site: links in emails, feeds and media URLs sent to networks
@@ -282,14 +284,12 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # --- Networks ---------------------------------------------------------------------------------
-# Fernet keys for credentials at rest, newest first. The development default is derived from
-# SECRET_KEY so `make run` works; production sets its own (see README: rotating keys).
+# Fernet keys for credentials at rest, newest first. Production sets its own (see README:
+# rotating keys; cm_platform/checks.py refuses to start without them); a development run
+# derives one from its per-install SECRET_KEY so `make run` works with nothing to set.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-if not FIELD_ENCRYPTION_KEYS:
-    import base64
-    import hashlib
-
-    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    FIELD_ENCRYPTION_KEYS = [fernet_key_from(SECRET_KEY)]
 # Hosts a user types (a Mastodon instance, a webhook) may not be private, loopback or
 # link-local addresses, except those listed here (tests list 127.0.0.1).
 NETWORKS_ALLOWED_PRIVATE_HOSTS = env.list("NETWORKS_ALLOWED_PRIVATE_HOSTS", default=[])
