@@ -4,6 +4,7 @@ Everything a deployment changes comes from the environment (cookiecutter-django 
 defaults run on a laptop with nothing installed: SQLite and a broker that needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "axes",  # sign-in throttling (see "Security" below)
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cm_platform.urls"
@@ -101,6 +105,20 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches -----------------------------------------------------------------------------------
+CACHES = {
+    # Per process: only what may be lost or differ between processes (the API's throttle).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters every process and machine must share (password reset requests): in the database,
+    # which every deployment has; its table is made by a migration (accounts 0002).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cm_throttle_cache",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
 # --- People -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -113,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
+# django-axes' backend first: it refuses a locked-out account or address before any password is
+# checked (accounts/throttling.py; settings under "Security").
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -282,6 +303,27 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Sign-in and reset throttling count per address (accounts/throttling.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+# Sign-ins (django-axes): LOGIN_FAILURE_LIMIT failures for one account, or from one address,
+# each within LOGIN_COOLOFF_MINUTES of the previous, lock that account (from everywhere) or that
+# address (for every account) until LOGIN_COOLOFF_MINUTES after the last failure. The site's
+# sign-in and /admin/login/ count alike. A success does not wipe the count (it would let an
+# attacker with an account of their own reset their address's count between guesses). An admin
+# unlocks at /admin/axes/ or with `manage.py axes_reset_username <email>`; a new password chosen
+# through a reset link unlocks the account.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: per account, and per address
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+# Password reset requests: at most this many per address and per email address in each window.
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 
 # --- Networks ---------------------------------------------------------------------------------
 # Fernet keys for credentials at rest, newest first. Production sets its own (see README:
