@@ -51,7 +51,11 @@ def webhook_create(*, brand, user, url: str, events: list[str]) -> tuple[Webhook
         raise ValidationError({"events": _("Choose at least one event.")})
     secret = secrets.token_hex(32)
     endpoint = WebhookEndpoint.objects.create(
-        brand=brand, url=url, events=sorted(set(events)), credentials={"secret": secret}, created_by=user
+        brand=brand,
+        shown_url=http.url_redacted(url),
+        events=sorted(set(events)),
+        credentials={"url": url, "secret": secret},
+        created_by=user,
     )
     return endpoint, secret
 
@@ -114,15 +118,16 @@ def deliver(*, endpoint_id: int, event: str, delivery: str, body: str) -> int | 
         SIGNATURE_HEADER: sign(data, endpoint.credentials["secret"]),
     }
     try:
-        response = http.request("POST", endpoint.url, user_typed_host=True, data=data, headers=headers)
+        response = http.request("POST", endpoint.credentials["url"], user_typed_host=True, data=data, headers=headers)
     except (http.UnsafeHost, requests.RequestException) as error:
         _record(endpoint, None, str(getattr(error, "message", "")) or _("The address could not be reached."))
-        raise DeliveryFailed(endpoint.url) from error
+        # `from None`: requests' message holds the whole address, and Celery logs the retry.
+        raise DeliveryFailed(endpoint.shown_url) from None
     if response.status_code >= 300:
         _record(
             endpoint, response.status_code, _("The address answered %(status)d.") % {"status": response.status_code}
         )
-        raise DeliveryFailed(endpoint.url)
+        raise DeliveryFailed(endpoint.shown_url)
     _record(endpoint, response.status_code, "")
     return response.status_code
 

@@ -5,6 +5,14 @@ from api.models import WebhookEndpoint, WebhookEvent
 
 class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.MultipleChoiceField(choices=WebhookEvent.choices)
+    # Written: the whole address (validated_data["shown_url"], which the service encrypts and
+    # redacts); read: its shown form.
+    url = serializers.URLField(
+        source="shown_url",
+        max_length=500,
+        help_text="The address deliveries are POSTed to. It may hold a user:password or a token: it is "
+        "kept encrypted, and answers show only its scheme and host (https://hooks.example.com/…).",
+    )
 
     class Meta:
         model = WebhookEndpoint

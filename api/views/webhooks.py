@@ -29,7 +29,7 @@ class WebhookList(BrandScoped, generics.ListAPIView):
         endpoint, secret = webhooks.webhook_create(
             brand=self.brand,
             user=request.user,
-            url=body.validated_data["url"],
+            url=body.validated_data["shown_url"],  # the address as typed (see WebhookSerializer.url)
             events=list(body.validated_data["events"]),
         )
         return Response({**WebhookSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)

@@ -18,7 +18,6 @@ import hmac
 import json
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from django import forms
@@ -70,12 +69,13 @@ class WebhookAdapter(Adapter):
             http.check_public_url(url)
         except http.UnsafeHost as error:
             raise ConnectError(error.message, field="url") from None
-        # The URL stays among the credentials: many receivers put a token in it. No handle:
-        # two webhooks on one host are two accounts (a handle would merge them on connecting).
+        # The URL stays among the (encrypted) credentials: many receivers put a token in it, or
+        # a user:password. Pages and messages name the host alone. No handle: two webhooks on
+        # one host are two accounts (a handle would merge them on connecting).
         return Connection(
             display_name=data["name"],
             credentials={"url": url, "secret": secrets.token_hex(32)},
-            config={"host": urlsplit(url).netloc},
+            config={"host": http.url_host(url)},
         )
 
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
@@ -90,7 +90,7 @@ class WebhookAdapter(Adapter):
         answer = _json_or_empty(response)
         return PublishResult(
             remote_id=str(answer.get("id") or key),
-            url=str(answer.get("url") or post_url or f"{urlsplit(self._url).scheme}://{self.account.config['host']}/"),
+            url=str(answer.get("url") or post_url or f"{http.url_origin(self._url)}/"),
         )
 
     def check_connection(self) -> str:

@@ -1,10 +1,13 @@
 """Outgoing webhooks: made by owners, secret shown once, deliveries signed like the webhook network."""
 
+import base64
 import hashlib
 import hmac
 import json
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from api.models import WebhookEndpoint
 from api.webhooks import DeliveryFailed, deliver
@@ -38,7 +41,7 @@ def test_an_owner_adds_a_webhook_and_sees_its_secret_once(api_as, owner, brand_a
     assert created.json()["events"] == ["post.failed"]
     listed = client.get(HOOKS)
     assert endpoint.credentials["secret"] not in listed.content.decode()
-    assert listed.json()["results"][0]["url"] == "http://127.0.0.1:9/hook"
+    assert listed.json()["results"][0]["url"] == "http://127.0.0.1:9/…"  # the path may hold a token
 
 
 def test_a_private_address_is_refused(api_as, owner, brand_a, settings):
@@ -96,3 +99,48 @@ def test_a_brand_without_webhooks_costs_publishing_one_query(brand_a, people, dj
     post = b.post(brand_a, people)
     with django_assert_num_queries(2):  # the event's INSERT, then the look-up of the brand's webhooks
         PostEvent.objects.create(post=post, kind=EventKind.PUBLISHED, to_state="published")
+
+
+# --- addresses holding a user and password or a token ---------------------------------------
+def test_an_api_webhook_keeps_its_address_encrypted_and_answers_with_its_host(api_as, owner, brand_a, people):
+    typed = "http://robot:s3cr3t@127.0.0.1:9/hooks/T0K3N?key=abc"
+    created = api_as(owner).post(
+        f"/api/brands/{brand_a.slug}/webhooks/", {"url": typed, "events": ["post.failed"]}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["url"] == "http://127.0.0.1:9/…"
+    listed = api_as(owner).get(f"/api/brands/{brand_a.slug}/webhooks/").content.decode()
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.credentials["url"] == typed
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {WebhookEndpoint._meta.db_table}")  # noqa: S608
+        stored = str(cursor.fetchall())
+    for secret in ("s3cr3t", "T0K3N", "key=abc"):
+        assert secret not in listed and secret not in stored
+
+
+def test_an_api_webhook_delivers_to_its_whole_address(brand_a, people):
+    with Receiver(ok) as receiver:
+        endpoint = b.webhook(
+            brand_a, people, url=receiver.url.replace("://", "://robot:s3cr3t@") + "/hooks/T0K3N?key=abc"
+        )
+        deliver(endpoint_id=endpoint.pk, event="post.published", delivery="d-1", body="{}")
+        [request] = receiver.received
+    assert request.path == "/hooks/T0K3N?key=abc"
+    assert request.header("Authorization") == "Basic " + base64.b64encode(b"robot:s3cr3t").decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_api_webhooks_move_their_address_into_the_credentials(brand_a):
+    """The api app's data migration, run on a row as earlier versions wrote it."""
+    before, after = [("api", "0002_webhook_endpoints")], [("api", "0003_webhook_address_encrypted")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("api", "WebhookEndpoint")
+    typed = "http://robot:s3cr3t@127.0.0.1:9/hooks/T0K3N"
+    old.objects.create(brand_id=brand_a.pk, url=typed, events=["post.failed"], credentials={"secret": "s"})
+    executor = MigrationExecutor(connection)  # a fresh one reads the migrations now applied
+    executor.migrate(after)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.credentials == {"secret": "s", "url": typed}
+    assert endpoint.shown_url == "http://127.0.0.1:9/…"

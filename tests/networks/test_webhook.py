@@ -42,8 +42,10 @@ def receiver():
 
 @pytest.fixture
 def hook(brand_a, owner, receiver):
+    # A receiver that wants a user and password in its address (basic authentication).
+    url = receiver.url.replace("http://", "http://hookuser:hookpass@") + "/hook?t=abc"
     account = services.account_connect(
-        brand=brand_a, user=owner, network="webhook", data={"name": "Intranet", "url": f"{receiver.url}/hook?t=abc"}
+        brand=brand_a, user=owner, network="webhook", data={"name": "Intranet", "url": url}
     )
     receiver.secret = account.credentials["secret"]
     return account
@@ -66,7 +68,7 @@ class TestWebhookContract(AdapterContract):
                 ErrorKind.RECONNECT: lambda: receiver.statuses.append(410),
                 ErrorKind.UNKNOWN: stall,
             },
-            secrets=[hook.credentials["secret"], "t=abc"],
+            secrets=[hook.credentials["secret"], "t=abc", "hookpass"],
         )
 
 
