@@ -32,6 +32,7 @@ from accounts.forms import (
 from accounts.models import Brand, Invitation, Membership, User
 from accounts.permissions import brand_view, brands_of, can
 from accounts.roles import Perm
+from cm_platform.sensitive import handles_secrets
 
 
 @login_required
@@ -248,6 +249,7 @@ def _report(request, error: ValidationError) -> None:
 
 
 # --- Accepting an invitation (the link in the email; no brand membership yet) -----------------
+@handles_secrets  # a new account's password
 def invitation_accept(request, token: str):
     try:
         invitation = services.invitation_for_token(token)

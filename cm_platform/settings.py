@@ -293,6 +293,8 @@ LOGGING = {
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Error reports (the DEBUG page too) hide what views mark sensitive (cm_platform/sensitive.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cm_platform.sensitive.AlwaysSafeExceptionReporterFilter"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

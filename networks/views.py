@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
+from cm_platform.sensitive import handles_secrets
 from networks import services
 from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
@@ -73,11 +74,13 @@ def account_list(request):
     )
 
 
+@handles_secrets
 @brand_view(Perm.MANAGE_NETWORKS)
 def account_connect(request, network):
     return _connect_page(request, _connectable(network), account=None)
 
 
+@handles_secrets
 @brand_view(Perm.MANAGE_NETWORKS)
 def account_reconnect(request, pk):
     account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
@@ -155,6 +158,7 @@ def _redirect_uri() -> str:
     return settings.SITE_URL + reverse("networks:mastodon_callback")
 
 
+@handles_secrets
 @require_POST
 @brand_view(Perm.MANAGE_NETWORKS)
 def mastodon_start(request):
@@ -186,6 +190,7 @@ def mastodon_start(request):
     )
 
 
+@handles_secrets
 @login_required
 def mastodon_callback(request):
     """Mastodon sends the person back here with a code; `state` proves it is the flow we began."""

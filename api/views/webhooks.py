@@ -7,8 +7,10 @@ from api import webhooks
 from api.models import WebhookEndpoint
 from api.serializers.webhooks import CreatedWebhookSerializer, WebhookSerializer
 from api.views.base import BrandScoped
+from cm_platform.sensitive import api_handles_secrets
 
 
+@api_handles_secrets  # POST takes an address that may hold a password or a token
 class WebhookList(BrandScoped, generics.ListAPIView):
     """The brand's outgoing webhooks (their addresses may hold secrets: owners only).
 
