@@ -54,11 +54,22 @@ def _excerpt(post: Post) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _current_members(users: list, brand: Brand) -> set[int]:
+    """Who of `users` belongs to the brand now: a post's author may have left it since."""
+    ids = {user.pk for user in users if user is not None}
+    return set(Membership.objects.filter(brand=brand, user_id__in=ids).values_list("user_id", flat=True))
+
+
 def _send(users: Iterable, *, post: Post, kind: str, message_for, by=None) -> None:
-    """One notification and one email per person (never to the person who acted)."""
+    """One notification and one email per person who belongs to the post's brand now (never to
+    the person who acted)."""
+    users = list(users)
+    members = _current_members(users, post.brand)
     seen = set()
     for user in users:
         if user is None or user.pk in seen or (by is not None and user.pk == by.pk) or not user.is_active:
+            continue
+        if user.pk not in members:
             continue
         seen.add(user.pk)
         with translation.override(user.language or settings.LANGUAGE_CODE):
