@@ -1,8 +1,8 @@
 """Outgoing webhooks: a brand's addresses told when a post is published, fails, or needs approval.
 
-Signed like the webhook network (networks/adapters/webhook.py): an HMAC-SHA256 of the body with
-the endpoint's secret in X-Signature-SHA256. The posts app records each of these moments as a
-PostEvent; a receiver here turns a new PostEvent into one delivery task per endpoint, sent once
+Signed like the webhook network, as networks/signing.py says: X-Signature covers the timestamp,
+the delivery id (the same on every retry) and the body. The posts app records each of these
+moments as a PostEvent; a receiver here turns a new PostEvent into one delivery task per endpoint, sent once
 the transaction commits, so a rolled-back publication is never announced.
 """
 
@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import membership_for, require
 from accounts.roles import Perm
 from api.models import WebhookEndpoint, WebhookEvent
-from networks import http
-from networks.adapters.webhook import SIGNATURE_HEADER, sign
+from networks import http, signing
 from posts.models import EventKind, PostEvent, PostTarget
 
 EVENT_FOR_KIND = {
@@ -114,8 +113,8 @@ def deliver(*, endpoint_id: int, event: str, delivery: str, body: str) -> int | 
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "X-Webhook-Event": event,
-        "X-Webhook-Delivery": delivery,  # the same on every retry: receivers may drop repeats
-        SIGNATURE_HEADER: sign(data, endpoint.credentials["secret"]),
+        # `delivery` is the same on every retry: a receiver acts once per delivery id.
+        **signing.signature_headers(body=data, secret=endpoint.credentials["secret"], delivery_id=delivery),
     }
     try:
         response = http.request("POST", endpoint.credentials["url"], user_typed_host=True, data=data, headers=headers)

@@ -27,7 +27,7 @@ class WebhookSerializer(serializers.ModelSerializer):
 
 class CreatedWebhookSerializer(WebhookSerializer):
     secret = serializers.CharField(
-        read_only=True, help_text="The HMAC-SHA256 key of X-Signature-SHA256: shown only in this answer."
+        read_only=True, help_text="The HMAC-SHA256 key of X-Signature: shown only in this answer."
     )
 
     class Meta(WebhookSerializer.Meta):

@@ -1,19 +1,20 @@
 """Outgoing webhooks: made by owners, secret shown once, deliveries signed like the webhook network."""
 
 import base64
-import hashlib
-import hmac
 import json
+import time
 
 import pytest
+import requests
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from api.models import WebhookEndpoint
 from api.webhooks import DeliveryFailed, deliver
+from networks import signing
 from posts.models import EventKind, PostEvent, PostState
 from tests.api import builders as b
-from tests.networks.servers.receiver import Receiver
+from tests.networks.servers.receiver import Receiver, SigningReceiver
 
 HOOKS = "/api/brands/brand-a/webhooks/"
 
@@ -70,12 +71,32 @@ def test_submitting_a_post_announces_approval_needed_signed_after_commit(
         endpoint_id, event, delivery, body = delivery_call.args
         assert deliver(endpoint_id=endpoint_id, event=event, delivery=delivery, body=body) == 200
         [request] = receiver.received
-    secret = endpoint.credentials["secret"].encode()
-    assert request.header("X-Signature-SHA256") == hmac.new(secret, request.body, hashlib.sha256).hexdigest()
+    accepted = signing.verify(
+        body=request.body, secret=endpoint.credentials["secret"], headers=request.headers, accept_once=lambda _id: True
+    )
+    assert accepted == delivery == request.header("X-Delivery-Id")
     assert request.header("X-Webhook-Event") == "approval.needed"
     document = json.loads(request.body)
     assert document["post"] == document["post"] | {"id": post.pk, "state": PostState.IN_REVIEW}
     assert document["brand"] == "brand-a"
+
+
+def test_the_receiver_acts_once_on_a_delivery_and_refuses_it_replayed_later(brand_a, people):
+    with SigningReceiver() as receiver:
+        endpoint = b.webhook(brand_a, people, url=f"{receiver.url}/hook")
+        receiver.secret = endpoint.credentials["secret"]
+        assert deliver(endpoint_id=endpoint.pk, event="post.published", delivery="d-1", body='{"n": 1}') == 200
+        # A retry of the same delivery (its answer was lost) is signed anew, and not acted on twice.
+        assert deliver(endpoint_id=endpoint.pk, event="post.published", delivery="d-1", body='{"n": 1}') == 200
+        first, retry = receiver.received
+        assert first.header("X-Delivery-Id") == retry.header("X-Delivery-Id") == "d-1"
+        assert receiver.accepted == [{"n": 1}]
+        # The captured request, sent again later by someone else, is refused.
+        receiver.delivered.clear()
+        receiver.clock = lambda: time.time() + signing.TOLERANCE_SECONDS + 60
+        replayed = requests.post(receiver.url + first.path, data=first.body, headers=first.headers, timeout=5)
+    assert replayed.status_code == 401
+    assert receiver.accepted == [{"n": 1}]
 
 
 def test_moments_nobody_listens_to_send_nothing(api_as, editor, brand_a, people, django_capture_on_commit_callbacks):
