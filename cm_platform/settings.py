@@ -6,8 +6,10 @@ defaults run on a laptop with nothing installed: SQLite and a broker that needs 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -49,10 +51,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "axes",  # sign-in throttling (see "Security" below)
+    "csp",  # the Content-Security-Policy header (see "Security" below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (policy under "Security").
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -305,6 +310,33 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp), on every response: no inline script, no script from
+# anywhere but this site, so an injection that slipped past the templates' escaping runs nothing.
+# Styles: this site's files; style="" attributes are refused (pages use CSS classes, scripts set
+# styles through the CSSOM, which the policy allows). The nonce is for FullCalendar 6, which puts
+# its CSS in a <style> element it creates (it reads the nonce from <meta name="csp-nonce">, see
+# calendars/templates/calendars/calendar.html); a page that does not ask for the nonce gets none.
+# Images: data: for Bootstrap's icons drawn in CSS. Media served from another origin (an
+# absolute MEDIA_URL) join images and videos. Fonts: data: for FullCalendar's icon font.
+# One view widens it (csp_update): the connect pages, whose sign-in forms lead to other sites
+# (networks/views.py). The API docs need nothing more (api/urls.py: no inline script).
+_MEDIA_URL = urlsplit(MEDIA_URL)
+_MEDIA_ORIGINS = [f"{_MEDIA_URL.scheme}://{_MEDIA_URL.netloc}"] if _MEDIA_URL.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 # Proxies in front of the app that append the client's address to X-Forwarded-For (0: none, the
 # client is REMOTE_ADDR). Sign-in and reset throttling count per address (accounts/throttling.py).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
