@@ -52,6 +52,11 @@ def test_a_private_address_is_refused(api_as, owner, brand_a, settings):
     assert not WebhookEndpoint.objects.exists()
 
 
+def test_an_address_that_is_not_a_url_is_refused(api_as, owner, brand_a):
+    response = api_as(owner).post(HOOKS, {"url": "not an address", "events": ["post.failed"]}, format="json")
+    assert response.status_code == 400 and "url" in response.json()["errors"]
+
+
 def test_at_least_one_event_is_needed(api_as, owner, brand_a):
     response = api_as(owner).post(HOOKS, {"url": "http://127.0.0.1:9/hook", "events": []}, format="json")
     assert response.status_code == 400 and "events" in response.json()["errors"]
