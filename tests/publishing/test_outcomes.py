@@ -85,10 +85,10 @@ def test_a_brand_paused_after_the_claim_holds_the_target_back_unsent(brand_a, ma
     assert FakeAdapter.outbox == {}
 
 
-def test_retryable_errors_back_off_then_fail_after_the_maximum(brand_a, settings):
+def test_retryable_errors_back_off_then_fail_after_the_maximum(brand_a, editor, settings):
     settings.PUBLISH_MAX_ATTEMPTS = 2
     account = NetworkAccountFactory(brand=brand_a, config={"fail": "retry"})
-    target = claimed_target(brand_a, account)
+    target = claimed_target(brand_a, account, author=editor)  # a member: told of the failure
     assert publish(target) == TargetState.PENDING
     target.refresh_from_db()
     assert target.next_attempt_at > timezone.now() and target.error_kind == "retry"
