@@ -134,9 +134,9 @@ def test_unknown_on_a_network_that_recognises_repeats_retries_with_the_same_key(
     assert PostTarget.objects.get(pk=target.pk).key == target.key
 
 
-def test_unknown_without_repeats_or_lookup_needs_a_persons_check(brand_a):
+def test_unknown_without_repeats_or_lookup_needs_a_persons_check(brand_a, editor):
     account = NetworkAccountFactory(brand=brand_a, network="blind", config={"lose_answer": True})
-    target = claimed_target(brand_a, account)
+    target = claimed_target(brand_a, account, author=editor)  # a member: told to check
     assert publish(target) == TargetState.NEEDS_CHECKING
     assert BlindAdapter.calls == [target.key]  # sent once, never again blindly
     assert dispatcher.dispatch_due() == []
