@@ -37,6 +37,10 @@ setup: $(VENV)/.runtime node_modules/.installed
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(MANAGE) migrate --no-input -v 0
 
+# Development mode, asked for explicitly (DEBUG is off otherwise, and production's system checks
+# want real keys); the secret key is made once per install in var/secret_key by the settings
+# (cm_platform/keys.py), never taken from the source.
+run demo setup lint: export DJANGO_DEBUG ?= true
 # --- make run: the Procfile's web, worker and beat in the foreground until Ctrl-C -------------
 # honcho prefixes each process's lines and, on Ctrl-C or TERM, stops them all (TERM, then KILL
 # after 5 s). exec: honcho itself is make's child, so make's TERM reaches it. --env /dev/null:

@@ -8,6 +8,7 @@ remove; the pending invitations are shown to owners only.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -17,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import services, throttling
 from accounts.forms import (
     TIME_ZONES,
     BrandForm,
@@ -31,6 +32,7 @@ from accounts.forms import (
 from accounts.models import Brand, Invitation, Membership, User
 from accounts.permissions import brand_view, brands_of, can
 from accounts.roles import Perm
+from cm_platform.sensitive import handles_secrets
 
 
 @login_required
@@ -50,6 +52,30 @@ def home(request):
 def brand_home(request):
     """A brand's home page is its "Today" page (the brand gate runs first: 404 for others)."""
     return redirect("desk:brand_today", brand_slug=request.brand.slug)
+
+
+# --- Password reset -----------------------------------------------------------------------------
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and per email address (accounts/throttling.py)."""
+
+    def form_valid(self, form):
+        allowed = throttling.password_reset_allowed(
+            address=throttling.client_address(self.request), email=form.cleaned_data["email"]
+        )
+        if not allowed:
+            form.add_error(None, _("Too many password reset requests. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password through the emailed link also lifts a sign-in lockout of the
+    account: the person proved they own its address."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.login_lockout_lift(email=self.user.email)
+        return response
 
 
 # --- Profile and language ---------------------------------------------------------------------
@@ -226,6 +252,7 @@ def _report(request, error: ValidationError) -> None:
 
 
 # --- Accepting an invitation (the link in the email; no brand membership yet) -----------------
+@handles_secrets  # a new account's password
 def invitation_accept(request, token: str):
     try:
         invitation = services.invitation_for_token(token)

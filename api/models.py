@@ -50,9 +50,12 @@ class WebhookEndpoint(models.Model):
     """An address of the brand's that is told, as signed JSON, when its posts go out or fail."""
 
     brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="webhook_endpoints")
-    url = models.URLField(_("address (URL)"), max_length=500)
+    # What pages and answers show of the address: scheme and host (networks.http.url_redacted).
+    # The address itself may hold a user:password or a token: it is among the credentials.
+    shown_url = models.CharField(_("address (URL)"), max_length=500)
     events = models.JSONField(_("events"), default=all_events)
-    # {"secret": ...}: the HMAC key, encrypted at rest like network credentials, shown once.
+    # {"url": ..., "secret": ...}: the address and the HMAC key, encrypted at rest like network
+    # credentials; the secret is shown once.
     credentials = EncryptedJSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -66,7 +69,7 @@ class WebhookEndpoint(models.Model):
         verbose_name_plural = _("webhooks")
 
     def __str__(self) -> str:
-        return self.url
+        return self.shown_url
 
     def __repr__(self) -> str:
         return f"<WebhookEndpoint {self.pk}>"  # never the secret

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 from api.forms import TokenForm
 from api.models import ApiToken
 from api.tokens import token_create, token_revoke
+from cm_platform.sensitive import handles_secrets
 
 # The new token waits in the session for the one page that shows it (post, redirect, get: a
 # reload neither makes a second token nor shows this one again).
 NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 (a session key, not a secret)
 
 
+@handles_secrets
 @login_required
 def token_list(request):
     form = TokenForm(request.POST or None)

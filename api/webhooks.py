@@ -1,8 +1,8 @@
 """Outgoing webhooks: a brand's addresses told when a post is published, fails, or needs approval.
 
-Signed like the webhook network (networks/adapters/webhook.py): an HMAC-SHA256 of the body with
-the endpoint's secret in X-Signature-SHA256. The posts app records each of these moments as a
-PostEvent; a receiver here turns a new PostEvent into one delivery task per endpoint, sent once
+Signed like the webhook network, as networks/signing.py says: X-Signature covers the timestamp,
+the delivery id (the same on every retry) and the body. The posts app records each of these
+moments as a PostEvent; a receiver here turns a new PostEvent into one delivery task per endpoint, sent once
 the transaction commits, so a rolled-back publication is never announced.
 """
 
@@ -23,8 +23,7 @@ from accounts.permissions import membership_for, require
 from accounts.roles import Perm
 from api.models import WebhookEndpoint, WebhookEvent
 from listening.models import Alert
-from networks import http
-from networks.adapters.webhook import SIGNATURE_HEADER, sign
+from networks import http, signing
 from posts.models import EventKind, PostEvent, PostTarget
 
 EVENT_FOR_KIND = {
@@ -52,7 +51,11 @@ def webhook_create(*, brand, user, url: str, events: list[str]) -> tuple[Webhook
         raise ValidationError({"events": _("Choose at least one event.")})
     secret = secrets.token_hex(32)
     endpoint = WebhookEndpoint.objects.create(
-        brand=brand, url=url, events=sorted(set(events)), credentials={"secret": secret}, created_by=user
+        brand=brand,
+        shown_url=http.url_redacted(url),
+        events=sorted(set(events)),
+        credentials={"url": url, "secret": secret},
+        created_by=user,
     )
     return endpoint, secret
 
@@ -142,19 +145,20 @@ def deliver(*, endpoint_id: int, event: str, delivery: str, body: str) -> int | 
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "X-Webhook-Event": event,
-        "X-Webhook-Delivery": delivery,  # the same on every retry: receivers may drop repeats
-        SIGNATURE_HEADER: sign(data, endpoint.credentials["secret"]),
+        # `delivery` is the same on every retry: a receiver acts once per delivery id.
+        **signing.signature_headers(body=data, secret=endpoint.credentials["secret"], delivery_id=delivery),
     }
     try:
-        response = http.request("POST", endpoint.url, user_typed_host=True, data=data, headers=headers)
+        response = http.request("POST", endpoint.credentials["url"], user_typed_host=True, data=data, headers=headers)
     except (http.UnsafeHost, requests.RequestException) as error:
         _record(endpoint, None, str(getattr(error, "message", "")) or _("The address could not be reached."))
-        raise DeliveryFailed(endpoint.url) from error
+        # `from None`: requests' message holds the whole address, and Celery logs the retry.
+        raise DeliveryFailed(endpoint.shown_url) from None
     if response.status_code >= 300:
         _record(
             endpoint, response.status_code, _("The address answered %(status)d.") % {"status": response.status_code}
         )
-        raise DeliveryFailed(endpoint.url)
+        raise DeliveryFailed(endpoint.shown_url)
     _record(endpoint, response.status_code, "")
     return response.status_code
 

@@ -4,24 +4,28 @@ Everything a deployment changes comes from the environment (cookiecutter-django 
 defaults run on a laptop with nothing installed: SQLite and a broker that needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from cm_platform.logs import ROUTINE_TASK_LOGGERS
+from cm_platform.keys import development_secret_key, fernet_key_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-" + "x" * 32 if DEBUG else environ.Env.NOTSET,
-)
+# Off unless asked for: `make run` asks (DJANGO_DEBUG=true); a deployment never does.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Production sets DJANGO_SECRET_KEY (cm_platform/checks.py refuses to start without it); a
+# development run uses a key made once per install in var/secret_key, never one in the source.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or (development_secret_key(VAR_DIR) if DEBUG else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The public address of this site: links in emails, feeds and media URLs sent to networks
@@ -50,10 +54,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "axes",  # sign-in throttling (see "Security" below)
+    "csp",  # the Content-Security-Policy header (see "Security" below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (policy under "Security").
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +73,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cm_platform.urls"
@@ -106,6 +116,20 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches -----------------------------------------------------------------------------------
+CACHES = {
+    # Per process: only what may be lost or differ between processes (the API's throttle).
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters every process and machine must share (password reset requests): in the database,
+    # which every deployment has; its table is made by a migration (accounts 0002).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cm_throttle_cache",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
 # --- People -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -118,6 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
+# django-axes' backend first: it refuses a locked-out account or address before any password is
+# checked (accounts/throttling.py; settings under "Security").
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # --- Languages and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -324,6 +351,8 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 # A refused form says so in the person's language, in the app's layout (not Django's English page).
 CSRF_FAILURE_VIEW = "cm_platform.errors.csrf_failure"
+# Error reports (the DEBUG page too) hide what views mark sensitive (cm_platform/sensitive.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cm_platform.sensitive.AlwaysSafeExceptionReporterFilter"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -334,16 +363,62 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp), on every response: no inline script, no script from
+# anywhere but this site, so an injection that slipped past the templates' escaping runs nothing.
+# Styles: this site's files; style="" attributes are refused (pages use CSS classes, scripts set
+# styles through the CSSOM, which the policy allows). The nonce is for FullCalendar 6, which puts
+# its CSS in a <style> element it creates (it reads the nonce from <meta name="csp-nonce">, see
+# calendars/templates/calendars/calendar.html); a page that does not ask for the nonce gets none.
+# Images: data: for Bootstrap's icons drawn in CSS. Media served from another origin (an
+# absolute MEDIA_URL) join images and videos. Fonts: data: for FullCalendar's icon font.
+# One view widens it (csp_update): the connect pages, whose sign-in forms lead to other sites
+# (networks/views.py). The API docs need nothing more (api/urls.py: no inline script).
+_MEDIA_URL = urlsplit(MEDIA_URL)
+_MEDIA_ORIGINS = [f"{_MEDIA_URL.scheme}://{_MEDIA_URL.netloc}"] if _MEDIA_URL.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Sign-in and reset throttling count per address (accounts/throttling.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+# Sign-ins (django-axes): LOGIN_FAILURE_LIMIT failures for one account, or from one address,
+# each within LOGIN_COOLOFF_MINUTES of the previous, lock that account (from everywhere) or that
+# address (for every account) until LOGIN_COOLOFF_MINUTES after the last failure. The site's
+# sign-in and /admin/login/ count alike. A success does not wipe the count (it would let an
+# attacker with an account of their own reset their address's count between guesses). An admin
+# unlocks at /admin/axes/ or with `manage.py axes_reset_username <email>`; a new password chosen
+# through a reset link unlocks the account.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each alone: per account, and per address
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+# Password reset requests: at most this many per address and per email address in each window.
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=3600)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=5)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 
 # --- Networks ---------------------------------------------------------------------------------
-# Fernet keys for credentials at rest, newest first. The development default is derived from
-# SECRET_KEY so `make run` works; production sets its own (see README: rotating keys).
+# Fernet keys for credentials at rest, newest first. Production sets its own (see README:
+# rotating keys; cm_platform/checks.py refuses to start without them); a development run
+# derives one from its per-install SECRET_KEY so `make run` works with nothing to set.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-if not FIELD_ENCRYPTION_KEYS:
-    import base64
-    import hashlib
-
-    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    FIELD_ENCRYPTION_KEYS = [fernet_key_from(SECRET_KEY)]
 # Hosts a user types (a Mastodon instance, a webhook) may not be private, loopback or
 # link-local addresses, except those listed here (tests list 127.0.0.1).
 NETWORKS_ALLOWED_PRIVATE_HOSTS = env.list("NETWORKS_ALLOWED_PRIVATE_HOSTS", default=[])

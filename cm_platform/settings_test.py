@@ -15,6 +15,12 @@ os.environ.setdefault("CM_TEST_RUN_ID", str(os.getpid()))
 os.environ.setdefault("CM_VAR_DIR", str(_ROOT / "var" / "test" / os.environ["CM_TEST_RUN_ID"]))
 os.environ.setdefault("NETWORKS_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("MEDIA_ROOT", str(Path(os.environ["CM_VAR_DIR"]) / "media"))
+# Development mode as `make run` (static files unhashed, no HTTPS redirect; pytest-django still
+# turns DEBUG off while tests run), with keys of the test run's own, set in the environment so
+# the worker processes a test starts decrypt what the test encrypted. Never a deployment's keys.
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "k" * 50)
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdHMtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
 
 from cm_platform.settings import *  # noqa: E402,F403
 from cm_platform.settings import DATABASES, VAR_DIR  # noqa: E402

@@ -219,3 +219,33 @@ def was_sent(error: requests.RequestException) -> bool:
         reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
         return not isinstance(reason, urllib3.exceptions.ConnectTimeoutError)  # NewConnectionError too
     return not isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema)
+
+
+# --- user-typed URLs, shown back ---------------------------------------------------------------
+# A URL a user typed may carry credentials: userinfo (https://user:password@host/), or a token in
+# its path or query, as many webhook receivers want. Such a URL is kept whole only where it is
+# encrypted (credentials) and used to send; anything shown, logged or kept in clear is one of these.
+def url_host(url: str) -> str:
+    """'https://user:pw@Hooks.Example.com:8443/x' -> 'hooks.example.com:8443' (never the userinfo)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
+    try:
+        port = parts.port
+    except ValueError:  # out of range: the URL was refused elsewhere; show the host alone
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def url_origin(url: str) -> str:
+    """'https://user:pw@Mastodon.Social/about' -> 'https://mastodon.social': scheme and host."""
+    return f"{urlsplit(url).scheme}://{url_host(url)}"
+
+
+def url_redacted(url: str) -> str:
+    """'https://user:pw@hooks.example.com/t/abc?k=1' -> 'https://hooks.example.com/…': what a
+    page may show of a URL whose path or query may hold a token."""
+    parts = urlsplit(url)
+    hidden = parts.path.strip("/") or parts.query or parts.fragment
+    return f"{url_origin(url)}/{'…' if hidden else ''}"

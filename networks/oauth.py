@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, membership_for
 from accounts.roles import Perm
+from cm_platform.sensitive import handles_secrets
 from networks import crypto, services
 from networks.adapters import get_adapter_class
 from networks.adapters.base import Adapter, ConnectError, Connection
@@ -147,6 +148,7 @@ def _oauth_adapter(network: str) -> type[OAuthAdapter]:
 
 
 # --- the views -----------------------------------------------------------------------------------
+@handles_secrets
 @require_POST
 @brand_view(Perm.MANAGE_NETWORKS)
 def start(request, network):
@@ -176,6 +178,7 @@ def start(request, network):
     return HttpResponseRedirect(url)
 
 
+@handles_secrets
 @login_required
 def callback(request, network):
     """The network sends the person back with a code; `state` proves it is the flow we began."""
@@ -258,6 +261,7 @@ class PickForm(forms.Form):
         ]
 
 
+@handles_secrets
 @brand_view(Perm.MANAGE_NETWORKS)
 def pick(request, network):
     """Choose which of the accounts the sign-in gave access to are connected."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
+from cm_platform.sensitive import handles_secrets
 from networks import services
 from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
@@ -30,6 +32,20 @@ from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
 
 OAUTH_SESSION_KEY = "mastodon_oauth"
+
+
+def _sign_in_hosts() -> list[str]:
+    """Where a connect page's form may lead: browsers apply the CSP's form-action to the redirect
+    that answers it, here to the network's sign-in page (for Mastodon, on any server). So: https
+    anywhere, and plain http to the private hosts this deployment allows (tests' local servers)."""
+    hosts = [
+        host if ":" not in host or host.startswith("[") else f"[{host}]"
+        for host in settings.NETWORKS_ALLOWED_PRIVATE_HOSTS
+    ]
+    return ["https:", *(f"http://{host}:*" for host in hosts)]
+
+
+leads_to_sign_in_pages = csp_update({"form-action": _sign_in_hosts()})
 
 
 @dataclass(frozen=True)
@@ -78,11 +94,15 @@ def account_list(request):
     )
 
 
+@leads_to_sign_in_pages
+@handles_secrets
 @brand_view(Perm.MANAGE_NETWORKS)
 def account_connect(request, network):
     return _connect_page(request, _connectable(network), account=None)
 
 
+@leads_to_sign_in_pages
+@handles_secrets
 @brand_view(Perm.MANAGE_NETWORKS)
 def account_reconnect(request, pk):
     account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
@@ -160,6 +180,8 @@ def _redirect_uri() -> str:
     return settings.SITE_URL + reverse("networks:mastodon_callback")
 
 
+@leads_to_sign_in_pages  # its answer may be the connect page again, with the error
+@handles_secrets
 @require_POST
 @brand_view(Perm.MANAGE_NETWORKS)
 def mastodon_start(request):
@@ -191,6 +213,7 @@ def mastodon_start(request):
     )
 
 
+@handles_secrets
 @login_required
 def mastodon_callback(request):
     """Mastodon sends the person back here with a code; `state` proves it is the flow we began."""

@@ -5,12 +5,14 @@ from rest_framework.response import Response
 from accounts.roles import Perm
 from api.serializers.networks import AccountConnectSerializer, ConnectedAccountSerializer, NetworkAccountSerializer
 from api.views.base import BrandScoped
+from cm_platform.sensitive import api_handles_secrets
 from networks import services
 from networks.adapters import get_adapter_class
 from networks.adapters.base import ConnectError
 from networks.models import NetworkAccount
 
 
+@api_handles_secrets  # POST takes tokens and app passwords
 class AccountList(BrandScoped, generics.ListAPIView):
     """The brand's network accounts. POST connects one of the networks that need no browser redirect."""
 

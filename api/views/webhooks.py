@@ -7,13 +7,20 @@ from api import webhooks
 from api.models import WebhookEndpoint
 from api.serializers.webhooks import CreatedWebhookSerializer, WebhookSerializer
 from api.views.base import BrandScoped
+from cm_platform.sensitive import api_handles_secrets
 
 
+@api_handles_secrets  # POST takes an address that may hold a password or a token
 class WebhookList(BrandScoped, generics.ListAPIView):
-    """The brand's outgoing webhooks (their addresses may hold secrets: owners only).
+    """The brand's outgoing webhooks (owners only). The address is kept encrypted and shown as
+    scheme and host: it may hold a user:password or a token.
 
-    Each delivery is a POST of JSON signed with HMAC-SHA256 in X-Signature-SHA256, like the
-    webhook network; X-Webhook-Event names the event, X-Webhook-Delivery stays the same on retries.
+    Each delivery is a POST of JSON with `X-Webhook-Event` (the event), `X-Delivery-Id` (the
+    same on every retry), `X-Timestamp` (unix seconds) and `X-Signature: t=<timestamp>,v1=<hex>`,
+    the HMAC-SHA256 with the webhook's secret of `<timestamp>.<delivery id>.<raw body>`.
+    Receivers refuse a signature that does not match or a timestamp more than 300 seconds away
+    from their clock, and act once per delivery id (answering 2xx to a repeat: the desk retries
+    a delivery whose answer it did not get).
     """
 
     perms = {"GET": Perm.MANAGE_NETWORKS, "POST": Perm.MANAGE_NETWORKS}
@@ -29,7 +36,7 @@ class WebhookList(BrandScoped, generics.ListAPIView):
         endpoint, secret = webhooks.webhook_create(
             brand=self.brand,
             user=request.user,
-            url=body.validated_data["url"],
+            url=body.validated_data["shown_url"],  # the address as typed (see WebhookSerializer.url)
             events=list(body.validated_data["events"]),
         )
         return Response({**WebhookSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)

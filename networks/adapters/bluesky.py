@@ -258,7 +258,7 @@ def normalize_service_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConnectError(_("This is not the address of a Bluesky server."), field="service_url")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 
 def _pds_endpoint(did_doc: Any) -> str | None:
@@ -274,7 +274,7 @@ def _pds_endpoint(did_doc: Any) -> str | None:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).netloc
+    return http.url_host(url)
 
 
 def _error_of(response: requests.Response) -> tuple[str, str]:

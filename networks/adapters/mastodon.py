@@ -72,11 +72,11 @@ def normalize_instance_url(text: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConnectError(_("This is not the address of a Mastodon server."), field="instance_url")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 
 def _host(instance_url: str) -> str:
-    return urlsplit(instance_url).netloc
+    return http.url_host(instance_url)
 
 
 class MastodonAdapter(Adapter):

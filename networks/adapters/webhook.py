@@ -1,8 +1,9 @@
 """Webhook: POST a signed JSON document to a URL the user typed.
 
-The receiver checks `X-Signature-SHA256`, the hex HMAC-SHA256 of the exact request body with
-the account's secret (shown once, when the webhook is connected). Proven against a local
-receiver in tests/networks/test_webhook.py that verifies the signature.
+Signed as networks/signing.py says (X-Signature over the timestamp, the delivery id and the
+body, with the account's secret shown once when the webhook is connected); the delivery id is
+the publish key, so a retry of the same post carries the same id. Proven against a local
+receiver in tests/networks/test_webhook.py that verifies the signature and refuses replays.
 
 Document sent:
     {"key": "<stable per post and account>", "text": "...", "post_url": "<the post's page or null>",
@@ -13,12 +14,9 @@ whether it does, hence recognises_repeats = False.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from django import forms
@@ -27,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks import http
+from networks import http, signing
 from networks.adapters.base import (
     Adapter,
     ConnectError,
@@ -39,8 +37,6 @@ from networks.adapters.base import (
     PublishResult,
 )
 
-SIGNATURE_HEADER = "X-Signature-SHA256"
-
 
 class WebhookForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("For example: Intranet"))
@@ -50,10 +46,6 @@ class WebhookForm(forms.Form):
         assume_scheme="https",
         help_text=gettext_lazy("Each post is sent to it as signed JSON (POST)."),
     )
-
-
-def sign(body: bytes, secret: str) -> str:
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class WebhookAdapter(Adapter):
@@ -70,12 +62,13 @@ class WebhookAdapter(Adapter):
             http.check_public_url(url)
         except http.UnsafeHost as error:
             raise ConnectError(error.message, field="url") from None
-        # The URL stays among the credentials: many receivers put a token in it. No handle:
-        # two webhooks on one host are two accounts (a handle would merge them on connecting).
+        # The URL stays among the (encrypted) credentials: many receivers put a token in it, or
+        # a user:password. Pages and messages name the host alone. No handle: two webhooks on
+        # one host are two accounts (a handle would merge them on connecting).
         return Connection(
             display_name=data["name"],
             credentials={"url": url, "secret": secrets.token_hex(32)},
-            config={"host": urlsplit(url).netloc},
+            config={"host": http.url_host(url)},
         )
 
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
@@ -90,7 +83,7 @@ class WebhookAdapter(Adapter):
         answer = _json_or_empty(response)
         return PublishResult(
             remote_id=str(answer.get("id") or key),
-            url=str(answer.get("url") or post_url or f"{urlsplit(self._url).scheme}://{self.account.config['host']}/"),
+            url=str(answer.get("url") or post_url or f"{http.url_origin(self._url)}/"),
         )
 
     def check_connection(self) -> str:
@@ -111,7 +104,7 @@ class WebhookAdapter(Adapter):
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Idempotency-Key": key,
-            SIGNATURE_HEADER: sign(body, self.account.credentials["secret"]),
+            **signing.signature_headers(body=body, secret=self.account.credentials["secret"], delivery_id=key),
         }
         try:
             response = http.request("POST", self._url, user_typed_host=True, data=body, headers=headers)

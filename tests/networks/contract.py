@@ -23,6 +23,7 @@ PublishError of that kind, with a message for a person and no secret in it.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,6 +153,12 @@ class AdapterContract:
             cursor.execute(f"SELECT credentials FROM {table} WHERE id = %s", [account.pk])  # noqa: S608
             stored = cursor.fetchone()[0]
         self._assert_no_secret(contract, stored)
+
+    def test_what_is_kept_in_clear_holds_no_secret(self, adapter, contract):
+        """Config, handle and names are shown on the Networks page and quoted in messages."""
+        account = contract.account
+        clear = json.dumps(account.config), account.handle, account.display_name, account.avatar_url
+        self._assert_no_secret(contract, *clear)
 
     def test_check_connection_names_the_account(self, adapter, contract):
         handle = adapter.check_connection()

@@ -1,37 +1,17 @@
 """The webhook adapter against a local receiver that checks the signature."""
 
-import hashlib
-import hmac
-import json
+import time
 import uuid
 
 import pytest
+import requests
 from django.urls import reverse
 
-from networks import services
+from networks import services, signing
 from networks.adapters.base import ErrorKind, MediaFile, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
-from tests.networks.servers.receiver import Received, Receiver
-
-
-class SigningReceiver(Receiver):
-    """Answers 200 only to a body signed with `secret`; `statuses` forces the next answers."""
-
-    def __init__(self):
-        super().__init__(self._answer)
-        self.secret = ""
-        self.statuses: list[int] = []
-        self.accepted: list[dict] = []
-
-    def _answer(self, request: Received):
-        expected = hmac.new(self.secret.encode(), request.body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, request.header("X-Signature-SHA256") or ""):
-            return 401, {}, b"bad signature"
-        if self.statuses:
-            return self.statuses.pop(0), {"Retry-After": "7"}, b"{}"
-        self.accepted.append(json.loads(request.body))
-        return 200, {"Content-Type": "application/json"}, b'{"id": "r-1"}'
+from tests.networks.servers.receiver import SigningReceiver
 
 
 @pytest.fixture
@@ -42,8 +22,10 @@ def receiver():
 
 @pytest.fixture
 def hook(brand_a, owner, receiver):
+    # A receiver that wants a user and password in its address (basic authentication).
+    url = receiver.url.replace("http://", "http://hookuser:hookpass@") + "/hook?t=abc"
     account = services.account_connect(
-        brand=brand_a, user=owner, network="webhook", data={"name": "Intranet", "url": f"{receiver.url}/hook?t=abc"}
+        brand=brand_a, user=owner, network="webhook", data={"name": "Intranet", "url": url}
     )
     receiver.secret = account.credentials["secret"]
     return account
@@ -66,7 +48,7 @@ class TestWebhookContract(AdapterContract):
                 ErrorKind.RECONNECT: lambda: receiver.statuses.append(410),
                 ErrorKind.UNKNOWN: stall,
             },
-            secrets=[hook.credentials["secret"], "t=abc"],
+            secrets=[hook.credentials["secret"], "t=abc", "hookpass"],
         )
 
 
@@ -90,6 +72,39 @@ def test_the_receiver_gets_a_signed_document_with_the_key(hook, receiver, tmp_pa
         }
     ]
     assert result.remote_id == "r-1"
+
+
+def _resend(receiver, request) -> requests.Response:
+    """What an attacker who captured a delivery would do: send the same bytes again."""
+    return requests.post(receiver.url + request.path, data=request.body, headers=request.headers, timeout=5)
+
+
+def test_a_captured_delivery_sent_again_is_not_acted_on_twice(hook, receiver):
+    hook.adapter().publish(text="Once", media=[], key=uuid.uuid4().hex)
+    [request] = receiver.received
+    assert request.header("X-Delivery-Id") and request.header("X-Timestamp")
+    again = _resend(receiver, request)
+    assert again.json() == {"duplicate": True} and len(receiver.accepted) == 1
+
+
+def test_a_captured_delivery_sent_after_the_tolerance_is_refused(hook, receiver):
+    hook.adapter().publish(text="Once", media=[], key=uuid.uuid4().hex)
+    [request] = receiver.received
+    receiver.delivered.clear()  # a receiver forgets ids once older than the tolerance...
+    receiver.clock = lambda: time.time() + signing.TOLERANCE_SECONDS + 60  # ...and that much later:
+    assert _resend(receiver, request).status_code == 401
+    assert len(receiver.accepted) == 1
+
+
+def test_the_same_post_sent_again_carries_the_same_delivery_id(hook, receiver):
+    key = uuid.uuid4().hex
+    receiver.statuses.append(503)
+    with pytest.raises(PublishError):
+        hook.adapter().publish(text="Retried", media=[], key=key)
+    hook.adapter().publish(text="Retried", media=[], key=key)
+    first, second = receiver.received
+    assert first.header("X-Delivery-Id") == second.header("X-Delivery-Id") == key
+    assert len(receiver.accepted) == 1
 
 
 def test_a_wrong_secret_is_refused_by_the_receiver_and_asks_for_reconnection(hook, receiver):

@@ -12,12 +12,14 @@ not Mastodon, a server that redirects elsewhere.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
+from networks import signing
 from tests.networks.servers.base import QuietHTTPServer
 
 
@@ -110,3 +112,39 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class SigningReceiver(Receiver):
+    """A webhook receiver that checks signatures as networks/signing.py tells receivers to.
+
+    A bad signature or a timestamp outside the tolerance of its `clock` is answered 401; a
+    delivery id it already accepted is answered 200 and not accepted again. `statuses` forces
+    the next answers to valid requests (not accepted then). `accepted` holds the JSON documents.
+    """
+
+    def __init__(self, secret: str = ""):
+        super().__init__(self._answer)
+        self.secret = secret
+        self.statuses: list[int] = []
+        self.accepted: list[dict] = []
+        self.delivered: set[str] = set()
+        self.clock: Callable[[], float] = time.time
+
+    def _answer(self, request: Received) -> tuple[int, dict[str, str], bytes]:
+        try:
+            delivery = signing.verify(
+                body=request.body,
+                secret=self.secret,
+                headers=request.headers,
+                accept_once=lambda delivery_id: delivery_id not in self.delivered,
+                now=self.clock(),
+            )
+        except signing.Replayed:
+            return 200, {"Content-Type": "application/json"}, b'{"duplicate": true}'
+        except signing.InvalidSignature as error:
+            return 401, {}, str(error).encode()
+        if self.statuses:
+            return self.statuses.pop(0), {"Retry-After": "7"}, b"{}"
+        self.delivered.add(delivery)
+        self.accepted.append(json.loads(request.body))
+        return 200, {"Content-Type": "application/json"}, b'{"id": "r-1"}'
