@@ -13,8 +13,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from cm_platform.logs import ROUTINE_TASK_LOGGERS
 from cm_platform.keys import development_secret_key, fernet_key_from
+from cm_platform.logs import ROUTINE_TASK_LOGGERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
