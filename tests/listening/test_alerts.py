@@ -113,7 +113,8 @@ def test_negative_share_alone_raises_an_alert(source, acme):
 def test_alert_is_told_under_the_bell_by_email_and_by_webhook(
     source, acme, people, brand_a, django_capture_on_commit_callbacks
 ):
-    WebhookEndpoint.objects.create(brand=brand_a, url="https://hooks.example/in", credentials={"secret": "s"})
+    hook = "https://hooks.example/in"
+    WebhookEndpoint.objects.create(brand=brand_a, shown_url=hook, credentials={"url": hook, "secret": "s"})
     baseline(source, [0, 0, 0, 0, 0, 0, 0])
     with (
         django_capture_on_commit_callbacks(execute=True),

@@ -96,7 +96,7 @@ def test_a_mastodon_server_typed_with_a_user_and_password_is_kept_without_them(c
 
 def test_existing_rows_lose_the_userinfo_they_kept_in_clear(brand_a, editor):
     """The data migration, run on rows as earlier versions wrote them."""
-    scrub = importlib.import_module("posts.migrations.0003_user_typed_urls_without_credentials").scrub
+    scrub = importlib.import_module("posts.migrations.0009_user_typed_urls_without_credentials").scrub
     leak = "user:pw@127.0.0.1:9"
     hook = NetworkAccount.objects.create(
         brand=brand_a,
