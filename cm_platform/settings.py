@@ -269,6 +269,16 @@ CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
     "options": {"expires": DIGEST_CHECK_INTERVAL},
 }
 
+# --- Approval deadlines -----------------------------------------------------------------------
+# A post whose time comes before its approvals is expired (never published) and its author
+# told: beat sweeps every APPROVAL_DEADLINE_INTERVAL seconds (idempotent: each post once).
+APPROVAL_DEADLINE_INTERVAL = env.float("APPROVAL_DEADLINE_INTERVAL", default=30.0)
+CELERY_BEAT_SCHEDULE["expire-unapproved-posts"] = {
+    "task": "posts.expire_unapproved",
+    "schedule": APPROVAL_DEADLINE_INTERVAL,
+    "options": {"expires": APPROVAL_DEADLINE_INTERVAL},
+}
+
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
 # Retry delays: base * 2^(attempt-1), jittered, capped (kept well under Mastodon's one-hour
