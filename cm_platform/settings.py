@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "clients",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
