@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand, User
-from accounts.roles import Role
+from accounts.roles import Perm, Role, has_perm
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -55,7 +55,31 @@ class BrandForm(forms.ModelForm):
 
 class BrandSettingsForm(BrandForm):
     class Meta(BrandForm.Meta):
-        fields = ["name", "time_zone", "approval_required", "self_approval_forbidden", "logo"]
+        fields = [
+            "name",
+            "time_zone",
+            "approval_required",
+            "self_approval_forbidden",
+            "internal_approvers",
+            "client_approval_required",
+            "client_link_days",
+            "logo",
+        ]
+        help_texts = {
+            **BrandForm.Meta.help_texts,
+            "internal_approvers": _("None chosen: every manager and owner approves."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_link_days"].required = False  # empty: unchanged
+        reviewers = [role for role in Role.values if has_perm(role, Perm.REVIEW)]
+        self.fields["internal_approvers"].queryset = User.objects.filter(
+            memberships__brand=self.instance, memberships__role__in=reviewers
+        ).order_by("email")
+        self.fields["internal_approvers"].widget = forms.CheckboxSelectMultiple(
+            choices=self.fields["internal_approvers"].choices
+        )
 
 
 class InviteForm(forms.Form):

@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,23 @@ class Brand(models.Model):
     self_approval_forbidden = models.BooleanField(
         _("forbid approving one's own post"),
         default=True,
+    )
+    # The approval stages (posts/workflow.py: approval_stages): none, internal, or internal then
+    # the client's, by link (clients/).
+    client_approval_required = models.BooleanField(
+        _("then the client approves"),
+        default=False,
+        help_text=_("After the internal approval, a client reviewer approves each post by link."),
+    )
+    # Named internal approvers: when any are named, only they approve (among the roles that may);
+    # none named, every manager and owner may.
+    internal_approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("internal approvers")
+    )
+    client_link_days = models.PositiveSmallIntegerField(
+        _("client links valid for (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     logo = models.ImageField(_("logo"), upload_to=RandomName("brands/logos"), blank=True)
     # Crisis pause: while paused_at is set, nothing is published for this brand.

@@ -5,6 +5,8 @@ so a web page and any future API share the same rules. Errors a person will read
 ValidationError (bad input, a rule such as "a brand keeps one owner") or InvitationError.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.images import logo_clean
 from accounts.models import Brand, Invitation, Membership, User
 from accounts.permissions import can
-from accounts.roles import Perm, Role
+from accounts.roles import Perm, Role, has_perm
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -89,8 +91,12 @@ def brand_update(
     self_approval_forbidden: bool,
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
+    client_approval_required: bool | None = None,
+    client_link_days: int | None = None,
+    internal_approvers: Iterable[User] | None = None,
 ) -> Brand:
-    """Change a brand's settings (owners). The slug stays: it is in every bookmarked address."""
+    """Change a brand's settings (owners). The slug stays: it is in every bookmarked address.
+    Approval stages (posts/workflow.py: approval_stages) change only when given."""
     _require(user, brand, Perm.MANAGE_BRAND)
     cleaned_logo = _logo_clean(logo) if logo else None
     with transaction.atomic():
@@ -98,16 +104,31 @@ def brand_update(
         old_logo = brand.logo.name if (remove_logo or cleaned_logo) else ""
         brand.name, brand.time_zone = name, time_zone
         brand.approval_required, brand.self_approval_forbidden = approval_required, self_approval_forbidden
+        if client_approval_required is not None:
+            brand.client_approval_required = client_approval_required
+        if client_link_days is not None:
+            brand.client_link_days = client_link_days
         if remove_logo:
             brand.logo = None  # type: ignore[assignment]
         brand.full_clean(exclude=["logo"])
         if cleaned_logo:
             brand.logo.save(cleaned_logo.name or "logo", cleaned_logo, save=False)
         brand.save()
+        if internal_approvers is not None:
+            _set_internal_approvers(brand, internal_approvers)
         if old_logo:  # only once the new settings are safely stored
             storage = brand.logo.storage
             transaction.on_commit(lambda: storage.delete(old_logo))
     return brand
+
+
+def _set_internal_approvers(brand: Brand, people: Iterable[User]) -> None:
+    reviewers = [role for role in Role.values if has_perm(role, Perm.REVIEW)]
+    chosen = {person.pk for person in people}
+    allowed = set(Membership.objects.filter(brand=brand, role__in=reviewers).values_list("user_id", flat=True))
+    if chosen - allowed:
+        raise ValidationError({"internal_approvers": _("Only the brand's managers and owners can approve.")})
+    brand.internal_approvers.set(chosen)
 
 
 # --- People -----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "desk",
     "analytics",
     "listening",
+    "clients",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -318,6 +319,16 @@ CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
     "task": "posts.send_digests",
     "schedule": DIGEST_CHECK_INTERVAL,
     "options": {"expires": DIGEST_CHECK_INTERVAL},
+}
+
+# --- Approval deadlines -----------------------------------------------------------------------
+# A post whose time comes before its approvals is expired (never published) and its author
+# told: beat sweeps every APPROVAL_DEADLINE_INTERVAL seconds (idempotent: each post once).
+APPROVAL_DEADLINE_INTERVAL = env.float("APPROVAL_DEADLINE_INTERVAL", default=30.0)
+CELERY_BEAT_SCHEDULE["expire-unapproved-posts"] = {
+    "task": "posts.expire_unapproved",
+    "schedule": APPROVAL_DEADLINE_INTERVAL,
+    "options": {"expires": APPROVAL_DEADLINE_INTERVAL},
 }
 
 # --- Publishing engine ------------------------------------------------------------------------

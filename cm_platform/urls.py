@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("desk.urls")),
     path("", include("analytics.urls")),
     path("", include("listening.urls")),
+    path("", include("clients.urls")),
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),
 ]

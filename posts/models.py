@@ -47,7 +47,11 @@ class PostState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    # Approved internally, waiting for the brand's client (Brand.client_approval_required).
+    AWAITING_CLIENT = "awaiting_client", _("Awaiting the client")
     APPROVED = "approved", _("Approved")
+    # Its time came before its approvals: never published; the author may edit and submit again.
+    EXPIRED = "expired", _("Expired")
 
 
 class DisplayStatus(models.TextChoices):
@@ -56,7 +60,9 @@ class DisplayStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "in_review", _("In review")
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    AWAITING_CLIENT = "awaiting_client", _("Awaiting the client")
     APPROVED = "approved", _("Approved")
+    EXPIRED = "expired", _("Expired")
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Failed")
     NEEDS_CHECKING = "needs_checking", _("Needs checking")
@@ -222,6 +228,9 @@ class EventKind(models.TextChoices):
     RESCHEDULED = "rescheduled", _("Time changed")
     UNSCHEDULED = "unscheduled", _("Time removed")
     DUPLICATED = "duplicated", _("Duplicated")
+    CLIENT_APPROVED = "client_approved", _("Approved by the client")
+    CLIENT_CHANGES_REQUESTED = "client_changes_requested", _("Changes requested by the client")
+    EXPIRED = "expired", _("Expired without its approvals")
     # For the publishing engine's own records.
     PUBLISHED = "published", _("Published")
     FAILED = "failed", _("Publishing failed")
@@ -277,6 +286,7 @@ class NotificationKind(models.TextChoices):
     PUBLISHED = "published", _("Published")
     LISTENING_ALERT = "listening_alert", _("Listening alert")
     SOURCE_FAILING = "source_failing", _("Listening source failing")
+    EXPIRED = "expired", _("Expired")
 
 
 class DigestSent(models.Model):

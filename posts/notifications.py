@@ -156,6 +156,30 @@ def notify_reviewed(*, post: Post, by, approved: bool, comment: str = "") -> Non
     _send([post.author], post=post, kind=kind, by=by, message_for=message_for)
 
 
+def notify_client_reviewed(*, post: Post, reviewer_name: str, approved: bool, comment: str = "") -> None:
+    """The author and the internal approver: the client decided."""
+
+    def message_for() -> str:
+        values = {"name": reviewer_name, "excerpt": excerpt(post), "comment": comment}
+        if approved:
+            return _("%(name)s (client) approved “%(excerpt)s”.") % values
+        return _("%(name)s (client) asks for changes to “%(excerpt)s”: %(comment)s") % values
+
+    kind = NotificationKind.APPROVED if approved else NotificationKind.CHANGES_REQUESTED
+    _send([post.author, post.approved_by], post=post, kind=kind, message_for=message_for)
+
+
+def notify_expired(*, post: Post) -> None:
+    """The author: the post's time came before its approvals, so it did not go out."""
+
+    def message_for() -> str:
+        return _("“%(excerpt)s” was not approved in time: it was not published. Edit it and submit it again.") % {
+            "excerpt": excerpt(post)
+        }
+
+    _send([post.author], post=post, kind=NotificationKind.EXPIRED, message_for=message_for)
+
+
 def notify_mentioned(*, post: Post, by, users: Iterable, text: str) -> None:
     def message_for() -> str:
         return _("%(name)s mentioned you on “%(excerpt)s”: %(text)s") % {

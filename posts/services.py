@@ -26,10 +26,12 @@ from posts.models import Comment, EventKind, Media, Post, PostEvent, PostMedia, 
 from posts.workflow import WorkflowError
 
 __all__ = [
+    "StaleContent",
     "StaleVersion",
     "WorkflowError",
     "comment_add",
     "post_approve",
+    "post_client_decide",
     "post_create",
     "post_delete",
     "post_duplicate",
@@ -39,6 +41,7 @@ __all__ = [
     "post_submit",
     "post_unschedule",
     "post_update",
+    "posts_expire",
 ]
 
 
@@ -231,7 +234,7 @@ def post_update(
         raise PermissionDenied(_("Only a manager can move a post that was approved."))
     changes = _write_content(post, accounts, media, texts)
     post.text, post.campaign, post.scheduled_at = text, campaign, scheduled_at
-    back_to_review = content_changed and post.state == PostState.APPROVED
+    back_to_review = content_changed and post.state in (PostState.APPROVED, PostState.AWAITING_CLIENT)
     if back_to_review:
         _unapprove(post)
     _bump(post, "text", "campaign", "scheduled_at", "state", "approved_fingerprint", "approved_by", "approved_at")
@@ -315,13 +318,21 @@ def _transition(post: Post, user, name: str, comment: str = "") -> tuple[Post, s
     post = _locked_copy(post)
     membership = _membership(user, post.brand)
     transition = workflow.check_transition(post, name, membership, user)
+    return post, _apply(post, transition, approver=user)
+
+
+def _apply(post: Post, transition: workflow.Transition, *, approver) -> str:
+    """Move the (locked) post along `transition`; returns the state it left. An approval, internal
+    or the client's, is bound to the content as it is now; the internal approver stays named."""
     before = post.state
     post.state = transition.target
-    if transition.target == PostState.APPROVED:
+    if transition.target in (PostState.APPROVED, PostState.AWAITING_CLIENT):
         post.approved_fingerprint = workflow.post_fingerprint(post)
-        post.approved_by, post.approved_at = user, timezone.now()
+        post.approved_at = timezone.now()
+        if approver is not None:
+            post.approved_by = approver
     _bump(post, "state", "approved_fingerprint", "approved_by", "approved_at")
-    return post, before
+    return before
 
 
 @transaction.atomic
@@ -336,8 +347,10 @@ def post_submit(*, post: Post, user) -> Post:
 
 @transaction.atomic
 def post_approve(*, post: Post, user) -> Post:
-    """Approve the post exactly as it is now (its content fingerprint is kept)."""
-    post, before = _transition(post, user, "approve")
+    """Approve the post exactly as it is now (its content fingerprint is kept): the last approval,
+    or, in a brand whose client approves too, the internal one that sends it to the client."""
+    stages = workflow.approval_stages(post.brand)
+    post, before = _transition(post, user, "approve_for_client" if workflow.Stage.CLIENT in stages else "approve")
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
     notifications.notify_reviewed(post=post, by=user, approved=True)
     return post
@@ -366,6 +379,67 @@ def post_schedule(*, post: Post, user) -> Post:
     post, before = _transition(post, user, "schedule")
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state, scheduled_after=post.scheduled_at)
     return post
+
+
+# --- decisions no member takes: the client's (by link), the deadline --------------------------
+class StaleContent(WorkflowError):
+    """The post changed since the client saw it: a decision on what they did not see is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This post changed since you opened the page: reload it to see the new version."))
+
+
+@transaction.atomic
+def post_client_decide(*, post: Post, reviewer_name: str, fingerprint: str, approve: bool, comment: str = "") -> Post:
+    """A client reviewer's decision on the post exactly as shown to them (`fingerprint`).
+
+    The caller (clients/) has checked the reviewer's link and its brand; the history names the
+    reviewer, who is not a user.
+    """
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError({"comment": _("Say what should change.")})
+    post = _locked_copy(post)
+    transition = workflow.check_unattended_transition(post, "client_approve" if approve else "client_request_changes")
+    if workflow.post_fingerprint(post) != fingerprint:
+        raise StaleContent()
+    before = _apply(post, transition, approver=None)
+    kind = EventKind.CLIENT_APPROVED if approve else EventKind.CLIENT_CHANGES_REQUESTED
+    _record(
+        post,
+        None,
+        kind,
+        from_state=before,
+        to_state=post.state,
+        comment=comment,
+        details={"client_reviewer": reviewer_name},
+    )
+    notifications.notify_client_reviewed(post=post, reviewer_name=reviewer_name, approved=approve, comment=comment)
+    return post
+
+
+def posts_expire(*, now: datetime | None = None) -> int:
+    """Expire every post whose time came before its approvals (the beat's deadline sweep): it is
+    never published, and its author is told. Each post in its own transaction; a post another
+    run expired first is skipped, so two sweeps tell the author once."""
+    now = now or timezone.now()
+    due = Post.objects.filter(state__in=workflow.AWAITING_APPROVAL, scheduled_at__lte=now).values_list("pk", flat=True)
+    return sum(_post_expire(post_id=post_id, now=now) for post_id in list(due))
+
+
+@transaction.atomic
+def _post_expire(*, post_id: int, now: datetime) -> bool:
+    post = Post.objects.select_for_update().select_related("brand").get(pk=post_id)
+    if post.state not in workflow.AWAITING_APPROVAL or post.scheduled_at is None or post.scheduled_at > now:
+        return False
+    try:
+        transition = workflow.check_unattended_transition(post, "expire")
+    except WorkflowError:
+        return False  # out already (a target published or being published): not ours to expire
+    before = _apply(post, transition, approver=None)
+    _record(post, None, EventKind.EXPIRED, from_state=before, to_state=post.state, scheduled_before=post.scheduled_at)
+    notifications.notify_expired(post=post)
+    return True
 
 
 def _check_ready(post: Post) -> None:

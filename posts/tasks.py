@@ -10,6 +10,7 @@ from celery.signals import task_postrun, task_prerun
 from django.db import close_old_connections
 
 from posts import notifications
+from posts import services as post_services
 from posts.publishing import dispatcher, services
 
 
@@ -40,6 +41,12 @@ def publish_target(target_id: int, claim: str) -> str:
 @shared_task(name="posts.recover_target")
 def recover_target(target_id: int, claim: str) -> str:
     return services.target_recover(target_id=target_id, claim=claim)
+
+
+@shared_task(name="posts.expire_unapproved")
+def expire_unapproved() -> int:
+    """Beat, every APPROVAL_DEADLINE_INTERVAL: posts whose time came before their approvals."""
+    return post_services.posts_expire()
 
 
 @shared_task(name="posts.send_digests")

@@ -373,6 +373,7 @@ def _chosen_media(form: PostForm, post: Post | None) -> list[Media]:
 ACTION_DONE = {
     "submit": lambda: _("The post is submitted for review."),
     "approve": lambda: _("The post is approved."),
+    "approve_for_client": lambda: _("The post is approved and waits for the client."),
     "request_changes": lambda: _("Changes are requested; the author is told."),
     "schedule": lambda: _("The post is scheduled."),
     "publish_now": lambda: _("The post is being published."),
@@ -385,7 +386,7 @@ def _run_action(request, post: Post, action: str) -> Post | None:
     try:
         if action == "submit":
             post = services.post_submit(post=post, user=request.user)
-        elif action == "approve":
+        elif action in ("approve", "approve_for_client"):
             post = services.post_approve(post=post, user=request.user)
         elif action == "request_changes":
             post = services.post_request_changes(post=post, user=request.user, comment=request.POST.get("comment", ""))

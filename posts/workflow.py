@@ -32,6 +32,21 @@ Who may do what (roles come from accounts.roles through accounts.permissions, ne
 
 A post goes out only when approved — including in brands that need no approval, where
 "schedule" approves it: a draft is never published.
+
+Approval stages per brand (`approval_stages`): none (approval_required off), internal, or
+internal then client (Brand.client_approval_required)::
+
+    in_review ──approve_for_client──> awaiting_client ──client_approve──> approved
+                                             └──client_request_changes──> changes_requested
+
+- In a brand with a client stage, "approve" gives way to "approve_for_client" and "schedule" is
+  not offered: only the client's decision approves.
+- The internal stage is taken by Perm.REVIEW, narrowed to the brand's named internal approvers
+  when it has any (Brand.internal_approvers); the client stage only through a client link
+  (clients/): its transitions have no role (perm None), no member may take them.
+- A content change on an awaiting_client post sends it back to in_review (the first stage).
+- expire (perm None, the deadline sweep): a post whose time came before its approvals; the author
+  edits it and submits again.
 """
 
 from __future__ import annotations
@@ -40,14 +55,15 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership
+from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
 from posts.models import PostState, TargetState
@@ -71,29 +87,63 @@ class Transition:
     name: str
     sources: frozenset[str]
     target: str
-    perm: Perm
+    perm: Perm | None  # None: no member may take it (a client by link, or the system)
     label: StrOrPromise  # lazily translated: shown on buttons and in the history
 
 
+class Stage(StrEnum):
+    INTERNAL = "internal"
+    CLIENT = "client"
+
+
+def approval_stages(brand) -> tuple[Stage, ...]:
+    """The approvals a post of this brand needs, in order."""
+    if not brand.approval_required:
+        return ()
+    if brand.client_approval_required:
+        return (Stage.INTERNAL, Stage.CLIENT)
+    return (Stage.INTERNAL,)
+
+
 S = PostState
+# States still waiting for an approval: the deadline sweep expires them when their time comes.
+AWAITING_APPROVAL = frozenset({S.IN_REVIEW, S.AWAITING_CLIENT, S.CHANGES_REQUESTED})
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
         Transition(
             "submit",
-            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+            frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.EXPIRED}),
             S.IN_REVIEW,
             Perm.WRITE,
             gettext_lazy("Submit for review"),
         ),
         Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, Perm.REVIEW, gettext_lazy("Approve")),
         Transition(
-            "request_changes",
+            "approve_for_client",
             frozenset({S.IN_REVIEW}),
+            S.AWAITING_CLIENT,
+            Perm.REVIEW,
+            gettext_lazy("Approve and send to the client"),
+        ),
+        Transition(
+            "request_changes",
+            frozenset({S.IN_REVIEW, S.AWAITING_CLIENT}),
             S.CHANGES_REQUESTED,
             Perm.REVIEW,
             gettext_lazy("Request changes"),
         ),
+        Transition(
+            "client_approve", frozenset({S.AWAITING_CLIENT}), S.APPROVED, None, gettext_lazy("Approved by the client")
+        ),
+        Transition(
+            "client_request_changes",
+            frozenset({S.AWAITING_CLIENT}),
+            S.CHANGES_REQUESTED,
+            None,
+            gettext_lazy("Changes requested by the client"),
+        ),
+        Transition("expire", AWAITING_APPROVAL, S.EXPIRED, None, gettext_lazy("Expired")),
         Transition(
             "schedule",
             frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
@@ -121,29 +171,67 @@ def ensure_editable(post: Post) -> None:
 def check_transition(post: Post, name: str, membership: Membership | None, user) -> Transition:
     """The transition if `user` may take it now; PermissionDenied or WorkflowError otherwise."""
     transition = TRANSITIONS[name]
-    if not can(membership, transition.perm):
+    if transition.perm is None or not can(membership, transition.perm):
         raise PermissionDenied(_("You may not do this on this brand."))
+    _check_state(post, transition)
+    _check_rules(post, transition, membership, user)
+    return transition
+
+
+def check_unattended_transition(post: Post, name: str) -> Transition:
+    """A transition no member takes (perm None): a client's decision through a link the caller has
+    checked, or the deadline sweep. WorkflowError when the post's state does not allow it."""
+    transition = TRANSITIONS[name]
+    assert transition.perm is None, f"{name} is taken by members: use check_transition"
+    _check_state(post, transition)
+    return transition
+
+
+def _check_state(post: Post, transition: Transition) -> None:
     ensure_editable(post)
     if post.state not in transition.sources:
         raise WorkflowError(
             _("“%(action)s” is not possible on a post that is %(state)s.")
             % {"action": transition.label, "state": post.get_state_display().lower()}
         )
-    _check_rules(post, transition, membership, user)
-    return transition
+
+
+INTERNAL_DECISIONS = frozenset({"approve", "approve_for_client", "request_changes"})
 
 
 def _check_rules(post: Post, transition: Transition, membership: Membership | None, user) -> None:
-    approves = transition.target == S.APPROVED
-    if transition.name == "schedule" and post.brand.approval_required and not can(membership, Perm.REVIEW):
+    brand = post.brand
+    stages = approval_stages(brand)
+    approves = transition.target in (S.APPROVED, S.AWAITING_CLIENT)
+    if transition.name == "schedule" and Stage.CLIENT in stages:
+        raise WorkflowError(_("This brand's client approves its posts: submit the post for review instead."))
+    if transition.name == "approve_for_client" and Stage.CLIENT not in stages:
+        raise WorkflowError(_("This brand has no client approval: approve the post."))
+    if transition.name == "approve" and Stage.CLIENT in stages:
+        raise WorkflowError(_("This brand's client approves too: send the post to the client."))
+    if transition.name == "schedule" and brand.approval_required and not can(membership, Perm.REVIEW):
         raise PermissionDenied(_("This brand needs a manager's approval: submit the post for review instead."))
-    reviewed_by_someone = transition.name == "approve" or post.brand.approval_required
-    if approves and reviewed_by_someone and _own_post_forbidden(post.brand, post.author_id, user):
+    internal = transition.name in INTERNAL_DECISIONS or (transition.name == "schedule" and brand.approval_required)
+    if internal and not is_internal_approver(brand, user):
+        raise PermissionDenied(_("Only this brand's named approvers may approve its posts."))
+    reviewed_by_someone = transition.name != "schedule" or brand.approval_required
+    if approves and reviewed_by_someone and _own_post_forbidden(brand, post.author_id, user):
         raise PermissionDenied(
             _("This brand does not allow approving one's own post: another manager must approve it.")
         )
     if approves and not post.targets.exists():
         raise WorkflowError(_("Choose at least one network account first."))
+
+
+def is_internal_approver(brand, user) -> bool:
+    """Whether `user` may take the internal stage as a person (their role is checked apart): the
+    named approvers when the brand names any, else anyone. Named approvers are read once per
+    brand instance."""
+    named = getattr(brand, "_internal_approver_ids", None)
+    if named is None:
+        named = set(brand.internal_approvers.values_list("pk", flat=True))
+        brand._internal_approver_ids = named
+    return not named or user.pk in named
 
 
 def _own_post_forbidden(brand, author_id: int | None, user) -> bool:
@@ -154,18 +242,30 @@ def may_schedule(brand, membership: Membership | None, user, author_id: int | No
     """Whether the composer offers "Schedule" (and "Publish now") for a post by `author_id`
     (None: a new post, written by `user`). The same rule as the "schedule" transition."""
     author_id = user.pk if author_id is None else author_id
-    if not brand.approval_required:
+    stages = approval_stages(brand)
+    if not stages:
         return can(membership, Perm.WRITE)
-    return can(membership, Perm.REVIEW) and not _own_post_forbidden(brand, author_id, user)
+    if Stage.CLIENT in stages:
+        return False
+    return (
+        can(membership, Perm.REVIEW)
+        and not _own_post_forbidden(brand, author_id, user)
+        and is_internal_approver(brand, user)
+    )
 
 
 def approvable_by(user, memberships: Iterable[Membership]) -> Q:
     """The posts `user` may approve now, as a query over all their brands at once (the home
     page's "waiting for my review"): the approve transition's rules, with the self-approval rule
     read from each post's brand."""
-    reviewing = [m.brand_id for m in memberships if can(m, TRANSITIONS["approve"].perm)]
+    approve = TRANSITIONS["approve"]
+    assert approve.perm is not None  # approving is a member's decision
+    reviewing = [m.brand_id for m in memberships if can(m, approve.perm)]
     own_forbidden = Q(brand__self_approval_forbidden=True, author_id=user.pk)
-    return Q(state__in=TRANSITIONS["approve"].sources, brand_id__in=reviewing) & ~own_forbidden
+    # Where a brand names its internal approvers, only they approve (is_internal_approver).
+    named = Brand.internal_approvers.through.objects.filter(brand_id=OuterRef("brand_id"))
+    approver = ~Exists(named) | Exists(named.filter(user_id=user.pk))
+    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:
@@ -187,7 +287,7 @@ def may_move(post: Post, membership: Membership | None) -> bool:
     """Whether the member may change the time of (or unschedule, or delete) the post."""
     if is_locked(post):
         return False
-    if post.state == S.APPROVED and post.brand.approval_required:
+    if post.state in (S.APPROVED, S.AWAITING_CLIENT) and post.brand.approval_required:
         return can(membership, Perm.SCHEDULE)
     return can(membership, Perm.WRITE)
 

@@ -195,3 +195,18 @@ def test_a_png_logo_in_the_settings_loses_its_text_exif_and_icc_chunks(client, b
     kept = _logo_bytes(brand_a.slug)
     assert png_chunks(kept) and not png_chunks(kept) & METADATA_CHUNKS
     assert b"Jane Secret" not in kept and b"secret comment" not in kept
+
+
+def test_an_owner_sets_the_approval_stages_and_named_approvers(client, brand_a, owner, manager, editor):
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", args=["brand-a"])
+    data = {"name": "Brand A", "time_zone": "Europe/Paris", "approval_required": "on"}
+    client.post(
+        url, {**data, "client_approval_required": "on", "client_link_days": "10", "internal_approvers": [owner.pk]}
+    )
+    brand_a.refresh_from_db()
+    assert brand_a.client_approval_required and brand_a.client_link_days == 10
+    assert list(brand_a.internal_approvers.all()) == [owner]
+    response = client.post(url, {**data, "internal_approvers": [editor.pk]})
+    assert response.status_code == 200  # an editor is not offered: the field names the problem
+    assert list(brand_a.internal_approvers.all()) == [owner]
