@@ -24,14 +24,27 @@ class Perm(StrEnum):
     REVIEW = "review"  # approve or request changes
     SCHEDULE = "schedule"  # schedule, publish now, reschedule approved posts
     PAUSE = "pause"  # crisis pause and resume
+    # The inbox: viewers read it (VIEW) and write notes (COMMENT).
+    INBOX_REPLY = "inbox_reply"  # answer a conversation (subject to the approval setting)
+    INBOX_TRIAGE = "inbox_triage"  # tag, prioritise, change the state, take a conversation
+    INBOX_ASSIGN = "inbox_assign"  # give a conversation to anyone
+    INBOX_APPROVE = "inbox_approve"  # approve or decline replies waiting for approval
+    INBOX_MODERATE = "inbox_moderate"  # hide or delete messages on the network
     MANAGE_NETWORKS = "manage_networks"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BRAND = "manage_brand"
 
 
 _VIEWER = {Perm.VIEW, Perm.COMMENT}
-_EDITOR = _VIEWER | {Perm.WRITE}
-_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE}
+_EDITOR = _VIEWER | {Perm.WRITE, Perm.INBOX_REPLY, Perm.INBOX_TRIAGE}
+_MANAGER = _EDITOR | {
+    Perm.REVIEW,
+    Perm.SCHEDULE,
+    Perm.PAUSE,
+    Perm.INBOX_ASSIGN,
+    Perm.INBOX_APPROVE,
+    Perm.INBOX_MODERATE,
+}
 _OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

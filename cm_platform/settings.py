@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "inbox",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -383,3 +384,10 @@ CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
     "schedule": TOKEN_REFRESH_INTERVAL,
     "options": {"expires": TOKEN_REFRESH_INTERVAL},
 }
+
+# --- Inbox ------------------------------------------------------------------------------------
+# A sending reply's claim is taken back after this long (longer than one network call).
+INBOX_REPLY_LEASE_SECONDS = env.float("INBOX_REPLY_LEASE_SECONDS", default=150.0)
+# A pending reply whose task message was lost is handed over again after this long.
+INBOX_REPLY_GRACE_SECONDS = env.float("INBOX_REPLY_GRACE_SECONDS", default=30.0)
+INBOX_DISPATCH_BATCH = env.int("INBOX_DISPATCH_BATCH", default=200)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("posts.publishing.urls")),
     path("", include("calendars.urls")),
+    path("", include("inbox.urls")),
     path("api/", include("api.urls")),
     path("me/tokens/", include("api.token_urls")),
 ]

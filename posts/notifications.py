@@ -55,7 +55,23 @@ def _excerpt(post: Post) -> str:
 
 
 def _send(users: Iterable, *, post: Post, kind: str, message_for, by=None) -> None:
-    """One notification and one email per person (never to the person who acted)."""
+    notify(
+        users,
+        brand=post.brand,
+        kind=kind,
+        message_for=message_for,
+        link=post_url(post),
+        excerpt=_excerpt(post),
+        post=post,
+        by=by,
+    )
+
+
+def notify(
+    users: Iterable, *, brand: Brand, kind: str, message_for, link: str, excerpt: str, post: Post | None = None, by=None
+) -> None:
+    """One notification and one email per person (never to the person who acted), about a post
+    or anything else with a page (`link`): the inbox tells people it @mentions this way too."""
     seen = set()
     for user in users:
         if user is None or user.pk in seen or (by is not None and user.pk == by.pk) or not user.is_active:
@@ -63,9 +79,9 @@ def _send(users: Iterable, *, post: Post, kind: str, message_for, by=None) -> No
         seen.add(user.pk)
         with translation.override(user.language or settings.LANGUAGE_CODE):
             message = str(message_for())
-            subject = f"[{post.brand.name}] {message}"[:200]
-            body = f"{message}\n\n«{_excerpt(post)}»\n\n{post_url(post)}\n"
-        Notification.objects.create(user=user, brand=post.brand, post=post, kind=kind, message=message[:500])
+            subject = f"[{brand.name}] {message}"[:200]
+            body = f"{message}\n\n«{excerpt}»\n\n{link}\n"
+        Notification.objects.create(user=user, brand=brand, post=post, kind=kind, message=message[:500])
         email = partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
         transaction.on_commit(email)
 
