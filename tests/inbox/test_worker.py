@@ -49,3 +49,42 @@ def test_a_poller_killed_mid_page_and_restarted_loses_nothing_and_duplicates_not
     assert max(row["n"] for row in per_id) == 1, "a message was stored twice"
     assert Conversation.objects.filter(account=account).count() == total
     assert ReadState.objects.get(account=account).last_success_at is not None
+
+
+def test_a_mastodon_reply_arrives_and_our_answer_goes_out_once_although_its_first_call_timed_out(
+    engine,  # noqa: F811
+    brand_a,
+    editor,
+):
+    from inbox import services
+    from inbox.models import Reply, ReplyState
+    from tests.networks.servers.mastodon import MastodonServer
+    from tests.publishing.conftest import mastodon_account_for
+
+    with MastodonServer() as server:
+        account = mastodon_account_for(brand_a, server)
+        ours = server.post_as("desk", "Notre nouvelle boutique ouvre samedi !")  # already published
+        question = server.post_as("claire@other.example", "À quelle heure ?", in_reply_to_id=ours)
+        engine.start_worker(**FAST)
+        engine.start_beat(**FAST)
+        wait_for(
+            lambda: Message.objects.filter(remote_id=question).exists(),
+            timeout=30,
+            message=lambda: engine.log("worker"),
+        )
+        conversation = Message.objects.get(remote_id=question).conversation
+        assert conversation.account == account
+
+        # The answer is made, but it comes after the worker stopped waiting (HTTP_READ_TIMEOUT 3 s).
+        server.fail_next(200, path="/api/v1/statuses", method="POST", delay=4)
+        reply = services.reply_create(conversation=conversation, user=editor, text="@claire De 10 h à 19 h.")
+        wait_for(
+            lambda: Reply.objects.get(pk=reply.pk).state == ReplyState.SENT,
+            timeout=45,
+            message=lambda: engine.log("worker"),
+        )
+        reply.refresh_from_db()
+        assert reply.attempts == 2
+        assert [s["text"] for s in server.replies_to(question)] == ["@claire De 10 h à 19 h."]
+        keys = {r.header("Idempotency-Key") for r in server.requests_to("POST", "/api/v1/statuses")}
+        assert keys == {reply.key}
