@@ -633,8 +633,8 @@ def _page(items: list[dict[str, Any]], query: dict[str, list[str]], limit: int) 
     (the ones immediately newer), always answered newest first."""
 
     def number(name: str) -> int | None:
-        value = (query.get(name) or [None])[0]
-        return int(value) if value else None
+        values = query.get(name) or [""]
+        return int(values[0]) if values[0] else None
 
     max_id, since_id, min_id = number("max_id"), number("since_id"), number("min_id")
     chosen = [n for n in items if (max_id is None or int(n["id"]) < max_id)]
