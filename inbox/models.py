@@ -243,3 +243,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.kind}"
+
+    @property
+    def after_display(self) -> str:
+        """What it became, in words: a state's label rather than its code."""
+        if self.kind in (EventKind.STATE, EventKind.REOPENED, EventKind.REPLY_SENT):
+            return str(ConversationState(self.after).label) if self.after in ConversationState.values else self.after
+        if self.kind == EventKind.REPLY_FAILED and self.after in ReplyState.values:
+            return str(ReplyState(self.after).label)
+        return self.after

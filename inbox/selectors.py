@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Brand, Membership
@@ -55,19 +56,29 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
     )
 
 
+MAX_ID = 2**63 - 1  # a longer number in a URL is a 404, not a database overflow
+
+
+def _id(pk: int) -> int:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
 def conversation_for(*, brand: Brand, pk: int) -> Conversation:
     """One of the brand's conversations, or 404 (another brand's does not exist for its members)."""
     queryset = Conversation.objects.select_related("brand", "account", "assignee", "root_target__post")
-    return get_object_or_404(queryset, pk=pk, brand=brand)
+    return get_object_or_404(queryset, pk=_id(pk), brand=brand)
 
 
 def message_for(*, brand: Brand, pk: int) -> Message:
     messages = Message.objects.select_related("conversation__brand", "conversation__account")
-    return get_object_or_404(messages, pk=pk, conversation__brand=brand)
+    return get_object_or_404(messages, pk=_id(pk), conversation__brand=brand)
 
 
 def reply_for(*, brand: Brand, pk: int) -> Reply:
-    return get_object_or_404(Reply.objects.select_related("conversation__brand"), pk=pk, conversation__brand=brand)
+    replies = Reply.objects.select_related("conversation__brand")
+    return get_object_or_404(replies, pk=_id(pk), conversation__brand=brand)
 
 
 @dataclass(frozen=True)
@@ -98,10 +109,12 @@ def thread_of(conversation: Conversation) -> Thread:
     )
 
 
-def inbox_unread_count(user, brand: Brand) -> int:
+def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = None) -> int:
     """Conversations that wait for this person: nobody's yet (new), or given to them and not
-    answered. The navigation and the home page's inbox card show it; 0 for a non-member."""
-    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
+    answered. The navigation and the home page's inbox card show it; 0 for a non-member.
+    A page that already holds the user's membership of the brand passes it (one query less)."""
+    if membership is None or membership.brand_id != brand.pk or membership.user_id != user.pk:
+        membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
     if not can(membership, Perm.VIEW):
         return 0
     waiting = Q(state=ConversationState.NEW) | Q(state=ConversationState.ASSIGNED, assignee=user)

@@ -285,14 +285,16 @@ def _reopen(conversation_ids: set[int]) -> None:
 # --- a person's actions on a conversation ------------------------------------------------------------
 @transaction.atomic
 def conversation_assign(*, conversation: Conversation, user: User, assignee: User | None) -> Conversation:
-    """Give the conversation to `assignee` (None: nobody). Editors may take it themselves."""
+    """Give the conversation to `assignee` (None: nobody). Editors take one themselves and give
+    back what they hold; giving it to someone else is a manager's."""
     membership = _require(user, conversation.brand, Perm.INBOX_TRIAGE)
+    conversation = _locked(conversation)
     taking_it = assignee is not None and assignee.pk == user.pk
-    if not taking_it and not can(membership, Perm.INBOX_ASSIGN):
+    giving_back = assignee is None and conversation.assignee_id == user.pk
+    if not (taking_it or giving_back) and not can(membership, Perm.INBOX_ASSIGN):
         raise PermissionDenied(_("Only a manager can give a conversation to someone else."))
     if assignee is not None and not can(_membership(assignee, conversation.brand), Perm.INBOX_REPLY):
         raise ValidationError({"assignee": _("This person cannot answer this brand's conversations.")})
-    conversation = _locked(conversation)
     if conversation.assignee_id == (assignee.pk if assignee else None):
         return conversation
     before = conversation.assignee

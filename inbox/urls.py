@@ -3,7 +3,22 @@ from django.urls import path
 from inbox import views
 
 app_name = "inbox"
+
+
+def inbox(route: str) -> str:
+    return f"b/<slug:brand_slug>/inbox/{route}"
+
+
 urlpatterns = [
-    path("b/<slug:brand_slug>/inbox/", views.conversation_list, name="list"),
-    path("b/<slug:brand_slug>/inbox/<int:pk>/", views.conversation_detail, name="conversation"),
+    path(inbox(""), views.conversation_list, name="list"),
+    path(inbox("settings/"), views.inbox_settings, name="settings"),
+    path(inbox("<int:pk>/"), views.conversation_detail, name="conversation"),
+    path(inbox("<int:pk>/assign/"), views.conversation_assign, name="assign"),
+    path(inbox("<int:pk>/move/<slug:move>/"), views.conversation_move, name="move"),
+    path(inbox("<int:pk>/tags/"), views.conversation_tags, name="tags"),
+    path(inbox("<int:pk>/priority/"), views.conversation_priority, name="priority"),
+    path(inbox("<int:pk>/notes/"), views.note_create, name="note"),
+    path(inbox("<int:pk>/reply/"), views.reply_create, name="reply"),
+    path(inbox("replies/<int:pk>/<slug:decision>/"), views.reply_decide, name="reply_decide"),
+    path(inbox("messages/<int:pk>/<slug:action>/"), views.message_moderate, name="moderate"),
 ]
