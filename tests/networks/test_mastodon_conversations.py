@@ -51,7 +51,7 @@ class TestMastodonConversations(ConversationsContract):
             account=account,
             our_post=our_post,
             receive=receive_one,
-            page_size=40,
+            page_size=80,
             exists=mastodon_server.exists,
             failures={
                 ErrorKind.RETRY: lambda: mastodon_server.fail_next(503, path=NOTIFICATIONS),
@@ -76,19 +76,20 @@ def test_reading_goes_forward_with_min_id_so_a_burst_larger_than_a_page_leaves_n
     receive(mastodon_server, "Première", post)
     messages, cursor = read_all(account.adapter())
     assert list(json.loads(cursor)) == ["min_id"]
-    burst = [receive(mastodon_server, f"Réponse {n}", post) for n in range(95)]
+    burst = [receive(mastodon_server, f"Réponse {n}", post) for n in range(175)]
     page = account.adapter().read_messages(cursor=cursor, since=week_ago())
     asked = mastodon_server.requests_to("GET", NOTIFICATIONS)[-1].query
     assert asked["min_id"] == json.loads(cursor)["min_id"] and asked["types[]"] == "mention"
-    assert [m.remote_id for m in page.messages][::-1] == burst[:40] and page.more
+    assert [m.remote_id for m in page.messages][::-1] == burst[:80] and page.more
     rest, _cursor = read_all(account.adapter(), page.cursor)
-    assert sorted(m.remote_id for m in rest) == sorted(burst[40:])
+    assert sorted(m.remote_id for m in rest) == sorted(burst[80:])
 
 
 def test_the_first_read_pages_back_with_the_link_headers_max_id_until_the_backfill_date(account, mastodon_server, post):
     old = receive(mastodon_server, "Vieux", post, at=timezone.now() - timedelta(days=10))
     recent = [
-        receive(mastodon_server, f"Récent {n}", post, at=timezone.now() - timedelta(hours=90 - n)) for n in range(85)
+        receive(mastodon_server, f"Récent {n}", post, at=timezone.now() - timedelta(minutes=900 - n))
+        for n in range(165)
     ]
     messages, cursor = read_all(account.adapter())
     assert sorted(m.remote_id for m in messages) == sorted(recent) and old not in {m.remote_id for m in messages}
