@@ -251,7 +251,7 @@ def list_scenario(runs: int) -> dict:
     client = Client()
     client.force_login(user)
     url = reverse("inbox:list", kwargs={"brand_slug": brand.slug})
-    figures = {"messages": LIST_CONVERSATIONS * MESSAGES_EACH, "conversations": LIST_CONVERSATIONS}
+    figures: dict[str, object] = {"messages": LIST_CONVERSATIONS * MESSAGES_EACH, "conversations": LIST_CONVERSATIONS}
     for name, query in (("default", {}), ("all_states", {"state": ""}), ("text_search", {"q": "livraison"})):
         client.get(url, query)  # warm-up: resolver, templates, the session's first write
         timings, cpu = [], []
