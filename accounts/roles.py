@@ -30,6 +30,7 @@ class Perm(StrEnum):
     INBOX_ASSIGN = "inbox_assign"  # give a conversation to anyone
     INBOX_APPROVE = "inbox_approve"  # approve or decline replies waiting for approval
     INBOX_MODERATE = "inbox_moderate"  # hide or delete messages on the network
+    INBOX_SAVED_REPLIES = "inbox_saved_replies"  # write the brand's saved replies (editors use them)
     MANAGE_NETWORKS = "manage_networks"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BRAND = "manage_brand"
@@ -44,6 +45,7 @@ _MANAGER = _EDITOR | {
     Perm.INBOX_ASSIGN,
     Perm.INBOX_APPROVE,
     Perm.INBOX_MODERATE,
+    Perm.INBOX_SAVED_REPLIES,
 }
 _OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
 from accounts.roles import Perm, has_perm
-from inbox.models import ConversationState, Priority
+from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
 
 STATE_CHOICES = [("open", _("Open (new or assigned)")), ("", _("All")), *ConversationState.choices]
@@ -89,4 +89,18 @@ class InboxSettingsForm(forms.Form):
         label=_("Editors' replies wait for a manager's approval"),
         required=False,
         help_text=_("Replies always wait for approval while publishing is paused."),
+    )
+
+
+class SavedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    language = forms.ChoiceField(label=_("Language"), choices=SavedReply.Language.choices)
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text=_(
+            "Variables: {prénom} or {first_name}, {nom} or {name}, {pseudo} or {handle}, {marque} or {brand}, "
+            "{signature} (you)."
+        ),
     )

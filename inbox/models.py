@@ -55,6 +55,29 @@ class InboxSettings(models.Model):
         return f"inbox settings of {self.brand_id}"
 
 
+class SavedReply(models.Model):
+    """A reply the brand writes once and uses often; {variables} are filled in for each person
+    (inbox/saved_replies.py lists them, in French and English)."""
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="saved_replies")
+    title = models.CharField(_("title"), max_length=100)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FRENCH)
+    text = models.TextField(_("text"))
+    created_by = _person()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["language", "title"]
+        constraints = [models.UniqueConstraint(fields=["brand", "language", "title"], name="one_saved_reply_per_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Tag(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="inbox_tags")
     name = models.CharField(_("tag"), max_length=50)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
-from inbox.models import Conversation, ConversationState, Event, Message, Note, Reply, ReplyState, Tag
+from inbox.models import Conversation, ConversationState, Event, Message, Note, Reply, ReplyState, SavedReply, Tag
 from inbox.states import OPEN
 
 
@@ -74,6 +74,10 @@ def conversation_for(*, brand: Brand, pk: int) -> Conversation:
 def message_for(*, brand: Brand, pk: int) -> Message:
     messages = Message.objects.select_related("conversation__brand", "conversation__account")
     return get_object_or_404(messages, pk=_id(pk), conversation__brand=brand)
+
+
+def saved_reply_for(*, brand: Brand, pk: int) -> SavedReply:
+    return get_object_or_404(SavedReply, pk=_id(pk), brand=brand)
 
 
 def reply_for(*, brand: Brand, pk: int) -> Reply:

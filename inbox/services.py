@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership, User
 from accounts.permissions import can
 from accounts.roles import Perm
-from inbox import states
+from inbox import saved_replies, states
 from inbox.models import (
     Conversation,
     ConversationState,
@@ -36,6 +36,7 @@ from inbox.models import (
     Priority,
     Reply,
     ReplyState,
+    SavedReply,
     Tag,
 )
 from networks.adapters.base import PublishError
@@ -539,3 +540,44 @@ def _moderate(message: Message, user: User, reason: str, action: MessageAction) 
         record_event(conversation, user, kind, after=message.author_handle, detail=reason)
     message.refresh_from_db()
     return message
+
+
+# --- saved replies ---------------------------------------------------------------------------------
+@transaction.atomic
+def saved_reply_save(
+    *, brand: Brand, user: User, title: str, language: str, text: str, saved: SavedReply | None = None
+) -> SavedReply:
+    """Write a saved reply (a new one, or `saved` changed); its variables are checked here."""
+    _require(user, brand, Perm.INBOX_SAVED_REPLIES)
+    title, text = (title or "").strip(), (text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not title or len(title) > 100:
+        errors["title"] = [_("Give it a title of at most 100 characters.")]
+    if language not in SavedReply.Language.values:
+        errors["language"] = [_("Choose French or English.")]
+    if not text:
+        errors["text"] = [_("Write the reply.")]
+    elif problems := saved_replies.check(text):
+        errors["text"] = problems
+    same = SavedReply.objects.filter(brand=brand, language=language, title__iexact=title)
+    if saved is not None:
+        same = same.exclude(pk=saved.pk)
+    if title and same.exists():
+        errors["title"] = [_("A saved reply in this language already has this title.")]
+    if errors:
+        raise ValidationError(errors)
+    saved = saved or SavedReply(brand=brand, created_by=user)
+    saved.title, saved.language, saved.text = title, language, text
+    saved.save()
+    return saved
+
+
+def saved_reply_delete(*, saved: SavedReply, user: User) -> None:
+    _require(user, saved.brand, Perm.INBOX_SAVED_REPLIES)
+    saved.delete()
+
+
+def saved_reply_fill(*, saved: SavedReply, message: Message | None, user: User) -> str:
+    """The saved reply's text for the person who wrote `message`, sent by `user`."""
+    _require(user, saved.brand, Perm.INBOX_REPLY)
+    return saved_replies.fill(saved.text, saved_replies.person_for(message, brand=saved.brand, sender=user))

@@ -12,6 +12,9 @@ def inbox(route: str) -> str:
 urlpatterns = [
     path(inbox(""), views.conversation_list, name="list"),
     path(inbox("settings/"), views.inbox_settings, name="settings"),
+    path(inbox("saved-replies/"), views.saved_reply_list, name="saved_replies"),
+    path(inbox("saved-replies/<int:pk>/"), views.saved_reply_edit, name="saved_reply"),
+    path(inbox("saved-replies/<int:pk>/delete/"), views.saved_reply_delete, name="saved_reply_delete"),
     path(inbox("<int:pk>/"), views.conversation_detail, name="conversation"),
     path(inbox("<int:pk>/assign/"), views.conversation_assign, name="assign"),
     path(inbox("<int:pk>/move/<slug:move>/"), views.conversation_move, name="move"),

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from inbox import forms, selectors, services, states
-from inbox.models import Conversation, InboxSettings
+from inbox.models import Conversation, InboxSettings, SavedReply
 from networks.adapters import get_adapter_class
 from networks.adapters.conversations import MessageAction
 from posts.workflow import WorkflowError
@@ -75,7 +75,7 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
     thread = selectors.thread_of(conversation)
     adapter = conversation.account.adapter_class
     latest = next((m for m in reversed(thread.messages) if not m.ours and not m.deleted_at), None)
-    prefill = f"{latest.author_handle} " if latest and getattr(adapter, "reply_mentions_author", False) else ""
+    prefill = _prefill(request, conversation, latest, mention=getattr(adapter, "reply_mentions_author", False))
     return {
         "conversation": conversation,
         "thread": thread,
@@ -97,6 +97,7 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
             "note": can(membership, Perm.COMMENT),
         },
         "reply_waits": can(membership, Perm.INBOX_REPLY) and services.reply_needs_approval(membership),
+        "saved_replies": request.brand.saved_replies.all() if can(membership, Perm.INBOX_REPLY) else [],
         "can_hide": adapter.offers(MessageAction.HIDE),
         "can_delete": adapter.offers(MessageAction.DELETE),
         "can_delete_own": adapter.offers(MessageAction.DELETE_OWN),
@@ -104,6 +105,19 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
         "why_not_hide": adapter.actions_not_offered.get(MessageAction.HIDE, ""),
         "why_not_delete": adapter.actions_not_offered.get(MessageAction.DELETE, ""),
     }
+
+
+def _prefill(request, conversation: Conversation, latest, *, mention: bool) -> str:
+    """The reply box's first words: a saved reply chosen (?saved=<id>) filled in for the person,
+    and, where the network tells people only of replies naming them, their handle first."""
+    text, chosen = "", request.GET.get("saved", "")
+    if latest is not None and chosen.isdigit() and len(chosen) <= 18 and can(request.membership, Perm.INBOX_REPLY):
+        saved = request.brand.saved_replies.filter(pk=int(chosen)).first()
+        if saved is not None:
+            text = services.saved_reply_fill(saved=saved, message=latest, user=request.user)
+    if mention and latest is not None and latest.author_handle not in text:
+        text = f"{latest.author_handle} {text}"
+    return text
 
 
 def _why_not_reply(membership, adapter) -> str:
@@ -304,3 +318,41 @@ def inbox_settings(request):
         messages.success(request, _("Inbox settings saved."))
         return redirect("inbox:settings", brand_slug=request.brand.slug)
     return render(request, "inbox/settings.html", {"form": form})
+
+
+# --- saved replies ------------------------------------------------------------------------------------
+@brand_view(Perm.INBOX_SAVED_REPLIES)
+def saved_reply_list(request):
+    return _saved_reply_page(request, saved=None)
+
+
+@brand_view(Perm.INBOX_SAVED_REPLIES)
+def saved_reply_edit(request, pk: int):
+    saved = selectors.saved_reply_for(brand=request.brand, pk=pk)
+    return _saved_reply_page(request, saved=saved)
+
+
+def _saved_reply_page(request, *, saved: SavedReply | None):
+    initial = {"title": saved.title, "language": saved.language, "text": saved.text} if saved else {}
+    form = forms.SavedReplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.saved_reply_save(brand=request.brand, user=request.user, saved=saved, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("Saved reply saved."))
+            return redirect("inbox:saved_replies", brand_slug=request.brand.slug)
+    context = {"form": form, "saved": saved, "saved_replies": request.brand.saved_replies.all()}
+    return render(request, "inbox/saved_replies.html", context)
+
+
+@require_POST
+@brand_view(Perm.INBOX_SAVED_REPLIES)
+def saved_reply_delete(request, pk: int):
+    saved = selectors.saved_reply_for(brand=request.brand, pk=pk)
+    services.saved_reply_delete(saved=saved, user=request.user)
+    messages.success(request, _("Saved reply deleted."))
+    return redirect("inbox:saved_replies", brand_slug=request.brand.slug)

@@ -3,7 +3,7 @@ write notes; editors (and up) reply, tag, prioritise, change the state and take 
 managers (and up) give it to someone else, approve replies, hide and delete; owners set the
 inbox's rules."""
 
-from inbox.models import Conversation, Reply, ReplyState
+from inbox.models import Conversation, Reply, ReplyState, SavedReply
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, published_target, store
 from tests.matrix import EVERYONE, OWNERS, REVIEWERS, WRITERS, Case
@@ -40,9 +40,22 @@ def moderate_kwargs(brand, people):
     return {"brand_slug": brand.slug, "pk": _conversation(brand).messages.get().pk, "action": "hide"}
 
 
+def saved_kwargs(brand, people):
+    saved = SavedReply.objects.create(brand=brand, title="Merci", language="fr", text="Merci {prénom} !")
+    return {"brand_slug": brand.slug, "pk": saved.pk}
+
+
+def _saved_form(brand, people):
+    return {"title": "Bonjour", "language": "fr", "text": "Bonjour {prénom}"}
+
+
 CASES = [
     Case("inbox:list", EVERYONE),
     Case("inbox:conversation", EVERYONE, kwargs=conversation_kwargs),
+    Case("inbox:saved_replies", REVIEWERS),
+    Case("inbox:saved_replies", REVIEWERS, method="post", data=_saved_form),
+    Case("inbox:saved_reply", REVIEWERS, kwargs=saved_kwargs),
+    Case("inbox:saved_reply_delete", REVIEWERS, kwargs=saved_kwargs, method="post"),
     Case("inbox:settings", OWNERS),
     Case("inbox:settings", OWNERS, method="post", data=lambda b, p: {"replies_need_approval": "on"}),
     Case("inbox:note", EVERYONE, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"text": "Vu"}),
