@@ -84,12 +84,56 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
+WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+
+
 class InboxSettingsForm(forms.Form):
     replies_need_approval = forms.BooleanField(
         label=_("Editors' replies wait for a manager's approval"),
         required=False,
         help_text=_("Replies always wait for approval while publishing is paused."),
     )
+    response_target_minutes = forms.IntegerField(
+        label=_("Answer within (business minutes)"),
+        min_value=1,
+        max_value=7 * 24 * 60,
+        help_text=_("A conversation waiting longer than this is shown as late."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day, name in enumerate(WEEKDAYS):
+            self.fields[f"opens_{day}"] = forms.TimeField(label=_("%(day)s opens") % {"day": name}, required=False)
+            self.fields[f"closes_{day}"] = forms.TimeField(label=_("%(day)s closes") % {"day": name}, required=False)
+
+    @staticmethod
+    def initial_for(rules) -> dict:
+        initial = {
+            "replies_need_approval": rules.replies_need_approval,
+            "response_target_minutes": rules.response_target_minutes,
+        }
+        for day, (opens, closes) in rules.business_hours.items():
+            initial[f"opens_{day}"], initial[f"closes_{day}"] = opens, closes
+        return initial
+
+    def days(self) -> list[tuple[object, object, object]]:
+        """(weekday name, its opening field, its closing field), for the template."""
+        return [(name, self[f"opens_{day}"], self[f"closes_{day}"]) for day, name in enumerate(WEEKDAYS)]
+
+    def clean(self):
+        data = super().clean()
+        hours: dict[str, list[str]] = {}
+        for day, name in enumerate(WEEKDAYS):
+            opens, closes = data.get(f"opens_{day}"), data.get(f"closes_{day}")
+            if opens is None and closes is None:
+                continue  # closed that day
+            if opens is None or closes is None or opens >= closes:
+                problem = _("%(day)s: the closing time must come after the opening time.") % {"day": name}
+                self.add_error(f"closes_{day}", problem)
+                continue
+            hours[str(day)] = [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
+        data["business_hours"] = hours
+        return data
 
 
 class SavedReplyForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from inbox.hours import DEFAULT_HOURS, BusinessHours
 from networks.adapters.conversations import MessageKind
 from networks.models import NetworkAccount
 from posts.models import PostTarget
@@ -41,6 +42,10 @@ class Priority(models.IntegerChoices):
     URGENT = 3, _("Urgent")
 
 
+def default_business_hours() -> dict[str, list[str]]:
+    return {day: list(hours) for day, hours in DEFAULT_HOURS.items()}
+
+
 class InboxSettings(models.Model):
     """A brand's inbox settings (kept here, not on Brand: the inbox owns its rules)."""
 
@@ -50,9 +55,16 @@ class InboxSettings(models.Model):
         default=False,
         help_text=_("Replies always wait for approval while publishing is paused."),
     )
+    # A first answer is due this many business minutes after their message (inbox/hours.py).
+    response_target_minutes = models.PositiveIntegerField(_("response target (business minutes)"), default=60)
+    # {"0": ["09:00", "18:00"], ...}: weekday (0 is Monday) -> opening and closing, brand's zone.
+    business_hours = models.JSONField(_("business hours"), default=default_business_hours)
 
     def __str__(self) -> str:
         return f"inbox settings of {self.brand_id}"
+
+    def hours(self) -> BusinessHours:
+        return BusinessHours.of(self.brand.time_zone, self.business_hours)
 
 
 class SavedReply(models.Model):
@@ -119,6 +131,10 @@ class Conversation(models.Model):
     last_author = models.CharField(max_length=200, blank=True)
     message_count = models.PositiveIntegerField(default=0)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # Business seconds from their first message to our first answer (inbox/hours.py).
+    first_response_seconds = models.FloatField(null=True, blank=True)
+    # While they wait for us: when the brand's response target runs out.
+    reply_due_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -4,7 +4,9 @@ size), one conversation with its thread, and the counts other pages show."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
+from statistics import median
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -127,3 +129,23 @@ def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = No
 
 def replies_awaiting_approval(brand: Brand) -> QuerySet[Reply]:
     return Reply.objects.filter(conversation__brand=brand, state=ReplyState.AWAITING_APPROVAL)
+
+
+def response_times(brand: Brand, *, since: datetime) -> dict:
+    """First-response times in business minutes since `since`, for the brand and per person who
+    held the conversation: {"brand": {"answered", "median_minutes"}, "people": {name: {...}}}.
+    The home page and, later, the reports read these figures."""
+    answered = Conversation.objects.filter(
+        brand=brand, first_response_at__gte=since, first_response_seconds__isnull=False
+    ).select_related("assignee")
+    overall: list[float] = []
+    people: dict[str, list[float]] = {}
+    for conversation in answered.only("first_response_seconds", "assignee"):
+        minutes = (conversation.first_response_seconds or 0.0) / 60
+        overall.append(minutes)
+        people.setdefault(str(conversation.assignee) if conversation.assignee else "", []).append(minutes)
+    return {"brand": _figures(overall), "people": {name: _figures(values) for name, values in people.items()}}
+
+
+def _figures(minutes: list[float]) -> dict:
+    return {"answered": len(minutes), "median_minutes": round(median(minutes), 1) if minutes else None}

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from inbox import states
 from inbox.models import Conversation, EventKind, Message, Reply, ReplyState
-from inbox.services import record_event, refresh_summaries
+from inbox.services import inbox_settings_for, record_event, refresh_summaries
 from networks.adapters.base import ErrorKind, PublishError, PublishResult
 from networks.adapters.conversations import MessageKind, web_address
 from networks.models import AccountStatus
@@ -110,12 +110,22 @@ def _sent(reply: Reply, result: PublishResult) -> str:
     if updated:
         before = conversation.state
         conversation.state = states.after_our_reply(conversation.state)
-        conversation.first_response_at = conversation.first_response_at or now
-        conversation.save(update_fields=["state", "first_response_at"])
+        if conversation.first_response_at is None:
+            conversation.first_response_at = now
+            conversation.first_response_seconds = _business_seconds_to_answer(conversation, now)
+        conversation.reply_due_at = None
+        conversation.save(update_fields=["state", "first_response_at", "first_response_seconds", "reply_due_at"])
         refresh_summaries({conversation.pk})
         after, detail = conversation.state, reply.text[:300]
         record_event(conversation, reply.author, EventKind.REPLY_SENT, before=before, after=after, detail=detail)
     return ReplyState.SENT
+
+
+def _business_seconds_to_answer(conversation: Conversation, answered_at) -> float | None:
+    first = conversation.messages.filter(ours=False).order_by("created_at").values_list("created_at", flat=True).first()
+    if first is None:
+        return None
+    return inbox_settings_for(conversation.brand).hours().seconds_between(first, answered_at)
 
 
 def _after_error(reply: Reply, claim: str, error: PublishError, *, recognises_repeats: bool) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,7 +113,8 @@ def messages_store(*, account: NetworkAccount, messages: Sequence[InboundMessage
     if not fresh:
         return stored
     roots = _roots_of(account, fresh)
-    conversations, opened = _conversations_for(account, fresh, roots)
+    rules = inbox_settings_for(account.brand)
+    conversations, opened = _conversations_for(account, fresh, roots, rules)
     rows = [_message_row(account, m, conversations[roots[m.remote_id].remote_id]) for m in fresh]
     Message.objects.bulk_create(rows, ignore_conflicts=True)
     touched = {conversations[roots[m.remote_id].remote_id] for m in fresh}
@@ -120,6 +122,7 @@ def messages_store(*, account: NetworkAccount, messages: Sequence[InboundMessage
     theirs = {conversations[roots[m.remote_id].remote_id] for m in fresh if not m.ours}
     refresh_summaries(touched)
     _reopen(theirs - opened)
+    _start_clocks(rules, _earliest_theirs(fresh, roots, conversations), exclude=opened)
     Event.objects.bulk_create(Event(conversation_id=pk, kind=EventKind.OPENED) for pk in sorted(opened))
     stored.created = len(rows)
     stored.conversations = touched
@@ -202,8 +205,33 @@ def _merge(orphan: Conversation, into: int) -> None:
     orphan.delete()
 
 
+def _earliest_theirs(
+    fresh: list[InboundMessage], roots: dict[str, _Root], conversations: dict[str, int]
+) -> dict[int, datetime]:
+    earliest: dict[int, datetime] = {}
+    for message in fresh:
+        if not message.ours:
+            pk = conversations[roots[message.remote_id].remote_id]
+            earliest[pk] = min(earliest.get(pk, message.created_at), message.created_at)
+    return earliest
+
+
+def _start_clocks(rules: InboxSettings, earliest: dict[int, datetime], *, exclude: set[int]) -> None:
+    """Their message in an open conversation nobody was due to answer starts the response clock."""
+    waiting = Conversation.objects.filter(
+        pk__in=[pk for pk in earliest if pk not in exclude], reply_due_at__isnull=True, state__in=states.OPEN
+    ).values_list("pk", flat=True)
+    for pk in waiting:
+        Conversation.objects.filter(pk=pk).update(reply_due_at=reply_due(rules, earliest[pk]))
+
+
+def reply_due(rules: InboxSettings, since: datetime) -> datetime | None:
+    """When the brand's response target runs out for a message that arrived `since`."""
+    return rules.hours().add(since, rules.response_target_minutes * 60)
+
+
 def _conversations_for(
-    account: NetworkAccount, fresh: list[InboundMessage], roots: dict[str, _Root]
+    account: NetworkAccount, fresh: list[InboundMessage], roots: dict[str, _Root], rules: InboxSettings
 ) -> tuple[dict[str, int], set[int]]:
     """Conversation id per root remote id, creating the missing ones; and the ids created."""
     wanted = {root.remote_id: root for root in roots.values()}
@@ -219,6 +247,7 @@ def _conversations_for(
             root_remote_id=root.remote_id,
             root_target_id=root.target_id,
             last_message_at=first[remote_id].created_at,
+            reply_due_at=None if first[remote_id].ours else reply_due(rules, first[remote_id].created_at),
         )
         for remote_id, root in wanted.items()
         if remote_id not in existing
@@ -320,7 +349,10 @@ def conversation_move(*, conversation: Conversation, user: User, move: states.Mo
     before = conversation.state
     conversation.state = after
     conversation.resolved_at = timezone.now() if after == ConversationState.RESOLVED else None
-    conversation.save(update_fields=["state", "resolved_at"])
+    # Put aside or waiting for them: nothing is due from us; reopened: the clock starts again.
+    opening = after in states.OPEN
+    conversation.reply_due_at = reply_due(inbox_settings_for(conversation.brand), timezone.now()) if opening else None
+    conversation.save(update_fields=["state", "resolved_at", "reply_due_at"])
     record_event(conversation, user, EventKind.STATE, before=before, after=after)
     return conversation
 
@@ -415,12 +447,24 @@ def inbox_settings_for(brand: Brand) -> InboxSettings:
 
 
 @transaction.atomic
-def inbox_settings_update(*, brand: Brand, user: User, replies_need_approval: bool) -> InboxSettings:
+def inbox_settings_update(
+    *,
+    brand: Brand,
+    user: User,
+    replies_need_approval: bool,
+    response_target_minutes: int | None = None,
+    business_hours: dict[str, list[str]] | None = None,
+) -> InboxSettings:
+    """The brand's inbox rules: approval of editors' replies, response target, business hours."""
     _require(user, brand, Perm.MANAGE_BRAND)
-    found, _created = InboxSettings.objects.update_or_create(
-        brand=brand, defaults={"replies_need_approval": replies_need_approval}
-    )
-    return found
+    rules = inbox_settings_for(brand)
+    rules.replies_need_approval = replies_need_approval
+    if response_target_minutes is not None:
+        rules.response_target_minutes = response_target_minutes
+    if business_hours is not None:
+        rules.business_hours = business_hours
+    rules.save()
+    return rules
 
 
 def reply_needs_approval(membership: Membership) -> bool:

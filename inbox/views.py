@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +42,14 @@ def conversation_list(request):
     page = Paginator(conversations, size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "page_size": size, "page_sizes": PAGE_SIZES}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "page_size": size,
+        "page_sizes": PAGE_SIZES,
+        "now": timezone.now(),
+    }
     return render(request, "inbox/list.html", context)
 
 
@@ -79,6 +87,8 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
     return {
         "conversation": conversation,
         "thread": thread,
+        "now": timezone.now(),
+        "target_minutes": services.inbox_settings_for(request.brand).response_target_minutes,
         "network": adapter,
         "latest": latest,
         "reply_form": forms.ReplyForm(initial={"text": prefill, "in_reply_to": latest.pk if latest else None}),
@@ -308,12 +318,15 @@ def message_moderate(request, pk: int, action: str):
 @brand_view(Perm.MANAGE_BRAND)
 def inbox_settings(request):
     current: InboxSettings = services.inbox_settings_for(request.brand)
-    form = forms.InboxSettingsForm(
-        request.POST or None, initial={"replies_need_approval": current.replies_need_approval}
-    )
+    form = forms.InboxSettingsForm(request.POST or None, initial=forms.InboxSettingsForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         services.inbox_settings_update(
-            brand=request.brand, user=request.user, replies_need_approval=form.cleaned_data["replies_need_approval"]
+            brand=request.brand,
+            user=request.user,
+            replies_need_approval=data["replies_need_approval"],
+            response_target_minutes=data["response_target_minutes"],
+            business_hours=data["business_hours"],
         )
         messages.success(request, _("Inbox settings saved."))
         return redirect("inbox:settings", brand_slug=request.brand.slug)

@@ -1,11 +1,15 @@
 """Template helpers of the inbox: the navigation's entry with its unread count, state badges."""
 
+from datetime import timedelta
+
 from django import template
 
 from inbox.models import ConversationState, Priority
 from inbox.selectors import inbox_unread_count
+from inbox.states import OPEN
 
 register = template.Library()
+DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
 
 STATE_CLASSES = {
     ConversationState.NEW: "text-bg-primary",
@@ -34,3 +38,23 @@ def state_class(state: str) -> str:
 @register.filter
 def is_pressing(priority: int) -> bool:
     return priority >= Priority.HIGH
+
+
+@register.simple_tag
+def due_badge(conversation, now):
+    """ "late" when the response target ran out, "soon" within the next quarter of an hour, else ""."""
+    if conversation.reply_due_at is None or conversation.state not in OPEN:
+        return ""
+    if conversation.reply_due_at <= now:
+        return "late"
+    return "soon" if conversation.reply_due_at <= now + DUE_SOON else ""
+
+
+@register.filter
+def business_duration(seconds: float | None) -> str:
+    """3,700 seconds -> "1 h 2 min" (French and English write it alike)."""
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -227,10 +227,21 @@ def test_the_navigation_counts_what_waits_for_me(client, editor, brand_a, severa
     assert 'data-unread="3"' in html
 
 
-def test_owners_set_the_approval_rule(client, owner, brand_a):
+def test_owners_set_the_approval_rule_the_response_target_and_business_hours(client, owner, brand_a):
     client.force_login(owner)
-    client.post(reverse("inbox:settings", args=[brand_a.slug]), {"replies_need_approval": "on"})
-    assert services.inbox_settings_for(brand_a).replies_need_approval
+    form = {"replies_need_approval": "on", "response_target_minutes": "30", "opens_0": "08:30", "closes_0": "12:00"}
+    client.post(reverse("inbox:settings", args=[brand_a.slug]), form)
+    rules = services.inbox_settings_for(brand_a)
+    assert rules.replies_need_approval and rules.response_target_minutes == 30
+    assert rules.business_hours == {"0": ["08:30", "12:00"]}  # Monday mornings only
+
+
+def test_hours_that_close_before_they_open_are_refused_naming_the_day(client, owner, brand_a):
+    client.force_login(owner)
+    form = {"response_target_minutes": "30", "opens_2": "18:00", "closes_2": "09:00"}
+    html = client.post(reverse("inbox:settings", args=[brand_a.slug]), form).content.decode()
+    assert "Wednesday: the closing time must come after the opening time." in html
+    assert services.inbox_settings_for(brand_a).pk is None  # nothing saved
 
 
 def test_another_brands_conversation_is_a_404_even_with_a_valid_id(client, outsider, conversation):
