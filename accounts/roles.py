@@ -27,6 +27,13 @@ class Perm(StrEnum):
     # Listening: viewers read mentions and alerts (VIEW).
     LISTEN = "listen"  # saved searches, feed sources, tag and mark mentions handled
     CRISIS = "crisis"  # open and close incidents, approve holding statements
+    # The inbox: viewers read it (VIEW) and write notes (COMMENT).
+    INBOX_REPLY = "inbox_reply"  # answer a conversation (subject to the approval setting)
+    INBOX_TRIAGE = "inbox_triage"  # tag, prioritise, change the state, take a conversation
+    INBOX_ASSIGN = "inbox_assign"  # give a conversation to anyone
+    INBOX_APPROVE = "inbox_approve"  # approve or decline replies waiting for approval
+    INBOX_MODERATE = "inbox_moderate"  # hide or delete messages on the network
+    INBOX_SAVED_REPLIES = "inbox_saved_replies"  # write the brand's saved replies (editors use them)
     MANAGE_NETWORKS = "manage_networks"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BRAND = "manage_brand"
@@ -35,8 +42,18 @@ class Perm(StrEnum):
 
 
 _VIEWER = {Perm.VIEW, Perm.COMMENT, Perm.VIEW_ANALYTICS}
-_EDITOR = _VIEWER | {Perm.WRITE, Perm.LISTEN}
-_MANAGER = _EDITOR | {Perm.REVIEW, Perm.SCHEDULE, Perm.PAUSE, Perm.MANAGE_REPORTS, Perm.CRISIS}
+_EDITOR = _VIEWER | {Perm.WRITE, Perm.LISTEN, Perm.INBOX_REPLY, Perm.INBOX_TRIAGE}
+_MANAGER = _EDITOR | {
+    Perm.REVIEW,
+    Perm.SCHEDULE,
+    Perm.PAUSE,
+    Perm.MANAGE_REPORTS,
+    Perm.CRISIS,
+    Perm.INBOX_ASSIGN,
+    Perm.INBOX_APPROVE,
+    Perm.INBOX_MODERATE,
+    Perm.INBOX_SAVED_REPLIES,
+}
 _OWNER = _MANAGER | {Perm.MANAGE_NETWORKS, Perm.MANAGE_MEMBERS, Perm.MANAGE_BRAND}
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import brands, calendar, media, networks, posts, webhooks
+from api.views import brands, calendar, inbox, media, networks, posts, webhooks
 
 app_name = "api"
 
@@ -29,6 +29,10 @@ def brand(route: str) -> str:
 
 def post(route: str) -> str:
     return brand(f"posts/<id:pk>/{route}")
+
+
+def conversation(route: str) -> str:
+    return brand(f"conversations/<id:pk>/{route}")
 
 
 urlpatterns = [
@@ -60,6 +64,19 @@ urlpatterns = [
     path(post("unschedule/"), posts.PostUnschedule.as_view(), name="post_unschedule"),
     path(post("publish-now/"), posts.PostPublishNow.as_view(), name="post_publish_now"),
     path(post("comments/"), posts.CommentList.as_view(), name="comment_list"),
+    path(brand("conversations/"), inbox.ConversationList.as_view(), name="conversation_list"),
+    path(conversation(""), inbox.ConversationDetail.as_view(), name="conversation_detail"),
+    path(conversation("assign/"), inbox.ConversationAssign.as_view(), name="conversation_assign"),
+    path(conversation("move/"), inbox.ConversationMove.as_view(), name="conversation_move"),
+    path(conversation("tags/"), inbox.ConversationTags.as_view(), name="conversation_tags"),
+    path(conversation("priority/"), inbox.ConversationPriority.as_view(), name="conversation_priority"),
+    path(conversation("messages/"), inbox.MessageList.as_view(), name="message_list"),
+    path(conversation("replies/"), inbox.ReplyList.as_view(), name="reply_list"),
+    path(conversation("notes/"), inbox.NoteList.as_view(), name="note_list"),
+    path(brand("replies/<id:pk>/approve/"), inbox.ReplyApprove.as_view(), name="reply_approve"),
+    path(brand("replies/<id:pk>/decline/"), inbox.ReplyDecline.as_view(), name="reply_decline"),
+    path(brand("messages/<id:pk>/hide/"), inbox.MessageHide.as_view(), name="message_hide"),
+    path(brand("messages/<id:pk>/delete/"), inbox.MessageDelete.as_view(), name="message_delete"),
     path(brand("webhooks/"), webhooks.WebhookList.as_view(), name="webhook_list"),
     path(brand("webhooks/<id:pk>/"), webhooks.WebhookDetail.as_view(), name="webhook_detail"),
 ]

@@ -1,4 +1,5 @@
-"""/healthz: the state of the database, the broker, the scheduler and the publishing engine.
+"""/healthz: the state of the database, the broker, the scheduler, the publishing engine, and how
+reading the inbox goes (informational: inbox/collect.py's check_collection).
 
 Any part down answers 503, so a load balancer or a monitor sees a dead scheduler, and a silently
 dead worker shows within seconds: the dispatcher it runs stops (three beat intervals), and due
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from cm_platform.celery import app
 from cm_platform.models import Heartbeat
+from inbox.collect import check_collection
 from listening.collect import check_listening
 from posts.publishing.health import check_dispatcher, check_queue
 
@@ -41,6 +43,7 @@ CHECKS = {
     "beat": check_beat,
     "dispatcher": check_dispatcher,
     "queue": check_queue,
+    "inbox": check_collection,
     "listening": check_listening,
 }
 

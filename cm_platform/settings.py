@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "posts",
     "posts.publishing",
     "calendars",
+    "inbox",
     "desk",
     "analytics",
     "listening",
@@ -560,3 +561,29 @@ LISTENING_ALERT_K = env.float("LISTENING_ALERT_K", default=3.0)
 LISTENING_ALERT_NEGATIVE_SHARE = env.float("LISTENING_ALERT_NEGATIVE_SHARE", default=0.5)
 LISTENING_ALERT_NEGATIVE_MARGIN = env.float("LISTENING_ALERT_NEGATIVE_MARGIN", default=0.25)
 LISTENING_ALERT_COOLDOWN = env.float("LISTENING_ALERT_COOLDOWN", default=3600.0)
+
+# --- Inbox ------------------------------------------------------------------------------------
+# Beat's inbox dispatcher (inbox/collect.py) claims the accounts due for reading and hands
+# pending replies to senders this often; each account is read every INBOX_POLL_INTERVAL.
+INBOX_DISPATCH_INTERVAL = env.float("INBOX_DISPATCH_INTERVAL", default=5.0)
+INBOX_POLL_INTERVAL = env.float("INBOX_POLL_INTERVAL", default=60.0)
+INBOX_POLL_BACKOFF_MAX = env.float("INBOX_POLL_BACKOFF_MAX", default=3600.0)
+# A poller's claim on an account is taken back after this long without a stored page.
+INBOX_POLL_LEASE_SECONDS = env.float("INBOX_POLL_LEASE_SECONDS", default=300.0)
+INBOX_BACKFILL_DAYS = env.int("INBOX_BACKFILL_DAYS", default=7)
+INBOX_POLL_MAX_PAGES = env.int("INBOX_POLL_MAX_PAGES", default=50)
+INBOX_THREADS_PER_POLL = env.int("INBOX_THREADS_PER_POLL", default=20)
+# Polls go to the default queue unless a deployment gives them workers of their own.
+INBOX_POLL_QUEUE = env.str("INBOX_POLL_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES["inbox.dispatch"] = {"queue": PUBLISH_CONTROL_QUEUE}
+CELERY_TASK_ROUTES["inbox.poll_account"] = {"queue": INBOX_POLL_QUEUE}
+CELERY_BEAT_SCHEDULE["inbox-dispatch"] = {
+    "task": "inbox.dispatch",
+    "schedule": INBOX_DISPATCH_INTERVAL,
+    "options": {"expires": max(2 * INBOX_DISPATCH_INTERVAL, 5.0)},
+}
+# A sending reply's claim is taken back after this long (longer than one network call).
+INBOX_REPLY_LEASE_SECONDS = env.float("INBOX_REPLY_LEASE_SECONDS", default=150.0)
+# A pending reply whose task message was lost is handed over again after this long.
+INBOX_REPLY_GRACE_SECONDS = env.float("INBOX_REPLY_GRACE_SECONDS", default=30.0)
+INBOX_DISPATCH_BATCH = env.int("INBOX_DISPATCH_BATCH", default=200)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("posts.publishing.urls")),
     path("", include("calendars.urls")),
+    path("", include("inbox.urls")),
     path("", include("desk.urls")),
     path("", include("analytics.urls")),
     path("", include("listening.urls")),

@@ -122,3 +122,30 @@ class MetricsState(models.Model):
 
     def __str__(self) -> str:
         return f"metrics of {self.account_id}"
+
+
+class ReadState(models.Model):
+    """How far the desk has read one capability of an account (its conversations, ...).
+
+    The cursor is the adapter's own (opaque) and moves only in the transaction that stored what
+    it read up to. Pollers claim the row (claim_id + lease) so one account is read by one worker
+    at a time; a worker that dies leaves a lease that expires.
+    """
+
+    account = models.ForeignKey(NetworkAccount, on_delete=models.CASCADE, related_name="read_states")
+    capability = models.CharField(max_length=30)  # a networks.adapters.base.Capability
+    cursor = models.TextField(blank=True)
+    next_read_at = models.DateTimeField(null=True, blank=True)  # None: as soon as possible
+    claim_id = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    last_error = models.TextField(_("last read error"), blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # in a row, for the backoff
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "capability"], name="one_read_state_per_capability")]
+        indexes = [models.Index(fields=["capability", "next_read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.capability}"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from networks.adapters import adapter_classes
-from networks.adapters.base import Adapter
-from networks.models import AccountStatus, NetworkAccount
+from networks.adapters.base import Adapter, Capability
+from networks.models import AccountStatus, NetworkAccount, ReadState
 
 
 def offered_adapters() -> list[type[Adapter]]:
@@ -28,12 +28,20 @@ def targets_at_risk(account: NetworkAccount) -> QuerySet:
 
 
 def accounts_for_page(brand) -> QuerySet:
-    """A brand's accounts for its Networks page, each with `pending_count` (posts waiting)."""
+    """A brand's accounts for its Networks page, each with `pending_count` (posts waiting) and,
+    where its network has conversations, how reading them goes (`read_success_at`,
+    `read_error`, `read_error_at`)."""
     from posts.models import TargetState
 
+    reading = ReadState.objects.filter(account=OuterRef("pk"), capability=Capability.CONVERSATIONS)
     return (
         NetworkAccount.objects.filter(brand=brand)
         .select_related("metrics_state")
-        .annotate(pending_count=Count("targets", filter=Q(targets__state=TargetState.PENDING)))
+        .annotate(
+            pending_count=Count("targets", filter=Q(targets__state=TargetState.PENDING)),
+            read_success_at=Subquery(reading.values("last_success_at")[:1]),
+            read_error=Subquery(reading.values("last_error")[:1]),
+            read_error_at=Subquery(reading.values("last_error_at")[:1]),
+        )
         .order_by("network", "display_name")
     )

@@ -145,11 +145,11 @@ def _record_error(account: NetworkAccount, message: str) -> None:
 
 
 def account_disconnect(*, account: NetworkAccount, user) -> None:
-    """Forget an account. One that posts point at is kept, disabled and without credentials,
-    so the history of what was published stays readable."""
+    """Forget an account. One that posts or inbox conversations point at is kept, disabled and
+    without credentials, so the history of what was published and answered stays readable."""
     _require(user, account.brand, Perm.MANAGE_NETWORKS)
     with transaction.atomic():
-        if account.targets.exists():
+        if account.targets.exists() or account.conversations.exists():
             account.status = AccountStatus.DISABLED
             account.credentials = {}
             account.save(update_fields=["status", "credentials"])

@@ -9,6 +9,10 @@ An adapter declares what its network accepts (`limits`) and how it counts text (
 publisher all call it, so each network's rules live in its adapter and nowhere else.
 
 `publish()` either returns a PublishResult or raises PublishError with one of four kinds.
+
+Beyond publishing, a network declares the capabilities it has (`capabilities`); each has its own
+contract: `conversations` (replies and mentions read since a cursor, reply, hide, delete) is
+stated in networks/adapters/conversations.py, and pages offer only what a network declares.
 """
 
 from __future__ import annotations
@@ -22,10 +26,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
 
+    from django_stubs_ext import StrOrPromise
+
+    from networks.adapters.conversations import InboundMessage, MessageAction, MessagePage
     from networks.adapters.metrics import Counters, Metric
     from networks.models import NetworkAccount
+
+
+class Capability(StrEnum):
+    """What a network can do for the desk; each capability has its own contract and tests."""
+
+    PUBLISH = "publish"  # this module: limits, validate, publish
+    CONVERSATIONS = "conversations"  # networks/adapters/conversations.py
+    METRICS = "metrics"  # per-post and per-account counters
+    SEARCH = "search"  # keyword search
 
 
 class Counting(StrEnum):
@@ -194,6 +211,20 @@ class Adapter:
     # settings.NETWORKS_OFFER_TEST_ADAPTERS is on (networks.selectors.offered_adapters).
     listed: ClassVar[bool] = True
 
+    capabilities: ClassVar[frozenset[Capability]] = frozenset({Capability.PUBLISH})
+    # With `conversations`: what the inbox may do to a message here, and, for each action it
+    # may not, why (the page shows the reason instead of a button).
+    message_actions: ClassVar[frozenset[MessageAction]] = frozenset()
+    actions_not_offered: ClassVar[Mapping[MessageAction, StrOrPromise]] = {}
+
+    @classmethod
+    def has(cls, capability: Capability) -> bool:
+        return capability in cls.capabilities
+
+    @classmethod
+    def offers(cls, action: MessageAction) -> bool:
+        return cls.has(Capability.CONVERSATIONS) and action in cls.message_actions
+
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:
         """Check the form's cleaned data against the network; raise ConnectError if it fails.
@@ -255,6 +286,25 @@ class Adapter:
         Raises PublishError: RECONNECT when the network refuses the credentials, RETRY when it
         cannot be reached (the message says which, for the Networks page).
         """
+        raise NotImplementedError
+
+    # --- conversations (networks/adapters/conversations.py states the contract) -----------------
+    def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
+        """Replies and mentions after `cursor` ("" the first time: back to `since`)."""
+        raise NotImplementedError
+
+    def read_thread(self, *, root_id: str) -> list[InboundMessage]:
+        """Every message under the account's post `root_id`, at every depth."""
+        raise NotImplementedError
+
+    def reply(self, *, to: str, text: str, key: str) -> PublishResult:
+        """Answer the message `to`, threaded; `key` is stable for this reply across retries."""
+        raise NotImplementedError
+
+    def hide_message(self, *, remote_id: str) -> None:
+        raise NotImplementedError
+
+    def delete_message(self, *, remote_id: str, ours: bool) -> None:
         raise NotImplementedError
 
 

@@ -36,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from networks import http
 from networks.adapters.base import (
     Adapter,
+    Capability,
     ConnectError,
     Connection,
     Counting,
@@ -306,6 +307,7 @@ class BlueskyAdapter(Adapter):
     )
     recognises_repeats = True
     connect_form = BlueskyConnectForm
+    capabilities = frozenset({Capability.PUBLISH, Capability.METRICS})
     post_metrics = frozenset(BLUESKY_METRICS)
     account_metrics = frozenset({Metric.FOLLOWERS})
     metrics_batch_size = 25  # getPosts' `uris` takes at most 25

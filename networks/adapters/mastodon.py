@@ -7,13 +7,24 @@ documentation says. Facts used here are in ../shared/NETWORKS.md:
 - media go first (`POST /api/v2/media`, alt text as `description`), polled while processing;
 - the status is posted with `Idempotency-Key: <key>`: the server returns the first status for a
   repeat (it keeps the key about an hour), so the engine may retry after an unknown outcome.
+
+Conversations (networks/adapters/conversations.py): replies and mentions are `mention`
+notifications (`GET /api/v1/notifications?types[]=mention`), read forward with `min_id` (the
+page immediately newer than the cursor, so nothing is skipped when more than a page arrived;
+`since_id` would jump to the newest) and, on the first read, backwards with `max_id` (the Link
+header's rel="next") until the backfill date. A thread is `GET /api/v1/statuses/:id/context`
+(descendants at every depth). A reply is a status with `in_reply_to_id`, the parent's visibility
+(a reply to a private mention stays private) and the reply's key as Idempotency-Key. Mastodon
+has no way to hide someone's reply, and deletes only the account's own statuses.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -25,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from networks import http
 from networks.adapters.base import (
     Adapter,
+    Capability,
     ConnectError,
     Connection,
     Counting,
@@ -35,6 +47,15 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.adapters.conversations import (
+    Author,
+    InboundMessage,
+    MalformedPage,
+    MessageAction,
+    MessageKind,
+    MessagePage,
+    web_address,
+)
 from networks.adapters.metrics import Counters, GapReason, Metric, json_or_none, read_failure
 
 # GET /api/v1/statuses/:id: the desk's metric -> the status's field. Mastodon counts no views.
@@ -43,7 +64,11 @@ MASTODON_METRICS = {
     Metric.REPOSTS: "reblogs_count",
     Metric.LIKES: "favourites_count",
 }
-SCOPES = "write:statuses write:media read:accounts"
+# Reading the inbox needs read:notifications and read:statuses (an account connected before
+# asks to be reconnected when a read is refused).
+SCOPES = "write:statuses write:media read:accounts read:statuses read:notifications"
+PAGE_LIMIT = 80  # the most Mastodon gives in one page of notifications: half the calls of its default 40
+VISIBILITIES = ("public", "unlisted", "private", "direct")
 APP_NAME = "Publishing desk"
 
 
@@ -59,7 +84,8 @@ class MastodonTokenForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=gettext_lazy(
             "In Mastodon: Preferences › Development › New application, with the scopes "
-            "write:statuses, write:media and read:accounts; copy “Your access token”."
+            "write:statuses, write:media, read:accounts, read:statuses and read:notifications; "
+            "copy “Your access token”."
         ),
     )
 
@@ -100,6 +126,18 @@ class MastodonAdapter(Adapter):
     account_metrics = frozenset({Metric.FOLLOWERS})
     connect_form = MastodonTokenForm
     oauth_start_url_name = "networks:mastodon_start"
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
+    message_actions = frozenset({MessageAction.REPLY, MessageAction.DELETE_OWN})
+    actions_not_offered = {
+        MessageAction.HIDE: gettext_lazy(
+            "Mastodon cannot hide a reply: mute or block its author, or report it to your server's moderators."
+        ),
+        MessageAction.DELETE: gettext_lazy(
+            "Mastodon lets an account delete only its own posts: report this one to your server's moderators."
+        ),
+    }
+    # Someone is told of a reply only when it names them: the reply box starts with their handle.
+    reply_mentions_author = True
     # Media processing: how often and how long to poll GET /api/v1/media/:id.
     poll_interval = 1.0
     poll_timeout = 120.0
@@ -196,6 +234,96 @@ class MastodonAdapter(Adapter):
     def instance_url(self) -> str:
         return self.account.config["instance_url"]
 
+    # --- conversations ------------------------------------------------------------------------------
+    def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
+        position = _cursor(cursor)
+        if "min_id" in position:
+            return self._read_forward(position["min_id"])
+        return self._read_backward(position, since)
+
+    def _read_forward(self, min_id: str) -> MessagePage:
+        """The page immediately newer than the cursor (min_id), oldest of the new first."""
+        notifications = self._notifications({"min_id": min_id, "limit": PAGE_LIMIT})
+        newest = max((int(n["id"]) for n in notifications), default=int(min_id))
+        messages = tuple(self._message(n["status"]) for n in notifications if n.get("status"))
+        return MessagePage(messages, json.dumps({"min_id": str(newest)}), more=len(notifications) >= PAGE_LIMIT)
+
+    def _read_backward(self, position: dict[str, str], since: datetime) -> MessagePage:
+        """The first read: newest first, page after page (max_id) back to `since`; then forward
+        from the newest notification seen."""
+        query: dict[str, Any] = {"limit": PAGE_LIMIT}
+        if position.get("max_id"):
+            query["max_id"] = position["max_id"]
+        notifications = self._notifications(query)
+        top = position.get("top") or (notifications[0]["id"] if notifications else "")
+        kept = [n for n in notifications if _moment(n.get("created_at")) >= since]
+        messages = tuple(self._message(n["status"]) for n in kept if n.get("status"))
+        if notifications and len(kept) == len(notifications) and len(notifications) >= PAGE_LIMIT:
+            oldest = min(notifications, key=lambda n: int(n["id"]))["id"]
+            return MessagePage(messages, json.dumps({"max_id": oldest, "top": top}), more=True)
+        return MessagePage(messages, json.dumps({"min_id": top}) if top else "", more=False)
+
+    def _notifications(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        response = self._call("GET", "/api/v1/notifications", params={"types[]": "mention", **query}, reading=True)
+        try:
+            notifications = response.json()
+        except ValueError:
+            raise MalformedPage(self.name, "not JSON") from None
+        if not isinstance(notifications, list) or not all(
+            isinstance(n, dict) and "id" in n and n.get("type") == "mention" for n in notifications
+        ):
+            raise MalformedPage(self.name, "not a list of mentions")
+        return notifications
+
+    def read_thread(self, *, root_id: str) -> list[InboundMessage]:
+        response = self._call("GET", f"/api/v1/statuses/{root_id}/context", reading=True, missing_ok=True)
+        if response.status_code == 404:
+            return []  # the post was deleted: nothing more will come under it
+        try:
+            descendants = response.json()["descendants"]
+        except (ValueError, KeyError, TypeError):
+            raise MalformedPage(self.name, "not a status context") from None
+        return [self._message(status) for status in descendants]
+
+    def _message(self, status: Any) -> InboundMessage:
+        try:
+            author = status["account"]
+            return InboundMessage(
+                remote_id=str(status["id"]),
+                text=text_from_html(status.get("content") or ""),
+                author=Author(
+                    handle=self._handle(author["acct"]),
+                    name=author.get("display_name") or author["username"],
+                    avatar_url=web_address(author.get("avatar")),
+                    remote_id=str(author["id"]),
+                ),
+                created_at=_moment(status["created_at"]),
+                url=web_address(status.get("url") or status.get("uri")),
+                in_reply_to=str(status.get("in_reply_to_id") or ""),
+                kind=MessageKind.REPLY if status.get("in_reply_to_id") else MessageKind.MENTION,
+                edited_at=_moment(status["edited_at"]) if status.get("edited_at") else None,
+                ours=str(author["id"]) == str(self.account.config.get("account_id")),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise MalformedPage(self.name, f"a status without {error}") from None
+
+    def _handle(self, acct: str) -> str:
+        """@name@instance for everyone: local accounts come as a bare "name"."""
+        return f"@{acct}" if "@" in acct else f"@{acct}@{_host(self.instance_url)}"
+
+    def reply(self, *, to: str, text: str, key: str) -> PublishResult:
+        parent = self._call("GET", f"/api/v1/statuses/{to}").json()
+        visibility = parent.get("visibility") if parent.get("visibility") in VISIBILITIES else "public"
+        payload = {"status": text, "in_reply_to_id": to, "visibility": visibility}
+        response = self._call("POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": key}, sent=True)
+        status = response.json()
+        return PublishResult(remote_id=str(status["id"]), url=web_address(status.get("url") or status.get("uri")))
+
+    def delete_message(self, *, remote_id: str, ours: bool) -> None:
+        if not ours:
+            raise NotImplementedError  # see actions_not_offered
+        self._call("DELETE", f"/api/v1/statuses/{remote_id}", missing_ok=True)
+
     def _upload(self, item: MediaFile) -> str:
         files = {"file": (item.name, item.read(), item.content_type)}
         response = self._call("POST", "/api/v2/media", files=files, data={"description": item.alt_text})
@@ -217,9 +345,12 @@ class MastodonAdapter(Adapter):
             retry_after=60,
         )
 
-    def _call(self, method: str, path: str, *, sent: bool = False, **kwargs) -> requests.Response:
+    def _call(
+        self, method: str, path: str, *, sent: bool = False, reading: bool = False, missing_ok: bool = False, **kwargs
+    ) -> requests.Response:
         """One API call; any failure becomes a PublishError. `sent`: the call publishes, so a
-        failure after the request left is an unknown outcome (the status may exist)."""
+        failure after the request left is an unknown outcome (the status may exist). `reading`:
+        the inbox reads, and the messages say so. `missing_ok`: a 404 is an answer, not an error."""
         headers = {"Authorization": f"Bearer {self.account.credentials.get('access_token', '')}"}
         headers.update(kwargs.pop("headers", {}))
         try:
@@ -227,10 +358,42 @@ class MastodonAdapter(Adapter):
         except http.UnsafeHost as error:
             raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
         except requests.RequestException as error:
+            if reading:
+                raise self._read_error(None) from None
             raise self._transport_error(error, publishing=sent) from None
+        if response.status_code == 404 and missing_ok:
+            return response
         if response.status_code >= 400:
-            raise self._http_error(response)
+            raise self._read_error(response) if reading else self._http_error(response)
         return response
+
+    def _read_error(self, response: requests.Response | None) -> PublishError:
+        """A read that failed, in words about reading (the inbox shows them on the account)."""
+        host = _host(self.instance_url)
+        if response is None or response.status_code >= 500:
+            return PublishError(
+                _("Mastodon (%(host)s) could not be read just now; the messages will be read again later.")
+                % {"host": host},
+                kind=ErrorKind.RETRY,
+            )
+        status = response.status_code
+        if status in (401, 403):
+            return PublishError(
+                _(
+                    "Mastodon (%(host)s) refused to let the desk read the account's notifications (%(reason)s): "
+                    "reconnect the account."
+                )
+                % {"host": host, "reason": _error_text(response)},
+                kind=ErrorKind.RECONNECT,
+            )
+        if status == 429:
+            return PublishError(
+                _("Mastodon (%(host)s) asks to slow down; the messages will be read after its limit resets.")
+                % {"host": host},
+                kind=ErrorKind.RETRY,
+                retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
+            )
+        return MalformedPage(self.name, _error_text(response))
 
     def _transport_error(self, error: requests.RequestException, *, publishing: bool) -> PublishError:
         host = _host(self.instance_url)
@@ -407,3 +570,48 @@ def exchange_code(instance_url: str, *, client_id: str, client_secret: str, redi
             _("%(host)s did not confirm the authorization. Try connecting again.") % {"host": _host(instance_url)}
         )
     return str(token)
+
+
+# --- reading ------------------------------------------------------------------------------------
+def _cursor(cursor: str) -> dict[str, str]:
+    """The poller's cursor: {"min_id"} once caught up, {"max_id", "top"} while backfilling."""
+    if not cursor:
+        return {}
+    try:
+        position = json.loads(cursor)
+    except ValueError:
+        return {}
+    return {k: str(v) for k, v in position.items() if k in ("min_id", "max_id", "top") and str(v).isdigit()}
+
+
+def _moment(text: Any) -> datetime:
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _Text(HTMLParser):
+    """Mastodon's status HTML back to what was typed: paragraphs, line breaks, link and mention
+    text (their hidden parts too: a link's "https://" and its tail are in invisible spans)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.paragraphs = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.paragraphs:
+            self.parts.append("\n\n")
+        if tag == "p":
+            self.paragraphs += 1
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_from_html(content: str) -> str:
+    parser = _Text()
+    parser.feed(content)
+    parser.close()
+    return "".join(parser.parts)

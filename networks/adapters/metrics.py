@@ -31,7 +31,7 @@ import requests
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from networks.adapters.base import ErrorKind, PublishError
+from networks.adapters.base import Capability, ErrorKind, PublishError
 
 if TYPE_CHECKING:
     from networks.adapters.base import Adapter
@@ -146,8 +146,9 @@ def as_count(value: Any) -> int | None:
 
 
 def reads_metrics(adapter_class: type[Adapter]) -> bool:
-    """Whether a network gives any metric (the one test pages and the collector ask)."""
-    return bool(adapter_class.post_metrics or adapter_class.account_metrics)
+    """Whether a network gives any metric (the one test pages and the collector ask): its
+    declared `metrics` capability, with the metrics it names."""
+    return adapter_class.has(Capability.METRICS) and bool(adapter_class.post_metrics or adapter_class.account_metrics)
 
 
 def read_failure(

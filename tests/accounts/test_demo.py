@@ -32,8 +32,8 @@ def test_demo_loads_a_brand_one_user_per_role_and_three_posts_about_to_go_out(cl
         "editor@demo.example": Role.EDITOR,
         "viewer@demo.example": Role.VIEWER,
     }
-    account = NetworkAccount.objects.get(brand=brand)
-    assert (account.network, account.display_name) == ("webfeed", "Site web (flux)")
+    account = NetworkAccount.objects.get(brand=brand, network="webfeed")
+    assert account.display_name == "Site web (flux)"
     posts = list(Post.objects.filter(brand=brand).order_by("scheduled_at"))
     assert [p.state for p in posts] == [PostState.APPROVED] * 3
     minutes_ahead = [round((p.scheduled_at - before) / timedelta(minutes=1)) for p in posts]
@@ -57,3 +57,18 @@ def test_running_the_demo_again_keeps_data_and_creates_nothing_twice():
     assert [model.objects.count() for model in (Brand, User, Membership, NetworkAccount, Post, PostTarget)] == counts
     assert User.objects.get(email="owner@demo.example").display_name == "Changed by hand"
     assert "already there" in output
+
+
+def test_the_demo_community_writes_to_the_brand_and_a_poll_brings_it_into_the_inbox(monkeypatch):
+    from inbox.collect import account_poll, inbox_dispatch
+    from inbox.models import Conversation
+    from networks.models import ReadState
+
+    _demo()
+    monkeypatch.setattr("inbox.collect._enqueue_polls", lambda claimed, claim: None)
+    inbox_dispatch()
+    state = ReadState.objects.get(account__network="fake", account__brand__slug="demo")
+    assert account_poll(read_state_id=state.pk, claim=state.claim_id) == "read"
+    conversations = Conversation.objects.filter(brand__slug="demo")
+    assert conversations.count() == 3  # Claire's question and her follow-up are one conversation
+    assert sorted(c.message_count for c in conversations) == [1, 1, 2]

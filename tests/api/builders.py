@@ -50,3 +50,18 @@ def webhook(brand, people, url="http://127.0.0.1:9/hook"):
     from api.webhooks import webhook_create
 
     return webhook_create(brand=brand, user=people["owner"], url=url, events=["post.published"])[0]
+
+
+def conversation(brand, people):
+    """A conversation under the brand's published post, with one message from someone."""
+    from tests.inbox.matrix import _conversation
+
+    return _conversation(brand)
+
+
+def reply(brand, people):
+    """A reply of the editor's waiting for a manager's approval."""
+    from inbox.models import Reply
+    from tests.inbox.matrix import reply_kwargs
+
+    return Reply.objects.get(pk=reply_kwargs(brand, people)["pk"])

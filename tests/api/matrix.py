@@ -139,3 +139,92 @@ CASES = [
     ApiCase("api:webhook_detail", OWNERS, kwargs=_webhook_kwargs),
     ApiCase("api:webhook_detail", OWNERS, kwargs=_webhook_kwargs, method="delete", expect=204),
 ]
+
+
+# --- the inbox: viewers read and write notes; editors reply and triage; managers give, approve, moderate
+def _conversation_kwargs(brand, people):
+    from tests.inbox.matrix import conversation_kwargs
+
+    return conversation_kwargs(brand, people)
+
+
+def _reply_kwargs(brand, people):
+    from tests.inbox.matrix import reply_kwargs
+
+    return {"brand_slug": brand.slug, "pk": reply_kwargs(brand, people)["pk"]}
+
+
+def _message_kwargs(brand, people):
+    from tests.inbox.matrix import moderate_kwargs
+
+    return {"brand_slug": brand.slug, "pk": moderate_kwargs(brand, people)["pk"]}
+
+
+CASES += [
+    ApiCase("api:conversation_list", EVERYONE),
+    ApiCase("api:conversation_detail", EVERYONE, kwargs=_conversation_kwargs),
+    ApiCase("api:message_list", EVERYONE, kwargs=_conversation_kwargs),
+    ApiCase("api:reply_list", EVERYONE, kwargs=_conversation_kwargs),
+    ApiCase(
+        "api:reply_list",
+        WRITERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"text": "Merci !"},
+        expect=201,
+    ),
+    ApiCase("api:note_list", EVERYONE, kwargs=_conversation_kwargs),
+    ApiCase(
+        "api:note_list",
+        EVERYONE,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"text": "Vu"},
+        expect=201,
+    ),
+    ApiCase(  # nobody: a manager's, unless one gives back what one holds
+        "api:conversation_assign",
+        REVIEWERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {},  # no assignee: nobody
+    ),
+    ApiCase(
+        "api:conversation_assign",
+        REVIEWERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"assignee": p["manager"].pk},
+    ),
+    ApiCase(
+        "api:conversation_move",
+        WRITERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"move": "resolve"},
+    ),
+    ApiCase(
+        "api:conversation_tags",
+        WRITERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"tags": ["sav"]},
+    ),
+    ApiCase(
+        "api:conversation_priority",
+        WRITERS,
+        kwargs=_conversation_kwargs,
+        method="post",
+        data=lambda b, p: {"priority": 2},
+    ),
+    ApiCase("api:reply_approve", REVIEWERS, kwargs=_reply_kwargs, method="post"),
+    ApiCase(
+        "api:reply_decline", REVIEWERS, kwargs=_reply_kwargs, method="post", data=lambda b, p: {"reason": "Trop sec"}
+    ),
+    ApiCase(
+        "api:message_hide", REVIEWERS, kwargs=_message_kwargs, method="post", data=lambda b, p: {"reason": "Insulte"}
+    ),
+    ApiCase(
+        "api:message_delete", REVIEWERS, kwargs=_message_kwargs, method="post", data=lambda b, p: {"reason": "Spam"}
+    ),
+]

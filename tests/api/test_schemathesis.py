@@ -63,6 +63,12 @@ def _path_parameters(operation, brand, people) -> dict:
             fixed["id"] = b.media(brand, people).pk
         elif "/webhooks/" in operation.path:
             fixed["id"] = b.webhook(brand, people).pk
+        elif "/conversations/" in operation.path:
+            fixed["id"] = b.conversation(brand, people).pk
+        elif "/replies/" in operation.path:
+            fixed["id"] = b.reply(brand, people).pk
+        elif "/messages/" in operation.path:
+            fixed["id"] = b.conversation(brand, people).messages.first().pk
         else:
             fixed["id"] = b.account(brand).pk
     return fixed

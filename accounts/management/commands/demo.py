@@ -1,4 +1,5 @@
-"""`manage.py demo`: one brand, one person per role, a web feed and three posts about to go out.
+"""`manage.py demo`: one brand, one person per role, a web feed, three posts about to go out, and
+a community account on the fake network whose messages the worker brings into the inbox.
 
 Idempotent: every object is looked up before it is created, so `make run` can call it each time
 and keeps what the user changed. The three posts are made only when the brand itself is new.
@@ -13,6 +14,8 @@ from django.utils import timezone, translation
 
 from accounts.models import Brand, Membership, User
 from accounts.roles import Role
+from networks.adapters.conversations import MessageKind
+from networks.adapters.fake import FakeAdapter
 from networks.models import NetworkAccount
 from posts.models import Post, PostState, PostTarget
 from posts.workflow import post_fingerprint
@@ -30,6 +33,14 @@ POSTS = [
     (10, "Concours : partagez une photo de votre coin lecture préféré et gagnez une suspension Lumière."),
 ]
 
+# (minutes ago, author, text, number of the message it answers): the demo's inbox.
+MESSAGES = [
+    (180, "@claire@piaille.fr", "@maisonlumiere Vous livrez en Belgique ? Je cherche une suspension pour Noël.", 0),
+    (95, "@marc@mastodon.social", "Ma lampe est arrivée cassée… @maisonlumiere, que fait-on ?", 0),
+    (60, "@claire@piaille.fr", "Et les frais de port, c’est combien ?", 1),
+    (12, "@ines@framapiaf.org", "Merci @maisonlumiere pour l’atelier de samedi, c’était génial ! 🎉", 0),
+]
+
 
 class Command(BaseCommand):
     help = "Load the demo brand Maison Lumière with one user per role (safe to run again)."
@@ -45,6 +56,7 @@ class Command(BaseCommand):
             )
             if brand_is_new:
                 self._posts(brand, account, author=users[2], approver=users[1])
+                self._community(brand)
         self._print_sign_ins(brand, brand_is_new)
 
     def _member(self, brand: Brand, email: str, password: str, name: str, role: str) -> User:
@@ -70,6 +82,24 @@ class Command(BaseCommand):
             # Bind the approval to this exact content, as post_approve does.
             post.approved_fingerprint = post_fingerprint(post)
             post.save(update_fields=["approved_fingerprint"])
+
+    def _community(self, brand: Brand) -> None:
+        """People writing to the brand on the fake network (its messages live in the account's
+        config, so the worker reading the inbox sees them)."""
+        community = NetworkAccount.objects.create(
+            brand=brand, network="fake", display_name="Communauté (démo)", handle="@maisonlumiere"
+        )
+        now = timezone.now()
+        for minutes_ago, author, text, answers in MESSAGES:
+            parent = f"m{answers}-{community.pk}" if answers else ""
+            FakeAdapter.receive(
+                community,
+                text,
+                author=author,
+                in_reply_to=parent,
+                at=now - timedelta(minutes=minutes_ago),
+                kind=MessageKind.REPLY if parent else MessageKind.MENTION,
+            )
 
     def _print_sign_ins(self, brand: Brand, brand_is_new: bool) -> None:
         status = "created" if brand_is_new else "already there, kept as it is"

@@ -40,13 +40,26 @@ Endpoints: POST /api/v1/apps; GET /oauth/authorize; POST /oauth/token; GET
 /api/v1/accounts/verify_credentials; GET /api/v2/instance; POST /api/v2/media (200 images, 202
 with url null while processing, 422 for a file that is not media or a too long description);
 GET /api/v1/media/:id (206 then 200); POST /api/v1/statuses (Idempotency-Key returns the first
-status for a repeat; 422 {"error": "Validation failed: ..."}); GET /api/v1/statuses/:id (with
+status for a repeat; `in_reply_to_id` of an unknown status is 404; 422 {"error": "Validation
+failed: ..."}); GET and DELETE /api/v1/statuses/:id (only the author deletes: 403 otherwise; GET with
 replies_count, reblogs_count, favourites_count: `set_counts(id, ...)`, `renamed_fields`, and
-`forget(id)` for a deleted status); the account's `followers_count` (a public attribute).
+`forget(id)` for a deleted status); the account's `followers_count` (a public attribute);
+GET /api/v1/statuses/:id/context (ancestors, descendants depth first); GET /api/v1/notifications
+(`types[]`, `exclude_types[]`, `max_id`, `since_id`, `min_id`, `limit` 40 by default and at most
+80, newest first, a Link header with `rel="next"` (max_id) and `rel="prev"` (min_id); needs the
+read:notifications scope, else 403 as Mastodon answers).
+
+Other people write with `post_as(acct, text, in_reply_to_id=None, created_at=None,
+visibility="public")`: a status whose `content` is HTML as Mastodon's formatter makes it
+(escaped, paragraphs, <br />, linked URLs and mentions), and a `mention` notification for @desk
+when it replies to one of desk's statuses or names @desk. `edit(status_id, text)` sets
+`edited_at`; `delete(status_id)` removes a status and its notifications; `corrupt_next(path,
+body)` answers the next GET under `path` with 200 and these raw bytes (a truncated page).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 import time
@@ -99,6 +112,9 @@ class _State:
     media: dict[str, _Media] = field(default_factory=dict)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], str] = field(default_factory=dict)  # (token, key) -> status id
+    notifications: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    scopes: dict[str, set[str]] = field(default_factory=dict)  # token -> scopes (absent: all)
+    corrupt: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 class MastodonServer(LocalServer):
@@ -172,9 +188,64 @@ class MastodonServer(LocalServer):
         with self.lock:
             self._state.tokens.discard(token)
 
-    def new_token(self) -> str:
-        """Another valid access token for the account (as a pasted token would be)."""
-        return self._issue_token()
+    def new_token(self, scopes: str | None = None) -> str:
+        """Another valid access token for the account (as a pasted token would be); `scopes`
+        limits it (e.g. "write:statuses write:media read:accounts"), else it may do anything."""
+        token = self._issue_token()
+        if scopes is not None:
+            with self.lock:
+                self._state.scopes[token] = set(scopes.split())
+        return token
+
+    def post_as(
+        self,
+        acct: str,
+        text: str,
+        *,
+        in_reply_to_id: str | None = None,
+        created_at: datetime | None = None,
+        visibility: str = "public",
+    ) -> str:
+        """Someone else writes a status (a mention of @desk, a reply); returns its id."""
+        author = self._person(acct)
+        status = self._status(author, text, in_reply_to_id=in_reply_to_id, created_at=created_at, visibility=visibility)
+        with self.lock:
+            self._state.statuses[status["id"]] = status
+            parent = self._state.statuses.get(in_reply_to_id or "")
+            if (parent and parent["account"]["id"] == self._account()["id"]) or f"@{self.username}" in text:
+                self._state.notifications.append(
+                    {
+                        "id": self.next_id(),
+                        "type": "mention",
+                        "created_at": status["created_at"],
+                        "account": author,
+                        "status": status,
+                    }
+                )
+        return status["id"]
+
+    def edit(self, status_id: str, text: str) -> None:
+        with self.lock:
+            status = self._state.statuses[status_id]
+            status["text"], status["content"] = text, mastodon_html(text, self.url)
+            status["edited_at"] = _now_iso()
+
+    def delete(self, status_id: str) -> None:
+        with self.lock:
+            self._state.statuses.pop(status_id, None)
+            self._state.notifications = [n for n in self._state.notifications if n["status"]["id"] != status_id]
+
+    def corrupt_next(self, path: str, body: bytes) -> None:
+        with self.lock:
+            self._state.corrupt.append((path, body))
+
+    def exists(self, status_id: str) -> bool:
+        with self.lock:
+            return status_id in self._state.statuses
+
+    def replies_to(self, status_id: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [s for s in self._state.statuses.values() if s.get("in_reply_to_id") == status_id]
 
     # --- what it holds ------------------------------------------------------------------------
     @property
@@ -211,6 +282,28 @@ class MastodonServer(LocalServer):
         token = request.bearer
         with self.lock:
             return token if token and token in self._state.tokens else None
+
+    def _may(self, token: str, scope: str) -> bool:
+        """Mastodon's scopes: "read" covers "read:notifications", and so on."""
+        with self.lock:
+            granted = self._state.scopes.get(token)
+        return granted is None or scope in granted or scope.split(":")[0] in granted
+
+    def _person(self, acct: str) -> dict[str, Any]:
+        """Someone on the fediverse; the account's own name is the account (@desk)."""
+        if acct.lstrip("@") == self.username:
+            return self._account()
+        username = acct.lstrip("@").split("@")[0]
+        number = 109_000_000_000_000_100 + sum(ord(c) for c in acct)
+        return {
+            "id": str(number),
+            "username": username,
+            "acct": acct.lstrip("@"),
+            "display_name": username.title(),
+            "url": f"{self.url}/@{username}",
+            "avatar": f"{self.url}/avatars/{username}.png",
+            "note": "",
+        }
 
     def _account(self) -> dict[str, Any]:
         return {
@@ -263,6 +356,17 @@ class MastodonServer(LocalServer):
     # --- the routes ---------------------------------------------------------------------------
     def route(self, request: LoggedRequest) -> Answer:
         path = request.route
+        with self.lock:
+            corrupt = next((c for c in self._state.corrupt if path.startswith(c[0])), None)
+            if corrupt is not None and request.method == "GET":
+                self._state.corrupt.remove(corrupt)
+                return 200, corrupt[1], {}
+        if request.method == "GET" and path == "/api/v1/notifications":
+            return self._notifications(request)
+        if request.method == "GET" and path.startswith("/api/v1/statuses/") and path.endswith("/context"):
+            return self._context(request, path.split("/")[4])
+        if request.method == "DELETE" and path.startswith("/api/v1/statuses/"):
+            return self._delete_status(request, path.rsplit("/", 1)[1])
         routes = {
             ("POST", "/api/v1/apps"): self._create_app,
             ("GET", "/oauth/authorize"): self._authorize,
@@ -402,6 +506,8 @@ class MastodonServer(LocalServer):
         error = self._status_error(params)
         if error:
             return 422, {"error": error}, {}
+        if params.get("in_reply_to_id") and not self.exists(str(params["in_reply_to_id"])):
+            return 404, {"error": "Record not found"}, {}
         status = self._new_status(params)
         with self.lock:
             self._state.statuses[status["id"]] = status
@@ -428,23 +534,98 @@ class MastodonServer(LocalServer):
         return None
 
     def _new_status(self, params: dict[str, Any]) -> dict[str, Any]:
-        status_id = self.next_id()
-        account = self._account()
         with self.lock:
             media = [self._state.media[str(i)].as_json(self.url) for i in params.get("media_ids", [])]
+        status = self._status(
+            self._account(),
+            params.get("status", ""),
+            in_reply_to_id=params.get("in_reply_to_id") or None,
+            visibility=params.get("visibility", "public"),
+        )
+        status.update(language=params.get("language"), spoiler_text=params.get("spoiler_text", ""))
+        status["media_attachments"] = media
+        return status
+
+    def _status(
+        self,
+        author: dict[str, Any],
+        text: str,
+        *,
+        in_reply_to_id: str | None = None,
+        created_at: datetime | None = None,
+        visibility: str = "public",
+    ) -> dict[str, Any]:
+        status_id = self.next_id()
+        with self.lock:
+            parent = self._state.statuses.get(in_reply_to_id or "")
         return {
             "id": status_id,
-            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "content": f"<p>{params.get('status', '')}</p>",
-            "text": params.get("status", ""),
-            "visibility": params.get("visibility", "public"),
-            "language": params.get("language"),
-            "spoiler_text": params.get("spoiler_text", ""),
-            "uri": f"{self.url}/users/{account['username']}/statuses/{status_id}",
-            "url": f"{account['url']}/{status_id}",
-            "account": account,
-            "media_attachments": media,
+            "created_at": _now_iso(created_at),
+            "edited_at": None,
+            "in_reply_to_id": in_reply_to_id,
+            "in_reply_to_account_id": parent["account"]["id"] if parent else None,
+            "content": mastodon_html(text, self.url),
+            "text": text,  # kept for the tests' assertions (Mastodon returns it only on delete)
+            "visibility": visibility,
+            "language": None,
+            "spoiler_text": "",
+            "uri": f"{self.url}/users/{author['username']}/statuses/{status_id}",
+            "url": f"{author['url']}/{status_id}",
+            "account": author,
+            "media_attachments": [],
+            "mentions": [],
         }
+
+    def _notifications(self, request):
+        token = self._token_valid(request)
+        if not token:
+            return 401, INVALID_TOKEN, {}
+        if not self._may(token, "read:notifications"):
+            return 403, {"error": "This action is outside the authorized scopes"}, {}
+        query = parse_qs(request.path.partition("?")[2])
+        types = set(query.get("types[]", [])) or None
+        excluded = set(query.get("exclude_types[]", []))
+        limit = min(int((query.get("limit") or ["40"])[0]), 80)
+        with self.lock:
+            items = [
+                n
+                for n in self._state.notifications
+                if (types is None or n["type"] in types) and n["type"] not in excluded
+            ]
+        page = _page(items, query, limit)
+        return 200, page, self._link(page, query)
+
+    def _link(self, page: list[dict[str, Any]], query: dict[str, list[str]]) -> dict[str, str]:
+        if not page:
+            return {}
+        kept = [(k, v) for k, values in query.items() if k not in ("max_id", "min_id", "since_id") for v in values]
+        base = f"{self.url}/api/v1/notifications"
+        after = urlencode([*kept, ("max_id", page[-1]["id"])])
+        before = urlencode([*kept, ("min_id", page[0]["id"])])
+        return {"Link": f'<{base}?{after}>; rel="next", <{base}?{before}>; rel="prev"'}
+
+    def _context(self, request, status_id):
+        with self.lock:
+            statuses = dict(self._state.statuses)
+        if status_id not in statuses:
+            return 404, {"error": "Record not found"}, {}
+        ancestors, parent = [], statuses[status_id].get("in_reply_to_id")
+        while parent in statuses:
+            ancestors.insert(0, statuses[parent])
+            parent = statuses[parent].get("in_reply_to_id")
+        return 200, {"ancestors": ancestors, "descendants": _descendants(statuses, status_id)}, {}
+
+    def _delete_status(self, request, status_id):
+        if not self._token_valid(request):
+            return 401, INVALID_TOKEN, {}
+        with self.lock:
+            status = self._state.statuses.get(status_id)
+        if status is None:
+            return 404, {"error": "Record not found"}, {}
+        if status["account"]["id"] != self._account()["id"]:
+            return 403, {"error": "This action is not allowed"}, {}
+        self.delete(status_id)
+        return 200, status, {}
 
     def _get_status(self, request, status_id):
         with self.lock:
@@ -466,3 +647,64 @@ def _params(request: LoggedRequest, lists: tuple[str, ...] = ()) -> dict[str, An
         name = key.removesuffix("[]")
         params[name] = values if name in lists or key.endswith("[]") else values[0]
     return params
+
+
+def _now_iso(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _page(items: list[dict[str, Any]], query: dict[str, list[str]], limit: int) -> list[dict[str, Any]]:
+    """Mastodon's paging: max_id (older than), since_id (newer than, newest first), min_id
+    (the ones immediately newer), always answered newest first."""
+
+    def number(name: str) -> int | None:
+        values = query.get(name) or [""]
+        return int(values[0]) if values[0] else None
+
+    max_id, since_id, min_id = number("max_id"), number("since_id"), number("min_id")
+    chosen = [n for n in items if (max_id is None or int(n["id"]) < max_id)]
+    if min_id is not None:
+        return sorted([n for n in chosen if int(n["id"]) > min_id], key=lambda n: int(n["id"]))[:limit][::-1]
+    chosen = [n for n in chosen if since_id is None or int(n["id"]) > since_id]
+    return sorted(chosen, key=lambda n: int(n["id"]), reverse=True)[:limit]
+
+
+def _descendants(statuses: dict[str, dict[str, Any]], root: str) -> list[dict[str, Any]]:
+    found = []
+    for status in sorted(statuses.values(), key=lambda s: int(s["id"])):
+        if status.get("in_reply_to_id") == root:
+            found += [status, *_descendants(statuses, status["id"])]
+    return found
+
+
+_LINK = re.compile(r"https?://[^\s<]+")
+_MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.-]+\w(?::\d+)?))?")
+
+
+def mastodon_html(text: str, base: str) -> str:
+    """A status's `content` as Mastodon's TextFormatter makes it from what was typed: escaped,
+    paragraphs on blank lines, <br /> on line breaks, URLs and mentions linked."""
+
+    def linked(paragraph: str) -> str:
+        out, last = [], 0
+        for match in re.finditer(rf"{_LINK.pattern}|{_MENTION.pattern}", paragraph):
+            out.append(html.escape(paragraph[last : match.start()]))
+            token = match.group(0)
+            if token.startswith("@"):
+                out.append(
+                    f'<span class="h-card" translate="no"><a href="{base}/@{match.group(1)}" '
+                    f'class="u-url mention">@<span>{html.escape(match.group(1))}</span></a></span>'
+                )
+            else:
+                scheme, _sep, rest = token.partition("://")
+                out.append(
+                    f'<a href="{html.escape(token)}" target="_blank" rel="nofollow noopener noreferrer" translate="no">'
+                    f'<span class="invisible">{scheme}://</span><span class="ellipsis">{html.escape(rest[:30])}</span>'
+                    f'<span class="invisible">{html.escape(rest[30:])}</span></a>'
+                )
+            last = match.end()
+        out.append(html.escape(paragraph[last:]))
+        return "".join(out).replace("\n", "<br />")
+
+    paragraphs = re.split(r"\n\n+", text.strip())
+    return "".join(f"<p>{linked(paragraph)}</p>" for paragraph in paragraphs if paragraph)

@@ -1,0 +1,160 @@
+"""The inbox over the API: conversations, their messages, replies and notes, and assignment."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.posts import MAX_ID
+from inbox.models import Conversation, ConversationState, Message, Note, Priority, Reply
+from inbox.states import Move
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    network = serializers.CharField(source="account.network", read_only=True)
+    assignee = serializers.IntegerField(source="assignee_id", allow_null=True, read_only=True)
+    assignee_name = serializers.StringRelatedField(source="assignee", allow_null=True, read_only=True)
+    tags = serializers.SerializerMethodField()
+    post = serializers.SerializerMethodField(help_text="The post the conversation answers (null: a mention).")
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "account",
+            "network",
+            "kind",
+            "state",
+            "assignee",
+            "assignee_name",
+            "priority",
+            "tags",
+            "post",
+            "message_count",
+            "last_message_at",
+            "last_message_text",
+            "last_author",
+            "first_response_at",
+            "resolved_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_tags(self, conversation) -> list[str]:
+        return sorted(tag.name for tag in conversation.tags.all())
+
+    def get_post(self, conversation) -> int | None:
+        return conversation.root_target.post_id if conversation.root_target_id else None
+
+
+class AuthorSerializer(serializers.Serializer):
+    handle = serializers.CharField(source="author_handle")
+    name = serializers.CharField(source="author_name")
+    avatar_url = serializers.CharField(source="author_avatar_url")
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(source="*", read_only=True)
+    sent_by = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "remote_id",
+            "ours",
+            "kind",
+            "author",
+            "text",
+            "created_at",
+            "edited_at",
+            "url",
+            "in_reply_to",
+            "sent_by",
+            "hidden_at",
+            "deleted_at",
+            "moderation_reason",
+        ]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField(allow_null=True)
+    approved_by = serializers.StringRelatedField(allow_null=True)
+    in_reply_to = serializers.IntegerField(
+        source="in_reply_to_id",
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="The message answered (one of the conversation's); default: the latest from them.",
+    )
+    text = serializers.CharField(max_length=10_000)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id",
+            "text",
+            "in_reply_to",
+            "state",
+            "author",
+            "approved_by",
+            "created_at",
+            "sent_at",
+            "last_error",
+            "message",
+        ]
+        read_only_fields = ["id", "state", "author", "approved_by", "created_at", "sent_at", "last_error", "message"]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField(allow_null=True)
+    text = serializers.CharField(max_length=5000)
+
+    class Meta:
+        model = Note
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="A member's id; null or absent: nobody.",
+    )
+
+
+class MoveSerializer(serializers.Serializer):
+    move = serializers.ChoiceField(choices=[(m.value, m.value) for m in Move])
+
+
+class TagsSerializer(serializers.Serializer):
+    tags = serializers.ListField(child=serializers.CharField(max_length=50, allow_blank=True), max_length=50)
+
+
+class PrioritySerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.choices)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, allow_blank=True)
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+
+
+class ConversationFilterSerializer(serializers.Serializer):
+    """Query parameters of the conversation list (the inbox page's filters)."""
+
+    state = serializers.ChoiceField(
+        choices=[("open", _("Open (new or assigned)")), *ConversationState.choices],
+        required=False,
+        help_text="Default: every state.",
+    )
+    network = serializers.CharField(max_length=30, required=False)
+    assignee = serializers.RegexField(r"^(me|nobody|[0-9]{1,18})$", required=False, help_text="me, nobody or an id.")
+    tag = serializers.CharField(max_length=50, required=False)
+    q = serializers.CharField(max_length=200, required=False, help_text="Text in a message or an author's handle.")

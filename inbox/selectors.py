@@ -1,0 +1,151 @@
+"""Reads of the inbox that need care: the list (a fixed number of queries whatever the page
+size), one conversation with its thread, and the counts other pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+from statistics import median
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Brand, Membership
+from accounts.permissions import can
+from accounts.roles import Perm
+from inbox.models import Conversation, ConversationState, Event, Message, Note, Reply, ReplyState, SavedReply, Tag
+from inbox.states import OPEN
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the list shows; each value comes from the URL (inbox.forms.InboxFilterForm)."""
+
+    state: str = "open"  # a ConversationState, "open" (new or assigned) or "" (all)
+    network: str = ""  # an adapter slug
+    assignee: str = ""  # "me", "nobody" or a user id
+    tag: str = ""
+    text: str = ""
+
+
+def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> QuerySet[Conversation]:
+    """The brand's conversations, newest activity first, with what each row shows (account,
+    assignee, tags) fetched once per page: the query count does not grow with the page."""
+    conversations = Conversation.objects.filter(brand=brand)
+    if filters.state == "open":
+        conversations = conversations.filter(state__in=OPEN)
+    elif filters.state:
+        conversations = conversations.filter(state=filters.state)
+    if filters.network:
+        conversations = conversations.filter(account__network=filters.network)
+    if filters.assignee == "me":
+        conversations = conversations.filter(assignee=user)
+    elif filters.assignee == "nobody":
+        conversations = conversations.filter(assignee__isnull=True)
+    elif filters.assignee:
+        conversations = conversations.filter(assignee_id=int(filters.assignee))
+    if filters.tag:
+        conversations = conversations.filter(tags__name__iexact=filters.tag)
+    if filters.text:
+        said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.text)
+        conversations = conversations.filter(Q(last_author__icontains=filters.text) | Exists(said))
+    return (
+        conversations.select_related("account", "assignee")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+MAX_ID = 2**63 - 1  # a longer number in a URL is a 404, not a database overflow
+
+
+def _id(pk: int) -> int:
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
+def conversation_for(*, brand: Brand, pk: int) -> Conversation:
+    """One of the brand's conversations, or 404 (another brand's does not exist for its members)."""
+    queryset = Conversation.objects.select_related("brand", "account", "assignee", "root_target__post")
+    return get_object_or_404(queryset, pk=_id(pk), brand=brand)
+
+
+def message_for(*, brand: Brand, pk: int) -> Message:
+    messages = Message.objects.select_related("conversation__brand", "conversation__account")
+    return get_object_or_404(messages, pk=_id(pk), conversation__brand=brand)
+
+
+def saved_reply_for(*, brand: Brand, pk: int) -> SavedReply:
+    return get_object_or_404(SavedReply, pk=_id(pk), brand=brand)
+
+
+def reply_for(*, brand: Brand, pk: int) -> Reply:
+    replies = Reply.objects.select_related("conversation__brand")
+    return get_object_or_404(replies, pk=_id(pk), conversation__brand=brand)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation's page: its messages, the replies on their way, notes and history, merged
+    in time order for the timeline."""
+
+    messages: list[Message]
+    replies: list[Reply]  # not sent yet (sent ones are messages)
+    notes: list[Note]
+    events: list[Event]
+
+    @property
+    def timeline(self) -> list:
+        return sorted(chain(self.messages, self.notes), key=lambda item: item.created_at)
+
+
+def thread_of(conversation: Conversation) -> Thread:
+    return Thread(
+        messages=list(
+            conversation.messages.select_related("sent_by", "hidden_by", "deleted_by").order_by("created_at", "pk")
+        ),
+        replies=list(
+            conversation.replies.exclude(state=ReplyState.SENT).select_related("author", "approved_by", "in_reply_to")
+        ),
+        notes=list(conversation.notes.select_related("author").order_by("created_at", "pk")),
+        events=list(conversation.events.select_related("actor").order_by("-created_at", "-pk")),
+    )
+
+
+def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = None) -> int:
+    """Conversations that wait for this person: nobody's yet (new), or given to them and not
+    answered. The navigation and the home page's inbox card show it; 0 for a non-member.
+    A page that already holds the user's membership of the brand passes it (one query less)."""
+    if membership is None or membership.brand_id != brand.pk or membership.user_id != user.pk:
+        membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
+    if not can(membership, Perm.VIEW):
+        return 0
+    waiting = Q(state=ConversationState.NEW) | Q(state=ConversationState.ASSIGNED, assignee=user)
+    return Conversation.objects.filter(waiting, brand=brand).count()
+
+
+def replies_awaiting_approval(brand: Brand) -> QuerySet[Reply]:
+    return Reply.objects.filter(conversation__brand=brand, state=ReplyState.AWAITING_APPROVAL)
+
+
+def response_times(brand: Brand, *, since: datetime) -> dict:
+    """First-response times in business minutes since `since`, for the brand and per person who
+    held the conversation: {"brand": {"answered", "median_minutes"}, "people": {name: {...}}}.
+    The home page and, later, the reports read these figures."""
+    answered = Conversation.objects.filter(
+        brand=brand, first_response_at__gte=since, first_response_seconds__isnull=False
+    ).select_related("assignee")
+    overall: list[float] = []
+    people: dict[str, list[float]] = {}
+    for conversation in answered.only("first_response_seconds", "assignee"):
+        minutes = (conversation.first_response_seconds or 0.0) / 60
+        overall.append(minutes)
+        people.setdefault(str(conversation.assignee) if conversation.assignee else "", []).append(minutes)
+    return {"brand": _figures(overall), "people": {name: _figures(values) for name, values in people.items()}}
+
+
+def _figures(minutes: list[float]) -> dict:
+    return {"answered": len(minutes), "median_minutes": round(median(minutes), 1) if minutes else None}

@@ -1,0 +1,25 @@
+"""Celery tasks of the inbox: thin, each loads by id and calls a service.
+
+Beat runs `inbox.dispatch` (settings.CELERY_BEAT_SCHEDULE), which enqueues one
+`inbox.poll_account` per account due for reading (on INBOX_POLL_QUEUE) and hands pending replies
+to `inbox.send_reply`.
+"""
+
+from celery import shared_task
+
+from inbox import collect, sending
+
+
+@shared_task(name="inbox.dispatch")
+def dispatch() -> int:
+    return len(collect.inbox_dispatch())
+
+
+@shared_task(name="inbox.poll_account")
+def poll_account(read_state_id: int, claim: str) -> str:
+    return collect.account_poll(read_state_id=read_state_id, claim=claim)
+
+
+@shared_task(name="inbox.send_reply")
+def send_reply(reply_id: int) -> str:
+    return sending.reply_send(reply_id=reply_id)

@@ -1,0 +1,60 @@
+"""Template helpers of the inbox: the navigation's entry with its unread count, state badges."""
+
+from datetime import timedelta
+
+from django import template
+
+from inbox.models import ConversationState, Priority
+from inbox.selectors import inbox_unread_count
+from inbox.states import OPEN
+
+register = template.Library()
+DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
+
+STATE_CLASSES = {
+    ConversationState.NEW: "text-bg-primary",
+    ConversationState.ASSIGNED: "text-bg-info",
+    ConversationState.WAITING: "text-bg-light border",
+    ConversationState.RESOLVED: "text-bg-success",
+    ConversationState.SPAM: "text-bg-dark",
+    ConversationState.ARCHIVED: "text-bg-secondary",
+}
+
+
+@register.inclusion_tag("inbox/includes/nav_item.html", takes_context=True)
+def inbox_nav_item(context):
+    request = context["request"]
+    brand = context.get("current_brand")
+    membership = context.get("membership")
+    unread = inbox_unread_count(request.user, brand, membership=membership) if brand is not None else 0
+    return {"brand": brand, "unread": unread}
+
+
+@register.filter
+def state_class(state: str) -> str:
+    return STATE_CLASSES.get(ConversationState(state), "text-bg-secondary") if state in ConversationState.values else ""
+
+
+@register.filter
+def is_pressing(priority: int) -> bool:
+    return priority >= Priority.HIGH
+
+
+@register.simple_tag
+def due_badge(conversation, now):
+    """ "late" when the response target ran out, "soon" within the next quarter of an hour, else ""."""
+    if conversation.reply_due_at is None or conversation.state not in OPEN:
+        return ""
+    if conversation.reply_due_at <= now:
+        return "late"
+    return "soon" if conversation.reply_due_at <= now + DUE_SOON else ""
+
+
+@register.filter
+def business_duration(seconds: float | None) -> str:
+    """3,700 seconds -> "1 h 2 min" (French and English write it alike)."""
+    if seconds is None:
+        return ""
+    minutes = int(seconds // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
