@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Campaign, PostingSlot
 from networks.models import NetworkAccount
+from posts.timing import validate_day_in_range
 
 # A 10,000-row file is about 2 MB; this leaves room and refuses anything absurd before decoding.
 MAX_CSV_BYTES = min(settings.MAX_UPLOAD_BYTES, 10 * 1024 * 1024)
@@ -22,6 +23,11 @@ class CampaignForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(validate_day_in_range)
 
 
 class PostingSlotForm(forms.ModelForm):
@@ -55,8 +61,12 @@ class ImportConfirmForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day_in_range]
+    )
+    end = forms.DateField(
+        label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day_in_range]
+    )
 
     MAX_DAYS = 366
 

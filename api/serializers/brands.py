@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import Brand, Membership
 from accounts.roles import Role
+from api.serializers.fields import InstantField
 
 
 class BrandSerializer(serializers.ModelSerializer):
@@ -39,4 +40,4 @@ class ResumeSerializer(serializers.Serializer):
 
 class PauseSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=300, help_text="Why: your team sees it.")
-    resume_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    resume_at = InstantField(required=False, allow_null=True, default=None)

@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
+from api.serializers.fields import InstantField
 from calendars.models import Campaign
+from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
-
-MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):
@@ -16,9 +16,9 @@ class BrandRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=model.objects.none(), **kwargs)
 
     def to_internal_value(self, data):
-        # An id beyond the database's integer range exists nowhere (and would overflow the query).
-        if isinstance(data, int | str) and str(data).isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        # A number that is no id (beyond the database's range, "²") names nothing: not a query.
+        if isinstance(data, int | str) and not isinstance(data, bool) and parse_id(data) is None:
+            self.fail("does_not_exist", pk_value=str(data)[:30])
         return super().to_internal_value(data)
 
     def get_queryset(self):
@@ -100,7 +100,7 @@ class PostWriteSerializer(serializers.Serializer):
     targets = TargetWriteSerializer(many=True, required=False, default=list)
     media = BrandRelatedField(Media, many=True, required=False, help_text="Media of this brand's library, in order.")
     campaign = BrandRelatedField(Campaign, required=False, allow_null=True)
-    scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    scheduled_at = InstantField(required=False, allow_null=True, default=None)
 
     def service_kwargs(self) -> dict:
         """The validated data as post_create / post_update take it."""
@@ -127,13 +127,11 @@ class RequestChangesSerializer(serializers.Serializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField(
-        required=False, help_text="Move the post to this time first (ISO 8601 with an offset)."
-    )
+    scheduled_at = InstantField(required=False, help_text="Move the post to this time first (ISO 8601 with an offset).")
 
 
 class RescheduleSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField(help_text="The new time (ISO 8601 with an offset).")
+    scheduled_at = InstantField(help_text="The new time (ISO 8601 with an offset).")
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -151,8 +149,8 @@ class PostFilterSerializer(serializers.Serializer):
 
     status = serializers.MultipleChoiceField(choices=DisplayStatus.choices, required=False)
     state = serializers.MultipleChoiceField(choices=PostState.choices, required=False)
-    scheduled_after = serializers.DateTimeField(required=False, help_text="Posts at or after this time.")
-    scheduled_before = serializers.DateTimeField(required=False, help_text="Posts before this time.")
+    scheduled_after = InstantField(required=False, help_text="Posts at or after this time.")
+    scheduled_before = InstantField(required=False, help_text="Posts before this time.")
     unscheduled = serializers.BooleanField(required=False, allow_null=True, default=None)
     account = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A network account's id."

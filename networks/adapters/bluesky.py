@@ -246,9 +246,10 @@ def normalize_service_url(text: str) -> str:
     text = (text or "").strip() or DEFAULT_SERVICE
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConnectError(_("This is not the address of a Bluesky server."), field="service_url")
+    try:
+        parts = http.split_user_url(text)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field="service_url") from None
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 

@@ -62,9 +62,10 @@ def normalize_instance_url(text: str) -> str:
     text = text.strip()
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConnectError(_("This is not the address of a Mastodon server."), field="instance_url")
+    try:
+        parts = http.split_user_url(text)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field="instance_url") from None
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
