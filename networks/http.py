@@ -99,6 +99,26 @@ def split_user_url(url: str) -> SplitResult:
     return parts
 
 
+def http_link(url: object, *, max_length: int = 500) -> str:
+    """A URL that came from outside (a network's answer, a person), if a page may link to it.
+
+    Only http(s) with a host, no control character, within `max_length` (cutting a URL would
+    change where it goes); anything else, `javascript:alert(1)` first, is "". Used wherever a
+    remote URL is stored (a post's address on the network, an avatar) and by the `http_link`
+    template filter where one is shown.
+    """
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    if len(url) > max_length or any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return ""
+    try:
+        split_user_url(url)
+    except UnsafeHost:
+        return ""
+    return url
+
+
 def check_public_url(url: str) -> None:
     """Refuse URLs whose host resolves to an address that is not public (SSRF guard).
 
