@@ -45,6 +45,15 @@ class IdConverter:
         return str(value)
 
 
+class IdField(forms.IntegerField):
+    """An id in a form (a hidden field naming an account, a version): what a BigAutoField holds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 class ModelIdsField(forms.ModelMultipleChoiceField):
     """Several objects chosen by id. Django's own field looks them up with `pk__in`, which it
     does not bound as it bounds `pk=`: an id past 2**63 raised OverflowError on SQLite."""

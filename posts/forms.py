@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand
 from calendars.models import Campaign
-from cm_platform.ids import ModelIdsField, parse_ids
+from cm_platform.ids import IdField, ModelIdsField, parse_ids
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import Media, Post
 from posts.timing import validate_day_in_range, wall_time_to_utc
@@ -51,7 +51,7 @@ class PostForm(forms.Form):
     at = forms.TimeField(
         label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, brand: Brand, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,7 +126,7 @@ class PostForm(forms.Form):
 # these forms only make sure what reaches them is text a database stores (no NUL character,
 # a sane length), with a message naming the field.
 class CommentForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=10_000)
+    text = forms.CharField(label=gettext_lazy("Your comment"), required=False, max_length=10_000)
 
 
 class RequestChangesForm(forms.Form):

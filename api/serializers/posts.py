@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.serializers.fields import InstantField
+from api.serializers.fields import InstantField, TextField
 from calendars.models import Campaign
 from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
@@ -90,13 +90,13 @@ class PostSerializer(serializers.ModelSerializer):
 
 class TargetWriteSerializer(serializers.Serializer):
     account = BrandRelatedField(NetworkAccount, help_text="A network account of this brand.")
-    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Empty: the post's text.")
+    text = TextField(required=False, allow_blank=True, default="", help_text="Empty: the post's text.")
 
 
 class PostWriteSerializer(serializers.Serializer):
     """What a post is made of. Every rule (networks' limits, times, states) is the services'."""
 
-    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    text = TextField(required=False, allow_blank=True, default="", max_length=100_000)
     targets = TargetWriteSerializer(many=True, required=False, default=list)
     media = BrandRelatedField(Media, many=True, required=False, help_text="Media of this brand's library, in order.")
     campaign = BrandRelatedField(Campaign, required=False, allow_null=True)
@@ -118,12 +118,14 @@ class PostWriteSerializer(serializers.Serializer):
 
 class PostUpdateSerializer(PostWriteSerializer):
     version = serializers.IntegerField(
-        min_value=1, help_text="The version you read: if someone saved since, the answer is 409 and nothing changes."
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The version you read: if someone saved since, the answer is 409 and nothing changes.",
     )
 
 
 class RequestChangesSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, max_length=10_000, help_text="What should change.")
+    comment = TextField(allow_blank=True, max_length=10_000, help_text="What should change.")
 
 
 class ScheduleSerializer(serializers.Serializer):
@@ -136,12 +138,12 @@ class RescheduleSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField(allow_null=True)
+    text = TextField(allow_blank=True, max_length=10_000)
 
     class Meta:
         model = Comment
         fields = ["id", "text", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"text": {"allow_blank": True, "max_length": 10_000}}
 
 
 class PostFilterSerializer(serializers.Serializer):

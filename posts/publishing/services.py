@@ -171,10 +171,11 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     """Success always wins, whoever holds the claim now: the network has the post."""
     now = timezone.now()
     scheduled = target.post.scheduled_at or now
+    link = http.http_link(result.url)
     fields = {
         "state": TargetState.PUBLISHED,
         "remote_id": result.remote_id[:300],
-        "remote_url": http.http_link(result.url),
+        "remote_url": link,
         "published_at": now,
         "lateness_seconds": (now - scheduled).total_seconds(),
         "claim_id": "",
@@ -186,7 +187,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     before = target.state
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
-            history.record(target, before, TargetState.PUBLISHED, note=fields["remote_url"] or result.remote_id)
+            history.record(target, before, TargetState.PUBLISHED, note=link or result.remote_id)
     return TargetState.PUBLISHED
 
 
