@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from networks import http
+from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
     ConnectError,
@@ -249,7 +250,7 @@ def _seconds_until(reset: str | None) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(1.0, (moment - datetime.now(UTC)).total_seconds())
+    return min(remote.MAX_WAIT, max(1.0, (moment - datetime.now(UTC)).total_seconds()))
 
 
 # --- talking to an instance before an account exists (connecting, OAuth) ------------------------
