@@ -28,7 +28,7 @@ def _publish_once(account) -> PostTarget:
 
 
 def _assert_waits_sanely(target: PostTarget) -> None:
-    assert target.state == TargetState.PENDING
+    assert target.state == TargetState.PENDING and target.next_attempt_at is not None
     assert timezone.now() < target.next_attempt_at <= timezone.now() + timedelta(seconds=remote.MAX_WAIT + 60)
 
 
