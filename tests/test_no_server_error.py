@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -161,6 +162,12 @@ JSON_BODIES = [
 def _no_throttling(monkeypatch):
     # Hundreds of calls per test are the point here; 429 has its own test.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": None, "anon": None})
+
+
+@pytest.fixture(autouse=True)
+def _media_folder(settings):
+    """As on a running site: a long name under an existing folder raises ENAMETOOLONG, not ENOENT."""
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 DEFAULTS = {
