@@ -21,6 +21,7 @@ ERROR_STATUSES = {
     "403": "Your role in this brand does not allow this.",
     "404": "Not found, or not in a brand you belong to.",
     "409": "The post's state or version forbids this now.",
+    "415": "The body is not of a type this operation takes (JSON; multipart for the media upload).",
     "429": "Too many requests: wait and retry (see Retry-After).",
 }
 
@@ -56,6 +57,8 @@ def _error_statuses(path: str, method: str, operation: dict) -> list[str]:
         statuses.append("404")  # a page past the last one
     if method != "get":
         statuses.append("409")
+    if "requestBody" in operation:
+        statuses.append("415")
     return statuses
 
 
