@@ -13,7 +13,7 @@ urlpatterns = [
     path("b/<slug:brand_slug>/settings/", views.brand_settings, name="brand_settings"),
     path("b/<slug:brand_slug>/members/", views.members, name="members"),
     path("b/<slug:brand_slug>/members/invite/", views.member_invite, name="member_invite"),
-    path("b/<slug:brand_slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
-    path("b/<slug:brand_slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
-    path("b/<slug:brand_slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("b/<slug:brand_slug>/members/<id:pk>/role/", views.member_role, name="member_role"),
+    path("b/<slug:brand_slug>/members/<id:pk>/remove/", views.member_remove, name="member_remove"),
+    path("b/<slug:brand_slug>/invitations/<id:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
 ]

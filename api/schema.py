@@ -21,6 +21,7 @@ ERROR_STATUSES = {
     "403": "Your role in this brand does not allow this.",
     "404": "Not found, or not in a brand you belong to.",
     "409": "The post's state or version forbids this now.",
+    "415": "The body is not of a type this operation takes (JSON; multipart for the media upload).",
     "429": "Too many requests: wait and retry (see Retry-After).",
 }
 
@@ -43,17 +44,21 @@ def add_error_responses(result, generator, request, public):
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
-            for status in _error_statuses(path, method):
+            for status in _error_statuses(path, method, operation):
                 responses.setdefault(status, _error(ERROR_STATUSES[status]))
     return result
 
 
-def _error_statuses(path: str, method: str) -> list[str]:
+def _error_statuses(path: str, method: str, operation: dict) -> list[str]:
     statuses = ["400", "401", "429"]
     if "{brand_slug}" in path:
         statuses += ["403", "404"]
+    elif any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+        statuses.append("404")  # a page past the last one
     if method != "get":
         statuses.append("409")
+    if "requestBody" in operation:
+        statuses.append("415")
     return statuses
 
 

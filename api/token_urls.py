@@ -7,5 +7,5 @@ from api import token_views
 app_name = "api_tokens"
 urlpatterns = [
     path("", token_views.token_list, name="list"),
-    path("<int:pk>/revoke/", token_views.token_revoke_view, name="revoke"),
+    path("<id:pk>/revoke/", token_views.token_revoke_view, name="revoke"),
 ]

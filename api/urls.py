@@ -1,26 +1,11 @@
 """The public API under /api/. Brand resources live under /api/brands/<brand_slug>/."""
 
-from django.urls import path, register_converter
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import brands, calendar, inbox, media, networks, posts, webhooks
 
 app_name = "api"
-
-
-class IdConverter:
-    """A database id: at most 18 digits, so a longer number is a 404, not an integer overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 
 def brand(route: str) -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Campaign, PostingSlot
 from networks.models import NetworkAccount
+from posts.timing import validate_day_in_range
 
 
 class CampaignForm(forms.ModelForm):
@@ -18,6 +19,11 @@ class CampaignForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].validators.append(validate_day_in_range)
 
 
 class PostingSlotForm(forms.ModelForm):
@@ -49,8 +55,16 @@ class ImportConfirmForm(forms.Form):
 
 class ExportForm(forms.Form):
     # A date input's value is always ISO: the French "02/12/2026" would leave the picker empty.
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day_in_range],
+    )
+    end = forms.DateField(
+        label=_("To (included)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day_in_range],
+    )
 
     MAX_DAYS = 366
 

@@ -23,6 +23,7 @@ from django.utils.encoding import filepath_to_uri
 
 from accounts.models import Brand
 from calendars.models import Campaign
+from cm_platform.ids import parse_id, parse_ids
 from networks.models import NetworkAccount
 from posts import workflow
 from posts.models import DisplayStatus, Media, Post, PostMedia, PostTarget
@@ -53,10 +54,6 @@ def network_icon(network: str) -> str:
     return NETWORK_ICONS.get(network, DEFAULT_ICON)
 
 
-def _int_set(values: list[str]) -> frozenset[int]:
-    return frozenset(int(v) for v in values if v.isdigit())
-
-
 @dataclass(frozen=True)
 class EventFilters:
     """What the calendar's filter bar asks for; empty means "everything"."""
@@ -70,10 +67,10 @@ class EventFilters:
     def from_query(cls, query: QueryDict) -> EventFilters:
         campaign, author = query.get("campaign", ""), query.get("author", "")
         return cls(
-            accounts=_int_set(query.getlist("account")),
+            accounts=frozenset(parse_ids(query.getlist("account"))),
             statuses=frozenset(s for s in query.getlist("status") if s in DisplayStatus.values),
-            campaign=int(campaign) if campaign.isdigit() else None,
-            author=int(author) if author.isdigit() else None,
+            campaign=parse_id(campaign),
+            author=parse_id(author),
         )
 
 

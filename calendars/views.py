@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +27,7 @@ from calendars.models import Campaign, FeedToken, ImportJob, PostingSlot, row_is
 from networks.models import NetworkAccount
 from posts.models import DisplayStatus, Post
 from posts.services import post_reschedule
-from posts.timing import wall_time_to_utc
+from posts.timing import validate_day_in_range, wall_time_to_utc
 from posts.workflow import WorkflowError
 
 # FullCalendar's widest view (a month grid) spans six weeks; more is not a calendar's request.
@@ -38,13 +38,11 @@ def _parse_instant(value: str | None, brand) -> datetime | None:
     """An ISO date or date-time from FullCalendar; without an offset it is a wall time of the brand."""
     try:
         moment = datetime.fromisoformat((value or "").strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    if timezone.is_aware(moment):
-        return moment
-    try:
+        if timezone.is_aware(moment):
+            validate_day_in_range(moment)
+            return moment
         return wall_time_to_utc(moment.date(), moment.time(), brand.tz)
-    except ValidationError:
+    except (ValueError, ValidationError):
         return None
 
 
@@ -134,7 +132,7 @@ def post_move(request, pk):
 def _back(request, default: str):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): it reads "-1" as a view name to reverse
     return redirect(default)
 
 

@@ -7,8 +7,8 @@ _B = "b/<slug:brand_slug>/clients/"
 urlpatterns = [
     # The owner's pages.
     path(_B, views.reviewers, name="reviewers"),
-    path(f"{_B}<int:pk>/revoke/", views.reviewer_revoke, name="reviewer_revoke"),
-    path(f"{_B}<int:pk>/remove/", views.reviewer_remove, name="reviewer_remove"),
+    path(f"{_B}<id:pk>/revoke/", views.reviewer_revoke, name="reviewer_revoke"),
+    path(f"{_B}<id:pk>/remove/", views.reviewer_remove, name="reviewer_remove"),
     path(f"{_B}audit.csv", views.audit_export, name="audit_export"),
     # The client's, public: the signed link is the credential (no account, no session).
     path("review/<str:token>/", views.review, name="review"),

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from cm_platform import ids
+
 
 class PlatformConfig(AppConfig):
     name = "cm_platform"
@@ -7,3 +9,6 @@ class PlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from cm_platform import checks  # noqa: F401 - app registry: the checks register once apps are loaded
+
+        # Before any urls.py is read: every app's URLs use <id:...>.
+        ids.register()

@@ -10,7 +10,7 @@ import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
@@ -21,8 +21,20 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import connection as urllib3_connection
 
 MAX_REDIRECTS = 3
-# NAT64 (RFC 6052) embeds an IPv4 address: 64:ff9b::7f00:1 is 127.0.0.1 behind a translator.
+# IPv6 unicast on the internet is 2000::/3 (IANA); everything else is reserved, local, multicast or
+# a form that carries an IPv4 address: ::a.b.c.d (IPv4-compatible), ::ffff:0:a.b.c.d (translated),
+# 64:ff9b:1::/48 (local NAT64), ...
+_IPV6_INTERNET = ipaddress.ip_network("2000::/3")
+# Inside it, blocks that lead somewhere else than their own address: 6to4 (2002::/16) and Teredo
+# (2001::/32) tunnel to an IPv4 address written in them, 3fff::/20 is for documentation (RFC 9637;
+# Python before 3.13 calls it global).
+_IPV6_REFUSED = [ipaddress.ip_network(block) for block in ("2001::/32", "2002::/16", "3fff::/20")]
+# The well-known NAT64 prefix (RFC 6052) embeds an IPv4 address in its last 32 bits: an IPv6-only
+# server reaches IPv4 hosts through it, so the address is judged as the IPv4 address it carries.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv4 blocks that ipaddress calls global in some Python versions (3.11 before 3.11.10): IETF
+# protocol assignments, the 6to4 relay anycast.
+_IPV4_REFUSED = [ipaddress.ip_network(block) for block in ("192.0.0.0/24", "192.88.99.0/24")]
 
 
 class UnsafeHost(ValueError):
@@ -34,13 +46,22 @@ class UnsafeHost(ValueError):
 
 
 def is_public_address(text: str) -> bool:
-    """Whether an IP address is on the public internet (not loopback, private, link-local, ...)."""
-    address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
+    """Whether an IP address is on the public internet: global in the standard library's sense,
+    not multicast, and no IPv6 form of a private IPv4 address (mapped, compatible, NAT64, 6to4,
+    Teredo, ...). An address that is not an IP address at all is not public."""
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
+    except ValueError:
+        return False
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        elif address in _NAT64:
-            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+            return is_public_address(str(address.ipv4_mapped))
+        if address in _NAT64:
+            return is_public_address(str(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)))
+        if address not in _IPV6_INTERNET or any(address in block for block in _IPV6_REFUSED):
+            return False
+    elif any(address in block for block in _IPV4_REFUSED):
+        return False
     return address.is_global and not address.is_multicast
 
 
@@ -55,12 +76,50 @@ def _public_address(host: str, port: int) -> str:
     """
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
+    except (socket.gaierror, UnicodeError, ValueError):  # ValueError: a NUL in the name
         raise UnsafeHost(_("The host %(host)s could not be found.") % {"host": host}) from None
     addresses = [str(info[4][0]) for info in infos]
-    if not all(is_public_address(address) for address in addresses):
+    if not addresses or not all(is_public_address(address) for address in addresses):
         raise UnsafeHost(_("The host %(host)s is a private or local address, which is not allowed.") % {"host": host})
     return addresses[0]
+
+
+def split_user_url(url: str) -> SplitResult:
+    """A URL a person typed, split, once it is http(s) with a host and a port that exists.
+
+    Every form and serializer that takes an address to call goes through here (directly or
+    through check_public_url): urlsplit raises ValueError on a lone "[" and its .port on a port
+    beyond 65535, which must be a message naming the field, not a 500.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        if parts.port == 0:
+            raise ValueError("port 0")
+    except ValueError:
+        raise UnsafeHost(_("This address is not valid: check its host and its port (1 to 65535).")) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeHost(_("The address must start with https:// and name a host."))
+    return parts
+
+
+def http_link(url: object, *, max_length: int = 500) -> str:
+    """A URL that came from outside (a network's answer, a person), if a page may link to it.
+
+    Only http(s) with a host, no control character, within `max_length` (cutting a URL would
+    change where it goes); anything else, `javascript:alert(1)` first, is "". Used wherever a
+    remote URL is stored (a post's address on the network, an avatar) and by the `http_link`
+    template filter where one is shown.
+    """
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    if len(url) > max_length or any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return ""
+    try:
+        split_user_url(url)
+    except UnsafeHost:
+        return ""
+    return url
 
 
 def check_public_url(url: str) -> None:
@@ -70,11 +129,10 @@ def check_public_url(url: str) -> None:
     early check gives the user a clear message before anything is sent; the connection itself
     is pinned as well (_PinnedConnectionMixin), against DNS rebinding.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeHost(_("The address must start with https:// and name a host."))
-    if not _allowed_private(parts.hostname):
-        _public_address(parts.hostname, parts.port or 443)
+    parts = split_user_url(url)
+    hostname = parts.hostname or ""
+    if not _allowed_private(hostname):
+        _public_address(hostname, parts.port or (443 if parts.scheme == "https" else 80))
 
 
 class _PinnedConnectionMixin:

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, membership_for
 from accounts.roles import Perm
+from cm_platform.ids import IdField
 from cm_platform.sensitive import handles_secrets
 from networks import crypto, services
 from networks.adapters import get_adapter_class
@@ -98,7 +99,7 @@ class OAuthAdapter(Adapter):
 class OAuthStartForm(forms.Form):
     """The start of a flow needs no input; reconnecting names the account."""
 
-    account = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    account = IdField(required=False, widget=forms.HiddenInput)
 
 
 # --- PKCE and the session ----------------------------------------------------------------------

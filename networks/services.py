@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, override
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm, Role
+from networks import http
 from networks.adapters import get_adapter_class
 from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
@@ -84,7 +85,7 @@ def account_reconnect(*, account: NetworkAccount, user, data: dict[str, Any]) ->
 def _apply(account: NetworkAccount, connection: Connection) -> None:
     account.display_name = connection.display_name[:200]
     account.handle = connection.handle[:200]
-    account.avatar_url = connection.avatar_url[:500]
+    account.avatar_url = http.http_link(connection.avatar_url)
     account.credentials = connection.credentials
     account.config = {**account.config, **connection.config}
     account.token_expires_at = connection.token_expires_at

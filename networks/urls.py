@@ -8,9 +8,9 @@ urlpatterns = [
     path("b/<slug:brand_slug>/networks/", views.account_list, name="list"),
     path("b/<slug:brand_slug>/networks/connect/<slug:network>/", views.account_connect, name="connect"),
     path("b/<slug:brand_slug>/networks/mastodon/authorize/", views.mastodon_start, name="mastodon_start"),
-    path("b/<slug:brand_slug>/networks/<int:pk>/reconnect/", views.account_reconnect, name="reconnect"),
-    path("b/<slug:brand_slug>/networks/<int:pk>/check/", views.account_check, name="check"),
-    path("b/<slug:brand_slug>/networks/<int:pk>/disconnect/", views.account_disconnect, name="disconnect"),
+    path("b/<slug:brand_slug>/networks/<id:pk>/reconnect/", views.account_reconnect, name="reconnect"),
+    path("b/<slug:brand_slug>/networks/<id:pk>/check/", views.account_check, name="check"),
+    path("b/<slug:brand_slug>/networks/<id:pk>/disconnect/", views.account_disconnect, name="disconnect"),
     # OAuth networks (networks/oauth.py): one start URL per network, so adapters name it alone.
     *[
         path(

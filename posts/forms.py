@@ -13,15 +13,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand
 from calendars.models import Campaign
+from cm_platform.ids import IdField, ModelIdsField, parse_ids
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
 from posts.models import Media, Post, SavedText
-from posts.timing import wall_time_to_utc
+from posts.timing import validate_day_in_range, wall_time_to_utc
 
 ACTIONS = ("save", "submit", "schedule", "publish_now")
 
 
-class AccountChoices(forms.ModelMultipleChoiceField):
+class AccountChoices(ModelIdsField):
     def label_from_instance(self, obj: NetworkAccount) -> str:
         label = f"{obj.display_name} · {obj.adapter_class.name}"
         if obj.status != AccountStatus.CONNECTED:  # it can be chosen, but nothing leaves until reconnected
@@ -44,12 +45,15 @@ class PostForm(forms.Form):
     media_ids = forms.CharField(required=False, widget=forms.HiddenInput)  # in order, comma-separated
     campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(), required=False)
     day = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day_in_range],
     )
     at = forms.TimeField(
         label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, brand: Brand, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +90,7 @@ class PostForm(forms.Form):
         return [(account, self[f"target_{account.pk}"]) for account in self.account_list]
 
     def clean_media_ids(self) -> list[Media]:
-        ids = [int(part) for part in self.cleaned_data["media_ids"].split(",") if part.strip().isdigit()]
+        ids = parse_ids(self.cleaned_data["media_ids"].split(","))
         found = {m.pk: m for m in Media.objects.filter(brand=self.brand, pk__in=ids)}
         return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
@@ -118,6 +122,31 @@ class PostForm(forms.Form):
     def alt_texts(self, post_data) -> dict[int, str]:
         """Alt texts typed beside the chosen images: {media id: text}."""
         return {m.pk: post_data[f"alt_{m.pk}"] for m in self.cleaned_data["media_ids"] if f"alt_{m.pk}" in post_data}
+
+
+# Free texts typed on a post's page. The services hold the rules (a comment is required, ...);
+# these forms only make sure what reaches them is text a database stores (no NUL character,
+# a sane length), with a message naming the field.
+class CommentForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Your comment"), required=False, max_length=10_000)
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("What should change"), required=False, max_length=10_000)
+
+
+class AltTextForm(forms.Form):
+    alt_text = forms.CharField(label=gettext_lazy("Description (alt text)"), required=False, max_length=5000)
+
+
+def posted(form_class: type[forms.Form], data) -> dict:
+    """The cleaned data of `form_class` over `data`; a ValidationError naming each field at fault."""
+    form = form_class(data)
+    if form.is_valid():
+        return form.cleaned_data
+    raise forms.ValidationError(
+        [f"{form[name].label}: {message}" for name, messages in form.errors.items() for message in messages]
+    )
 
 
 def prefill_time(value: str | None, brand: Brand) -> dict:

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, Va
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -28,10 +28,20 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import brand_view, brands_where, can
 from accounts.roles import Perm
+from cm_platform.ids import parse_ids
 from posts import bulk as bulk_service
 from posts import media as media_service
 from posts import services, workflow
-from posts.forms import BulkForm, DuplicateForm, PostForm, prefill_time
+from posts.forms import (
+    AltTextForm,
+    BulkForm,
+    CommentForm,
+    DuplicateForm,
+    PostForm,
+    RequestChangesForm,
+    posted,
+    prefill_time,
+)
 from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
 from posts.publishing.rules import publish_now_refusal
 
@@ -54,7 +64,7 @@ def _errors_text(error: ValidationError) -> str:
 def _back(request, fallback: str):
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): it reads "-1" as a view name to reverse
     return redirect(fallback)
 
 
@@ -364,7 +374,7 @@ def upload_strings() -> dict[str, str]:
 
 def _chosen_media(form: PostForm, post: Post | None) -> list[Media]:
     raw = form.data.get("media_ids") if form.is_bound else form.initial.get("media_ids", "")
-    ids = [int(part) for part in (raw or "").split(",") if part.strip().isdigit()]
+    ids = parse_ids((raw or "").split(","))
     found = {m.pk: m for m in Media.objects.filter(brand=form.brand, pk__in=ids)}
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
@@ -389,7 +399,8 @@ def _run_action(request, post: Post, action: str) -> Post | None:
         elif action in ("approve", "approve_for_client"):
             post = services.post_approve(post=post, user=request.user)
         elif action == "request_changes":
-            post = services.post_request_changes(post=post, user=request.user, comment=request.POST.get("comment", ""))
+            comment = posted(RequestChangesForm, request.POST)["comment"]
+            post = services.post_request_changes(post=post, user=request.user, comment=comment)
         elif action == "schedule":
             post = services.post_schedule(post=post, user=request.user)
         elif action == "unschedule":
@@ -476,7 +487,7 @@ def post_duplicate(request, pk: int):
 def comment_create(request, pk: int):
     post = post_for(request, pk)
     try:
-        services.comment_add(post=post, user=request.user, text=request.POST.get("text", ""))
+        services.comment_add(post=post, user=request.user, text=posted(CommentForm, request.POST)["text"])
         messages.success(request, _("Your comment is added."))
     except ValidationError as error:
         messages.error(request, _errors_text(error))
@@ -537,7 +548,7 @@ def media_serve(request, path: str):
         if not default_storage.exists(path):
             raise Http404
         handle = default_storage.open(path, "rb")
-    except SuspiciousFileOperation:
+    except (SuspiciousFileOperation, OSError):  # OSError: a name longer than the file system holds
         raise Http404 from None
     content_type = media_service.stored_file_type(path)
     response = FileResponse(
@@ -571,7 +582,12 @@ def _media_json(item: Media) -> dict:
 @brand_view(Perm.WRITE)
 def media_alt_text(request, pk: int):
     item = get_object_or_404(Media, pk=pk, brand=request.brand)
-    media_service.media_set_alt_text(media=item, user=request.user, alt_text=request.POST.get("alt_text", ""))
+    try:
+        alt_text = posted(AltTextForm, request.POST)["alt_text"]
+    except ValidationError as error:
+        messages.error(request, _errors_text(error))
+        return redirect("posts:media_library", brand_slug=request.brand.slug)
+    media_service.media_set_alt_text(media=item, user=request.user, alt_text=alt_text)
     messages.success(request, _("The description of %(name)s is saved.") % {"name": item.original_name})
     return redirect("posts:media_library", brand_slug=request.brand.slug)
 

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.models import Brand, Membership
 from accounts.roles import Role
+from api.serializers.fields import InstantField, TextField
 
 
 class BrandSerializer(serializers.ModelSerializer):
@@ -38,5 +39,5 @@ class ResumeSerializer(serializers.Serializer):
 
 
 class PauseSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=300, help_text="Why: your team sees it.")
-    resume_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reason = TextField(allow_blank=True, max_length=300, help_text="Why: your team sees it.")
+    resume_at = InstantField(required=False, allow_null=True, default=None)

@@ -3,8 +3,9 @@ from datetime import timedelta
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from api.serializers.posts import MAX_ID
+from api.serializers.fields import InstantField
 from calendars.models import Campaign
+from cm_platform.ids import MAX_ID
 from posts.models import DisplayStatus
 
 MAX_RANGE = timedelta(days=366)
@@ -13,8 +14,8 @@ MAX_RANGE = timedelta(days=366)
 class EventRangeSerializer(serializers.Serializer):
     """Query parameters of the calendar: a range of at most a year, and the calendar's filters."""
 
-    start = serializers.DateTimeField(help_text="From this time (ISO 8601; a date means its midnight, UTC).")
-    end = serializers.DateTimeField(help_text="Until this time, excluded.")
+    start = InstantField(help_text="From this time (ISO 8601; a date means its midnight, UTC).")
+    end = InstantField(help_text="Until this time, excluded.")
     account = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False)
     status = serializers.MultipleChoiceField(choices=DisplayStatus.choices, required=False)
     campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)

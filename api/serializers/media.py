@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.serializers.fields import TextField
 from posts.models import Media
 
 
@@ -43,4 +44,4 @@ class MediaUploadSerializer(serializers.Serializer):
 
 
 class MediaAltTextSerializer(serializers.Serializer):
-    alt_text = serializers.CharField(allow_blank=True, max_length=5000)
+    alt_text = TextField(allow_blank=True, max_length=5000)

@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
+from api.serializers.fields import InstantField, TextField
 from calendars.models import Campaign
+from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
-
-MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):
@@ -16,9 +16,9 @@ class BrandRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=model.objects.none(), **kwargs)
 
     def to_internal_value(self, data):
-        # An id beyond the database's integer range exists nowhere (and would overflow the query).
-        if isinstance(data, int | str) and str(data).isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
+        # A number that is no id (beyond the database's range, "²") names nothing: not a query.
+        if isinstance(data, int | str) and not isinstance(data, bool) and parse_id(data) is None:
+            self.fail("does_not_exist", pk_value=str(data)[:30])
         return super().to_internal_value(data)
 
     def get_queryset(self):
@@ -90,17 +90,17 @@ class PostSerializer(serializers.ModelSerializer):
 
 class TargetWriteSerializer(serializers.Serializer):
     account = BrandRelatedField(NetworkAccount, help_text="A network account of this brand.")
-    text = serializers.CharField(required=False, allow_blank=True, default="", help_text="Empty: the post's text.")
+    text = TextField(required=False, allow_blank=True, default="", help_text="Empty: the post's text.")
 
 
 class PostWriteSerializer(serializers.Serializer):
     """What a post is made of. Every rule (networks' limits, times, states) is the services'."""
 
-    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    text = TextField(required=False, allow_blank=True, default="", max_length=100_000)
     targets = TargetWriteSerializer(many=True, required=False, default=list)
     media = BrandRelatedField(Media, many=True, required=False, help_text="Media of this brand's library, in order.")
     campaign = BrandRelatedField(Campaign, required=False, allow_null=True)
-    scheduled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    scheduled_at = InstantField(required=False, allow_null=True, default=None)
 
     def service_kwargs(self) -> dict:
         """The validated data as post_create / post_update take it."""
@@ -118,32 +118,32 @@ class PostWriteSerializer(serializers.Serializer):
 
 class PostUpdateSerializer(PostWriteSerializer):
     version = serializers.IntegerField(
-        min_value=1, help_text="The version you read: if someone saved since, the answer is 409 and nothing changes."
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The version you read: if someone saved since, the answer is 409 and nothing changes.",
     )
 
 
 class RequestChangesSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, max_length=10_000, help_text="What should change.")
+    comment = TextField(allow_blank=True, max_length=10_000, help_text="What should change.")
 
 
 class ScheduleSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField(
-        required=False, help_text="Move the post to this time first (ISO 8601 with an offset)."
-    )
+    scheduled_at = InstantField(required=False, help_text="Move the post to this time first (ISO 8601 with an offset).")
 
 
 class RescheduleSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField(help_text="The new time (ISO 8601 with an offset).")
+    scheduled_at = InstantField(help_text="The new time (ISO 8601 with an offset).")
 
 
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField(allow_null=True)
+    text = TextField(allow_blank=True, max_length=10_000)
 
     class Meta:
         model = Comment
         fields = ["id", "text", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
-        extra_kwargs = {"text": {"allow_blank": True, "max_length": 10_000}}
 
 
 class PostFilterSerializer(serializers.Serializer):
@@ -151,8 +151,8 @@ class PostFilterSerializer(serializers.Serializer):
 
     status = serializers.MultipleChoiceField(choices=DisplayStatus.choices, required=False)
     state = serializers.MultipleChoiceField(choices=PostState.choices, required=False)
-    scheduled_after = serializers.DateTimeField(required=False, help_text="Posts at or after this time.")
-    scheduled_before = serializers.DateTimeField(required=False, help_text="Posts before this time.")
+    scheduled_after = InstantField(required=False, help_text="Posts at or after this time.")
+    scheduled_before = InstantField(required=False, help_text="Posts before this time.")
     unscheduled = serializers.BooleanField(required=False, allow_null=True, default=None)
     account = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A network account's id."

@@ -41,7 +41,9 @@ class MediaDetail(BrandScoped, generics.RetrieveAPIView):
 
     @extend_schema(request=MediaAltTextSerializer, responses=MediaSerializer)
     def patch(self, request, *args, **kwargs):
-        body = MediaAltTextSerializer(data=request.data)
+        body = MediaAltTextSerializer(data=request.data, partial=True)  # PATCH: what is not sent stays
         body.is_valid(raise_exception=True)
-        media = media_set_alt_text(media=self.get_object(), user=request.user, **body.validated_data)
+        media = self.get_object()
+        if "alt_text" in body.validated_data:
+            media = media_set_alt_text(media=media, user=request.user, alt_text=body.validated_data["alt_text"])
         return Response(self.get_serializer(media).data)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import regex
 import requests
@@ -256,9 +255,10 @@ def normalize_service_url(text: str) -> str:
     text = (text or "").strip() or DEFAULT_SERVICE
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConnectError(_("This is not the address of a Bluesky server."), field="service_url")
+    try:
+        http.split_user_url(text)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field="service_url") from None
     return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 

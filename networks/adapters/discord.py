@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from networks import http
 from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
@@ -59,7 +60,10 @@ def parse_webhook_url(url: str) -> tuple[str, str]:
     Only Discord's hosts (or the configured API host, for tests) are accepted: the URL is
     rebuilt on DISCORD_API_URL, so a typed URL can never send our requests elsewhere.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = http.split_user_url(url)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field="webhook_url") from None
     allowed = DISCORD_HOSTS | {urlsplit(settings.DISCORD_API_URL).netloc}
     match = WEBHOOK_PATH.search(parts.path)
     if parts.netloc.lower() not in allowed or not match:

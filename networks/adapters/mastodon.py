@@ -26,7 +26,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from django import forms
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from networks import http
+from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
     Capability,
@@ -95,9 +96,10 @@ def normalize_instance_url(text: str) -> str:
     text = text.strip()
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConnectError(_("This is not the address of a Mastodon server."), field="instance_url")
+    try:
+        http.split_user_url(text)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field="instance_url") from None
     return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 
@@ -453,7 +455,7 @@ def _seconds_until(reset: str | None) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(1.0, (moment - datetime.now(UTC)).total_seconds())
+    return min(remote.MAX_WAIT, max(1.0, (moment - datetime.now(UTC)).total_seconds()))
 
 
 # --- talking to an instance before an account exists (connecting, OAuth) ------------------------

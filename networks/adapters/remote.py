@@ -7,6 +7,7 @@ so these calls do not go through the SSRF guard; tests point the settings at loc
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -57,20 +58,27 @@ def json_of(response: requests.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# The longest wait a network may ask for. Its number becomes a timedelta: "inf" or "1e308" (a
+# float() reads both) overflowed it in the worker; a week is longer than any real rate limit.
+MAX_WAIT = 7 * 24 * 3600.0
+
+
 def seconds_until_epoch(value: str | None) -> float | None:
     """A reset time given as epoch seconds (X's x-rate-limit-reset) -> seconds from now."""
     try:
-        return max(1.0, float(value) - time.time()) if value else None
+        epoch = float(value) if value else None
     except ValueError:
         return None
+    return None if epoch is None or not math.isfinite(epoch) else min(MAX_WAIT, max(1.0, epoch - time.time()))
 
 
 def seconds(value: Any) -> float | None:
     """A wait given in seconds (Retry-After, retry_after), or None when absent or malformed."""
     try:
-        return max(0.0, float(value)) if value not in (None, "") else None
+        wait = float(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return None if wait is None or not math.isfinite(wait) else min(MAX_WAIT, max(0.0, wait))
 
 
 def short(text: Any, limit: int = 300) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from networks import http, signing
+from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
     ConnectError,
@@ -135,7 +136,7 @@ class WebhookAdapter(Adapter):
             return PublishError(
                 _("The webhook %(host)s answered with error %(status)d; the post will be tried again.") % values,
                 kind=ErrorKind.RETRY,
-                retry_after=float(retry_after) if retry_after.isdigit() else None,
+                retry_after=remote.seconds(retry_after),
             )
         if status in (401, 403, 404, 410) or status < 400:
             return PublishError(

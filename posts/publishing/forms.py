@@ -1,6 +1,7 @@
 """Forms of the crisis pause and the overdue list. Times are typed in the brand's zone."""
 
 from django import forms
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,4 +73,10 @@ class ResolveForm(forms.Form):
         choices=[("yes", _("Yes, it is published")), ("no", _("No, it is not there"))],
         coerce=lambda value: value == "yes",
     )
-    url = forms.URLField(label=_("Its address on the network"), required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Its address on the network"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],  # it becomes a link on the post's page
+    )

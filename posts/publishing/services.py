@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
+from networks import http
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials
@@ -170,10 +171,11 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     """Success always wins, whoever holds the claim now: the network has the post."""
     now = timezone.now()
     scheduled = target.post.scheduled_at or now
+    link = http.http_link(result.url)
     fields = {
         "state": TargetState.PUBLISHED,
         "remote_id": result.remote_id[:300],
-        "remote_url": result.url[:500],
+        "remote_url": link,
         "published_at": now,
         "lateness_seconds": (now - scheduled).total_seconds(),
         "claim_id": "",
@@ -185,7 +187,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     before = target.state
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
-            history.record(target, before, TargetState.PUBLISHED, note=result.url or result.remote_id)
+            history.record(target, before, TargetState.PUBLISHED, note=link or result.remote_id)
             _tell_author_if_all_out(target)
     return TargetState.PUBLISHED
 
@@ -355,7 +357,7 @@ def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") 
     if target.state != TargetState.NEEDS_CHECKING:
         raise WorkflowError(_("This post does not need checking."))
     if published:
-        fields = {"state": TargetState.PUBLISHED, "remote_url": url[:500], "published_at": timezone.now()}
+        fields = {"state": TargetState.PUBLISHED, "remote_url": http.http_link(url), "published_at": timezone.now()}
     else:
         fields = {"state": TargetState.FAILED, "last_error": _("Not published (checked by %(name)s).") % {"name": user}}
     PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)

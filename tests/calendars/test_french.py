@@ -45,5 +45,5 @@ def test_a_refused_move_explains_itself_in_french(french_client, make_post):
 
 def test_csv_problems_are_in_french(brand_a, account):
     with translation.override("fr"):
-        rows = csv_io.parse_upload(b"date;heure;texte;comptes\n2999-01-01;09:00;Salut;@inconnu\n", brand=brand_a).rows
+        rows = csv_io.parse_upload(b"date;heure;texte;comptes\n2099-01-01;09:00;Salut;@inconnu\n", brand=brand_a).rows
     assert rows[0]["problems"] == ["Compte de réseau inconnu «\u00a0@inconnu\u00a0»."]
