@@ -10,7 +10,6 @@ from accounts.views import PasswordResetConfirmView, PasswordResetView
 from cm_platform.health import healthz
 from posts.views import media_serve
 
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
