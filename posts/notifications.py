@@ -111,7 +111,7 @@ def notify_publish_failed(*, target) -> None:
     def message_for():
         return _("Publishing on %(account)s failed: %(error)s") % {
             "account": target.account.display_name,
-            "error": target.last_error or _("no reason given"),
+            "error": target.error_text or _("no reason given"),
         }
 
     _send(

@@ -29,6 +29,7 @@ from posts import media as media_service
 from posts import services, workflow
 from posts.forms import PostForm, prefill_time
 from posts.models import EventKind, Media, Notification, Post, PostState
+from posts.publishing.waiting import waits_of
 
 PAGE_SIZE = 100
 
@@ -64,9 +65,23 @@ def post_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         posts = posts.filter(Q(text__icontains=query) | Q(targets__text__icontains=query)).distinct()
-    posts = posts.order_by("-scheduled_at", "-pk")[:PAGE_SIZE]
+    posts = list(posts.order_by("-scheduled_at", "-pk")[:PAGE_SIZE])
+    _explain_waits(posts, request.brand)
     context = {"posts": posts, "states": PostState.choices, "state": state, "q": query}
     return render(request, "posts/list.html", {**context, "may_write": can(request.membership, Perm.WRITE)})
+
+
+def _explain_waits(posts: list[Post], brand) -> None:
+    """Each due post that has not gone out says why (`post.wait`, its first target's reason)."""
+    targets = []
+    for post in posts:
+        for target in post.targets.all():
+            target.post = post
+            targets.append(target)
+    found = waits_of(targets, brand=brand)
+    for post in posts:
+        first = next((found[t.pk] for t in post.targets.all() if t.pk in found), None)
+        post.wait = first  # type: ignore[attr-defined]
 
 
 @brand_view(Perm.REVIEW)
@@ -91,7 +106,12 @@ _SUBMITTING = [EventKind.SUBMITTED, EventKind.BACK_TO_REVIEW]
 def post_detail(request, pk: int):
     post = post_for(request, pk)
     membership = request.membership
-    targets = post.targets.select_related("account").order_by("account__network", "account__display_name")
+    targets = list(post.targets.select_related("account").order_by("account__network", "account__display_name"))
+    for target in targets:
+        target.post = post
+    found = waits_of(targets, brand=request.brand)
+    for target in targets:
+        target.wait = found.get(target.pk)  # type: ignore[attr-defined]
     context = {
         "post": post,
         "targets": targets,

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from cm_platform.reasons import reason
 from networks import http
 from networks.adapters.base import (
     Adapter,
@@ -388,7 +389,7 @@ class BlueskyAdapter(Adapter):
             return self._result(rkey)
         if stored is None:
             raise PublishError(
-                _("Bluesky accepted the post but does not show it; it will be looked for again."),
+                reason("Bluesky accepted the post but does not show it; it will be looked for again."),
                 kind=ErrorKind.UNKNOWN,
             )
         return self._result(rkey)
@@ -397,7 +398,9 @@ class BlueskyAdapter(Adapter):
         if existing.get("text") != text:
             # Another post holds this rkey (see rkey_for): never claim it as this one.
             raise PublishError(
-                _("Bluesky already holds a different post under this post's record key; publish it as a new post."),
+                reason(
+                    "Bluesky already holds a different post under this post's record key; publish it as a new post."
+                ),
                 kind=ErrorKind.REJECTED,
             )
         return self._result(rkey)
@@ -441,7 +444,7 @@ class BlueskyAdapter(Adapter):
             image = prepare_image(item.read())
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             raise PublishError(
-                _("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},
+                reason("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},
                 kind=ErrorKind.REJECTED,
             ) from None
         response = self._call(
@@ -493,7 +496,7 @@ class BlueskyAdapter(Adapter):
         response = self._send("POST", url, token=self.credentials.get("refreshJwt"))
         if response.status_code in (400, 401):
             raise PublishError(
-                _("Bluesky ended this account's session (%(reason)s): reconnect the account with an app password.")
+                reason("Bluesky ended this account's session (%(reason)s): reconnect the account with an app password.")
                 % {"reason": _error_of(response)[0] or response.status_code},
                 kind=ErrorKind.RECONNECT,
             )
@@ -519,38 +522,39 @@ class BlueskyAdapter(Adapter):
         host = _host(self.pds)
         if publishing and http.was_sent(error):
             return PublishError(
-                _("Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published.")
+                reason("Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published.")
                 % {"host": host},
                 kind=ErrorKind.UNKNOWN,
             )
         return PublishError(
-            _("Bluesky (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
+            reason("Bluesky (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
             kind=ErrorKind.RETRY,
         )
 
     def _http_error(self, response: requests.Response) -> PublishError:
         error, message = _error_of(response)
-        reason = message or error or _("error %(status)d") % {"status": response.status_code}
+        words = message or error or reason("error %(status)d") % {"status": response.status_code}
         status = response.status_code
         if status == 401 or error in TOKEN_ERRORS or error in ACCOUNT_ERRORS:
             return PublishError(
-                _("Bluesky refused this account's session (%(reason)s): reconnect the account.") % {"reason": reason},
+                reason("Bluesky refused this account's session (%(reason)s): reconnect the account.")
+                % {"reason": words},
                 kind=ErrorKind.RECONNECT,
             )
         if status == 429:
             return PublishError(
-                _("Bluesky asks to slow down; the post will be tried again."),
+                reason("Bluesky asks to slow down; the post will be tried again."),
                 kind=ErrorKind.RETRY,
                 retry_after=_seconds_until(response.headers.get("RateLimit-Reset")),
             )
         if status >= 500:
             return PublishError(
-                _("Bluesky had a problem (error %(status)d); the post will be tried again.") % {"status": status},
+                reason("Bluesky had a problem (error %(status)d); the post will be tried again.") % {"status": status},
                 kind=ErrorKind.RETRY,
             )
         if status == 413:
-            return PublishError(_("Bluesky refused an image as too large."), kind=ErrorKind.REJECTED)
-        return PublishError(_("Bluesky refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+            return PublishError(reason("Bluesky refused an image as too large."), kind=ErrorKind.REJECTED)
+        return PublishError(reason("Bluesky refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
 
 
 def _now() -> str:

@@ -8,9 +8,9 @@ tests of everything above adapters use it.
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cm_platform.reasons import reason
 from networks.adapters.base import Adapter, Connection, ErrorKind, Limits, MediaFile, PublishError, PublishResult
 
 
@@ -35,7 +35,7 @@ class FakeAdapter(Adapter):
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
         failure = self.account.config.get("fail")
         if failure:
-            raise PublishError(_("The fake network was told to fail."), kind=ErrorKind(failure))
+            raise PublishError(reason("The fake network was told to fail."), kind=ErrorKind(failure))
         # Keyed by `key`: a repeat returns the first post, as Mastodon's Idempotency-Key does.
         entry = self.outbox.setdefault(key, {"text": text, "media": [m.name for m in media], "id": key})
         return PublishResult(remote_id=entry["id"], url=f"https://fake.invalid/posts/{key}")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from cm_platform.reasons import reason
 from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
@@ -162,7 +163,7 @@ class InstagramAdapter(meta.ContainerAdapter):
         quota = self.quota()
         if quota.used >= quota.total:
             raise PublishError(
-                _(
+                reason(
                     "Instagram's limit of %(total)d posts in 24 hours is reached for this account; the post will be "
                     "tried again later."
                 )

@@ -13,6 +13,7 @@ from typing import Any
 import requests
 from django.utils.translation import gettext as _
 
+from cm_platform.reasons import reason
 from networks import http
 from networks.adapters.base import ConnectError, ErrorKind, PublishError
 
@@ -28,12 +29,12 @@ def send(network: str, method: str, url: str, *, publishing: bool = False, **kwa
     except requests.RequestException as error:
         if publishing and http.was_sent(error):
             raise PublishError(
-                _("%(network)s did not answer after the post was sent: it may or may not be published.")
+                reason("%(network)s did not answer after the post was sent: it may or may not be published.")
                 % {"network": network},
                 kind=ErrorKind.UNKNOWN,
             ) from None
         raise PublishError(
-            _("%(network)s could not be reached; the post will be tried again.") % {"network": network},
+            reason("%(network)s could not be reached; the post will be tried again.") % {"network": network},
             kind=ErrorKind.RETRY,
         ) from None
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cm_platform.reasons import reason
 from networks.adapters import remote
 from networks.adapters.base import (
     ConnectError,
@@ -187,7 +188,7 @@ class XAdapter(OAuthAdapter):
         while info and info.get("state") in ("pending", "in_progress"):
             if time.monotonic() > deadline:
                 raise PublishError(
-                    _("X is still processing %(name)s; the post will be tried again.") % {"name": name},
+                    reason("X is still processing %(name)s; the post will be tried again.") % {"name": name},
                     kind=ErrorKind.RETRY,
                     retry_after=60,
                 )
@@ -195,9 +196,9 @@ class XAdapter(OAuthAdapter):
             status = self._call("GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id})
             info = (remote.json_of(status).get("data") or {}).get("processing_info")
         if info and info.get("state") == "failed":
-            reason = remote.short((info.get("error") or {}).get("message")) or name
+            words = remote.short((info.get("error") or {}).get("message")) or name
             raise PublishError(
-                _("X could not process %(name)s: %(reason)s") % {"name": name, "reason": reason},
+                reason("X could not process %(name)s: %(reason)s") % {"name": name, "reason": words},
                 kind=ErrorKind.REJECTED,
             )
 
@@ -228,10 +229,10 @@ class XAdapter(OAuthAdapter):
                 ErrorKind.RETRY if response.status_code >= 500 or response.status_code == 429 else ErrorKind.RECONNECT
             )
             raise PublishError(
-                _("X refused to renew the account's access (%(reason)s): reconnect the account.")
+                reason("X refused to renew the account's access (%(reason)s): reconnect the account.")
                 % {"reason": _problem(response)}
                 if kind == ErrorKind.RECONNECT
-                else _("X could not renew the account's access now; the post will be tried again."),
+                else reason("X could not renew the account's access now; the post will be tried again."),
                 kind=kind,
             )
         self.updated_credentials = {**self.credentials, **_tokens_from(remote.json_of(response))}
@@ -253,22 +254,22 @@ class XAdapter(OAuthAdapter):
         return remote.send(NAME, method, settings.X_API_URL + path, publishing=publishing, headers=headers, **kwargs)
 
     def _error(self, response) -> PublishError:
-        reason = _problem(response)
+        words = _problem(response)
         if response.status_code == 429:
             return PublishError(
-                _("X asks to slow down (%(reason)s); the post will be tried again.") % {"reason": reason},
+                reason("X asks to slow down (%(reason)s); the post will be tried again.") % {"reason": words},
                 kind=ErrorKind.RETRY,
                 retry_after=remote.seconds_until_epoch(response.headers.get("x-rate-limit-reset")),
             )
         if response.status_code == 401:
             return PublishError(
-                _("X refused the account's access (%(reason)s): reconnect the account.") % {"reason": reason},
+                reason("X refused the account's access (%(reason)s): reconnect the account.") % {"reason": words},
                 kind=ErrorKind.RECONNECT,
             )
         if response.status_code >= 500:
             return PublishError(
-                _("X had a problem (error %(status)d); the post will be tried again.")
+                reason("X had a problem (error %(status)d); the post will be tried again.")
                 % {"status": response.status_code},
                 kind=ErrorKind.RETRY,
             )
-        return PublishError(_("X refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+        return PublishError(reason("X refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
