@@ -38,11 +38,13 @@ setup: $(VENV)/.runtime node_modules/.installed
 	$(MANAGE) migrate --no-input -v 0
 
 # --- make run: web, worker and beat in the foreground until Ctrl-C -----------------------------
+# The worker's size is the Celery config's (cm_platform/settings.py: WORKER_THREADS_PER_CPU
+# threads per CPU, or WORKER_CONCURRENCY): no --concurrency here.
 run: setup
 	$(MANAGE) demo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000 & \
-	$(BIN)/celery -A cm_platform worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A cm_platform worker --loglevel=INFO & \
 	$(BIN)/celery -A cm_platform beat --loglevel=INFO & \
 	wait
 

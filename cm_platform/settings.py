@@ -237,7 +237,10 @@ CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
 # `make run`, docker-compose and the benchmark start workers without --concurrency, so they
 # all get this; WORKER_CONCURRENCY sets another number.
 WORKER_THREADS_PER_CPU = 8
-CELERY_WORKER_CONCURRENCY = env.int("WORKER_CONCURRENCY", default=WORKER_THREADS_PER_CPU * len(os.sched_getaffinity(0)))
+# (Empty counts as unset: docker-compose passes WORKER_CONCURRENCY through even when .env has none.)
+CELERY_WORKER_CONCURRENCY = int(
+    env.str("WORKER_CONCURRENCY", default="") or WORKER_THREADS_PER_CPU * len(os.sched_getaffinity(0))
+)
 # Bounds for a stuck call (enforced by the prefork pool; with threads, networks/http.py's
 # timeouts bound each request and the lease below lets the sweeper take the target back).
 CELERY_TASK_SOFT_TIME_LIMIT = 90

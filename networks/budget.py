@@ -108,7 +108,9 @@ def rates_for(account: NetworkAccount) -> list[Rate]:
 
 
 def _key(account: NetworkAccount, rate: Rate) -> str:
-    return f"app:{account.network}:{rate.kind}" if rate.app_wide else f"{account.pk}:{rate.kind}"
+    """A network may limit one kind over two windows (Bluesky: per hour and per day)."""
+    where = f"app:{account.network}" if rate.app_wide else str(account.pk)
+    return f"{where}:{rate.kind}:{rate.seconds}"
 
 
 def _rows(account: NetworkAccount, rates: Iterable[Rate]) -> list:
@@ -286,12 +288,29 @@ def _moment(value: str, now: datetime) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _waited_in_body(response: Any) -> datetime | None:
+    """Telegram ({"parameters": {"retry_after": 5}}) and Discord ({"retry_after": 1.5}) say it
+    in the body of their 429."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    wait = body.get("retry_after", (body.get("parameters") or {}).get("retry_after"))
+    try:
+        return timezone.now() + timedelta(seconds=float(wait)) if wait is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def observe(account: NetworkAccount, response: Any) -> None:
     """What an answer says about the budget: a 429 pauses the account until its reset (a minute
     when it names none); a reset header with nothing remaining pauses it until then too."""
     headers = response.headers
     if response.status_code == 429:
-        pause(account, reset_of(headers) or timezone.now() + timedelta(seconds=60))
+        until = reset_of(headers) or _waited_in_body(response) or timezone.now() + timedelta(seconds=60)
+        pause(account, until)
         return
     remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining")
     if remaining is not None and remaining.strip() == "0":

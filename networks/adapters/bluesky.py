@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cm_platform.reasons import reason
-from networks import http
+from networks import budget, http
 from networks.adapters.base import (
     Adapter,
     ConnectError,
@@ -46,6 +46,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
@@ -287,6 +288,9 @@ def _is_token_error(response: requests.Response) -> bool:
 class BlueskyAdapter(Adapter):
     slug = "bluesky"
     name = "Bluesky"
+    # The PDS's documented limits (docs.bsky.app, "Rate Limits"): 3,000 calls per 5 minutes, and
+    # record writes of 5,000 points an hour and 35,000 a day per account, a create costing 3.
+    rates = (Rate(CALLS, 3000, 5 * 60), Rate(POSTS, 1666, 3600), Rate(POSTS, 11_666, 24 * 3600))
     limits = Limits(
         max_chars=300,
         counting=Counting.GRAPHEMES,
@@ -512,7 +516,14 @@ class BlueskyAdapter(Adapter):
             headers["Authorization"] = f"Bearer {token}"
         try:
             # The PDS address comes from a DID document or the user: the SSRF guard applies.
-            return http.request(method, url, user_typed_host=True, headers=headers, **kwargs)
+            return http.request(
+                method,
+                url,
+                user_typed_host=True,
+                headers=headers,
+                spends=(budget.POSTS,) if publishing else (),
+                **kwargs,
+            )
         except http.UnsafeHost as error:
             raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
         except requests.RequestException as error:

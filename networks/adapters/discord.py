@@ -36,6 +36,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Discord"
 DISCORD_HOSTS = {"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"}
@@ -98,6 +99,9 @@ def _error(response) -> PublishError:
 class DiscordAdapter(Adapter):
     slug = "discord"
     name = NAME
+    # Discord's webhook limits: 5 requests per 2 seconds per webhook, 30 messages a minute per
+    # channel (discord.com/developers/docs/topics/rate-limits).
+    rates = (Rate(CALLS, 5, 2), Rate(POSTS, 30, 60))
     limits = Limits(
         max_chars=2000,
         max_media=10,

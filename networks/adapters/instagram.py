@@ -43,6 +43,7 @@ from networks.adapters.base import (
     PublishResult,
     validate_against,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Instagram"
 SCOPES = "pages_show_list,pages_read_engagement,instagram_basic,instagram_content_publish"
@@ -60,6 +61,10 @@ class Quota:
 class InstagramAdapter(meta.ContainerAdapter):
     slug = "instagram"
     name = NAME
+    # Instagram's content publishing limit: 50 posts per 24 hours per account (read back with
+    # content_publishing_limit; Meta counts a moving day, ours are fixed days: Meta's refusal
+    # still pauses the account), and the Graph API's 200 calls per hour per token.
+    rates = (Rate(CALLS, 200, 3600), Rate(POSTS, 50, 24 * 3600))
     limits = Limits(
         max_chars=2200,
         max_media=10,

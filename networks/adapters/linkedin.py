@@ -39,6 +39,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import POSTS, Rate
 from networks.oauth import OAuthAdapter
 
 NAME = "LinkedIn"
@@ -83,6 +84,8 @@ def _tokens(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 class LinkedInAdapter(OAuthAdapter):
     slug = "linkedin"
     name = NAME
+    # LinkedIn's daily limits for creating posts: 150 per member and 100,000 per application.
+    rates = (Rate(POSTS, 150, 24 * 3600), Rate(POSTS, 100_000, 24 * 3600, app_wide=True))
     limits = Limits(
         max_chars=3000,
         counting=Counting.UTF16,

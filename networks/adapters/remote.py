@@ -14,7 +14,7 @@ import requests
 from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
-from networks import http
+from networks import budget, http
 from networks.adapters.base import ConnectError, ErrorKind, PublishError
 
 
@@ -25,7 +25,7 @@ def send(network: str, method: str, url: str, *, publishing: bool = False, **kwa
     outcome (the post may exist) rather than a plain retry.
     """
     try:
-        return http.request(method, url, **kwargs)
+        return http.request(method, url, spends=(budget.POSTS,) if publishing else (), **kwargs)
     except requests.RequestException as error:
         if publishing and http.was_sent(error):
             raise PublishError(

@@ -36,6 +36,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Telegram"
 CAPTION_LIMIT = 1024
@@ -143,6 +144,8 @@ def message_url(chat: dict[str, Any] | Any, message_id: int) -> str:
 class TelegramAdapter(Adapter):
     slug = "telegram"
     name = NAME
+    # Telegram's bot limits: about 20 messages a minute in one channel or group, 30 a second in all.
+    rates = (Rate(CALLS, 30, 1), Rate(POSTS, 20, 60))
     limits = Limits(
         max_chars=4096,
         counting=Counting.UTF16,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
-from networks import http
+from networks import budget, http
 from networks.adapters.base import (
     Adapter,
     ConnectError,
@@ -115,7 +115,9 @@ class WebhookAdapter(Adapter):
             SIGNATURE_HEADER: sign(body, self.account.credentials["secret"]),
         }
         try:
-            response = http.request("POST", self._url, user_typed_host=True, data=body, headers=headers)
+            response = http.request(
+                "POST", self._url, user_typed_host=True, data=body, headers=headers, spends=(budget.POSTS,)
+            )
         except http.UnsafeHost as error:
             raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
         except requests.RequestException as error:

@@ -40,6 +40,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import MONTH, POSTS, READS, Rate
 from networks.oauth import OAuthAdapter
 
 NAME = "X"
@@ -74,6 +75,9 @@ def _tokens_from(answer: dict[str, Any]) -> dict[str, Any]:
 class XAdapter(OAuthAdapter):
     slug = "x"
     name = NAME
+    # X API v2: POST /2/tweets 100 per 15 minutes per user and 10,000 per 24 hours per app; reads
+    # are billed, so they take from the monthly budget the brand sets (get_rates).
+    rates = (Rate(POSTS, 100, 15 * 60), Rate(POSTS, 10_000, 24 * 3600, app_wide=True))
     limits = Limits(
         max_chars=280,
         counting=Counting.X_WEIGHTED,
@@ -142,6 +146,11 @@ class XAdapter(OAuthAdapter):
                 config={"user_id": str(user["id"]), "username": user["username"]},
             )
         ]
+
+    def get_rates(self) -> tuple[Rate, ...]:
+        """Reads (mentions, search, metrics) are billed per call: the brand sets how many a month
+        (NetworkAccount.monthly_read_budget; 0, the default, turns them off)."""
+        return (*super().get_rates(), Rate(READS, self.account.monthly_read_budget, MONTH))
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
