@@ -80,6 +80,11 @@ class OverBudget(Exception):
         self.until, self.kind, self.paused, self.rate = until, kind, paused, rate
 
 
+def _now() -> datetime:
+    """The budget's clock (tests pin it here)."""
+    return timezone.now()
+
+
 # --- windows ---------------------------------------------------------------------------------
 def window_of(seconds: int, now: datetime) -> int:
     if seconds == MONTH:
@@ -163,9 +168,9 @@ def take(
     from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     rates = _needed(account, kinds)
-    _wait_out_guard(rates)
+    _wait_out_guard(rates, _now())
     for attempt in range(2):
-        now = timezone.now()
+        now = _now()
         try:
             with writing():
                 if _update(account, rates, now, priority, count, force) != len(rates):
@@ -229,9 +234,9 @@ def _why_refused(account, rates: list[Rate], now: datetime, priority: Priority, 
     return max(reasons, key=lambda refusal: refusal.until)
 
 
-def _wait_out_guard(rates: list[Rate]) -> None:
+def _wait_out_guard(rates: list[Rate], moment: datetime) -> None:
     """Sleep into the next window when this one is about to end (at most GUARD seconds)."""
-    now = time.time()
+    now = moment.timestamp()
     waits = [
         (now // rate.seconds + 1) * rate.seconds - now
         for rate in rates
@@ -261,7 +266,7 @@ def reset_of(headers: Any, *, now: datetime | None = None) -> datetime | None:
     """When the network says its limit resets: Retry-After (seconds or a date), X-RateLimit-Reset
     (Mastodon: ISO 8601), x-rate-limit-reset / RateLimit-Reset (X, Bluesky: epoch seconds, or
     seconds to wait in the IETF draft), X-RateLimit-Reset-After (Discord: seconds)."""
-    now = now or timezone.now()
+    now = now or _now()
     for name in ("Retry-After", "X-RateLimit-Reset-After", "X-RateLimit-Reset", "RateLimit-Reset"):
         value = (headers.get(name) or "").strip()
         if value:
@@ -299,7 +304,7 @@ def _waited_in_body(response: Any) -> datetime | None:
         return None
     wait = body.get("retry_after", (body.get("parameters") or {}).get("retry_after"))
     try:
-        return timezone.now() + timedelta(seconds=float(wait)) if wait is not None else None
+        return _now() + timedelta(seconds=float(wait)) if wait is not None else None
     except (TypeError, ValueError):
         return None
 
@@ -309,13 +314,13 @@ def observe(account: NetworkAccount, response: Any) -> None:
     when it names none); a reset header with nothing remaining pauses it until then too."""
     headers = response.headers
     if response.status_code == 429:
-        until = reset_of(headers) or _waited_in_body(response) or timezone.now() + timedelta(seconds=60)
+        until = reset_of(headers) or _waited_in_body(response) or _now() + timedelta(seconds=60)
         pause(account, until)
         return
     remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining")
     if remaining is not None and remaining.strip() == "0":
         until = reset_of(headers)
-        if until is not None and until > timezone.now():
+        if until is not None and until > _now():
             pause(account, until)
 
 
@@ -415,7 +420,7 @@ def uses(accounts: Iterable[NetworkAccount], *, now: datetime | None = None) -> 
     """Each account's declared limits with what its current windows used (one query)."""
     from networks.models import RateBudget  # app registry
 
-    now = now or timezone.now()
+    now = now or _now()
     accounts = list(accounts)
     keys = {}
     for account in accounts:
@@ -471,7 +476,7 @@ def room(*, now: datetime | None = None, account_ids: Iterable[int] | None = Non
     much the others have left, from the budget rows alone (one query)."""
     from networks.models import RateBudget  # app registry
 
-    now = now or timezone.now()
+    now = now or _now()
     rows = RateBudget.objects.filter(kind__in=PUBLISHING_KINDS).filter(Q(paused_until__gt=now) | Q(used__gt=0))
     if account_ids is not None:
         rows = rows.filter(Q(account_id__in=list(account_ids)) | Q(account__isnull=True))
