@@ -28,7 +28,7 @@ def account(brand_a):
 
 
 def answer(status: int, **headers: str):
-    return SimpleNamespace(status_code=status, headers=headers, json=lambda: {})
+    return SimpleNamespace(status_code=status, headers=headers, json=dict)
 
 
 def test_mastodon_declares_its_documented_limits(account):
