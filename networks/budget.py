@@ -40,6 +40,9 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cm_platform.reasons import Reason, reason
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
@@ -141,13 +144,16 @@ def _ensure_rows(account: NetworkAccount, rates: list[Rate]) -> None:
     RateBudget.objects.bulk_create(_rows(account, rates), ignore_conflicts=True)
 
 
-def _needed(account: NetworkAccount, kinds: Iterable[str]) -> list[Rate]:
-    """The declared rates of these kinds; "calls" always (the pause lives on its row)."""
-    wanted = {CALLS, *kinds}
-    rates = [rate for rate in rates_for(account) if rate.kind in wanted]
+UNLIMITED = 2**31 - 1
+
+
+def _needed(account: NetworkAccount, kinds: Iterable[str] | None) -> list[Rate]:
+    """The declared rates of these kinds (None: all); "calls" always (the pause is on its row)."""
+    wanted = None if kinds is None else {CALLS, *kinds}
+    rates = [rate for rate in rates_for(account) if wanted is None or rate.kind in wanted]
     if not any(rate.kind == CALLS and not rate.app_wide for rate in rates):
         # An undeclared call budget is unlimited, but the row still carries the account's pause.
-        rates.append(Rate(CALLS, 2**31 - 1, 3600))
+        rates.append(Rate(CALLS, UNLIMITED, 3600))
     return rates
 
 
@@ -314,14 +320,13 @@ def observe(account: NetworkAccount, response: Any) -> None:
     when it names none); a reset header with nothing remaining pauses it until then too."""
     headers = response.headers
     if response.status_code == 429:
-        until = reset_of(headers) or _waited_in_body(response) or _now() + timedelta(seconds=60)
-        pause(account, until)
+        pause(account, reset_of(headers) or _waited_in_body(response) or _now() + timedelta(seconds=60))
         return
     remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining")
     if remaining is not None and remaining.strip() == "0":
-        until = reset_of(headers)
-        if until is not None and until > _now():
-            pause(account, until)
+        reset = reset_of(headers)
+        if reset is not None and reset > _now():
+            pause(account, reset)
 
 
 # --- the calls of a piece of work --------------------------------------------------------------
@@ -395,6 +400,20 @@ def parallel(function: Callable[[T], R], items: list[T], *, spends: tuple[str, .
 
 
 # --- what the pages show ---------------------------------------------------------------------
+KIND_LABELS = {CALLS: _("Calls"), MEDIA: _("Media uploads"), POSTS: _("Posts"), READS: _("Reads")}
+
+
+def period_words(seconds: int) -> Reason:
+    """A window's length in words, rendered in the reader's language."""
+    if seconds == MONTH:
+        return reason("month")
+    if seconds % 3600 == 0:
+        return reason("%(count)d h", count=seconds // 3600)
+    if seconds % 60 == 0:
+        return reason("%(count)d min", count=seconds // 60)
+    return reason("%(count)d s", count=seconds)
+
+
 @dataclass(frozen=True)
 class Use:
     """One limit of an account as the Networks page shows it."""
@@ -412,6 +431,14 @@ class Use:
         return max(0, self.limit - self.used)
 
     @property
+    def label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def period(self) -> str:
+        return str(period_words(self.seconds))
+
+    @property
     def percent(self) -> int:
         return min(100, round(100 * self.used / self.limit)) if self.limit else 100
 
@@ -424,7 +451,7 @@ def uses(accounts: Iterable[NetworkAccount], *, now: datetime | None = None) -> 
     accounts = list(accounts)
     keys = {}
     for account in accounts:
-        for rate in rates_for(account):
+        for rate in _needed(account, None):
             keys[_key(account, rate)] = (account, rate)
     rows = {row.key: row for row in RateBudget.objects.filter(key__in=list(keys))}
     paused = {
@@ -434,6 +461,8 @@ def uses(accounts: Iterable[NetworkAccount], *, now: datetime | None = None) -> 
     }
     found: dict[int, list[Use]] = {account.pk: [] for account in accounts}
     for key, (account, rate) in keys.items():
+        if rate.limit == UNLIMITED:
+            continue  # kept for its pause only
         row = rows.get(key)
         current = window_of(rate.seconds, now)
         used = row.used if row is not None and row.window == current else 0

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
-from networks import services
+from networks import budget, services
 from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
 from networks.adapters.base import Adapter, ConnectError, PublishError
@@ -60,12 +60,19 @@ def _connectable(network: str) -> type[Adapter]:
 
 @brand_view()
 def account_list(request):
+    # Each with `expiring_soon` and `posts_after_expiry` (networks/tokens.py), and its budget:
+    # `budget_uses` (each limit, its use, when it refills) and `paused_until` (a 429).
+    accounts = with_expiry_risk(accounts_for_page(request.brand))
+    uses = budget.uses(accounts)
+    for account in accounts:
+        account.budget_uses = uses[account.pk]  # type: ignore[attr-defined]
+        paused = next((use.paused_until for use in uses[account.pk] if use.paused_until), None)
+        account.paused_until = paused  # type: ignore[attr-defined]
     return render(
         request,
         "networks/list.html",
         {
-            # Each with `expiring_soon` and `posts_after_expiry` (networks/tokens.py).
-            "accounts": with_expiry_risk(accounts_for_page(request.brand)),
+            "accounts": accounts,
             "offers": _offers(),
             "can_manage": can(request.membership, Perm.MANAGE_NETWORKS),
             "statuses": AccountStatus,

@@ -181,7 +181,7 @@ def hold_wait(hold: budget.Hold, *, account: str, network: str, brand: Brand) ->
     if hold.paused:
         text = reason("%(network)s asked to slow down: nothing goes out on %(account)s until %(time)s.")
         return Wait(WaitCode.RATE_LIMITED, text % {"network": name, "account": account, "time": when}, hold.until)
-    period = period_words(hold.seconds)
+    period = budget.period_words(hold.seconds)
     if hold.kind == budget.POSTS:
         text = reason(
             "%(network)s allows %(limit)d posts per %(period)s on an account; %(account)s reached it "
@@ -206,19 +206,9 @@ def budget_reason(refusal: budget.OverBudget, account) -> Reason:
     )
     if refusal.kind == budget.MEDIA and not refusal.paused and rate is not None:
         text = reason("%(account)s used its %(limit)d uploads per %(period)s: the post waits until %(time)s.")
-        values = {"account": account.display_name, "limit": rate.limit, "period": period_words(rate.seconds)}
+        values = {"account": account.display_name, "limit": rate.limit, "period": budget.period_words(rate.seconds)}
         return text % {**values, "time": at(refusal.until, account.brand)}
     return hold_wait(hold, account=account.display_name, network=account.network, brand=account.brand).reason
-
-
-def period_words(seconds: int) -> Reason:
-    if seconds == budget.MONTH:
-        return reason("month")
-    if seconds % 3600 == 0:
-        return reason("%(count)d h", count=seconds // 3600)
-    if seconds % 60 == 0:
-        return reason("%(count)d min", count=seconds // 60)
-    return reason("%(count)d s", count=seconds)
 
 
 def at(moment: datetime, brand: Brand) -> str:

@@ -152,3 +152,15 @@ def test_the_room_of_a_dispatch_holds_paused_and_spent_accounts(db, account, bra
     limit = room.held[instagram.pk]
     assert (limit.kind, limit.limit, limit.paused) == (POSTS, 50, False)
     assert limit.until == datetime(2026, 12, 3, tzinfo=UTC)
+
+
+def test_the_networks_page_shows_each_accounts_budget_its_use_and_when_it_refills(client, owner, account):
+    for _ in range(3):
+        budget.take(account, (POSTS,))
+    budget.pause(account, budget._now() + timedelta(minutes=4))
+    client.force_login(owner)
+    page = client.get(f"/b/{account.brand.slug}/networks/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Calls: 3 of 300 per 5 min" in page and "Posts: 3 of 300 per 3 h" in page
+    assert "Media uploads: 0 of 30 per 30 min" in page
+    assert "refills at" in page
+    assert "The network asked to slow down: nothing goes out before" in page
