@@ -15,11 +15,13 @@ Prints JSON, per backend (the embedded defaults: SQLite + filesystem://; and Pos
     .venv/bin/python bench/bench_publishing.py                     # both backends
     .venv/bin/python bench/bench_publishing.py --backend embedded  # or: services
 
-Fifty threads publish (`--pool threads`, in two worker processes of 25 on this 2-core machine,
-`BENCH_WORKERS` to change): publishing waits on the network, so threads keep fifty calls in
-flight cheaply (prefork would need fifty processes); two processes because the ORM work around
-each call is CPU and one process's threads share one core (the GIL). Everything happens in a
-throw-away test database, never in yours.
+Workers are started as `make run` and docker-compose start them: `--pool threads` and no
+--concurrency, so each has the one configured size (cm_platform/settings.py: 8 threads per CPU,
+16 on this 2-core machine). Publishing waits on the network, so threads keep many calls in
+flight cheaply (prefork would need a process per call). The lateness and burst scenarios run two
+such processes (`BENCH_WORKERS` to change), as a deployment scales workers, because the ORM work
+around each call is CPU and one process's threads share one core (the GIL); the media scenario
+runs one, as `make run` does. Everything happens in a throw-away test database, never in yours.
 """
 
 import argparse
@@ -44,9 +46,8 @@ BACKENDS = {
         "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
     },
 }
-CONCURRENCY = 50
 # Worker processes: the threads of one process take turns on one core (the GIL), and the ORM
-# work around each call is CPU; this machine has two cores, so two processes of 25 threads.
+# work around each call is CPU; this machine has two cores, so two processes.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BURST_TARGETS = 1000
 BURST_ACCOUNTS = 100  # 10 targets each: a burst of many brands, not one account's backlog
@@ -97,12 +98,12 @@ def run_backend(backend: str) -> dict:
             result = {
                 "database": connection.vendor,
                 "broker": settings.CELERY_BROKER_URL.split(":")[0],
-                "workers": f"{WORKERS} x celery worker --pool threads --concurrency {CONCURRENCY // WORKERS}",
+                "workers": engine.describe(),
             }
             result["lateness"] = lateness_scenario()
             result["burst"] = burst_scenario(engine)
         # `make run`'s worker: one process of the configured size (BENCH_MEDIA_CONCURRENCY to
-        # force another, e.g. 2 for the `make run` of before the size came from the config).
+        # force another, e.g. 2: `make run`'s --concurrency before the size came from the config).
         concurrency = os.environ.get("BENCH_MEDIA_CONCURRENCY")
         with Engine(Path(settings.VAR_DIR) / "bench-media", workers=1, concurrency=concurrency) as engine:
             result["media"] = media_scenario(engine)
@@ -116,7 +117,7 @@ def run_backend(backend: str) -> dict:
 class Engine:
     """A worker and a beat for the benchmark's database, on a queue of their own."""
 
-    def __init__(self, folder: Path, *, workers: int = WORKERS, concurrency: int | str | None = CONCURRENCY // WORKERS):
+    def __init__(self, folder: Path, *, workers: int = WORKERS, concurrency: int | str | None = None):
         from django.db import connection
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -140,7 +141,10 @@ class Engine:
         self.beat: subprocess.Popen | None = None
 
     def describe(self) -> str:
-        size = f"--concurrency {self.concurrency}" if self.concurrency else "(size from the Celery config)"
+        from django.conf import settings
+
+        configured = f"(the configured size: {settings.CELERY_WORKER_CONCURRENCY} threads)"
+        size = f"--concurrency {self.concurrency}" if self.concurrency else configured
         return f"{self.worker_count} x celery worker --pool threads {size}"
 
     def __enter__(self):

@@ -312,7 +312,7 @@ HTTP_USER_AGENT = "cm-platform/0.1 (+https://github.com/cm-platform)"
 # metrics leave to publishing; no call starts in the last seconds of a window (so it cannot
 # arrive in the next one); how many calls of one post (its images) run at once.
 NETWORK_BUDGET_PUBLISH_RESERVE = env.float("NETWORK_BUDGET_PUBLISH_RESERVE", default=0.2)
-NETWORK_BUDGET_GUARD_SECONDS = env.float("NETWORK_BUDGET_GUARD_SECONDS", default=1.0)
+NETWORK_BUDGET_GUARD_SECONDS = env.float("NETWORK_BUDGET_GUARD_SECONDS", default=0.5)
 NETWORK_PARALLEL_CALLS = env.int("NETWORK_PARALLEL_CALLS", default=4)
 
 # --- Public API (api/) ------------------------------------------------------------------------

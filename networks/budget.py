@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -495,6 +495,14 @@ class Room:
 
     def hold_for(self, account_id: int, network: str) -> Hold | None:
         return self.held.get(account_id) or self.held_networks.get(network)
+
+    def exclude_held(self, rows: QuerySet) -> QuerySet:
+        """`rows` (of a model with an `account`) without those of held accounts."""
+        if self.held:
+            rows = rows.exclude(account_id__in=list(self.held))
+        if self.held_networks:
+            rows = rows.exclude(account__network__in=list(self.held_networks))
+        return rows
 
 
 PUBLISHING_KINDS = (CALLS, POSTS)

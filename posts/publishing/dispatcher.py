@@ -101,11 +101,7 @@ def _candidates(now: datetime, room: budget.Room) -> list[tuple[int, int, str]]:
     """(target id, account id, network) of due targets, oldest first, a batch at most; those of
     accounts their network paused or whose publishing budget is spent are not even read (a
     backlog waiting for one account's reset must not hide the other accounts' due posts)."""
-    due = rules.due_targets(now).order_by("post__scheduled_at", "pk")
-    if room.held:
-        due = due.exclude(account_id__in=list(room.held))
-    if room.held_networks:
-        due = due.exclude(account__network__in=list(room.held_networks))
+    due = room.exclude_held(rules.due_targets(now)).order_by("post__scheduled_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
     return list(due.values_list("pk", "account_id", "account__network")[: settings.PUBLISH_DISPATCH_BATCH])
