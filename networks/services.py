@@ -142,6 +142,14 @@ def _record_error(account: NetworkAccount, message: str) -> None:
     NetworkAccount.objects.filter(pk=account.pk).update(last_error=message, last_error_at=account.last_error_at)
 
 
+def account_set_read_budget(*, account: NetworkAccount, user, reads: int) -> NetworkAccount:
+    """How many reads a month the brand pays for on a network that bills them (X)."""
+    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    account.monthly_read_budget = reads
+    account.save(update_fields=["monthly_read_budget"])
+    return account
+
+
 def account_disconnect(*, account: NetworkAccount, user) -> None:
     """Forget an account. One that posts point at is kept, disabled and without credentials,
     so the history of what was published stays readable."""

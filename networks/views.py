@@ -24,7 +24,7 @@ from networks import budget, services
 from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
 from networks.adapters.base import Adapter, ConnectError, PublishError
-from networks.forms import MastodonInstanceForm
+from networks.forms import MastodonInstanceForm, ReadBudgetForm
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
 from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
@@ -145,6 +145,23 @@ def account_check(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The connection to %(handle)s works.") % {"handle": handle})
+    return redirect("networks:list", brand_slug=request.brand.slug)
+
+
+@require_POST
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_read_budget(request, pk):
+    account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
+    form = ReadBudgetForm(request.POST)
+    if form.is_valid():
+        reads = form.cleaned_data["monthly_read_budget"]
+        services.account_set_read_budget(account=account, user=request.user, reads=reads)
+        messages.success(
+            request, _("%(account)s may now make %(count)d reads a month.") % {"account": account, "count": reads}
+        )
+    else:
+        for error in form.errors["monthly_read_budget"]:
+            messages.error(request, _("Reads per month: %(error)s") % {"error": error})
     return redirect("networks:list", brand_slug=request.brand.slug)
 
 

@@ -182,6 +182,8 @@ class Adapter:
     # call that publishes from "posts", an upload from "media". An account may override one in
     # its config ({"rate_limits": {"media": [limit, seconds]}}), for an instance that sets others.
     rates: ClassVar[tuple[Rate, ...]] = ()
+    # The network bills reads per call (X): the brand sets a monthly budget of them per account.
+    bills_reads: ClassVar[bool] = False
     # Settings the network needs (app credentials); empty when it needs none.
     required_settings: ClassVar[tuple[str, ...]] = ()
 

@@ -77,6 +77,7 @@ class XAdapter(OAuthAdapter):
     name = NAME
     # X API v2: POST /2/tweets 100 per 15 minutes per user and 10,000 per 24 hours per app; reads
     # are billed, so they take from the monthly budget the brand sets (get_rates).
+    bills_reads = True
     rates = (Rate(POSTS, 100, 15 * 60), Rate(POSTS, 10_000, 24 * 3600, app_wide=True))
     limits = Limits(
         max_chars=280,

@@ -164,3 +164,17 @@ def test_the_networks_page_shows_each_accounts_budget_its_use_and_when_it_refill
     assert "Media uploads: 0 of 30 per 30 min" in page
     assert "refills at" in page
     assert "The network asked to slow down: nothing goes out before" in page
+
+
+def test_an_owner_sets_the_monthly_reads_of_an_x_account_and_a_bad_number_is_refused(client, owner, brand_a):
+    account = NetworkAccountFactory(brand=brand_a, network="x")
+    client.force_login(owner)
+    url = f"/b/{brand_a.slug}/networks/{account.pk}/read-budget/"
+    page = client.get(f"/b/{brand_a.slug}/networks/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert url in page
+    response = client.post(url, {"monthly_read_budget": "1500"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    account.refresh_from_db()
+    assert account.monthly_read_budget == 1500 and "1500 reads a month" in response.content.decode()
+    response = client.post(url, {"monthly_read_budget": "-3"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    account.refresh_from_db()
+    assert account.monthly_read_budget == 1500 and "Reads per month:" in response.content.decode()
