@@ -139,9 +139,10 @@ def _rows(account: NetworkAccount, rates: Iterable[Rate]) -> list:
 
 def _ensure_rows(account: NetworkAccount, rates: list[Rate]) -> None:
     from networks.models import RateBudget  # app registry
+    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
 
-    # ignore_conflicts: another worker may make them at the same moment.
-    RateBudget.objects.bulk_create(_rows(account, rates), ignore_conflicts=True)
+    with writing():  # ignore_conflicts: another worker may make them at the same moment
+        RateBudget.objects.bulk_create(_rows(account, rates), ignore_conflicts=True)
 
 
 UNLIMITED = 2**31 - 1
@@ -385,15 +386,16 @@ def parallel(function: Callable[[T], R], items: list[T], *, spends: tuple[str, .
         take(current.account, spends, priority=current.priority, count=len(items))
     prepaid = replace(current, prepaid=True) if current is not None else None
 
-    def one(item: T) -> R:
+    def one(item: T, *, in_pool: bool = True) -> R:
         try:
             _current.set(prepaid)
             return function(item)
         finally:
-            connections.close_all()
+            if in_pool:
+                connections.close_all()
 
-    if len(items) <= 1:
-        return [function(item) for item in items]
+    if len(items) <= 1:  # no thread for one call (and its budget is taken already)
+        return [copy_context().run(one, item, in_pool=False) for item in items]
     with ThreadPoolExecutor(max_workers=min(len(items), settings.NETWORK_PARALLEL_CALLS)) as pool:
         futures = [pool.submit(copy_context().run, one, item) for item in items]
         return [future.result() for future in futures]

@@ -198,8 +198,9 @@ def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
     from posts.tasks import recover_target
 
     claim = called(new_claim())
+    # The recover task waits in the broker like a queued claim; its worker then renews it.
     PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id).update(
-        claim_id=claim, lease_expires_at=lease_until(now)
+        claim_id=claim, lease_expires_at=lease_until(now, queued=True)
     )
     logger.warning("target %s: lease expired after the network was called; recovering", target.pk)
     transaction.on_commit(lambda: recover_target.delay(target.pk, claim))

@@ -178,3 +178,18 @@ def test_an_owner_sets_the_monthly_reads_of_an_x_account_and_a_bad_number_is_ref
     response = client.post(url, {"monthly_read_budget": "-3"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
     account.refresh_from_db()
     assert account.monthly_read_budget == 1500 and "Reads per month:" in response.content.decode()
+
+
+@pytest.mark.parametrize("files", [1, 3])
+def test_a_posts_files_take_their_budget_once_then_upload_at_once(db, account, clock, mastodon_server, tmp_path, files):
+    from tests.networks.test_mastodon import media_file
+
+    account.config = {"instance_url": mastodon_server.url}
+    account.credentials = {"access_token": mastodon_server.token}
+    photos = [media_file(tmp_path, f"p{i}.png", alt=f"Photo {i}") for i in range(files)]
+    with budget.spending(account):
+        account.adapter().publish(text="Photos", media=photos, key="k1")
+    media = RateBudget.objects.get(account=account, kind=MEDIA)
+    calls = RateBudget.objects.get(account=account, kind=CALLS)
+    assert media.used == files and calls.used == files + 1  # the uploads and the status, once each
+    assert RateBudget.objects.get(account=account, kind=POSTS).used == 1
