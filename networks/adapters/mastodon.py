@@ -102,10 +102,11 @@ class MastodonAdapter(Adapter):
     recognises_repeats = True
     connect_form = MastodonTokenForm
     oauth_start_url_name = "networks:mastodon_start"
-    # Media processing: GET /api/v1/media/:id first after `poll_interval`, then each wait 1.5
-    # times longer (up to `poll_interval_max`): a photo is ready in a second or two, a video
-    # takes longer, and each poll spends a call of the account's budget.
+    # Media processing: GET /api/v1/media/:id every `poll_interval` for `poll_steady_for`
+    # seconds (a photo is ready in a second or two), then each wait 1.5 times longer up to
+    # `poll_interval_max` (a video takes longer, and each poll spends a call of the budget).
     poll_interval = 0.5
+    poll_steady_for = 4.0
     poll_interval_max = 5.0
     poll_timeout = 120.0
 
@@ -192,21 +193,26 @@ class MastodonAdapter(Adapter):
 
     def _wait_until_processed(self, waiting: list[tuple[str, str]]) -> None:
         """GET /api/v1/media/:id answers 206 while a file processes and 200 once it can be
-        attached. Files uploaded together finish together: once the first is ready the next is
-        asked at once, and a wait only follows a 206."""
-        deadline = time.monotonic() + self.poll_timeout
+        attached. Files uploaded together finish together: only the first is polled, and once
+        it is ready the others are asked once, all at once."""
+        started = time.monotonic()
         interval = self.poll_interval
-        while waiting and time.monotonic() < deadline:
+        while waiting and time.monotonic() < started + self.poll_timeout:
             time.sleep(interval)
-            while waiting and self._call("GET", f"/api/v1/media/{waiting[0][0]}").status_code == 200:
-                waiting.pop(0)
-            interval = min(interval * 1.5, self.poll_interval_max)
+            if self._processed(waiting[0]):
+                ready = budget.parallel(self._processed, waiting[1:])
+                waiting = [item for item, done in zip(waiting[1:], ready, strict=True) if not done]
+            if time.monotonic() - started > self.poll_steady_for:
+                interval = min(interval * 1.5, self.poll_interval_max)
         if waiting:
             raise PublishError(
                 reason("Mastodon is still processing %(name)s; the post will be tried again.", name=waiting[0][1]),
                 kind=ErrorKind.RETRY,
                 retry_after=60,
             )
+
+    def _processed(self, media: tuple[str, str]) -> bool:
+        return self._call("GET", f"/api/v1/media/{media[0]}").status_code == 200
 
     def _call(self, method: str, path: str, *, sent: bool = False, **kwargs) -> requests.Response:
         """One API call; any failure becomes a PublishError. `sent`: the call publishes, so a
