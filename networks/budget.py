@@ -166,6 +166,7 @@ def take(
     priority: Priority = Priority.PUBLISH,
     count: int = 1,
     force: bool = False,
+    guard: bool = True,
 ) -> None:
     """Spend `count` calls (and as many of each of `kinds`) now, or raise OverBudget.
 
@@ -175,7 +176,8 @@ def take(
     from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     rates = _needed(account, kinds)
-    _wait_out_guard(rates, _now())
+    if guard:
+        _wait_out_guard(rates, _now())
     for attempt in range(2):
         now = _now()
         try:
@@ -338,33 +340,58 @@ class _Spending:
     prepaid: bool = False  # a parallel call whose budget the caller took (see parallel())
 
 
+@dataclass
+class _Work:
+    """What a piece of work has done so far (shared by its parallel calls)."""
+
+    publish_prepaid: bool  # the call that publishes was taken beforehand (see spending())
+    published: bool = False  # that call went out: later calls are counted, never refused
+
+
 _current: ContextVar[_Spending | None] = ContextVar("network_budget", default=None)
-# Per piece of work (a mutable box shared by its parallel calls): once the call that publishes
-# went out, later calls are counted but never refused (refusing them would publish twice).
-_published: ContextVar[list[bool] | None] = ContextVar("network_budget_published", default=None)
+_work: ContextVar[_Work | None] = ContextVar("network_budget_work", default=None)
 
 
 @contextmanager
-def spending(account: NetworkAccount, priority: Priority = Priority.PUBLISH) -> Iterator[None]:
-    """Every network call made inside takes from `account`'s budget (networks/http.py)."""
-    token, published = _current.set(_Spending(account, priority)), _published.set([False])
+def spending(
+    account: NetworkAccount, priority: Priority = Priority.PUBLISH, *, publish_prepaid: bool = False
+) -> Iterator[None]:
+    """Every network call made inside takes from `account`'s budget (networks/http.py).
+
+    `publish_prepaid`: the caller already took the call that publishes ("calls" and "posts",
+    see take_publish()), in the transaction that started the attempt: that call takes nothing
+    more (on SQLite, one writer's turn less per post)."""
+    token, work = _current.set(_Spending(account, priority)), _work.set(_Work(publish_prepaid))
     try:
         yield
     finally:
         _current.reset(token)
-        _published.reset(published)
+        _work.reset(work)
+
+
+def before_publish(account: NetworkAccount) -> None:
+    """Wait out a window's last moments before the transaction that will take_publish()."""
+    _wait_out_guard(_needed(account, (POSTS,)), _now())
+
+
+def take_publish(account: NetworkAccount) -> None:
+    """Take the call that publishes a post now (then: spending(..., publish_prepaid=True)),
+    inside the caller's transaction: call before_publish() first, outside it."""
+    take(account, (POSTS,), guard=False)
 
 
 def before_call(spends: tuple[str, ...]) -> None:
     """Called by networks/http.py before each request: take from the budget (or OverBudget)."""
-    current = _current.get()
-    if current is None or current.prepaid:
+    current, work = _current.get(), _work.get()
+    if current is None or current.prepaid or work is None:
         return
-    published = _published.get()
-    force = bool(published and published[0])
-    take(current.account, spends, priority=current.priority, force=force)
-    if POSTS in spends and published is not None:
-        published[0] = True  # from now on the post may exist
+    publishing = POSTS in spends
+    if publishing and work.publish_prepaid and not work.published:
+        work.published = True  # taken when the attempt started; from now on the post may exist
+        return
+    take(current.account, spends, priority=current.priority, force=work.published)
+    if publishing:
+        work.published = True
 
 
 def after_call(response: Any) -> None:

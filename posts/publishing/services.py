@@ -51,19 +51,19 @@ def target_publish(*, target_id: int, claim: str) -> str:
     if target is None:
         return "skipped"
     with leases.held(target.pk, claim):
-        outcome = _call_network(target)
+        outcome = _call_network(target, publish_prepaid=bool(target.account.adapter().get_rates()))
     health.note_publish_finished()
     return outcome
 
 
-def _call_network(target: PostTarget) -> str:
+def _call_network(target: PostTarget, *, publish_prepaid: bool) -> str:
     adapter = target.account.adapter()
     try:
         media = _media_for(target, adapter)
     except ValidationError as error:  # nothing was sent: a file cannot be made to fit this network
         return _fail(target, literal(" ".join(error.messages)), ErrorKind.REJECTED)
     try:
-        with budget.spending(target.account, budget.Priority.PUBLISH):
+        with budget.spending(target.account, budget.Priority.PUBLISH, publish_prepaid=publish_prepaid):
             result = adapter.publish(text=target.effective_text, media=media, key=target.key)
     except budget.OverBudget as refusal:  # nothing was published: wait for the budget
         outcome = _wait_for_budget(target, refusal)
@@ -109,17 +109,28 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
     target = _owned(target_id, claim)
     if target is None:
         return None  # taken back by the sweeper, or already done: someone else's now
-    with writing():
-        _pause_lock(target.post.brand_id, shared=True)
-        now = timezone.now()
-        started = PostTarget.objects.filter(
-            rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
-        ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
-        if not started:
-            # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
-            # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
-            _settle(target, TargetState.PENDING, NOT_SENT)
-            return None
+    metered = bool(target.account.adapter().get_rates())
+    if metered:
+        budget.before_publish(target.account)  # never sleep inside the writers' turn
+    try:
+        with writing():
+            _pause_lock(target.post.brand_id, shared=True)
+            now = timezone.now()
+            started = PostTarget.objects.filter(
+                rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
+            ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+            if not started:
+                # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
+                # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
+                _settle(target, TargetState.PENDING, NOT_SENT)
+                return None
+            if metered:
+                # The call that publishes takes its budget here, in the same transaction (no
+                # writer's turn of its own); refused, the whole start rolls back.
+                budget.take_publish(target.account)
+    except budget.OverBudget as refusal:  # nothing started: wait for the budget
+        _wait_for_budget(target, refusal, attempt_counted=False)
+        return None
     # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
     target.claim_id, target.attempts = called(claim), target.attempts + 1
     return target
@@ -217,20 +228,15 @@ def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> s
     return _settle_unknown(target, adapter, error.reason)
 
 
-def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget) -> str:
+def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget, *, attempt_counted: bool = True) -> str:
     """The account's budget (or its network's pause) allows no call now: back to pending until
     it refills, the attempt given back (nothing was published), the post saying why."""
     from posts.publishing.waiting import budget_reason
 
     why = budget_reason(refusal, target.account)
-    _settle(
-        target,
-        TargetState.PENDING,
-        why,
-        next_attempt_at=refusal.until,
-        attempts=max(0, target.attempts - 1),
-        **_error("", why, timezone.now()),
-    )
+    attempts = max(0, target.attempts - 1) if attempt_counted else target.attempts
+    now = timezone.now()
+    _settle(target, TargetState.PENDING, why, next_attempt_at=refusal.until, attempts=attempts, **_error("", why, now))
     return TargetState.PENDING
 
 

@@ -150,3 +150,29 @@ def test_the_owners_email_counts_the_posts_a_worker_holds_at_that_instant(
     assert "Posts waiting for this account: 4." in message.body
     assert fake_account.status == AccountStatus.NEEDS_RECONNECT
     assert TargetState.PUBLISHING in set(PostTarget.objects.values_list("state", flat=True))
+
+
+def test_a_text_post_takes_its_call_once_in_the_transaction_that_starts_it(brand_a, mastodon):
+    from networks.models import RateBudget
+
+    account = mastodon_account_for(brand_a, mastodon)
+    target = claimed_target(brand_a, account)
+    assert services.target_publish(target_id=target.pk, claim=target.claim_id) == TargetState.PUBLISHED
+    used = dict(RateBudget.objects.filter(account=account).values_list("kind", "used"))
+    assert used == {"calls": 1, "posts": 1}
+
+
+def test_a_post_whose_account_has_no_call_left_is_not_sent_and_says_until_when(brand_a, mastodon):
+    account = mastodon_account_for(brand_a, mastodon)
+    account.config["rate_limits"] = {"posts": [1, 3 * 3600]}
+    account.save()
+    first = claimed_target(brand_a, account)
+    second = claimed_target(brand_a, account)  # claimed before the first went out
+    assert services.target_publish(target_id=first.pk, claim=first.claim_id) == TargetState.PUBLISHED
+    assert services.target_publish(target_id=second.pk, claim=second.claim_id) == "skipped"
+    second.refresh_from_db()
+    assert second.state == TargetState.PENDING and second.attempts == 0
+    assert second.next_attempt_at > timezone.now() + timedelta(minutes=1)
+    with translation.override("en"):
+        assert "Mastodon allows 1 posts per 3 h on an account" in second.error_text
+    assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
