@@ -37,8 +37,8 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db import connection, connections
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,23 +197,35 @@ class _Refused(Exception):
 
 
 def _update(account, rates: list[Rate], now: datetime, priority: Priority, count: int, force: bool) -> int:
+    """One compare-and-set UPDATE per row, in the caller's transaction; how many rows counted.
+
+    Plain SQL: the ORM spent more time building this statement (a CASE per row) than the
+    database spent running it, on every call of a burst."""
     from networks.models import RateBudget  # app registry
 
-    used, window, allowed = [], [], Q()
-    for rate in rates:
-        key, current = _key(account, rate), window_of(rate.seconds, now)
-        used.append(When(key=key, window=current, then=F("used") + count))
-        window.append(When(key=key, then=Value(current)))
-        cap = rate.cap(priority)
-        if force:
-            allowed |= Q(key=key)
-        elif count <= cap:
-            allowed |= (Q(key=key) & ~Q(window=current)) | Q(key=key, window=current, used__lte=cap - count)
-    limit = [When(key=_key(account, rate), then=Value(rate.limit)) for rate in rates]
-    rows = RateBudget.objects.filter(key__in=[_key(account, rate) for rate in rates])
-    if not force:
-        rows = rows.filter(Q(paused_until__isnull=True) | Q(paused_until__lte=now))
-    return rows.filter(allowed).update(used=Case(*used, default=Value(count)), window=Case(*window), limit=Case(*limit))
+    table = connection.ops.quote_name(RateBudget._meta.db_table)
+    used, window, limit, key, paused = (
+        connection.ops.quote_name(c) for c in ("used", "window", "limit", "key", "paused_until")
+    )
+    counted = 0
+    with connection.cursor() as cursor:
+        for rate in rates:
+            current, cap = window_of(rate.seconds, now), rate.cap(priority)
+            # Only quoted names of our own table and columns are formatted in; values are params.
+            update = (
+                f"UPDATE {table} SET {used} = CASE WHEN {window} = %s THEN {used} + %s ELSE %s END, "  # noqa: S608
+                f"{window} = %s, {limit} = %s WHERE {key} = %s"
+            )
+            params: list[Any] = [current, count, count, current, rate.limit, _key(account, rate)]
+            if not force:
+                update += (
+                    f" AND ({paused} IS NULL OR {paused} <= %s)"
+                    f" AND (CASE WHEN {window} = %s THEN {used} ELSE 0 END) + %s <= %s"
+                )
+                params += [connection.ops.adapt_datetimefield_value(now), current, count, cap]
+            cursor.execute(update, params)
+            counted += cursor.rowcount
+    return counted
 
 
 def _missing_rows(account: NetworkAccount, rates: list[Rate]) -> bool:
