@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import IntEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -75,12 +76,39 @@ class Rate:
         return int(self.limit * (1 - settings.NETWORK_BUDGET_PUBLISH_RESERVE))
 
 
-class OverBudget(Exception):
-    """Nothing was sent: the account's budget (or the network's pause) allows no call before `until`."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why a take was refused: the account's budget (or its network's pause) allows no call
+    of `kind` before `until`."""
 
-    def __init__(self, *, until: datetime, kind: str, paused: bool, rate: Rate | None = None):
-        super().__init__(f"{kind} budget: no call before {until.isoformat()}")
-        self.until, self.kind, self.paused, self.rate = until, kind, paused, rate
+    until: datetime
+    kind: str
+    paused: bool  # the network said so (a 429), rather than our count of a documented limit
+    rate: Rate | None = None
+
+
+class OverBudget(Exception):
+    """Nothing was sent: the account's budget (or its network's pause) allows no call now.
+
+    Why and until when (`refusal`) is read from the budget's rows when first asked, so a take
+    refused inside the caller's transaction can raise at once: the caller asks once its
+    transaction rolled back (a transaction being rolled back runs no query)."""
+
+    def __init__(self, *, refusal: Refusal | None = None, explain: Callable[[], Refusal] | None = None):
+        super().__init__("over budget")
+        self._refusal, self._explain = refusal, explain
+
+    @property
+    def refusal(self) -> Refusal:
+        if self._refusal is None:
+            assert self._explain is not None
+            self._refusal = self._explain()
+        return self._refusal
+
+    until = property(lambda self: self.refusal.until)
+    kind = property(lambda self: self.refusal.kind)
+    paused = property(lambda self: self.refusal.paused)
+    rate = property(lambda self: self.refusal.rate)
 
 
 def _now() -> datetime:
@@ -137,14 +165,6 @@ def _rows(account: NetworkAccount, rates: Iterable[Rate]) -> list:
     ]
 
 
-def _ensure_rows(account: NetworkAccount, rates: list[Rate]) -> None:
-    from networks.models import RateBudget  # app registry
-    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
-
-    with writing():  # ignore_conflicts: another worker may make them at the same moment
-        RateBudget.objects.bulk_create(_rows(account, rates), ignore_conflicts=True)
-
-
 UNLIMITED = 2**31 - 1
 
 
@@ -167,11 +187,14 @@ def take(
     count: int = 1,
     force: bool = False,
     guard: bool = True,
+    part_of_callers_transaction: bool = False,
 ) -> None:
     """Spend `count` calls (and as many of each of `kinds`) now, or raise OverBudget.
 
     `force`: count them whatever is left (a call that must follow one that already published,
     such as reading back the post's address: refusing it would make the engine publish again).
+    `part_of_callers_transaction`: no savepoint of its own (two round trips less); a refusal
+    then makes the caller's whole transaction roll back (it must let OverBudget out of it).
     """
     from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
 
@@ -179,17 +202,17 @@ def take(
     if guard:
         _wait_out_guard(rates, _now())
     for attempt in range(2):
+        _ensure_rows(account, rates)
         now = _now()
         try:
-            with writing():
+            with writing(savepoint=not part_of_callers_transaction):
                 if _update(account, rates, now, priority, count, force) != len(rates):
-                    raise _Refused
+                    raise _Refused  # rolls back what this statement counted
             return
         except _Refused:
-            if attempt == 0 and _missing_rows(account, rates):
-                _ensure_rows(account, rates)
+            if attempt == 0 and not part_of_callers_transaction and _forget_missing(account, rates):
                 continue
-            raise _why_refused(account, rates, now, priority, count) from None
+            raise OverBudget(explain=partial(_why_refused, account, rates, now, priority, count)) from None
 
 
 class _Refused(Exception):
@@ -197,61 +220,92 @@ class _Refused(Exception):
 
 
 def _update(account, rates: list[Rate], now: datetime, priority: Priority, count: int, force: bool) -> int:
-    """One compare-and-set UPDATE per row, in the caller's transaction; how many rows counted.
+    """ONE compare-and-set UPDATE over the rows of `rates`; how many rows it counted (a row
+    whose limit would be passed is left out: the caller rolls the others back).
 
-    Plain SQL: the ORM spent more time building this statement (a CASE per row) than the
-    database spent running it, on every call of a burst."""
+    Plain SQL: the ORM spent longer building this statement than the database running it, on
+    every call of a burst; and one statement is one round trip to PostgreSQL."""
     from networks.models import RateBudget  # app registry
 
-    table = connection.ops.quote_name(RateBudget._meta.db_table)
-    used, window, limit, key, paused = (
-        connection.ops.quote_name(c) for c in ("used", "window", "limit", "key", "paused_until")
+    q = connection.ops.quote_name
+    table, used, window, limit, key, paused = (
+        q(name) for name in (RateBudget._meta.db_table, "used", "window", "limit", "key", "paused_until")
     )
-    counted = 0
+    keys = [_key(account, rate) for rate in rates]
+    currents = [window_of(rate.seconds, now) for rate in rates]
+    per_key = " ".join(["WHEN %s THEN %s"] * len(rates))
+    params: list[Any] = []
+    for name, current in zip(keys, currents, strict=True):
+        params += [name, current]
+    window_params = list(params)
+    limit_params: list[Any] = []
+    for name, rate in zip(keys, rates, strict=True):
+        limit_params += [name, rate.limit]
+    # Only quoted names of our own table and columns are formatted in; values are parameters.
+    sql = (
+        f"UPDATE {table} SET {used} = CASE WHEN {window} = (CASE {key} {per_key} END) "  # noqa: S608
+        f"THEN {used} + %s ELSE %s END, {window} = CASE {key} {per_key} END, "
+        f"{limit} = CASE {key} {per_key} END WHERE {key} IN ({', '.join(['%s'] * len(keys))})"
+    )
+    params = [*window_params, count, count, *window_params, *limit_params, *keys]
+    if not force:
+        room_for = " OR ".join(
+            [f"({key} = %s AND (CASE WHEN {window} = %s THEN {used} ELSE 0 END) + %s <= %s)"] * len(rates)
+        )
+        sql += f" AND ({paused} IS NULL OR {paused} <= %s) AND ({room_for})"
+        params.append(connection.ops.adapt_datetimefield_value(now))
+        for name, current, rate in zip(keys, currents, rates, strict=True):
+            params += [name, current, count, rate.cap(priority)]
     with connection.cursor() as cursor:
-        for rate in rates:
-            current, cap = window_of(rate.seconds, now), rate.cap(priority)
-            # Only quoted names of our own table and columns are formatted in; values are params.
-            update = (
-                f"UPDATE {table} SET {used} = CASE WHEN {window} = %s THEN {used} + %s ELSE %s END, "  # noqa: S608
-                f"{window} = %s, {limit} = %s WHERE {key} = %s"
-            )
-            params: list[Any] = [current, count, count, current, rate.limit, _key(account, rate)]
-            if not force:
-                update += (
-                    f" AND ({paused} IS NULL OR {paused} <= %s)"
-                    f" AND (CASE WHEN {window} = %s THEN {used} ELSE 0 END) + %s <= %s"
-                )
-                params += [connection.ops.adapt_datetimefield_value(now), current, count, cap]
-            cursor.execute(update, params)
-            counted += cursor.rowcount
-    return counted
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
-def _missing_rows(account: NetworkAccount, rates: list[Rate]) -> bool:
+# The rows this process knows exist: made once (rows go only with their account; a row found
+# missing is forgotten here and made again).
+_made: set[str] = set()
+
+
+def _forget_missing(account: NetworkAccount, rates: list[Rate]) -> bool:
+    """Whether some of these rows do not exist (then: forgotten, to be made again)."""
     from networks.models import RateBudget  # app registry
 
     keys = {_key(account, rate) for rate in rates}
-    return RateBudget.objects.filter(key__in=keys).count() < len(keys)
+    missing = keys - set(RateBudget.objects.filter(key__in=keys).values_list("key", flat=True))
+    _made.difference_update(missing)
+    return bool(missing)
 
 
-def _why_refused(account, rates: list[Rate], now: datetime, priority: Priority, count: int) -> OverBudget:
+def _ensure_rows(account: NetworkAccount, rates: list[Rate], *, trust_memory: bool = True) -> None:
+    from networks.models import RateBudget  # app registry
+    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
+
+    missing = [rate for rate in rates if not trust_memory or _key(account, rate) not in _made]
+    if not missing:
+        return
+    with writing():  # ignore_conflicts: another worker may make them at the same moment
+        RateBudget.objects.bulk_create(_rows(account, missing), ignore_conflicts=True)
+    _made.update(_key(account, rate) for rate in missing)
+
+
+def _why_refused(account, rates: list[Rate], now: datetime, priority: Priority, count: int) -> Refusal:
     from networks.models import RateBudget  # app registry
 
     rows = {row.key: row for row in RateBudget.objects.filter(key__in=[_key(account, r) for r in rates])}
+    _made.difference_update({_key(account, r) for r in rates} - set(rows))  # made again next time
     reasons = []
     for rate in rates:
         row = rows.get(_key(account, rate))
         if row is None:
             continue
         if row.paused_until and row.paused_until > now:
-            reasons.append(OverBudget(until=row.paused_until, kind=rate.kind, paused=True, rate=rate))
+            reasons.append(Refusal(until=row.paused_until, kind=rate.kind, paused=True, rate=rate))
         current = window_of(rate.seconds, now)
         spent = row.used if row.window == current else 0
         if spent + count > rate.cap(priority):
-            reasons.append(OverBudget(until=window_end(rate.seconds, current), kind=rate.kind, paused=False, rate=rate))
+            reasons.append(Refusal(until=window_end(rate.seconds, current), kind=rate.kind, paused=False, rate=rate))
     if not reasons:  # a row changed window between the UPDATE and this read: try again soon
-        return OverBudget(until=now + timedelta(seconds=1), kind=CALLS, paused=False)
+        return Refusal(until=now + timedelta(seconds=1), kind=CALLS, paused=False)
     return max(reasons, key=lambda refusal: refusal.until)
 
 
@@ -274,7 +328,7 @@ def pause(account: NetworkAccount, until: datetime) -> None:
     from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     rates = _needed(account, ())
-    _ensure_rows(account, rates)
+    _ensure_rows(account, rates, trust_memory=False)  # rare, and it must not be lost
     key = _key(account, next(r for r in rates if r.kind == CALLS and not r.app_wide))
     with writing():
         RateBudget.objects.filter(key=key).filter(Q(paused_until__isnull=True) | Q(paused_until__lt=until)).update(
@@ -389,7 +443,7 @@ def before_publish(account: NetworkAccount) -> None:
 def take_publish(account: NetworkAccount) -> None:
     """Take the call that publishes a post now (then: spending(..., publish_prepaid=True)),
     inside the caller's transaction: call before_publish() first, outside it."""
-    take(account, (POSTS,), guard=False)
+    take(account, (POSTS,), guard=False, part_of_callers_transaction=True)
 
 
 def before_call(spends: tuple[str, ...]) -> None:

@@ -193,3 +193,10 @@ def test_a_posts_files_take_their_budget_once_then_upload_at_once(db, account, c
     calls = RateBudget.objects.get(account=account, kind=CALLS)
     assert media.used == files and calls.used == files + 1  # the uploads and the status, once each
     assert RateBudget.objects.get(account=account, kind=POSTS).used == 1
+
+
+def test_rows_removed_behind_the_process_are_made_again(db, account, clock):
+    budget.take(account)
+    RateBudget.objects.all().delete()  # the process still remembers having made them
+    budget.take(account)
+    assert RateBudget.objects.get(account=account, kind=CALLS).used == 1
