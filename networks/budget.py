@@ -38,7 +38,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,10 +202,10 @@ def take(
     if guard:
         _wait_out_guard(rates, _now())
     for attempt in range(2):
-        _ensure_rows(account, rates)
         now = _now()
         try:
             with writing(savepoint=not part_of_callers_transaction):
+                _ensure_rows(account, rates)  # in the same transaction: no commit of its own
                 if _update(account, rates, now, priority, count, force) != len(rates):
                     raise _Refused  # rolls back what this statement counted
             return
@@ -283,9 +283,11 @@ def _ensure_rows(account: NetworkAccount, rates: list[Rate], *, trust_memory: bo
     missing = [rate for rate in rates if not trust_memory or _key(account, rate) not in _made]
     if not missing:
         return
+    keys = {_key(account, rate) for rate in missing}
     with writing():  # ignore_conflicts: another worker may make them at the same moment
         RateBudget.objects.bulk_create(_rows(account, missing), ignore_conflicts=True)
-    _made.update(_key(account, rate) for rate in missing)
+        # Remembered once they exist for everyone (a caller's transaction may roll back).
+        transaction.on_commit(lambda: _made.update(keys))
 
 
 def _why_refused(account, rates: list[Rate], now: datetime, priority: Priority, count: int) -> Refusal:
@@ -295,13 +297,11 @@ def _why_refused(account, rates: list[Rate], now: datetime, priority: Priority, 
     _made.difference_update({_key(account, r) for r in rates} - set(rows))  # made again next time
     reasons = []
     for rate in rates:
-        row = rows.get(_key(account, rate))
-        if row is None:
-            continue
-        if row.paused_until and row.paused_until > now:
+        row = rows.get(_key(account, rate))  # None: made with the refused take, rolled back
+        if row is not None and row.paused_until and row.paused_until > now:
             reasons.append(Refusal(until=row.paused_until, kind=rate.kind, paused=True, rate=rate))
         current = window_of(rate.seconds, now)
-        spent = row.used if row.window == current else 0
+        spent = row.used if row is not None and row.window == current else 0
         if spent + count > rate.cap(priority):
             reasons.append(Refusal(until=window_end(rate.seconds, current), kind=rate.kind, paused=False, rate=rate))
     if not reasons:  # a row changed window between the UPDATE and this read: try again soon
