@@ -265,6 +265,10 @@ PUBLISH_BACKOFF_MAX = env.float("PUBLISH_BACKOFF_MAX", default=600.0)
 PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=10.0)
 # A claim's lease while its message waits in the broker for a free worker (nobody renews it).
 PUBLISH_QUEUE_LEASE_SECONDS = env.float("PUBLISH_QUEUE_LEASE_SECONDS", default=60.0)
+# A worker stops renewing a claim it has held this long (longer than the slowest call: media
+# uploads, processing and the post, each bounded by HTTP_TIMEOUT): a stuck thread's target is
+# then recovered like a dead worker's.
+PUBLISH_MAX_HOLD_SECONDS = env.float("PUBLISH_MAX_HOLD_SECONDS", default=150.0)
 # At most this many targets claimed and not finished, per account and per network (adapters
 # may set max_in_flight_per_account / max_in_flight_per_network), so a burst stays polite.
 PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT = env.int("PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT", default=10)

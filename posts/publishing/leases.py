@@ -11,6 +11,8 @@ longer PUBLISH_QUEUE_LEASE_SECONDS (nobody renews it yet).
 
 The renewal is one UPDATE per process and beat, whatever the number of claims, and only for
 claims still held by this process (a compare-and-set on the claim, as every write of the engine).
+A claim held longer than PUBLISH_MAX_HOLD_SECONDS (a call stuck past every time-out: a bug) is
+no longer renewed, so it is recovered as a dead worker's would be.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_held: dict[int, str] = {}  # target id -> claim, in this process
+_held: dict[int, tuple[str, float]] = {}  # target id -> (claim, since: monotonic), in this process
 _heartbeat_pid: int | None = None  # the process whose heartbeat thread runs (a fork has none)
 
 
@@ -39,8 +41,7 @@ def held(target_id: int, claim: str) -> Iterator[None]:
     from posts.publishing.dispatcher import called
 
     with _lock:
-        _held[target_id] = claim.removesuffix(called(""))
-        _start_heartbeat()
+        _held[target_id] = (claim.removesuffix(called("")), time.monotonic())
     try:
         yield
     finally:
@@ -54,8 +55,9 @@ def renew() -> int:
     from posts.publishing.db import writing
     from posts.publishing.dispatcher import called, lease_until
 
+    oldest = time.monotonic() - settings.PUBLISH_MAX_HOLD_SECONDS
     with _lock:
-        claims = dict(_held)
+        claims = {target_id: claim for target_id, (claim, since) in _held.items() if since > oldest}
     if not claims:
         return 0
     names = [name for claim in claims.values() for name in (claim, called(claim))]
@@ -69,12 +71,13 @@ def interval() -> float:
     return settings.PUBLISH_LEASE_SECONDS / 4
 
 
-def _start_heartbeat() -> None:
-    """One daemon thread per process (called under _lock)."""
+def start_heartbeat(**_signal) -> None:
+    """One daemon thread per worker process (posts/tasks.py starts it as the worker starts)."""
     global _heartbeat_pid
-    if _heartbeat_pid == os.getpid():
-        return
-    _heartbeat_pid = os.getpid()
+    with _lock:
+        if _heartbeat_pid == os.getpid():
+            return
+        _heartbeat_pid = os.getpid()
     threading.Thread(target=_beat, name="publish-lease-heartbeat", daemon=True).start()
 
 

@@ -118,3 +118,19 @@ def test_a_worker_killed_with_ten_claims_on_an_account_frees_it_within_fifteen_s
         assert first_other.at - killed_at < 15, first_other.at - killed_at
         wait_for(lambda: published(*posts), timeout=60, message=lambda: engine.log("worker"))
         assert once_each(server, posts)  # the ten killed mid-call: the same key, once each
+
+
+def test_a_live_worker_keeps_a_call_longer_than_its_lease(engine, brand_a):
+    """The suite's lease is 6 s; this call takes 9: the worker's heartbeat renews the lease, so
+    the sweeper never takes the target back and nothing is sent a second time."""
+    from tests.networks.servers.mastodon import MastodonServer
+
+    with MastodonServer() as server:
+        server.fail_next(200, path="/api/v1/statuses", delay=9)
+        post = approved_post(brand_a, [mastodon_account_for(brand_a, server)], text="Slow but alive")
+        engine.start_worker(HTTP_READ_TIMEOUT="20")
+        engine.start_beat()
+        wait_for(lambda: published(post), timeout=40, message=lambda: engine.log("worker"))
+        target = post.targets.get()
+        assert target.attempts == 1
+        assert len(server.requests_to("POST", "/api/v1/statuses")) == 1

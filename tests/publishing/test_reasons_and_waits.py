@@ -176,3 +176,17 @@ def test_a_post_whose_account_has_no_call_left_is_not_sent_and_says_until_when(b
     with translation.override("en"):
         assert "Mastodon allows 1 posts per 3 h on an account" in second.error_text
     assert len(mastodon.requests_to("POST", "/api/v1/statuses")) == 1
+
+
+def test_a_worker_renews_the_leases_it_holds_but_not_past_the_longest_call(brand_a, fake_account, settings):
+    from posts.publishing import leases
+
+    target = claimed_target(brand_a, fake_account)
+    PostTarget.objects.filter(pk=target.pk).update(lease_expires_at=timezone.now())
+    with leases.held(target.pk, target.claim_id):
+        assert leases.renew() == 1
+        target.refresh_from_db()
+        assert target.lease_expires_at > timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS - 2)
+        settings.PUBLISH_MAX_HOLD_SECONDS = 0  # held "too long": a stuck thread
+        assert leases.renew() == 0
+    assert leases.renew() == 0  # released: nothing of this process to renew
