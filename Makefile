@@ -44,7 +44,9 @@ run demo setup lint: export DJANGO_DEBUG ?= true
 # --- make run: the Procfile's web, worker and beat in the foreground until Ctrl-C -------------
 # honcho prefixes each process's lines and, on Ctrl-C or TERM, stops them all (TERM, then KILL
 # after 5 s). exec: honcho itself is make's child, so make's TERM reaches it. --env /dev/null:
-# a .env holds docker compose's production settings, not the laptop's.
+# a .env holds docker compose's production settings, not the laptop's. The worker's size is the
+# Celery config's (cm_platform/settings.py: WORKER_THREADS_PER_CPU threads per CPU, or
+# WORKER_CONCURRENCY): the Procfile passes no --concurrency.
 PORT ?= 8000
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 # The demo brand's fake network is offered on its Networks page, as in the suite.

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from accounts.middleware import activate_profile_language
 from api.tokens import token_authenticate
 
 
@@ -20,6 +21,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             # The same words for unknown, revoked and inactive: nothing to learn from them.
             raise exceptions.AuthenticationFailed(_("This token is not valid (unknown or revoked)."))
+        activate_profile_language(request._request, token.user, unless_asked=True)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -4,6 +4,8 @@ The services raise Django's errors and the workflow's; this maps them onto HTTP 
 answers as the web pages do: 400 with the fields at fault, 403, 404, 409 for conflicts.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -27,12 +29,12 @@ def _conflict_types() -> tuple[type[Exception], ...]:
     return (WorkflowError, StaleVersion)
 
 
-def as_api_exception(exc: Exception) -> Exception:
+def as_api_exception(exc: Exception, request=None) -> Exception:
     """The DRF exception that carries `exc` to the client, or `exc` itself."""
     if isinstance(exc, exceptions.APIException | Http404 | PermissionDenied):
         return exc
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(_field_errors(exc))
+        return exceptions.ValidationError(_request_fields(_field_errors(exc), request))
     if isinstance(exc, _conflict_types()):
         return Conflict(detail=str(getattr(exc, "message", exc)), code=_conflict_code(exc))
     return exc
@@ -50,8 +52,29 @@ def _field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
+# The services name a network's own text by its account ("target_<account id>", the composer's
+# field); the API's request has a list of targets instead.
+_TARGET_TEXT = re.compile(r"^target_(\d+)$")
+
+
+def _request_fields(errors: dict[str, list[str]], request) -> dict[str, list[str]]:
+    """Fields as the request named them: `targets[1].text` for the second target's own text."""
+    data = getattr(request, "data", None)
+    targets = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(targets, list):
+        return errors
+    positions = {str(t.get("account")): i for i, t in enumerate(targets) if isinstance(t, dict)}
+    renamed = {}
+    for field, messages in errors.items():
+        match = _TARGET_TEXT.match(field)
+        if match and match.group(1) in positions:
+            field = f"targets[{positions[match.group(1)]}].text"
+        renamed[field] = messages
+    return renamed
+
+
 def exception_handler(exc, context):
-    exc = as_api_exception(exc)
+    exc = as_api_exception(exc, context.get("request"))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

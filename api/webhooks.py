@@ -131,7 +131,7 @@ def payload(event: PostEvent, name: str) -> dict:
             "network": target.account.network,
             "state": target.state,
             "remote_url": target.remote_url,
-            "last_error": target.last_error,
+            "last_error": target.error_text,
         }
     return document
 

@@ -19,6 +19,7 @@ from django.db.models import CharField, Func, Q, QuerySet
 from django.db.models.functions import Left
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import filepath_to_uri
 
 from accounts.models import Brand
@@ -26,7 +27,8 @@ from calendars.models import Campaign
 from cm_platform.ids import parse_id, parse_ids
 from networks.models import NetworkAccount
 from posts import workflow
-from posts.models import DisplayStatus, Media, Post, PostMedia, PostTarget
+from posts.models import DisplayStatus, Media, Post, PostMedia, PostState, PostTarget, TargetState
+from posts.publishing.waiting import TargetFacts, waits
 
 # Bootstrap Icons per network slug; a network missing here shows a generic megaphone.
 NETWORK_ICONS = {
@@ -211,14 +213,43 @@ class _EventBuilder:
             networks[post_id] = lists[accounts]
         return states, networks
 
+    def _waiting(self, rows: list[tuple], target_states: dict[int, tuple[str, ...]]) -> dict[int, str]:
+        """Why each due post that has not gone out waits (posts/publishing/waiting.py), as words.
+
+        Costs queries only when such posts are in view (their targets, the accounts' holds, the
+        overdue holds): a month of future or published posts adds none."""
+        now = timezone.now()
+        due = [
+            pk
+            for pk, _title, at, state, *_rest in rows
+            if state == PostState.APPROVED
+            and datetime.fromisoformat(at) <= now
+            and any(s in (TargetState.PENDING, TargetState.PUBLISHING) for s in target_states.get(pk, ()))
+        ]
+        if not due:
+            return {}
+        fields = [
+            "pk", "post_id", "post__state", "post__scheduled_at", "state", "account_id", "account__display_name",
+            "account__network", "account__status", "next_attempt_at", "claim_id", "lease_expires_at",
+        ]  # fmt: skip
+        targets = PostTarget.objects.filter(post_id__in=due).order_by("pk").values_list(*fields)
+        facts = [TargetFacts(*row) for row in targets]
+        found = waits(facts, brand=self.brand)
+        texts: dict[int, str] = {}
+        for target in facts:
+            if target.pk in found and target.post_id not in texts:
+                texts[target.post_id] = found[target.pk].text
+        return texts
+
     def events(self, posts: QuerySet[Post], statuses: frozenset[str]) -> list[dict[str, Any]]:
-        rows = (
+        rows = list(
             posts.annotate(title=Left("text", 80), at=_UtcIso("scheduled_at"))
             .order_by("scheduled_at", "pk")
             .values_list("pk", "title", "at", "state", "campaign_id", "author__display_name", "author__email")
         )
         target_states, networks = self._targets(posts)
         thumbnails = _thumbnails(posts.values("pk"))
+        waiting = self._waiting(rows, target_states)
         tz, events = self.tz, []
         for pk, title, at, state, campaign_id, author_name, author_email in rows:
             status, editable = self._judged(state, target_states.get(pk, ()))
@@ -243,6 +274,7 @@ class _EventBuilder:
                         "thumbnail": thumbnails.get(pk, ""),
                         "campaign": campaign,
                         "author": author_name or author_email or "",
+                        "waiting": waiting.get(pk, ""),
                     },
                 }
             )

@@ -4,6 +4,7 @@ Everything a deployment changes comes from the environment (cookiecutter-django 
 defaults run on a laptop with nothing installed: SQLite and a broker that needs no server.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -241,7 +242,8 @@ BEAT_INTERVAL = env.float("BEAT_INTERVAL", default=2.0)
 # The dispatcher runs more often than beat's health tick: a post waits at most this long before
 # it is claimed, which is what keeps p99 lateness under 1.5 s (bench/bench_publishing.py).
 PUBLISH_DISPATCH_INTERVAL = env.float("PUBLISH_DISPATCH_INTERVAL", default=0.5)
-PUBLISH_SWEEP_INTERVAL = env.float("PUBLISH_SWEEP_INTERVAL", default=5.0)
+# The sweeper takes back the claims of dead workers (see PUBLISH_LEASE_SECONDS).
+PUBLISH_SWEEP_INTERVAL = env.float("PUBLISH_SWEEP_INTERVAL", default=2.0)
 CELERY_BEAT_SCHEDULE: dict = {
     # A dispatcher message older than a few seconds is dropped: a later one does its work, and a
     # worker coming back after an outage does not run hundreds of stale dispatches.
@@ -298,7 +300,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # one small process (prefork would need a process per call). The Django ORM is thread-safe with
 # one connection per thread. `celery worker --pool/--concurrency` override both.
 CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=20)
+# THE worker size, stated here only: threads per worker process, for I/O-bound work (each
+# thread mostly waits on a network), WORKER_THREADS_PER_CPU per CPU this process may use.
+# `make run`, docker-compose and the benchmark start workers without --concurrency, so they
+# all get this; WORKER_CONCURRENCY sets another number.
+WORKER_THREADS_PER_CPU = 8
+# (Empty counts as unset: docker-compose passes WORKER_CONCURRENCY through even when .env has none.)
+CELERY_WORKER_CONCURRENCY = int(
+    env.str("WORKER_CONCURRENCY", default="") or WORKER_THREADS_PER_CPU * len(os.sched_getaffinity(0))
+)
 # Bounds for a stuck call (enforced by the prefork pool; with threads, networks/http.py's
 # timeouts bound each request and the lease below lets the sweeper take the target back).
 CELERY_TASK_SOFT_TIME_LIMIT = 90
@@ -339,9 +349,16 @@ PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
 # memory of an Idempotency-Key, so a retry after an unknown outcome is still recognised).
 PUBLISH_BACKOFF_BASE = env.float("PUBLISH_BACKOFF_BASE", default=30.0)
 PUBLISH_BACKOFF_MAX = env.float("PUBLISH_BACKOFF_MAX", default=600.0)
-# How long a claim is held before the sweeper takes it back (longer than the slowest call:
-# media upload plus the post, each bounded by HTTP_TIMEOUT).
-PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=150.0)
+# A claim's lease while a worker holds it: short, because the worker renews it every quarter of
+# it from a heartbeat thread (posts/publishing/leases.py), so a killed worker's claims come back
+# within this plus PUBLISH_SWEEP_INTERVAL (12 s), not at the end of the slowest possible call.
+PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=10.0)
+# A claim's lease while its message waits in the broker for a free worker (nobody renews it).
+PUBLISH_QUEUE_LEASE_SECONDS = env.float("PUBLISH_QUEUE_LEASE_SECONDS", default=60.0)
+# A worker stops renewing a claim it has held this long (longer than the slowest call: media
+# uploads, processing and the post, each bounded by HTTP_TIMEOUT): a stuck thread's target is
+# then recovered like a dead worker's.
+PUBLISH_MAX_HOLD_SECONDS = env.float("PUBLISH_MAX_HOLD_SECONDS", default=150.0)
 # At most this many targets claimed and not finished, per account and per network (adapters
 # may set max_in_flight_per_account / max_in_flight_per_network), so a burst stays polite.
 PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT = env.int("PUBLISH_MAX_IN_FLIGHT_PER_ACCOUNT", default=10)
@@ -440,6 +457,12 @@ NETWORKS_ALLOWED_PRIVATE_HOSTS = env.list("NETWORKS_ALLOWED_PRIVATE_HOSTS", defa
 NETWORKS_OFFER_TEST_ADAPTERS = env.bool("NETWORKS_OFFER_TEST_ADAPTERS", default=False)
 HTTP_TIMEOUT = (env.float("HTTP_CONNECT_TIMEOUT", default=5.0), env.float("HTTP_READ_TIMEOUT", default=30.0))
 HTTP_USER_AGENT = "cm-platform/0.1 (+https://github.com/cm-platform)"
+# Accounts' budgets (networks/budget.py): the share of each limit that polling, search and
+# metrics leave to publishing; no call starts in the last seconds of a window (so it cannot
+# arrive in the next one); how many calls of one post (its images) run at once.
+NETWORK_BUDGET_PUBLISH_RESERVE = env.float("NETWORK_BUDGET_PUBLISH_RESERVE", default=0.2)
+NETWORK_BUDGET_GUARD_SECONDS = env.float("NETWORK_BUDGET_GUARD_SECONDS", default=0.5)
+NETWORK_PARALLEL_CALLS = env.int("NETWORK_PARALLEL_CALLS", default=4)
 
 # --- Public API (api/) ------------------------------------------------------------------------
 # Personal access tokens for scripts (Authorization: Bearer ...), the session (with CSRF) for

@@ -20,6 +20,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import connection as urllib3_connection
 
+from networks import budget
+
 MAX_REDIRECTS = 3
 # IPv6 unicast on the internet is 2000::/3 (IANA); everything else is reserved, local, multicast or
 # a form that carries an IPv4 address: ::a.b.c.d (IPv4-compatible), ::ffff:0:a.b.c.d (translated),
@@ -204,8 +206,15 @@ _session = _new_session(requests.adapters.HTTPAdapter(max_retries=0))
 _guarded_session = _new_session(_PinnedAdapter(max_retries=0))
 
 
-def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -> requests.Response:
+def request(
+    method: str, url: str, *, user_typed_host: bool = False, spends: tuple[str, ...] = (), **kwargs
+) -> requests.Response:
     """Send one request. `user_typed_host`: the host came from a user, check it is public.
+
+    Inside `networks.budget.spending(account)`, each request takes one call from the account's
+    budget before it leaves (plus one of each kind in `spends`: "posts" for the call that
+    publishes, "media" for an upload), or raises budget.OverBudget having sent nothing; its
+    answer may pause the account (a 429, a reset header with nothing left).
 
     Redirects are not followed unless `allow_redirects=True` is passed, and then only for GET
     and HEAD (re-sending a POST elsewhere could publish twice), at most MAX_REDIRECTS hops,
@@ -218,7 +227,9 @@ def request(method: str, url: str, *, user_typed_host: bool = False, **kwargs) -
     for _hop in range(MAX_REDIRECTS + 1):
         if user_typed_host:
             check_public_url(url)
+        budget.before_call(spends)
         response = session.request(method, url, headers=headers, allow_redirects=False, **kwargs)
+        budget.after_call(response)
         if not (follow and response.is_redirect and "Location" in response.headers):
             return response
         url = urljoin(url, response.headers["Location"])

@@ -30,6 +30,12 @@ class NetworkAccount(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    # Networks that bill reads (X): how many the brand pays for each month; 0 turns reads off.
+    monthly_read_budget = models.PositiveIntegerField(
+        _("reads per month"),
+        default=0,
+        help_text=_("Calls that read (mentions, search, metrics) this account may make each month; 0: none."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -149,3 +155,30 @@ class ReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}:{self.capability}"
+
+
+class RateBudget(models.Model):
+    """What an account (or our app, on a network that limits it as a whole) spent of one of its
+    network's documented limits in the current window, and until when the network paused it.
+
+    One row per account and kind of call ("calls", "media", "posts", "reads"), written only by
+    networks/budget.py with compare-and-set UPDATEs, so every worker on every machine shares it.
+    """
+
+    key = models.CharField(max_length=80, unique=True)  # "<account id>:<kind>" or "app:<network>:<kind>"
+    account = models.ForeignKey(NetworkAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="budgets")
+    network = models.CharField(max_length=30)
+    kind = models.CharField(max_length=20)
+    limit = models.PositiveIntegerField(default=0)  # as last declared (the pages show it)
+    seconds = models.PositiveIntegerField(default=0)  # the window's length; 0: a calendar month
+    window = models.BigIntegerField(default=-1)  # which window `used` counts (see budget.window_of)
+    used = models.PositiveIntegerField(default=0)
+    # A 429 (or a reset header with nothing left) pauses every call of the account until then.
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rate budget")
+        verbose_name_plural = _("rate budgets")
+
+    def __str__(self) -> str:
+        return self.key

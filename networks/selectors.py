@@ -27,18 +27,32 @@ def targets_at_risk(account: NetworkAccount) -> QuerySet:
     return PostTarget.objects.filter(account=account, state=TargetState.PENDING).select_related("post")
 
 
+def _waiting_q(prefix: str = "") -> Q:
+    """Posts waiting for an account: pending, or claimed by a worker that has not sent them yet
+    (a claim holds the target in `publishing` for a moment before the call)."""
+    from posts.models import TargetState
+
+    return Q(**{f"{prefix}state": TargetState.PENDING}) | Q(**{f"{prefix}state": TargetState.PUBLISHING})
+
+
+def targets_waiting(account: NetworkAccount) -> QuerySet:
+    """The account's posts not yet out, whatever the account's status: pending ones and those a
+    worker holds at this instant (the owners' email counts both, as the Networks page does)."""
+    from posts.models import PostTarget
+
+    return PostTarget.objects.filter(_waiting_q(), account=account)
+
+
 def accounts_for_page(brand) -> QuerySet:
     """A brand's accounts for its Networks page, each with `pending_count` (posts waiting) and,
     where its network has conversations, how reading them goes (`read_success_at`,
     `read_error`, `read_error_at`)."""
-    from posts.models import TargetState
-
     reading = ReadState.objects.filter(account=OuterRef("pk"), capability=Capability.CONVERSATIONS)
     return (
         NetworkAccount.objects.filter(brand=brand)
         .select_related("metrics_state")
         .annotate(
-            pending_count=Count("targets", filter=Q(targets__state=TargetState.PENDING)),
+            pending_count=Count("targets", filter=_waiting_q("targets__")),
             read_success_at=Subquery(reading.values("last_success_at")[:1]),
             read_error=Subquery(reading.values("last_error")[:1]),
             read_error_at=Subquery(reading.values("last_error_at")[:1]),

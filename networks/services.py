@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, override
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm, Role
+from cm_platform.reasons import Reason
 from networks import http
 from networks.adapters import get_adapter_class
 from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
@@ -145,6 +146,14 @@ def _record_error(account: NetworkAccount, message: str) -> None:
     NetworkAccount.objects.filter(pk=account.pk).update(last_error=message, last_error_at=account.last_error_at)
 
 
+def account_set_read_budget(*, account: NetworkAccount, user, reads: int) -> NetworkAccount:
+    """How many reads a month the brand pays for on a network that bills them (X)."""
+    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    account.monthly_read_budget = reads
+    account.save(update_fields=["monthly_read_budget"])
+    return account
+
+
 def account_disconnect(*, account: NetworkAccount, user) -> None:
     """Forget an account. One that posts or inbox conversations point at is kept, disabled and
     without credentials, so the history of what was published and answered stays readable."""
@@ -158,7 +167,7 @@ def account_disconnect(*, account: NetworkAccount, user) -> None:
             account.delete()
 
 
-def account_mark_needs_reconnect(*, account: NetworkAccount, message: str) -> None:
+def account_mark_needs_reconnect(*, account: NetworkAccount, message: str | Reason) -> None:
     """The network refused the account's credentials: flag it and tell the brand's owners once.
 
     Its pending posts are then "at risk" (networks.selectors.targets_at_risk) until an owner
@@ -168,12 +177,12 @@ def account_mark_needs_reconnect(*, account: NetworkAccount, message: str) -> No
         locked = NetworkAccount.objects.select_for_update().get(pk=account.pk)
         newly_flagged = locked.status != AccountStatus.NEEDS_RECONNECT
         locked.status = AccountStatus.NEEDS_RECONNECT
-        locked.last_error = message
+        locked.last_error = str(message)
         locked.last_error_at = timezone.now()
         locked.save(update_fields=["status", "last_error", "last_error_at"])
         if newly_flagged:
             transaction.on_commit(lambda: _tell_owners(locked, message))
-    account.status, account.last_error, account.last_error_at = locked.status, message, locked.last_error_at
+    account.status, account.last_error, account.last_error_at = locked.status, locked.last_error, locked.last_error_at
 
 
 def email_owners(account: NetworkAccount, compose: Callable[[str], tuple[str, str]]) -> None:
@@ -189,10 +198,11 @@ def email_owners(account: NetworkAccount, compose: Callable[[str], tuple[str, st
         send_mail(subject, body, None, [membership.user.email], fail_silently=True)
 
 
-def _tell_owners(account: NetworkAccount, message: str) -> None:
-    from networks.selectors import targets_at_risk
+def _tell_owners(account: NetworkAccount, message: str | Reason) -> None:
+    """`message` may be a reason (cm_platform/reasons.py): each owner reads it in their language."""
+    from networks.selectors import targets_waiting
 
-    pending = targets_at_risk(account).count()
+    pending = targets_waiting(account).count()
 
     def compose(link: str) -> tuple[str, str]:
         subject = _("%(brand)s: reconnect %(account)s") % {"brand": account.brand.name, "account": account}
@@ -203,7 +213,7 @@ def _tell_owners(account: NetworkAccount, message: str) -> None:
         ) % {
             "network": account.adapter_class.name,
             "account": account,
-            "message": message,
+            "message": str(message),
             "pending": pending,
             "link": link,
         }

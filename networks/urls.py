@@ -11,6 +11,7 @@ urlpatterns = [
     path("b/<slug:brand_slug>/networks/<id:pk>/reconnect/", views.account_reconnect, name="reconnect"),
     path("b/<slug:brand_slug>/networks/<id:pk>/check/", views.account_check, name="check"),
     path("b/<slug:brand_slug>/networks/<id:pk>/disconnect/", views.account_disconnect, name="disconnect"),
+    path("b/<slug:brand_slug>/networks/<id:pk>/read-budget/", views.account_read_budget, name="read_budget"),
     # OAuth networks (networks/oauth.py): one start URL per network, so adapters name it alone.
     *[
         path(

@@ -22,11 +22,11 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
 from cm_platform.sensitive import handles_secrets
-from networks import services
+from networks import budget, services
 from networks.adapters import get_adapter_class
 from networks.adapters import mastodon as mastodon_api
 from networks.adapters.base import Adapter, ConnectError, PublishError
-from networks.forms import MastodonInstanceForm
+from networks.forms import MastodonInstanceForm, ReadBudgetForm
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
 from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
@@ -81,12 +81,19 @@ def _connectable(network: str, *, offered_only: bool = True) -> type[Adapter]:
 
 @brand_view()
 def account_list(request):
+    # Each with `expiring_soon` and `posts_after_expiry` (networks/tokens.py), and its budget:
+    # `budget_uses` (each limit, its use, when it refills) and `paused_until` (a 429).
+    accounts = with_expiry_risk(accounts_for_page(request.brand))
+    uses = budget.uses(accounts)
+    for account in accounts:
+        account.budget_uses = uses[account.pk]  # type: ignore[attr-defined]
+        paused = next((use.paused_until for use in uses[account.pk] if use.paused_until), None)
+        account.paused_until = paused  # type: ignore[attr-defined]
     return render(
         request,
         "networks/list.html",
         {
-            # Each with `expiring_soon` and `posts_after_expiry` (networks/tokens.py).
-            "accounts": with_expiry_risk(accounts_for_page(request.brand)),
+            "accounts": accounts,
             "offers": _offers(),
             "can_manage": can(request.membership, Perm.MANAGE_NETWORKS),
             "statuses": AccountStatus,
@@ -163,6 +170,23 @@ def account_check(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("The connection to %(handle)s works.") % {"handle": handle})
+    return redirect("networks:list", brand_slug=request.brand.slug)
+
+
+@require_POST
+@brand_view(Perm.MANAGE_NETWORKS)
+def account_read_budget(request, pk):
+    account = get_object_or_404(NetworkAccount, pk=pk, brand=request.brand)
+    form = ReadBudgetForm(request.POST)
+    if form.is_valid():
+        reads = form.cleaned_data["monthly_read_budget"]
+        services.account_set_read_budget(account=account, user=request.user, reads=reads)
+        messages.success(
+            request, _("%(account)s may now make %(count)d reads a month.") % {"account": account, "count": reads}
+        )
+    else:
+        for error in form.errors["monthly_read_budget"]:
+            messages.error(request, _("Reads per month: %(error)s") % {"error": error})
     return redirect("networks:list", brand_slug=request.brand.slug)
 
 

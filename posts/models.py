@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from cm_platform.reasons import render
 from cm_platform.storage import RandomName
 from networks.models import NetworkAccount
 
@@ -184,6 +185,9 @@ class PostTarget(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     lateness_seconds = models.FloatField(null=True, blank=True)
     error_kind = models.CharField(max_length=20, blank=True)
+    # The reason as a code with its values (cm_platform/reasons.py), rendered in each reader's
+    # language; last_error is the same words as written then, the rendering of older rows.
+    last_error_code = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
 
@@ -197,6 +201,11 @@ class PostTarget(models.Model):
     @property
     def effective_text(self) -> str:
         return self.text or self.post.text
+
+    @property
+    def error_text(self) -> str:
+        """The last error in the reader's language (the active one)."""
+        return render(self.last_error_code, self.last_error)
 
 
 class MediaVariant(models.Model):
@@ -259,6 +268,12 @@ class PostEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}: {self.kind}"
+
+    @property
+    def note(self) -> str:
+        """The event's note in the reader's language (the engine stores it as a code in
+        details["note"]); older rows and people's words: the comment as written."""
+        return render((self.details or {}).get("note"), self.comment)
 
 
 class Comment(models.Model):

@@ -200,7 +200,7 @@ def notify_publish_failed(*, target) -> None:
         values = {
             "excerpt": excerpt(post),
             "account": target.account.display_name,
-            "error": target.last_error or _("no reason given"),
+            "error": target.error_text or _("no reason given"),
         }
         if target.state == TargetState.NEEDS_CHECKING:
             return _("“%(excerpt)s” on %(account)s needs checking: %(error)s") % values

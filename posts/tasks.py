@@ -6,12 +6,12 @@ No task carries a long ETA: the database holds the schedule, retries set next_at
 """
 
 from celery import shared_task
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init
 from django.db import close_old_connections
 
 from posts import notifications
 from posts import services as post_services
-from posts.publishing import dispatcher, services
+from posts.publishing import dispatcher, leases, services
 
 
 def _connections_as_for_a_request(**kwargs) -> None:
@@ -21,6 +21,10 @@ def _connections_as_for_a_request(**kwargs) -> None:
 
 task_prerun.connect(_connections_as_for_a_request, weak=False)
 task_postrun.connect(_connections_as_for_a_request, weak=False)
+# Each worker process renews the leases of the claims it holds (the threads pool runs tasks in
+# the worker's own process; prefork in its children).
+worker_init.connect(leases.start_heartbeat, weak=False)
+worker_process_init.connect(leases.start_heartbeat, weak=False)
 
 
 @shared_task(name="posts.dispatch_due")

@@ -44,6 +44,7 @@ from posts.forms import (
 )
 from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
 from posts.publishing.rules import publish_now_refusal
+from posts.publishing.waiting import waits_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -82,10 +83,24 @@ def post_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         posts = posts.filter(Q(text__icontains=query) | Q(targets__text__icontains=query)).distinct()
-    posts = posts.order_by("-scheduled_at", "-pk")[:PAGE_SIZE]
+    posts = list(posts.order_by("-scheduled_at", "-pk")[:PAGE_SIZE])
+    _explain_waits(posts, request.brand)
     context = {"posts": posts, "states": PostState.choices, "state": state, "q": query}
     context.update(may_write=can(request.membership, Perm.WRITE), **_bulk_context(request))
     return render(request, "posts/list.html", context)
+
+
+def _explain_waits(posts: list[Post], brand) -> None:
+    """Each due post that has not gone out says why (`post.wait`, its first target's reason)."""
+    targets = []
+    for post in posts:
+        for target in post.targets.all():
+            target.post = post
+            targets.append(target)
+    found = waits_of(targets, brand=brand)
+    for post in posts:
+        first = next((found[t.pk] for t in post.targets.all() if t.pk in found), None)
+        post.wait = first  # type: ignore[attr-defined]
 
 
 @brand_view(Perm.REVIEW)
@@ -203,7 +218,12 @@ def _report_bulk(request, action: str, outcome: bulk_service.BulkOutcome) -> Non
 def post_detail(request, pk: int):
     post = post_for(request, pk)
     membership = request.membership
-    targets = post.targets.select_related("account").order_by("account__network", "account__display_name")
+    targets = list(post.targets.select_related("account").order_by("account__network", "account__display_name"))
+    for target in targets:
+        target.post = post
+    found = waits_of(targets, brand=request.brand)
+    for target in targets:
+        target.wait = found.get(target.pk)  # type: ignore[attr-defined]
     context = {
         "post": post,
         "targets": targets,

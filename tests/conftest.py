@@ -16,6 +16,15 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(settings.VAR_DIR, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _budget_rows_forgotten():
+    """The budget remembers which rows it made (networks/budget.py); a test's rollback removes
+    them and the next test's accounts may reuse the ids."""
+    from networks import budget
+
+    budget._made.clear()
+
+
 @pytest.fixture
 def brand_a(db):
     return BrandFactory(name="Brand A", slug="brand-a")

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import InstantField, TextField
@@ -5,6 +6,7 @@ from calendars.models import Campaign
 from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
+from posts.publishing.waiting import waits_of
 
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):
@@ -26,6 +28,13 @@ class BrandRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.filter(brand=brand) if brand is not None else self.model.objects.none()
 
 
+class WaitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    until = serializers.DateTimeField(allow_null=True)
+    link = serializers.CharField(allow_blank=True)
+
+
 class TargetSerializer(serializers.ModelSerializer):
     """A post on one network account, with how its delivery went."""
 
@@ -33,6 +42,14 @@ class TargetSerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.display_name", read_only=True)
     text = serializers.CharField(read_only=True, help_text="This network's own text; empty: the post's text.")
     remote_url = serializers.CharField(read_only=True, help_text="The post's address on the network, once published.")
+    last_error = serializers.CharField(
+        source="error_text", read_only=True, help_text="What went wrong last, in the language of the answer."
+    )
+    waiting = serializers.SerializerMethodField(
+        help_text="Why this due target has not gone out yet and until when (null when it is not waiting): "
+        "code (needs_reconnect, disconnected, brand_paused, overdue_after_pause, rate_limited, budget_spent, "
+        "action_limit, retry_scheduled, worker_lost, queued), text, until, link."
+    )
 
     class Meta:
         model = PostTarget
@@ -48,8 +65,19 @@ class TargetSerializer(serializers.ModelSerializer):
             "remote_url",
             "published_at",
             "last_error",
+            "waiting",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(WaitSerializer(allow_null=True))
+    def get_waiting(self, target: PostTarget) -> dict | None:
+        """Computed once per post (its targets together), cached in the serializer's context."""
+        waits = self.context.setdefault("_waits", {})
+        if target.post_id not in waits:
+            post = target.post
+            waits[target.post_id] = waits_of(list(post.targets.all()), brand=self.context.get("brand") or post.brand)
+        wait = waits[target.post_id].get(target.pk)
+        return wait.as_json() if wait is not None else None
 
 
 class PostSerializer(serializers.ModelSerializer):

@@ -25,6 +25,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cm_platform.reasons import Reason, as_reason
+from networks.budget import Rate
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import datetime
@@ -164,11 +167,16 @@ class ErrorKind(StrEnum):
 
 
 class PublishError(Exception):
-    """A failure, in words a user understands (`message`), and what the engine should do."""
+    """A failure, in words a user understands, and what the engine should do.
 
-    def __init__(self, message: str, kind: ErrorKind = ErrorKind.RETRY, retry_after: float | None = None):
-        super().__init__(message)
-        self.message = message
+    `reason` is kept as a code with its values (cm_platform/reasons.py), so each reader sees it
+    in their language; `message` is it rendered in the language active when it was raised.
+    """
+
+    def __init__(self, message: str | Reason, kind: ErrorKind = ErrorKind.RETRY, retry_after: float | None = None):
+        self.reason = as_reason(message)
+        self.message = str(self.reason)
+        super().__init__(self.message)
         self.kind = kind
         self.retry_after = retry_after  # seconds, when the network said how long to wait
 
@@ -190,6 +198,12 @@ class Adapter:
     # The network recognises a repeat of the same key (Mastodon's Idempotency-Key, a Bluesky
     # rkey): after an unknown outcome the engine may retry with the same key.
     recognises_repeats: ClassVar[bool] = False
+    # The network's documented limits (networks/budget.py): every call takes from "calls"; the
+    # call that publishes from "posts", an upload from "media". An account may override one in
+    # its config ({"rate_limits": {"media": [limit, seconds]}}), for an instance that sets others.
+    rates: ClassVar[tuple[Rate, ...]] = ()
+    # The network bills reads per call (X): the brand sets a monthly budget of them per account.
+    bills_reads: ClassVar[bool] = False
     # Settings the network needs (app credentials); empty when it needs none.
     required_settings: ClassVar[tuple[str, ...]] = ()
     # The `metrics` capability (networks/adapters/metrics.py states it): the desk's metrics this
@@ -240,6 +254,21 @@ class Adapter:
         self.updated_credentials: dict[str, Any] | None = None
 
     # --- what the network accepts ---------------------------------------------------------
+    def get_rates(self) -> tuple[Rate, ...]:
+        """The limits of this account's budget: the class's, with the account's overrides."""
+        overrides = self.account.config.get("rate_limits") or {}
+        rates = [
+            Rate(rate.kind, int(overrides[rate.kind][0]), int(overrides[rate.kind][1]), rate.app_wide)
+            if rate.kind in overrides and not rate.app_wide
+            else rate
+            for rate in self.rates
+        ]
+        declared = {rate.kind for rate in rates}
+        rates += [
+            Rate(kind, int(limit), int(seconds)) for kind, (limit, seconds) in overrides.items() if kind not in declared
+        ]
+        return tuple(rates)
+
     def get_limits(self) -> Limits:
         """Limits for this account: by default the class's; Mastodon reads its instance's."""
         return self.limits

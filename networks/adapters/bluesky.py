@@ -32,7 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from networks import http
+from cm_platform.reasons import reason
+from networks import budget, http
 from networks.adapters.base import (
     Adapter,
     Capability,
@@ -47,6 +48,7 @@ from networks.adapters.base import (
     PublishResult,
 )
 from networks.adapters.metrics import Counters, GapReason, Metric, json_or_none, read_failure
+from networks.budget import CALLS, POSTS, Rate
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
@@ -296,6 +298,9 @@ def _is_token_error(response: requests.Response) -> bool:
 class BlueskyAdapter(Adapter):
     slug = "bluesky"
     name = "Bluesky"
+    # The PDS's documented limits (docs.bsky.app, "Rate Limits"): 3,000 calls per 5 minutes, and
+    # record writes of 5,000 points an hour and 35,000 a day per account, a create costing 3.
+    rates = (Rate(CALLS, 3000, 5 * 60), Rate(POSTS, 1666, 3600), Rate(POSTS, 11_666, 24 * 3600))
     limits = Limits(
         max_chars=300,
         counting=Counting.GRAPHEMES,
@@ -436,7 +441,7 @@ class BlueskyAdapter(Adapter):
             return self._result(rkey)
         if stored is None:
             raise PublishError(
-                _("Bluesky accepted the post but does not show it; it will be looked for again."),
+                reason("Bluesky accepted the post but does not show it; it will be looked for again."),
                 kind=ErrorKind.UNKNOWN,
             )
         return self._result(rkey)
@@ -445,7 +450,9 @@ class BlueskyAdapter(Adapter):
         if existing.get("text") != text:
             # Another post holds this rkey (see rkey_for): never claim it as this one.
             raise PublishError(
-                _("Bluesky already holds a different post under this post's record key; publish it as a new post."),
+                reason(
+                    "Bluesky already holds a different post under this post's record key; publish it as a new post."
+                ),
                 kind=ErrorKind.REJECTED,
             )
         return self._result(rkey)
@@ -489,7 +496,7 @@ class BlueskyAdapter(Adapter):
             image = prepare_image(item.read())
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             raise PublishError(
-                _("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},
+                reason("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},
                 kind=ErrorKind.REJECTED,
             ) from None
         response = self._call(
@@ -541,7 +548,7 @@ class BlueskyAdapter(Adapter):
         response = self._send("POST", url, token=self.credentials.get("refreshJwt"))
         if response.status_code in (400, 401):
             raise PublishError(
-                _("Bluesky ended this account's session (%(reason)s): reconnect the account with an app password.")
+                reason("Bluesky ended this account's session (%(reason)s): reconnect the account with an app password.")
                 % {"reason": _error_of(response)[0] or response.status_code},
                 kind=ErrorKind.RECONNECT,
             )
@@ -557,7 +564,14 @@ class BlueskyAdapter(Adapter):
             headers["Authorization"] = f"Bearer {token}"
         try:
             # The PDS address comes from a DID document or the user: the SSRF guard applies.
-            return http.request(method, url, user_typed_host=True, headers=headers, **kwargs)
+            return http.request(
+                method,
+                url,
+                user_typed_host=True,
+                headers=headers,
+                spends=(budget.POSTS,) if publishing else (),
+                **kwargs,
+            )
         except http.UnsafeHost as error:
             raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
         except requests.RequestException as error:
@@ -567,38 +581,39 @@ class BlueskyAdapter(Adapter):
         host = _host(self.pds)
         if publishing and http.was_sent(error):
             return PublishError(
-                _("Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published.")
+                reason("Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published.")
                 % {"host": host},
                 kind=ErrorKind.UNKNOWN,
             )
         return PublishError(
-            _("Bluesky (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
+            reason("Bluesky (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
             kind=ErrorKind.RETRY,
         )
 
     def _http_error(self, response: requests.Response) -> PublishError:
         error, message = _error_of(response)
-        reason = message or error or _("error %(status)d") % {"status": response.status_code}
+        words = message or error or reason("error %(status)d") % {"status": response.status_code}
         status = response.status_code
         if status == 401 or error in TOKEN_ERRORS or error in ACCOUNT_ERRORS:
             return PublishError(
-                _("Bluesky refused this account's session (%(reason)s): reconnect the account.") % {"reason": reason},
+                reason("Bluesky refused this account's session (%(reason)s): reconnect the account.")
+                % {"reason": words},
                 kind=ErrorKind.RECONNECT,
             )
         if status == 429:
             return PublishError(
-                _("Bluesky asks to slow down; the post will be tried again."),
+                reason("Bluesky asks to slow down; the post will be tried again."),
                 kind=ErrorKind.RETRY,
                 retry_after=_seconds_until(response.headers.get("RateLimit-Reset")),
             )
         if status >= 500:
             return PublishError(
-                _("Bluesky had a problem (error %(status)d); the post will be tried again.") % {"status": status},
+                reason("Bluesky had a problem (error %(status)d); the post will be tried again.") % {"status": status},
                 kind=ErrorKind.RETRY,
             )
         if status == 413:
-            return PublishError(_("Bluesky refused an image as too large."), kind=ErrorKind.REJECTED)
-        return PublishError(_("Bluesky refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+            return PublishError(reason("Bluesky refused an image as too large."), kind=ErrorKind.REJECTED)
+        return PublishError(reason("Bluesky refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
 
 
 def _now() -> str:

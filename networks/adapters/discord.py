@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cm_platform.reasons import reason
 from networks import http
 from networks.adapters import remote
 from networks.adapters.base import (
@@ -36,6 +37,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Discord"
 DISCORD_HOSTS = {"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"}
@@ -75,32 +77,35 @@ def parse_webhook_url(url: str) -> tuple[str, str]:
 
 def _error(response) -> PublishError:
     answer = remote.json_of(response)
-    reason = remote.short(answer.get("message")) or _("error %(status)d") % {"status": response.status_code}
+    words = remote.short(answer.get("message")) or reason("error %(status)d") % {"status": response.status_code}
     if response.status_code == 429:
         retry_after = remote.seconds(answer.get("retry_after")) or remote.seconds(response.headers.get("Retry-After"))
         return PublishError(
-            _("Discord asks to slow down (%(reason)s); the post will be tried again.") % {"reason": reason},
+            reason("Discord asks to slow down (%(reason)s); the post will be tried again.") % {"reason": words},
             kind=ErrorKind.RETRY,
             retry_after=retry_after,
         )
     if response.status_code in (401, 403, 404):
         return PublishError(
-            _("Discord refused the webhook (%(reason)s): it was probably deleted; reconnect with a new one.")
-            % {"reason": reason},
+            reason("Discord refused the webhook (%(reason)s): it was probably deleted; reconnect with a new one.")
+            % {"reason": words},
             kind=ErrorKind.RECONNECT,
         )
     if response.status_code >= 500:
         return PublishError(
-            _("Discord had a problem (error %(status)d); the post will be tried again.")
+            reason("Discord had a problem (error %(status)d); the post will be tried again.")
             % {"status": response.status_code},
             kind=ErrorKind.RETRY,
         )
-    return PublishError(_("Discord refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+    return PublishError(reason("Discord refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
 
 
 class DiscordAdapter(Adapter):
     slug = "discord"
     name = NAME
+    # Discord's webhook limits: 5 requests per 2 seconds per webhook, 30 messages a minute per
+    # channel (discord.com/developers/docs/topics/rate-limits).
+    rates = (Rate(CALLS, 5, 2), Rate(POSTS, 30, 60))
     limits = Limits(
         max_chars=2000,
         max_media=10,

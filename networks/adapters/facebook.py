@@ -19,6 +19,7 @@ from typing import Any
 from networks.adapters import graph
 from networks.adapters.base import Connection, Limits, MediaFile, PublishResult
 from networks.adapters.counting import URL
+from networks.budget import CALLS, Rate
 from networks.oauth import OAuthAdapter
 
 NAME = "Facebook"
@@ -28,6 +29,9 @@ SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement"
 class FacebookAdapter(OAuthAdapter):
     slug = "facebook"
     name = NAME
+    # The Graph API's platform limit for a token: 200 calls per hour (Page limits scale with the
+    # Page's audience, so this is the floor).
+    rates = (Rate(CALLS, 200, 3600),)
     limits = Limits(
         max_chars=63206,
         max_media=10,

@@ -29,9 +29,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cm_platform.reasons import reason
 from networks.adapters.base import (
     Adapter,
     Capability,
@@ -103,7 +103,7 @@ class FakeAdapter(Adapter):
     def _fail_metrics_if_told(self) -> None:
         failure = self.account.config.get("metrics_fail")
         if failure:
-            raise PublishError(_("The fake network was told to fail."), kind=ErrorKind(failure), retry_after=60)
+            raise PublishError(reason("The fake network was told to fail."), kind=ErrorKind(failure), retry_after=60)
 
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
         self._fail_if_told()
@@ -121,7 +121,7 @@ class FakeAdapter(Adapter):
     def _fail_if_told(self) -> None:
         failure = self.account.config.get("fail")
         if failure:
-            raise PublishError(_("The fake network was told to fail."), kind=ErrorKind(failure))
+            raise PublishError(reason("The fake network was told to fail."), kind=ErrorKind(failure))
 
     # --- conversations --------------------------------------------------------------------------
     @classmethod
@@ -185,7 +185,7 @@ class FakeAdapter(Adapter):
         if failure == "malformed":
             raise MalformedPage(self.name, "told to send a broken page")
         if failure:
-            raise PublishError(_("The fake network was told to fail."), kind=ErrorKind(failure))
+            raise PublishError(reason("The fake network was told to fail."), kind=ErrorKind(failure))
 
     def _last_position(self) -> int:
         return int(self.account.config.get("inbox_generated") or 0) + len(self.account.config.get("inbox") or [])

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cm_platform.reasons import reason
 from networks.adapters import remote
 from networks.adapters.base import ConnectError, ErrorKind, Problem, PublishError
 
@@ -34,30 +35,30 @@ def publish_error(network: str, response) -> PublishError:
     """The contract's error for a Graph API failure, with Meta's own message."""
     error = error_of(response)
     code = int(error.get("code") or 0)
-    reason = remote.short(error.get("error_user_msg") or error.get("message")) or _("error %(status)d") % {
+    words = remote.short(error.get("error_user_msg") or error.get("message")) or reason("error %(status)d") % {
         "status": response.status_code
     }
     if code in THROTTLED or response.status_code == 429:
         return PublishError(
-            _("%(network)s asks to slow down (%(reason)s); the post will be tried again.")
-            % {"network": network, "reason": reason},
+            reason("%(network)s asks to slow down (%(reason)s); the post will be tried again.")
+            % {"network": network, "reason": words},
             kind=ErrorKind.RETRY,
             retry_after=remote.seconds(response.headers.get("Retry-After")),
         )
     if code in TOKEN or response.status_code == 401:
         return PublishError(
-            _("%(network)s refused the account's access (%(reason)s): reconnect the account.")
-            % {"network": network, "reason": reason},
+            reason("%(network)s refused the account's access (%(reason)s): reconnect the account.")
+            % {"network": network, "reason": words},
             kind=ErrorKind.RECONNECT,
         )
     if code in TEMPORARY or error.get("is_transient") or response.status_code >= 500:
         return PublishError(
-            _("%(network)s had a temporary problem (%(reason)s); the post will be tried again.")
-            % {"network": network, "reason": reason},
+            reason("%(network)s had a temporary problem (%(reason)s); the post will be tried again.")
+            % {"network": network, "reason": words},
             kind=ErrorKind.RETRY,
         )
     return PublishError(
-        _("%(network)s refused the post: %(reason)s") % {"network": network, "reason": reason},
+        reason("%(network)s refused the post: %(reason)s") % {"network": network, "reason": words},
         kind=ErrorKind.REJECTED,
     )
 

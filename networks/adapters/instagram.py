@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from cm_platform.reasons import reason
 from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
@@ -42,6 +43,7 @@ from networks.adapters.base import (
     PublishResult,
     validate_against,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Instagram"
 SCOPES = "pages_show_list,pages_read_engagement,instagram_basic,instagram_content_publish"
@@ -59,6 +61,10 @@ class Quota:
 class InstagramAdapter(meta.ContainerAdapter):
     slug = "instagram"
     name = NAME
+    # Instagram's content publishing limit: 50 posts per 24 hours per account (read back with
+    # content_publishing_limit; Meta counts a moving day, ours are fixed days: Meta's refusal
+    # still pauses the account), and the Graph API's 200 calls per hour per token.
+    rates = (Rate(CALLS, 200, 3600), Rate(POSTS, 50, 24 * 3600))
     limits = Limits(
         max_chars=2200,
         max_media=10,
@@ -162,7 +168,7 @@ class InstagramAdapter(meta.ContainerAdapter):
         quota = self.quota()
         if quota.used >= quota.total:
             raise PublishError(
-                _(
+                reason(
                     "Instagram's limit of %(total)d posts in 24 hours is reached for this account; the post will be "
                     "tried again later."
                 )

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cm_platform.reasons import reason
 from networks.adapters import remote
 from networks.adapters.base import (
     ConnectError,
@@ -38,6 +39,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import POSTS, Rate
 from networks.oauth import OAuthAdapter
 
 NAME = "LinkedIn"
@@ -82,6 +84,8 @@ def _tokens(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 class LinkedInAdapter(OAuthAdapter):
     slug = "linkedin"
     name = NAME
+    # LinkedIn's daily limits for creating posts: 150 per member and 100,000 per application.
+    rates = (Rate(POSTS, 150, 24 * 3600), Rate(POSTS, 100_000, 24 * 3600, app_wide=True))
     limits = Limits(
         max_chars=3000,
         counting=Counting.UTF16,
@@ -233,26 +237,29 @@ class LinkedInAdapter(OAuthAdapter):
         status = response.status_code
         if status == 429:
             return PublishError(
-                _("LinkedIn asks to slow down (%(reason)s); the post will be tried again.") % {"reason": message},
+                reason("LinkedIn asks to slow down (%(reason)s); the post will be tried again.") % {"reason": message},
                 kind=ErrorKind.RETRY,
                 retry_after=remote.seconds(response.headers.get("Retry-After")),
             )
         if status == 401 or service_code in TOKEN_ERRORS or (status == 403 and code == "ACCESS_DENIED"):
             return PublishError(
-                _("LinkedIn refused the account's access (%(reason)s): reconnect the account.") % {"reason": message},
+                reason("LinkedIn refused the account's access (%(reason)s): reconnect the account.")
+                % {"reason": message},
                 kind=ErrorKind.RECONNECT,
             )
         if status >= 500:
             return PublishError(
-                _("LinkedIn had a problem (error %(status)d); the post will be tried again.") % {"status": status},
+                reason("LinkedIn had a problem (error %(status)d); the post will be tried again.") % {"status": status},
                 kind=ErrorKind.RETRY,
             )
         if code == "DUPLICATE_POST":
             return PublishError(
-                _("LinkedIn refused the post as a duplicate of an earlier one: %(reason)s") % {"reason": message},
+                reason("LinkedIn refused the post as a duplicate of an earlier one: %(reason)s") % {"reason": message},
                 kind=ErrorKind.REJECTED,
             )
-        return PublishError(_("LinkedIn refused the post: %(reason)s") % {"reason": message}, kind=ErrorKind.REJECTED)
+        return PublishError(
+            reason("LinkedIn refused the post: %(reason)s") % {"reason": message}, kind=ErrorKind.REJECTED
+        )
 
 
 def _organizations(headers: dict[str, str]) -> list[tuple[str, str, str, str]]:

@@ -4,7 +4,10 @@ Proven against tests/networks/servers/mastodon.py, a local server behaving as th
 documentation says. Facts used here are in ../shared/NETWORKS.md:
 - the instance declares its limits (`GET /api/v2/instance`); they are read at connection time
   into account.config and `get_limits()` uses them, so validation follows the instance;
-- media go first (`POST /api/v2/media`, alt text as `description`), polled while processing;
+- media go first, all of a post's at once (`POST /api/v2/media`, alt text as `description`,
+  within the account's budget), then those still processing are polled together: the first
+  until it is ready, then each of the others once (they were uploaded at the same moment);
+- the account's budget is Mastodon's documented limits (networks/budget.py);
 - the status is posted with `Idempotency-Key: <key>`: the server returns the first status for a
   repeat (it keeps the key about an hour), so the engine may retry after an unknown outcome.
 
@@ -33,7 +36,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks import http
+from cm_platform.reasons import reason
+from networks import budget, http
 from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
@@ -123,6 +127,13 @@ class MastodonAdapter(Adapter):
         video_types=frozenset({"video/mp4", "video/webm", "video/quicktime"}),
         alt_text_max=1500,
     )
+    # Mastodon's documented rate limits: 300 API calls per 5 minutes per account, 30 media
+    # uploads per 30 minutes, 300 statuses per 3 hours (docs.joinmastodon.org, "Rate limits").
+    rates = (
+        budget.Rate(budget.CALLS, 300, 5 * 60),
+        budget.Rate(budget.MEDIA, 30, 30 * 60),
+        budget.Rate(budget.POSTS, 300, 3 * 3600),
+    )
     recognises_repeats = True
     post_metrics = frozenset(MASTODON_METRICS)
     account_metrics = frozenset({Metric.FOLLOWERS})
@@ -140,8 +151,12 @@ class MastodonAdapter(Adapter):
     }
     # Someone is told of a reply only when it names them: the reply box starts with their handle.
     reply_mentions_author = True
-    # Media processing: how often and how long to poll GET /api/v1/media/:id.
-    poll_interval = 1.0
+    # Media processing: GET /api/v1/media/:id every `poll_interval` for `poll_steady_for`
+    # seconds (a photo is ready in a second or two), then each wait 1.5 times longer up to
+    # `poll_interval_max` (a video takes longer, and each poll spends a call of the budget).
+    poll_interval = 0.5
+    poll_steady_for = 4.0
+    poll_interval_max = 5.0
     poll_timeout = 120.0
 
     # --- connecting -----------------------------------------------------------------------------
@@ -222,9 +237,16 @@ class MastodonAdapter(Adapter):
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
-        media_ids = [self._upload(item) for item in media]
+        media_ids = self._upload_all(media)
         payload = {"status": text, "media_ids": media_ids, "visibility": "public"}
-        response = self._call("POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": key}, sent=True)
+        response = self._call(
+            "POST",
+            "/api/v1/statuses",
+            json=payload,
+            headers={"Idempotency-Key": key},
+            sent=True,
+            spends=(budget.POSTS,),
+        )
         status = response.json()
         return PublishResult(remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "")
 
@@ -326,26 +348,43 @@ class MastodonAdapter(Adapter):
             raise NotImplementedError  # see actions_not_offered
         self._call("DELETE", f"/api/v1/statuses/{remote_id}", missing_ok=True)
 
-    def _upload(self, item: MediaFile) -> str:
+    def _upload_all(self, media: list[MediaFile]) -> list[str]:
+        """Upload every file at once, then wait for those Mastodon is still processing."""
+        uploaded = budget.parallel(self._upload, media, spends=(budget.MEDIA,))
+        self._wait_until_processed(
+            [(media_id, item.name) for (media_id, ready), item in zip(uploaded, media, strict=True) if not ready]
+        )
+        return [media_id for media_id, _ready in uploaded]
+
+    def _upload(self, item: MediaFile) -> tuple[str, bool]:
+        """(media id, ready): Mastodon answers 202 with no url while it processes the file."""
         files = {"file": (item.name, item.read(), item.content_type)}
         response = self._call("POST", "/api/v2/media", files=files, data={"description": item.alt_text})
         media = response.json()
-        if response.status_code == 202 or media.get("url") is None:
-            self._wait_until_processed(str(media["id"]), item.name)
-        return str(media["id"])
+        return str(media["id"]), not (response.status_code == 202 or media.get("url") is None)
 
-    def _wait_until_processed(self, media_id: str, name: str) -> None:
-        """Mastodon answers 206 while a file processes and 200 once it can be attached."""
-        deadline = time.monotonic() + self.poll_timeout
-        while time.monotonic() < deadline:
-            time.sleep(self.poll_interval)
-            if self._call("GET", f"/api/v1/media/{media_id}").status_code == 200:
-                return
-        raise PublishError(
-            _("Mastodon is still processing %(name)s; the post will be tried again.") % {"name": name},
-            kind=ErrorKind.RETRY,
-            retry_after=60,
-        )
+    def _wait_until_processed(self, waiting: list[tuple[str, str]]) -> None:
+        """GET /api/v1/media/:id answers 206 while a file processes and 200 once it can be
+        attached. Files uploaded together finish together: only the first is polled, and once
+        it is ready the others are asked once, all at once."""
+        started = time.monotonic()
+        interval = self.poll_interval
+        while waiting and time.monotonic() < started + self.poll_timeout:
+            time.sleep(interval)
+            if self._processed(waiting[0]):
+                ready = budget.parallel(self._processed, waiting[1:])
+                waiting = [item for item, done in zip(waiting[1:], ready, strict=True) if not done]
+            if time.monotonic() - started > self.poll_steady_for:
+                interval = min(interval * 1.5, self.poll_interval_max)
+        if waiting:
+            raise PublishError(
+                reason("Mastodon is still processing %(name)s; the post will be tried again.", name=waiting[0][1]),
+                kind=ErrorKind.RETRY,
+                retry_after=60,
+            )
+
+    def _processed(self, media: tuple[str, str]) -> bool:
+        return self._call("GET", f"/api/v1/media/{media[0]}").status_code == 200
 
     def _call(
         self, method: str, path: str, *, sent: bool = False, reading: bool = False, missing_ok: bool = False, **kwargs
@@ -401,37 +440,38 @@ class MastodonAdapter(Adapter):
         host = _host(self.instance_url)
         if publishing and http.was_sent(error):
             return PublishError(
-                _("%(host)s did not answer after the post was sent: it may or may not be published.") % {"host": host},
+                reason("%(host)s did not answer after the post was sent: it may or may not be published.")
+                % {"host": host},
                 kind=ErrorKind.UNKNOWN,
             )
         return PublishError(
-            _("Mastodon (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
+            reason("Mastodon (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
             kind=ErrorKind.RETRY,
         )
 
     def _http_error(self, response: requests.Response) -> PublishError:
-        reason = _error_text(response)
+        words = _error_text(response)
         host = _host(self.instance_url)
         if response.status_code == 401:
             return PublishError(
-                _("Mastodon (%(host)s) refused the account's access token (%(reason)s): reconnect the account.")
-                % {"host": host, "reason": reason},
+                reason("Mastodon (%(host)s) refused the account's access token (%(reason)s): reconnect the account.")
+                % {"host": host, "reason": words},
                 kind=ErrorKind.RECONNECT,
             )
         if response.status_code == 429:
             return PublishError(
-                _("Mastodon (%(host)s) asks to slow down; the post will be tried again.") % {"host": host},
+                reason("Mastodon (%(host)s) asks to slow down; the post will be tried again.") % {"host": host},
                 kind=ErrorKind.RETRY,
                 retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
             )
         if response.status_code >= 500:
             return PublishError(
-                _("Mastodon (%(host)s) had a problem (error %(status)d); the post will be tried again.")
+                reason("Mastodon (%(host)s) had a problem (error %(status)d); the post will be tried again.")
                 % {"host": host, "status": response.status_code},
                 kind=ErrorKind.RETRY,
             )
         return PublishError(
-            _("Mastodon refused the post: %(reason)s") % {"reason": reason},
+            reason("Mastodon refused the post: %(reason)s") % {"reason": words},
             kind=ErrorKind.REJECTED,
         )
 

@@ -14,7 +14,8 @@ from typing import Any
 import requests
 from django.utils.translation import gettext as _
 
-from networks import http
+from cm_platform.reasons import reason
+from networks import budget, http
 from networks.adapters.base import ConnectError, ErrorKind, PublishError
 
 
@@ -25,16 +26,16 @@ def send(network: str, method: str, url: str, *, publishing: bool = False, **kwa
     outcome (the post may exist) rather than a plain retry.
     """
     try:
-        return http.request(method, url, **kwargs)
+        return http.request(method, url, spends=(budget.POSTS,) if publishing else (), **kwargs)
     except requests.RequestException as error:
         if publishing and http.was_sent(error):
             raise PublishError(
-                _("%(network)s did not answer after the post was sent: it may or may not be published.")
+                reason("%(network)s did not answer after the post was sent: it may or may not be published.")
                 % {"network": network},
                 kind=ErrorKind.UNKNOWN,
             ) from None
         raise PublishError(
-            _("%(network)s could not be reached; the post will be tried again.") % {"network": network},
+            reason("%(network)s could not be reached; the post will be tried again.") % {"network": network},
             kind=ErrorKind.RETRY,
         ) from None
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cm_platform.reasons import reason
 from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
@@ -35,6 +36,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import CALLS, POSTS, Rate
 
 NAME = "Telegram"
 CAPTION_LIMIT = 1024
@@ -88,29 +90,29 @@ def _call(token: str, method: str, *, publishing: bool = False, **kwargs) -> Any
 
 def _error(status: int, answer: dict[str, Any]) -> PublishError:
     code = int(answer.get("error_code") or status)
-    reason = remote.short(answer.get("description")) or _("error %(status)d") % {"status": code}
+    words = remote.short(answer.get("description")) or reason("error %(status)d") % {"status": code}
     if code == 429:
         retry_after = remote.seconds((answer.get("parameters") or {}).get("retry_after"))
         return PublishError(
-            _("Telegram asks to slow down (%(reason)s); the post will be tried again.") % {"reason": reason},
+            reason("Telegram asks to slow down (%(reason)s); the post will be tried again.") % {"reason": words},
             kind=ErrorKind.RETRY,
             retry_after=retry_after,
         )
-    if code in (401, 403) or "chat not found" in reason.lower():
+    if code in (401, 403) or "chat not found" in str(words).lower():
         return PublishError(
-            _(
+            reason(
                 "Telegram refused the bot (%(reason)s): check the bot is still an administrator of the channel, "
                 "then reconnect the account."
             )
-            % {"reason": reason},
+            % {"reason": words},
             kind=ErrorKind.RECONNECT,
         )
     if code >= 500:
         return PublishError(
-            _("Telegram had a problem (%(reason)s); the post will be tried again.") % {"reason": reason},
+            reason("Telegram had a problem (%(reason)s); the post will be tried again.") % {"reason": words},
             kind=ErrorKind.RETRY,
         )
-    return PublishError(_("Telegram refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+    return PublishError(reason("Telegram refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
 
 
 def _connecting(token: str, method: str, field: str, **kwargs) -> dict[str, Any]:
@@ -142,6 +144,8 @@ def message_url(chat: dict[str, Any] | Any, message_id: int) -> str:
 class TelegramAdapter(Adapter):
     slug = "telegram"
     name = NAME
+    # Telegram's bot limits: about 20 messages a minute in one channel or group, 30 a second in all.
+    rates = (Rate(CALLS, 30, 1), Rate(POSTS, 20, 60))
     limits = Limits(
         max_chars=4096,
         counting=Counting.UTF16,
@@ -213,7 +217,7 @@ class TelegramAdapter(Adapter):
         member = self._call("getChatMember", data={"chat_id": config["chat_id"], "user_id": config["bot_id"]})
         if member.get("status") not in ADMIN_STATUSES:
             raise PublishError(
-                _("The bot @%(bot)s is no longer an administrator of %(chat)s: make it one again.")
+                reason("The bot @%(bot)s is no longer an administrator of %(chat)s: make it one again.")
                 % {"bot": config.get("bot_username", ""), "chat": self.account.display_name},
                 kind=ErrorKind.RECONNECT,
             )

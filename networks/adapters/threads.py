@@ -35,6 +35,7 @@ from networks.adapters.base import (
     PublishResult,
     validate_against,
 )
+from networks.budget import POSTS, Rate
 
 NAME = "Threads"
 SCOPES = "threads_basic,threads_content_publish"
@@ -53,6 +54,8 @@ def _long_lived(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 class ThreadsAdapter(meta.ContainerAdapter):
     slug = "threads"
     name = NAME
+    # Threads' publishing limit: 250 posts per 24 hours per profile (threads_publishing_limit).
+    rates = (Rate(POSTS, 250, 24 * 3600),)
     limits = Limits(
         max_chars=500,
         max_media=20,

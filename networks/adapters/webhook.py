@@ -25,7 +25,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks import http, signing
+from cm_platform.reasons import reason
+from networks import budget, http, signing
 from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
@@ -108,13 +109,15 @@ class WebhookAdapter(Adapter):
             **signing.signature_headers(body=body, secret=self.account.credentials["secret"], delivery_id=key),
         }
         try:
-            response = http.request("POST", self._url, user_typed_host=True, data=body, headers=headers)
+            response = http.request(
+                "POST", self._url, user_typed_host=True, data=body, headers=headers, spends=(budget.POSTS,)
+            )
         except http.UnsafeHost as error:
             raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
         except requests.RequestException as error:
             if http.was_sent(error):
                 raise PublishError(
-                    _("The webhook %(host)s did not answer after the post was sent: it may have received it.")
+                    reason("The webhook %(host)s did not answer after the post was sent: it may have received it.")
                     % {"host": self.account.config.get("host")},
                     kind=ErrorKind.UNKNOWN,
                 ) from None
@@ -134,17 +137,18 @@ class WebhookAdapter(Adapter):
         if status == 429 or status >= 500:
             retry_after = response.headers.get("Retry-After", "")
             return PublishError(
-                _("The webhook %(host)s answered with error %(status)d; the post will be tried again.") % values,
+                reason("The webhook %(host)s answered with error %(status)d; the post will be tried again.") % values,
                 kind=ErrorKind.RETRY,
                 retry_after=remote.seconds(retry_after),
             )
         if status in (401, 403, 404, 410) or status < 400:
             return PublishError(
-                _("The webhook %(host)s refused the post (error %(status)d): check its address and secret.") % values,
+                reason("The webhook %(host)s refused the post (error %(status)d): check its address and secret.")
+                % values,
                 kind=ErrorKind.RECONNECT,
             )
         return PublishError(
-            _("The webhook %(host)s rejected the post (error %(status)d).") % values, kind=ErrorKind.REJECTED
+            reason("The webhook %(host)s rejected the post (error %(status)d).") % values, kind=ErrorKind.REJECTED
         )
 
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cm_platform.reasons import reason
 from networks.adapters import remote
 from networks.adapters.base import (
     ConnectError,
@@ -39,6 +40,7 @@ from networks.adapters.base import (
     PublishError,
     PublishResult,
 )
+from networks.budget import MONTH, POSTS, READS, Rate
 from networks.oauth import OAuthAdapter
 
 NAME = "X"
@@ -73,6 +75,10 @@ def _tokens_from(answer: dict[str, Any]) -> dict[str, Any]:
 class XAdapter(OAuthAdapter):
     slug = "x"
     name = NAME
+    # X API v2: POST /2/tweets 100 per 15 minutes per user and 10,000 per 24 hours per app; reads
+    # are billed, so they take from the monthly budget the brand sets (get_rates).
+    bills_reads = True
+    rates = (Rate(POSTS, 100, 15 * 60), Rate(POSTS, 10_000, 24 * 3600, app_wide=True))
     limits = Limits(
         max_chars=280,
         counting=Counting.X_WEIGHTED,
@@ -142,6 +148,11 @@ class XAdapter(OAuthAdapter):
             )
         ]
 
+    def get_rates(self) -> tuple[Rate, ...]:
+        """Reads (mentions, search, metrics) are billed per call: the brand sets how many a month
+        (NetworkAccount.monthly_read_budget; 0, the default, turns them off)."""
+        return (*super().get_rates(), Rate(READS, self.account.monthly_read_budget, MONTH))
+
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
         media_ids = [self._upload(item) for item in media]
@@ -187,7 +198,7 @@ class XAdapter(OAuthAdapter):
         while info and info.get("state") in ("pending", "in_progress"):
             if time.monotonic() > deadline:
                 raise PublishError(
-                    _("X is still processing %(name)s; the post will be tried again.") % {"name": name},
+                    reason("X is still processing %(name)s; the post will be tried again.") % {"name": name},
                     kind=ErrorKind.RETRY,
                     retry_after=60,
                 )
@@ -195,9 +206,9 @@ class XAdapter(OAuthAdapter):
             status = self._call("GET", "/2/media/upload", params={"command": "STATUS", "media_id": media_id})
             info = (remote.json_of(status).get("data") or {}).get("processing_info")
         if info and info.get("state") == "failed":
-            reason = remote.short((info.get("error") or {}).get("message")) or name
+            words = remote.short((info.get("error") or {}).get("message")) or name
             raise PublishError(
-                _("X could not process %(name)s: %(reason)s") % {"name": name, "reason": reason},
+                reason("X could not process %(name)s: %(reason)s") % {"name": name, "reason": words},
                 kind=ErrorKind.REJECTED,
             )
 
@@ -228,10 +239,10 @@ class XAdapter(OAuthAdapter):
                 ErrorKind.RETRY if response.status_code >= 500 or response.status_code == 429 else ErrorKind.RECONNECT
             )
             raise PublishError(
-                _("X refused to renew the account's access (%(reason)s): reconnect the account.")
+                reason("X refused to renew the account's access (%(reason)s): reconnect the account.")
                 % {"reason": _problem(response)}
                 if kind == ErrorKind.RECONNECT
-                else _("X could not renew the account's access now; the post will be tried again."),
+                else reason("X could not renew the account's access now; the post will be tried again."),
                 kind=kind,
             )
         self.updated_credentials = {**self.credentials, **_tokens_from(remote.json_of(response))}
@@ -253,22 +264,22 @@ class XAdapter(OAuthAdapter):
         return remote.send(NAME, method, settings.X_API_URL + path, publishing=publishing, headers=headers, **kwargs)
 
     def _error(self, response) -> PublishError:
-        reason = _problem(response)
+        words = _problem(response)
         if response.status_code == 429:
             return PublishError(
-                _("X asks to slow down (%(reason)s); the post will be tried again.") % {"reason": reason},
+                reason("X asks to slow down (%(reason)s); the post will be tried again.") % {"reason": words},
                 kind=ErrorKind.RETRY,
                 retry_after=remote.seconds_until_epoch(response.headers.get("x-rate-limit-reset")),
             )
         if response.status_code == 401:
             return PublishError(
-                _("X refused the account's access (%(reason)s): reconnect the account.") % {"reason": reason},
+                reason("X refused the account's access (%(reason)s): reconnect the account.") % {"reason": words},
                 kind=ErrorKind.RECONNECT,
             )
         if response.status_code >= 500:
             return PublishError(
-                _("X had a problem (error %(status)d); the post will be tried again.")
+                reason("X had a problem (error %(status)d); the post will be tried again.")
                 % {"status": response.status_code},
                 kind=ErrorKind.RETRY,
             )
-        return PublishError(_("X refused the post: %(reason)s") % {"reason": reason}, kind=ErrorKind.REJECTED)
+        return PublishError(reason("X refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)

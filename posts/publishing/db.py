@@ -26,10 +26,13 @@ _lock_files: dict[str, TextIO] = {}
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """One transaction for a group of writes (never hold it across a network call)."""
+def writing(*, savepoint: bool = True) -> Iterator[None]:
+    """One transaction for a group of writes (never hold it across a network call).
+
+    `savepoint=False`: inside another one, no savepoint; an error raised out of the block then
+    makes the outer transaction roll back as a whole (Django's atomic(savepoint=False))."""
     if connection.vendor != "sqlite":
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             yield
         return
     global _depth
@@ -39,7 +42,7 @@ def writing() -> Iterator[None]:
             fcntl.flock(_writers_file(), fcntl.LOCK_EX)  # released by the kernel if we die
         _depth += 1
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 yield
         finally:
             _depth -= 1

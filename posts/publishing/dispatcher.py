@@ -13,7 +13,13 @@ is seen inside the claiming statement itself.
 
 A claim is `<uuid>`; the publish task turns it into `<uuid>:called` just before calling the
 network. A lease that expires on a claim never called is simply released; one that expires on a
-called claim is an unknown outcome, settled by services.target_recover.
+called claim is an unknown outcome, settled by services.target_recover. Leases are short and
+renewed by the worker holding them (leases.py), so a dead worker's claims come back in seconds.
+
+Accounts' budgets (networks/budget.py): targets of an account its network paused (a 429) or
+whose publishing budget is spent are not claimed, and an account is given at most as many
+claims as it has calls left; the publish itself takes the calls, so this only avoids claims
+that would have to wait.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cm_platform.models import Heartbeat
+from cm_platform.reasons import reason
+from networks import budget
 from posts.models import PostTarget, TargetState
 from posts.publishing import history, rules
 from posts.publishing.db import writing
@@ -36,6 +44,7 @@ from posts.publishing.db import writing
 logger = logging.getLogger(__name__)
 
 CALLED = ":called"
+NOT_STARTED = reason("No worker started it in time; nothing was sent, it goes back in the queue.")
 # Any constant shared by every dispatcher: the PostgreSQL advisory lock's key.
 DISPATCH_LOCK_KEY = 7_412_001
 
@@ -53,8 +62,11 @@ def was_called(claim: str) -> bool:
     return claim.endswith(CALLED)
 
 
-def lease_until(now: datetime) -> datetime:
-    return now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+def lease_until(now: datetime, *, queued: bool = False) -> datetime:
+    """A claim's lease: short once a worker holds it (renewed by its heartbeat, leases.py);
+    longer while its message waits in the broker for a free worker."""
+    seconds = settings.PUBLISH_QUEUE_LEASE_SECONDS if queued else settings.PUBLISH_LEASE_SECONDS
+    return now + timedelta(seconds=seconds)
 
 
 # --- dispatch ----------------------------------------------------------------------------------
@@ -67,9 +79,10 @@ def dispatch_due(*, now: datetime | None = None) -> list[int]:
     claim = new_claim()
     with writing():
         _take_turns()
-        chosen = _within_limits(_candidates(now))
+        room = budget.room(now=now)
+        chosen = _within_limits(_candidates(now, room), room)
         claimed = _claim(chosen, claim, now)
-        history.record_claims(claimed, claim)
+        history.record_claims(claimed)
         Heartbeat.touch("dispatcher")
     # Registered after the claiming transaction, so the messages are written once it committed
     # and without holding the writers' turn (or at the end of a caller's own transaction).
@@ -84,22 +97,27 @@ def _take_turns() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISPATCH_LOCK_KEY])
 
 
-def _candidates(now: datetime) -> list[tuple[int, int, str]]:
-    """(target id, account id, network) of due targets, oldest first, a batch at most."""
-    due = rules.due_targets(now).order_by("post__scheduled_at", "pk")
+def _candidates(now: datetime, room: budget.Room) -> list[tuple[int, int, str]]:
+    """(target id, account id, network) of due targets, oldest first, a batch at most; those of
+    accounts their network paused or whose publishing budget is spent are not even read (a
+    backlog waiting for one account's reset must not hide the other accounts' due posts)."""
+    due = room.exclude_held(rules.due_targets(now)).order_by("post__scheduled_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self",))
     return list(due.values_list("pk", "account_id", "account__network")[: settings.PUBLISH_DISPATCH_BATCH])
 
 
-def _within_limits(candidates: list[tuple[int, int, str]]) -> list[int]:
-    """The candidates that fit under the per-account and per-network in-flight limits."""
+def _within_limits(candidates: list[tuple[int, int, str]], room: budget.Room) -> list[int]:
+    """The candidates that fit under the per-account and per-network in-flight limits, and under
+    what is left of each account's budget (each claim will make at least one call)."""
     per_account = _in_flight_by("account_id")
     per_network = _in_flight_by("account__network")
     chosen = []
     for pk, account_id, network in candidates:
         account_limit, network_limit = limits_for(network)
-        if per_account[account_id] >= account_limit or per_network[network] >= network_limit:
+        if per_account[account_id] >= min(account_limit, room.left.get(account_id, account_limit)):
+            continue
+        if per_network[network] >= network_limit:
             continue
         per_account[account_id] += 1
         per_network[network] += 1
@@ -131,7 +149,7 @@ def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
     if not chosen:
         return []
     rules.due_targets(now).filter(pk__in=chosen).update(
-        state=TargetState.PUBLISHING, claim_id=claim, lease_expires_at=lease_until(now)
+        state=TargetState.PUBLISHING, claim_id=claim, lease_expires_at=lease_until(now, queued=True)
     )
     return list(PostTarget.objects.filter(claim_id=claim).values_list("pk", flat=True))
 
@@ -172,7 +190,7 @@ def _release(target: PostTarget) -> None:
         state=TargetState.PENDING, claim_id="", lease_expires_at=None
     )
     if taken:
-        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note="lease expired before the call")
+        history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=NOT_STARTED)
 
 
 def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
@@ -180,8 +198,9 @@ def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
     from posts.tasks import recover_target
 
     claim = called(new_claim())
+    # The recover task waits in the broker like a queued claim; its worker then renews it.
     PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id).update(
-        claim_id=claim, lease_expires_at=lease_until(now)
+        claim_id=claim, lease_expires_at=lease_until(now, queued=True)
     )
     logger.warning("target %s: lease expired after the network was called; recovering", target.pk)
     transaction.on_commit(lambda: recover_target.delay(target.pk, claim))

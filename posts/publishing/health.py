@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
+from networks import budget
 from posts.publishing import rules
 from posts.publishing.db import writing
 
@@ -47,7 +48,9 @@ def check_queue() -> dict:
     """Fails when something has waited longer than the stall limit and nothing finished since."""
     limit = settings.PUBLISH_STALL_SECONDS
     now = timezone.now()
-    oldest = rules.due_targets(now).aggregate(oldest=Min("post__scheduled_at"))["oldest"]
+    # An account waiting for its network's reset (or its daily limit) is not a stall.
+    due = budget.room(now=now).exclude_held(rules.due_targets(now))
+    oldest = due.aggregate(oldest=Min("post__scheduled_at"))["oldest"]
     waiting = (now - oldest).total_seconds() if oldest else 0.0
     since_publish = Heartbeat.age("publish")
     draining = waiting <= limit or (since_publish is not None and since_publish <= limit)

@@ -22,18 +22,22 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
-from networks import http
+from cm_platform.reasons import Reason, literal, reason
+from networks import budget, http
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials
 from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, TargetState
-from posts.publishing import health, history, rules
+from posts.publishing import health, history, leases, rules
 from posts.publishing.db import writing
 from posts.publishing.dispatcher import called, lease_until
 from posts.publishing.models import OverdueHold
 from posts.workflow import WorkflowError
 
 logger = logging.getLogger(__name__)
+NOT_SENT = reason(
+    "It may no longer go out (brand paused, post no longer approved or account disconnected): nothing was sent."
+)
 
 
 # --- publishing one target -----------------------------------------------------------------
@@ -46,24 +50,33 @@ def target_publish(*, target_id: int, claim: str) -> str:
     target = _start_call(target_id, claim)
     if target is None:
         return "skipped"
+    with leases.held(target.pk, claim):
+        outcome = _call_network(target, publish_prepaid=bool(target.account.adapter().get_rates()))
+    health.note_publish_finished()
+    return outcome
+
+
+def _call_network(target: PostTarget, *, publish_prepaid: bool) -> str:
     adapter = target.account.adapter()
     try:
         media = _media_for(target, adapter)
     except ValidationError as error:  # nothing was sent: a file cannot be made to fit this network
-        return _fail(target, " ".join(error.messages), ErrorKind.REJECTED)
+        return _fail(target, literal(" ".join(error.messages)), ErrorKind.REJECTED)
     try:
-        result = adapter.publish(text=target.effective_text, media=media, key=target.key)
+        with budget.spending(target.account, budget.Priority.PUBLISH, publish_prepaid=publish_prepaid):
+            result = adapter.publish(text=target.effective_text, media=media, key=target.key)
+    except budget.OverBudget as refusal:  # nothing was published: wait for the budget
+        outcome = _wait_for_budget(target, refusal)
     except PublishError as error:
         outcome = _after_error(target, adapter, error)
     except Exception:  # a bug or a surprise answer: the request may have gone out, so "unknown"
         logger.exception("target %s: unexpected error while publishing", target.pk)
-        unknown = PublishError(_("An unexpected error happened while publishing."), kind=ErrorKind.UNKNOWN)
+        unknown = PublishError(reason("An unexpected error happened while publishing."), kind=ErrorKind.UNKNOWN)
         outcome = _after_error(target, adapter, unknown)
     else:
         outcome = _published(target, result)
     finally:
         account_keep_rotated_credentials(adapter=adapter)
-    health.note_publish_finished()
     return outcome
 
 
@@ -72,8 +85,12 @@ def target_recover(*, target_id: int, claim: str) -> str:
     target = _owned(target_id, claim)
     if target is None:
         return "skipped"
-    message = _("The publishing worker stopped while sending to %(account)s.") % {"account": target.account}
-    outcome = _settle_unknown(target, target.account.adapter(), message)
+    message = reason("The publishing worker stopped while sending to %(account)s.", account=str(target.account))
+    with leases.held(target.pk, claim), budget.spending(target.account, budget.Priority.PUBLISH):
+        try:
+            outcome = _settle_unknown(target, target.account.adapter(), message)
+        except budget.OverBudget as refusal:  # the look for the post must wait: still unknown
+            outcome = _retry_or_fail(target, message, retry_after=_seconds_until(refusal.until), kind=ErrorKind.UNKNOWN)
     health.note_publish_finished()
     return outcome
 
@@ -92,17 +109,28 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
     target = _owned(target_id, claim)
     if target is None:
         return None  # taken back by the sweeper, or already done: someone else's now
-    with writing():
-        _pause_lock(target.post.brand_id, shared=True)
-        now = timezone.now()
-        started = PostTarget.objects.filter(
-            rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
-        ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
-        if not started:
-            # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
-            # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
-            _settle(target, TargetState.PENDING, "may no longer go out; not sent")
-            return None
+    metered = bool(target.account.adapter().get_rates())
+    if metered:
+        budget.before_publish(target.account)  # never sleep inside the writers' turn
+    try:
+        with writing():
+            _pause_lock(target.post.brand_id, shared=True)
+            now = timezone.now()
+            started = PostTarget.objects.filter(
+                rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
+            ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+            if not started:
+                # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
+                # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
+                _settle(target, TargetState.PENDING, NOT_SENT)
+                return None
+            if metered:
+                # The call that publishes takes its budget here, in the same transaction (no
+                # writer's turn of its own); refused, the whole start rolls back.
+                budget.take_publish(target.account)
+    except budget.OverBudget as refusal:  # nothing started: wait for the budget
+        _wait_for_budget(target, refusal, attempt_counted=False)
+        return None
     # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
     target.claim_id, target.attempts = called(claim), target.attempts + 1
     return target
@@ -147,7 +175,7 @@ def _media_for(target: PostTarget, adapter: Adapter) -> list:
     return media_files_for(adapter.get_limits(), media) if media else []
 
 
-def _settle(target: PostTarget, to_state: str, note: str, **fields) -> bool:
+def _settle(target: PostTarget, to_state: str, note: str | Reason, **fields) -> bool:
     """Move a target out of `publishing` under its claim and record it, in one transaction."""
     with writing():
         settled = _finish(target, state=to_state, **fields)
@@ -187,19 +215,35 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     before = target.state
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
-            history.record(target, before, TargetState.PUBLISHED, note=link or result.remote_id)
+            history.record(target, before, TargetState.PUBLISHED, note=literal(link or result.remote_id))
             _tell_author_if_all_out(target)
     return TargetState.PUBLISHED
 
 
 def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> str:
     if error.kind == ErrorKind.RETRY:
-        return _retry_or_fail(target, error.message, retry_after=error.retry_after)
+        return _retry_or_fail(target, error.reason, retry_after=error.retry_after)
     if error.kind == ErrorKind.RECONNECT:
-        return _wait_for_reconnect(target, error.message)
+        return _wait_for_reconnect(target, error.reason)
     if error.kind == ErrorKind.REJECTED:
-        return _fail(target, error.message, ErrorKind.REJECTED)
-    return _settle_unknown(target, adapter, error.message)
+        return _fail(target, error.reason, ErrorKind.REJECTED)
+    return _settle_unknown(target, adapter, error.reason)
+
+
+def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget, *, attempt_counted: bool = True) -> str:
+    """The account's budget (or its network's pause) allows no call now: back to pending until
+    it refills, the attempt given back (nothing was published), the post saying why."""
+    from posts.publishing.waiting import budget_reason
+
+    why = budget_reason(refusal, target.account)
+    attempts = max(0, target.attempts - 1) if attempt_counted else target.attempts
+    now = timezone.now()
+    _settle(target, TargetState.PENDING, why, next_attempt_at=refusal.until, attempts=attempts, **_error("", why, now))
+    return TargetState.PENDING
+
+
+def _seconds_until(moment: datetime) -> float:
+    return max(0.0, (moment - timezone.now()).total_seconds())
 
 
 def backoff_delay(attempts: int, retry_after: float | None = None) -> float:
@@ -213,43 +257,50 @@ def backoff_delay(attempts: int, retry_after: float | None = None) -> float:
     return max(jittered, retry_after or 0)
 
 
-def _retry_or_fail(target: PostTarget, message: str, *, retry_after: float | None = None, kind=ErrorKind.RETRY) -> str:
+def _retry_or_fail(
+    target: PostTarget, message: Reason, *, retry_after: float | None = None, kind=ErrorKind.RETRY
+) -> str:
     if target.attempts >= settings.PUBLISH_MAX_ATTEMPTS:
-        gave_up = _("Gave up after %(count)d attempts: %(error)s") % {"count": target.attempts, "error": message}
+        gave_up = reason("Gave up after %(count)d attempts: %(error)s", count=target.attempts, error=message)
         return _fail(target, gave_up, kind)
     now = timezone.now()
     delay = backoff_delay(target.attempts, retry_after)
     retry_at = now + timedelta(seconds=delay)
-    note = f"{message} — retry in {delay:.0f}s"
+    note = reason("%(error)s It will be tried again in %(seconds)d s.", error=message, seconds=round(delay))
     _settle(target, TargetState.PENDING, note, next_attempt_at=retry_at, **_error(kind, message, now))
     return TargetState.PENDING
 
 
-def _error(kind: str, message: str, now: datetime) -> dict:
-    return {"error_kind": str(kind), "last_error": message, "last_error_at": now}
+def _error(kind: str, message: Reason, now: datetime) -> dict:
+    return {
+        "error_kind": str(kind),
+        "last_error_code": message.as_json(),
+        "last_error": str(message),
+        "last_error_at": now,
+    }
 
 
-def _fail(target: PostTarget, message: str, kind: str) -> str:
+def _fail(target: PostTarget, message: Reason, kind: str) -> str:
     if _settle(target, TargetState.FAILED, message, **_error(kind, message, timezone.now())):
         _tell_people(target)
     return TargetState.FAILED
 
 
-def _wait_for_reconnect(target: PostTarget, message: str) -> str:
+def _wait_for_reconnect(target: PostTarget, message: Reason) -> str:
     """The account's credentials no longer work: the owners are told, the target waits for them."""
     _mark_needs_reconnect(target.account, message)
     _settle(target, TargetState.PENDING, message, **_error(ErrorKind.RECONNECT, message, timezone.now()))
     return TargetState.PENDING
 
 
-def _mark_needs_reconnect(account: NetworkAccount, message: str) -> None:
+def _mark_needs_reconnect(account: NetworkAccount, message: Reason) -> None:
     from networks.services import account_mark_needs_reconnect
 
     with writing():
         account_mark_needs_reconnect(account=account, message=message)
 
 
-def _settle_unknown(target: PostTarget, adapter: Adapter, message: str) -> str:
+def _settle_unknown(target: PostTarget, adapter: Adapter, message: Reason) -> str:
     """The request may have been published. Never send it again blindly."""
     if adapter.recognises_repeats:
         # The network will answer a repeat of this key with the first post: sending again is safe.
@@ -269,11 +320,11 @@ def _settle_unknown(target: PostTarget, adapter: Adapter, message: str) -> str:
     return _retry_or_fail(target, message, kind=ErrorKind.UNKNOWN)
 
 
-def _needs_checking(target: PostTarget, message: str) -> str:
-    explanation = _(
+def _needs_checking(target: PostTarget, message: Reason) -> str:
+    explanation = reason(
         "We cannot tell whether %(account)s published this post (%(error)s). Look on the network, "
         "then mark it as published or publish it again."
-    ) % {"account": target.account, "error": message}
+    ) % {"account": str(target.account), "error": message}
     fields = _error(ErrorKind.UNKNOWN, explanation, timezone.now())
     if _settle(target, TargetState.NEEDS_CHECKING, explanation, **fields):
         _tell_people(target)
@@ -331,6 +382,7 @@ def post_publish_now(*, post: Post, user) -> Post:
         scheduled_before=before,
         scheduled_after=post.scheduled_at,
         comment=_("Publish now"),
+        details={"note": reason("Publish now").as_json()},
     )
     return post
 
@@ -343,10 +395,10 @@ def target_retry(*, target: PostTarget, user) -> PostTarget:
         raise WorkflowError(_("Only a failed post, or one that needs checking, can be sent again."))
     before = target.state
     PostTarget.objects.filter(pk=target.pk, state=before).update(
-        state=TargetState.PENDING, attempts=0, next_attempt_at=None, error_kind="", last_error=""
+        state=TargetState.PENDING, attempts=0, next_attempt_at=None, error_kind="", last_error="", last_error_code={}
     )
     target.refresh_from_db()
-    history.record(target, before, TargetState.PENDING, note=_("Sent again by a person"), actor=user)
+    history.record(target, before, TargetState.PENDING, note=reason("Sent again by a person"), actor=user)
     return target
 
 
@@ -359,10 +411,11 @@ def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") 
     if published:
         fields = {"state": TargetState.PUBLISHED, "remote_url": http.http_link(url), "published_at": timezone.now()}
     else:
-        fields = {"state": TargetState.FAILED, "last_error": _("Not published (checked by %(name)s).") % {"name": user}}
+        checked = reason("Not published (checked by %(name)s).", name=str(user))
+        fields = {"state": TargetState.FAILED, "last_error": str(checked), "last_error_code": checked.as_json()}
     PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)
     target.refresh_from_db()
-    history.record(target, TargetState.NEEDS_CHECKING, target.state, note=_("Checked by a person"), actor=user)
+    history.record(target, TargetState.NEEDS_CHECKING, target.state, note=reason("Checked by a person"), actor=user)
     if published:
         _tell_author_if_all_out(target)
     return target
@@ -440,7 +493,7 @@ def overdue_cancel(*, post: Post, user) -> Post:
     for target in post.targets.filter(state=TargetState.PENDING):
         target.state = TargetState.CANCELLED
         target.save(update_fields=["state"])
-        note = _("Cancelled after a pause")
+        note = reason("Cancelled after a pause")
         history.record(target, TargetState.PENDING, TargetState.CANCELLED, note=note, actor=user)
     OverdueHold.objects.filter(post=post).delete()
     return post

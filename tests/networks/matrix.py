@@ -17,4 +17,11 @@ CASES = [
     Case("networks:reconnect", OWNERS, kwargs=_account),
     Case("networks:check", OWNERS, kwargs=_account, method="post"),
     Case("networks:disconnect", OWNERS, kwargs=_account, method="post"),
+    Case(
+        "networks:read_budget",
+        OWNERS,
+        kwargs=_account,
+        method="post",
+        data=lambda brand, people: {"monthly_read_budget": "100"},
+    ),
 ]

@@ -86,6 +86,7 @@ class Engine:
             "PUBLISH_BACKOFF_BASE": "0.5",
             "PUBLISH_BACKOFF_MAX": "2",
             "PUBLISH_LEASE_SECONDS": "6",
+            "PUBLISH_QUEUE_LEASE_SECONDS": "10",
             "PUBLISH_SWEEP_INTERVAL": "1",
             "HTTP_READ_TIMEOUT": "3",
         }

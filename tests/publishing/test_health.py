@@ -37,3 +37,12 @@ def test_healthz_is_ok_while_the_queue_drains(client, alive, brand_a, fake_accou
     approved_post(brand_a, [fake_account], at=timezone.now() - timedelta(seconds=90))
     Heartbeat.objects.create(name="publish", beat_at=timezone.now())
     assert client.get("/healthz").status_code == 200
+
+
+def test_posts_waiting_for_their_networks_reset_are_not_a_stall(client, alive, brand_a, fake_account):
+    from networks import budget
+
+    approved_post(brand_a, [fake_account], at=timezone.now() - timedelta(seconds=90))
+    Heartbeat.objects.create(name="publish", beat_at=timezone.now() - timedelta(seconds=120))
+    budget.pause(fake_account, timezone.now() + timedelta(minutes=10))  # a 429 said so
+    assert client.get("/healthz").status_code == 200

@@ -78,6 +78,7 @@
     const parts = [props.statusLabel];
     if (props.campaign) { parts.push(props.campaign.name); }
     if (props.author) { parts.push(props.author); }
+    if (props.waiting) { parts.push(props.waiting); } /* why a due post has not gone out */
     info.el.title = info.event.title + " — " + parts.join(" · ");
     info.el.dataset.status = props.status;
     info.el.dataset.postId = info.event.id;

@@ -24,7 +24,7 @@ import json
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
@@ -40,6 +40,7 @@ class LoggedRequest:
     path: str  # with the query string
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.time, compare=False)  # arrival (epoch seconds)
 
     @property
     def route(self) -> str:

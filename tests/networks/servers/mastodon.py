@@ -25,6 +25,12 @@ Constructor (keyword-only, each also a public attribute that may be changed whil
 - processing_polls (2): how many GET /api/v1/media/:id answer 206 before 200 for media that
   processes (videos, GIFs, any file whose name contains "processing", or every file when
   `process_all_media` is True).
+- processing_seconds (None): when set, media that process are ready that many seconds after
+  their upload, however often they are polled (instead of after `processing_polls` polls).
+- rate_limit (None): (calls, seconds) per access token over every /api/ request, counted as
+  Mastodon's Rack::Attack does, in windows aligned on the epoch; every answer carries
+  X-RateLimit-Limit/Remaining/Reset and a call beyond the limit answers 429.
+  `max_calls_per_window()` tells the most calls one window received.
 - username ("desk"), auto_approve (True: /oauth/authorize redirects straight back with a code,
   as if the person had clicked "Authorize").
 
@@ -91,9 +97,14 @@ class _Media:
     content_type: str
     polls_left: int
     url: str
+    ready_at: float = 0.0  # time.time() from which processing is over (processing_seconds)
+
+    @property
+    def ready(self) -> bool:
+        return self.polls_left <= 0 and time.time() >= self.ready_at
 
     def as_json(self, base: str) -> dict[str, Any]:
-        ready = self.polls_left <= 0
+        ready = self.ready
         kind = self.content_type.split("/")[0] if self.content_type != "image/gif" else "gifv"
         return {
             "id": self.id,
@@ -133,6 +144,8 @@ class MastodonServer(LocalServer):
         characters_reserved_per_url: int = 23,
         processing_polls: int = 2,
         process_all_media: bool = False,
+        processing_seconds: float | None = None,
+        rate_limit: tuple[int, float] | None = None,
         username: str = "desk",
         auto_approve: bool = True,
     ):
@@ -141,6 +154,10 @@ class MastodonServer(LocalServer):
         self.characters_reserved_per_url = characters_reserved_per_url
         self.processing_polls = processing_polls
         self.process_all_media = process_all_media
+        self.processing_seconds = processing_seconds
+        self.rate_limit = rate_limit
+        self.throttled = 0  # calls answered 429 by rate_limit
+        self._windows: dict[tuple[str, int], int] = {}  # (token, window) -> calls
         self.username = username
         self.auto_approve = auto_approve
         self.statuses_created = 0
@@ -353,8 +370,46 @@ class MastodonServer(LocalServer):
         urls = URL_PATTERN.findall(text)
         return len(URL_PATTERN.sub("", text)) + self.characters_reserved_per_url * len(urls)
 
+    # --- rate limit -----------------------------------------------------------------------------
+    def api_calls(self) -> list[LoggedRequest]:
+        return [r for r in self.requests if r.route.startswith("/api/")]
+
+    def max_calls_per_window(self, seconds: float) -> int:
+        """The most /api/ calls that arrived in one window of `seconds` aligned on the epoch."""
+        windows: dict[int, int] = {}
+        for request in self.api_calls():
+            window = int(request.at // seconds)
+            windows[window] = windows.get(window, 0) + 1
+        return max(windows.values(), default=0)
+
+    def _throttle(self, request: LoggedRequest) -> tuple[bool, dict[str, str]]:
+        """(over the limit, the X-RateLimit headers) for this call, counted once."""
+        if self.rate_limit is None or not request.route.startswith("/api/"):
+            return False, {}
+        limit, seconds = self.rate_limit
+        window = int(request.at // seconds)
+        with self.lock:
+            key = (request.bearer, window)
+            self._windows[key] = used = self._windows.get(key, 0) + 1
+        reset = datetime.fromtimestamp((window + 1) * seconds, UTC)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
+            "X-RateLimit-Reset": reset.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        return used > limit, headers
+
     # --- the routes ---------------------------------------------------------------------------
     def route(self, request: LoggedRequest) -> Answer:
+        over, limit_headers = self._throttle(request)
+        if over:
+            with self.lock:
+                self.throttled += 1
+            return 429, {"error": "Too many requests"}, limit_headers
+        status, body, headers = self._route(request)
+        return status, body, {**limit_headers, **headers}
+
+    def _route(self, request: LoggedRequest) -> Answer:
         path = request.route
         with self.lock:
             corrupt = next((c for c in self._state.corrupt if path.startswith(c[0])), None)
@@ -474,8 +529,9 @@ class MastodonServer(LocalServer):
             id=media_id,
             description=description,
             content_type=content_type,
-            polls_left=self.processing_polls if processes else 0,
+            polls_left=self.processing_polls if processes and self.processing_seconds is None else 0,
             url=f"{self.url}/system/media/{media_id}/{filename}",
+            ready_at=request.at + (self.processing_seconds or 0) if processes else 0.0,
         )
         with self.lock:
             self._state.media[media_id] = media
@@ -488,7 +544,7 @@ class MastodonServer(LocalServer):
             media = self._state.media.get(media_id)
             if media is None:
                 return 404, {"error": "Record not found"}, {}
-            processing = media.polls_left > 0
+            processing = not media.ready
             payload = media.as_json(self.url)
             media.polls_left -= 1
         return (206 if processing else 200), payload, {}
@@ -529,7 +585,7 @@ class MastodonServer(LocalServer):
             media = [self._state.media.get(str(i)) for i in media_ids]
         if any(m is None for m in media):
             return "Validation failed: Media attachment not found"
-        if any(m.polls_left > 0 for m in media if m is not None):
+        if any(not m.ready for m in media if m is not None):
             return "Cannot attach files that have not finished processing. Try again in a moment!"
         return None
 
