@@ -28,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
+from cm_platform.reasons import reason
 from inbox import sending
 from inbox.services import messages_store
+from networks import budget
 from networks.adapters import adapter_classes
 from networks.adapters.base import Adapter, Capability, ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount, ReadState
@@ -121,10 +123,17 @@ def account_poll(*, read_state_id: int, claim: str) -> str:
         return "skipped"
     adapter = state.account.adapter()
     try:
-        roots = _read_pages(state, adapter, claim)
-        _read_threads(state, adapter, claim, roots)
+        # Reading takes from the account's budget after publishing (networks/budget.py).
+        with budget.spending(state.account, budget.Priority.BACKGROUND):
+            roots = _read_pages(state, adapter, claim)
+            _read_threads(state, adapter, claim, roots)
     except LostClaim:
         return "skipped"
+    except budget.OverBudget as refused:
+        wait = max(1.0, (refused.refusal.until - timezone.now()).total_seconds())
+        reason_ = reason("The account's call budget is kept for publishing; reading resumes when it refills.")
+        _record_failure(state, claim, PublishError(reason_, kind=ErrorKind.RETRY, retry_after=wait))
+        return "failed"
     except PublishError as error:
         _record_failure(state, claim, error)
         return "failed"

@@ -25,6 +25,7 @@ stops at (1 - NETWORK_BUDGET_PUBLISH_RESERVE) of it, leaving the rest for publis
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -337,6 +338,11 @@ def pause(account: NetworkAccount, until: datetime) -> None:
     logger.warning("account %s paused by its network until %s", account.pk, until.isoformat())
 
 
+# The longest wait a network may ask for. Its number becomes a timedelta: "inf" or "1e308" (a
+# float() reads both) overflowed it in the worker; a week is longer than any real rate limit.
+MAX_WAIT = 7 * 24 * 3600.0
+
+
 def reset_of(headers: Any, *, now: datetime | None = None) -> datetime | None:
     """When the network says its limit resets: Retry-After (seconds or a date), X-RateLimit-Reset
     (Mastodon: ISO 8601), x-rate-limit-reset / RateLimit-Reset (X, Bluesky: epoch seconds, or
@@ -347,7 +353,7 @@ def reset_of(headers: Any, *, now: datetime | None = None) -> datetime | None:
         if value:
             moment = _moment(value, now)
             if moment is not None:
-                return max(moment, now)
+                return min(max(moment, now), now + timedelta(seconds=MAX_WAIT))
     return None
 
 
@@ -357,7 +363,10 @@ def _moment(value: str, now: datetime) -> datetime | None:
     except ValueError:
         pass
     else:
-        return datetime.fromtimestamp(number, UTC) if number > 1e9 else now + timedelta(seconds=number)
+        if not math.isfinite(number):
+            return None
+        number = min(number, 1e11)  # past year 5000 it is no moment a network means; beyond, an overflow
+        return datetime.fromtimestamp(number, UTC) if number > 1e9 else now + timedelta(seconds=max(0.0, number))
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -29,10 +29,12 @@ class BrandRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class WaitSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    text = serializers.CharField()
-    until = serializers.DateTimeField(allow_null=True)
-    link = serializers.CharField(allow_blank=True)
+    """Why a target waits (an answer only: nothing here is ever read from a request)."""
+
+    code = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    until = serializers.DateTimeField(allow_null=True, read_only=True)
+    link = serializers.CharField(allow_blank=True, read_only=True)
 
 
 class TargetSerializer(serializers.ModelSerializer):

@@ -59,9 +59,7 @@ def json_of(response: requests.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-# The longest wait a network may ask for. Its number becomes a timedelta: "inf" or "1e308" (a
-# float() reads both) overflowed it in the worker; a week is longer than any real rate limit.
-MAX_WAIT = 7 * 24 * 3600.0
+MAX_WAIT = budget.MAX_WAIT
 
 
 def seconds_until_epoch(value: str | None) -> float | None:

@@ -63,7 +63,7 @@ def test_history_written_before_codes_reads_in_the_readers_language_after_the_mi
 
     from django.apps import apps
 
-    migration = import_module("posts.migrations.0004_history_notes_as_codes")
+    migration = import_module("posts.migrations.0013_history_notes_as_codes")
     post = approved_post(brand_a, [fake_account])
     old = PostEvent.objects.create(post=post, kind="other", comment="claimed 56c60969", details={"target": 1})
     people = PostEvent.objects.create(post=post, kind="other", comment="Words a person typed")
