@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -154,7 +154,7 @@ def _act(request, conversation: Conversation, action: Callable[[], object], done
 def _back(request, conversation: Conversation):
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): it reads "-1" as a view name to reverse
     return redirect("inbox:conversation", brand_slug=request.brand.slug, pk=conversation.pk)
 
 
