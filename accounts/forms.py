@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand, User
 from accounts.roles import Perm, Role, has_perm
+from cm_platform.ids import ModelIdsField
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -69,14 +70,16 @@ class BrandSettingsForm(BrandForm):
             **BrandForm.Meta.help_texts,
             "internal_approvers": _("None chosen: every manager and owner approves."),
         }
+        field_classes = {"internal_approvers": ModelIdsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client_link_days"].required = False  # empty: unchanged
         reviewers = [role for role in Role.values if has_perm(role, Perm.REVIEW)]
-        self.fields["internal_approvers"].queryset = User.objects.filter(
-            memberships__brand=self.instance, memberships__role__in=reviewers
-        ).order_by("email")
+        approvers = User.objects.none()  # a brand not yet saved has no members
+        if self.instance.pk:
+            approvers = User.objects.filter(memberships__brand=self.instance, memberships__role__in=reviewers)
+        self.fields["internal_approvers"].queryset = approvers.order_by("email")
         self.fields["internal_approvers"].widget = forms.CheckboxSelectMultiple(
             choices=self.fields["internal_approvers"].choices
         )

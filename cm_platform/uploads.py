@@ -21,6 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from rest_framework.utils.mediatypes import media_type_matches
 
 # URL name -> the setting holding the largest file (in bytes) it takes.
 UPLOAD_URLS = {
@@ -67,7 +68,7 @@ class UploadGateMiddleware:
             return _too_large(request, declared)
         if declared == 0 and _chunked(request) and file_limit(request) is not None:
             return _refusal(request, 411, _("Send the file with its size (a Content-Length header)."))
-        if request.method == "POST" and request.content_type == "multipart/form-data":
+        if request.method == "POST" and request.content_type == "multipart/form-data" and _reads_forms(view_func):
             return self._parse_now(request)
         return None
 
@@ -83,6 +84,15 @@ class UploadGateMiddleware:
         if refusal == "no_files":
             return _refusal(request, 400, _("This address does not accept files."))
         return None
+
+
+def _reads_forms(view_func) -> bool:
+    """Whether the view may read a multipart body. An API view reads only what its parsers take
+    (JSON): left unread, its body is refused by DRF as a 415, where parsed here it read as empty."""
+    parsers = getattr(getattr(view_func, "cls", None), "parser_classes", None)
+    if parsers is None:
+        return True
+    return any(media_type_matches(parser.media_type, "multipart/form-data") for parser in parsers)
 
 
 class UploadGateHandler(FileUploadHandler):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
 from accounts.roles import Perm, has_perm
+from cm_platform.ids import IdField
 from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
 
@@ -57,7 +58,7 @@ def assignable_members(brand: Brand) -> list[tuple[str, str]]:
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
-    in_reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**62)
+    in_reply_to = IdField(widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(forms.Form):
@@ -82,6 +83,10 @@ class PriorityForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=500, required=False)
 
 
 WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]

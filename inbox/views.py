@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,10 +24,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
+from cm_platform.ids import parse_id
 from inbox import forms, selectors, services, states
 from inbox.models import Conversation, InboxSettings, SavedReply
 from networks.adapters import get_adapter_class
 from networks.adapters.conversations import MessageAction
+from posts.forms import posted
 from posts.workflow import WorkflowError
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -120,9 +122,9 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
 def _prefill(request, conversation: Conversation, latest, *, mention: bool) -> str:
     """The reply box's first words: a saved reply chosen (?saved=<id>) filled in for the person,
     and, where the network tells people only of replies naming them, their handle first."""
-    text, chosen = "", request.GET.get("saved", "")
-    if latest is not None and chosen.isdigit() and len(chosen) <= 18 and can(request.membership, Perm.INBOX_REPLY):
-        saved = request.brand.saved_replies.filter(pk=int(chosen)).first()
+    text, chosen = "", parse_id(request.GET.get("saved"))
+    if latest is not None and chosen is not None and can(request.membership, Perm.INBOX_REPLY):
+        saved = request.brand.saved_replies.filter(pk=chosen).first()
         if saved is not None:
             text = services.saved_reply_fill(saved=saved, message=latest, user=request.user)
     if mention and latest is not None and latest.author_handle not in text:
@@ -154,7 +156,7 @@ def _act(request, conversation: Conversation, action: Callable[[], object], done
 def _back(request, conversation: Conversation):
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): it reads "-1" as a view name to reverse
     return redirect("inbox:conversation", brand_slug=request.brand.slug, pk=conversation.pk)
 
 
@@ -182,9 +184,10 @@ def _assignee(request) -> User | None:
         return request.user
     if not value:
         return None
-    if not value.isdigit() or len(value) > 18:
+    user_id = parse_id(value)
+    if user_id is None:
         raise Http404
-    member = request.brand.memberships.select_related("user").filter(user_id=int(value)).first()
+    member = request.brand.memberships.select_related("user").filter(user_id=user_id).first()
     if member is None:
         raise Http404
     return member.user
@@ -291,7 +294,8 @@ def reply_decide(request, pk: int, decision: str):
         if decision == "approve":
             services.reply_approve(reply=reply, user=request.user)
         else:
-            services.reply_decline(reply=reply, user=request.user, reason=request.POST.get("reason", "")[:500])
+            reason = posted(forms.DeclineForm, request.POST)["reason"]
+            services.reply_decline(reply=reply, user=request.user, reason=reason)
 
     done = _("Reply approved: it is on its way.") if decision == "approve" else _("Reply declined.")
     return _act(request, reply.conversation, apply, done)

@@ -81,3 +81,7 @@ class SourceForm(forms.ModelForm):
         if not 60 <= interval <= 86400:
             raise forms.ValidationError(_("Read a feed every 60 seconds at least and once a day at most."))
         return interval
+
+
+class MentionTagForm(forms.Form):
+    tag = forms.CharField(label=_("Tag"), max_length=1000, required=False)

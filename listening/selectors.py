@@ -5,27 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay
 from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import Brand
+from cm_platform.ids import parse_id
 from core.sentiment import Label
 from listening.models import Mention, MentionHourly, MentionTag
+from posts.timing import validate_day_in_range
 
 PAGE_SIZE = 50
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _date(value: str | None) -> date | None:
+    """The day written in `value`, if it reads and falls within the dates we take (year 1 has
+    no local midnight to compare with)."""
     try:
-        return date.fromisoformat(value or "")
-    except ValueError:
+        day = date.fromisoformat(value or "")
+        validate_day_in_range(day)
+    except (ValueError, ValidationError):
         return None
+    return day
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,8 @@ class MentionFilters:
         sentiment = query.get("sentiment", "")
         handled = query.get("handled", "")
         return cls(
-            search=_int(query.get("search")),
-            source=_int(query.get("source")),
+            search=parse_id(query.get("search")),
+            source=parse_id(query.get("source")),
             sentiment=sentiment if sentiment in {label.value for label in Label} else "",
             handled=handled if handled in ("yes", "no") else "",
             text=query.get("q", "").strip()[:200],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from listening import selectors
-from listening.forms import SavedSearchForm, SourceForm
+from listening.forms import MentionTagForm, SavedSearchForm, SourceForm
 from listening.models import Alert, Mention, MentionTag, SavedSearch, Source, SourceKind
+from posts.forms import posted
 
 
 def _nav(request, tab: str) -> dict:
@@ -148,7 +150,11 @@ def mention_handled(request, pk: int):
 @brand_view(Perm.LISTEN)
 def mention_tag(request, pk: int):
     mention = get_object_or_404(Mention, brand=request.brand, pk=pk)
-    name = " ".join(request.POST.get("tag", "").split())[:50]
+    try:
+        name = " ".join(posted(MentionTagForm, request.POST)["tag"].split())[:50]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
     if not name:
         messages.error(request, _("Write a tag."))
     elif request.POST.get("remove"):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand
 from calendars.models import Campaign
-from cm_platform.ids import IdField, ModelIdsField, parse_ids
+from cm_platform.ids import IdField, ModelIdsField, parse_id, parse_ids
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
 from posts.models import Media, Post, SavedText
@@ -164,10 +164,10 @@ class PostIdsField(forms.Field):
 
     def to_python(self, value) -> list[int]:
         values = value if isinstance(value, list | tuple) else [value] if value else []
-        try:
-            return [int(v) for v in values]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(_("The selection is not valid: reload the page and select again.")) from None
+        ids = [parse_id(v) for v in values]  # an id no post can have is refused, not sent to the database
+        if None in ids:
+            raise forms.ValidationError(_("The selection is not valid: reload the page and select again."))
+        return [pk for pk in ids if pk is not None]
 
 
 class BulkForm(forms.Form):
@@ -191,7 +191,10 @@ class BulkForm(forms.Form):
         label=gettext_lazy("Days (negative: earlier)"), required=False, min_value=-366, max_value=366
     )
     day = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day_in_range],
     )
     at = forms.TimeField(
         label=gettext_lazy("Time (empty: each post keeps its own)"),
@@ -241,7 +244,10 @@ class DuplicateForm(forms.Form):
 
     brand = forms.ModelChoiceField(label=gettext_lazy("Brand"), queryset=Brand.objects.none(), empty_label=None)
     day = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_day_in_range],
     )
     at = forms.TimeField(
         label=gettext_lazy("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

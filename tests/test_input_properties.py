@@ -26,12 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework import serializers
 
+from accounts.models import Brand
 from api.serializers.fields import InstantField
 from cm_platform.ids import MAX_ID
 from networks import http
 from networks.adapters import ADAPTERS, get_adapter_class
 from networks.adapters.base import ConnectError
 from networks.adapters.mastodon import normalize_instance_url
+from posts.forms import BulkForm
 from posts.timing import EARLIEST_DAY, LATEST_DAY
 
 APPS = ("accounts", "networks", "posts", "calendars", "api", "cm_platform")
@@ -188,6 +190,8 @@ def _keyword_arguments(form_class: type[forms.BaseForm], brand, owner) -> dict:
         "brand": brand,
         "email": "new.member@a.example",
         "candidates": [{"display_name": "Brand A", "handle": "@a"}, {"display_name": "Brand A jobs"}],
+        "actions": BulkForm.Action.values,  # every bulk action offered
+        "brands": Brand.objects.filter(pk=brand.pk),  # where a copy may go
     }
     needed = [
         name

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers.fields import TextField
 from api.serializers.posts import MAX_ID
 from inbox.models import Conversation, ConversationState, Message, Note, Priority, Reply
 from inbox.states import Move
@@ -86,7 +87,7 @@ class ReplySerializer(serializers.ModelSerializer):
         required=False,
         help_text="The message answered (one of the conversation's); default: the latest from them.",
     )
-    text = serializers.CharField(max_length=10_000)
+    text = TextField(max_length=10_000)
 
     class Meta:
         model = Reply
@@ -107,7 +108,7 @@ class ReplySerializer(serializers.ModelSerializer):
 
 class NoteSerializer(serializers.ModelSerializer):
     author = serializers.StringRelatedField(allow_null=True)
-    text = serializers.CharField(max_length=5000)
+    text = TextField(max_length=5000)
 
     class Meta:
         model = Note
@@ -131,7 +132,7 @@ class MoveSerializer(serializers.Serializer):
 
 
 class TagsSerializer(serializers.Serializer):
-    tags = serializers.ListField(child=serializers.CharField(max_length=50, allow_blank=True), max_length=50)
+    tags = serializers.ListField(child=TextField(max_length=50, allow_blank=True), max_length=50)
 
 
 class PrioritySerializer(serializers.Serializer):
@@ -139,22 +140,28 @@ class PrioritySerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True)
+    reason = TextField(max_length=300, allow_blank=True)
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    reason = TextField(max_length=500, allow_blank=True, required=False, default="")
 
 
 class ConversationFilterSerializer(serializers.Serializer):
-    """Query parameters of the conversation list (the inbox page's filters)."""
+    """Query parameters of the conversation list (the inbox page's filters). A parameter left
+    empty (`?network=`) filters nothing, as on the page: the schema says so with allow_blank."""
 
     state = serializers.ChoiceField(
         choices=[("open", _("Open (new or assigned)")), *ConversationState.choices],
         required=False,
+        allow_blank=True,
         help_text="Default: every state.",
     )
-    network = serializers.CharField(max_length=30, required=False)
-    assignee = serializers.RegexField(r"^(me|nobody|[0-9]{1,18})$", required=False, help_text="me, nobody or an id.")
-    tag = serializers.CharField(max_length=50, required=False)
-    q = serializers.CharField(max_length=200, required=False, help_text="Text in a message or an author's handle.")
+    network = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    assignee = serializers.RegexField(
+        r"^(me|nobody|[0-9]{1,18})?$", required=False, allow_blank=True, help_text="me, nobody or an id."
+    )
+    tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    q = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Text in a message or an author's handle."
+    )

@@ -57,7 +57,9 @@ def test_a_reply_too_long_for_the_network_is_a_400_naming_the_field(conversation
 def test_a_reply_to_another_conversations_message_is_refused(conversation, account, editor):
     store(account, inbound("Ailleurs", remote_id="else", kind=MessageKind.MENTION))
     other = Conversation.objects.get(root_remote_id="else").messages.get()
-    answer = client_with_token(editor).post(url(conversation, "replies/"), {"text": "Oui", "in_reply_to": other.pk})
+    answer = client_with_token(editor).post(
+        url(conversation, "replies/"), {"text": "Oui", "in_reply_to": other.pk}, format="json"
+    )
     assert answer.status_code == 400 and "in_reply_to" in answer.json()["errors"]
 
 
@@ -89,6 +91,6 @@ def test_hiding_on_a_network_that_cannot_is_a_conflict_with_the_reason(brand_a, 
     store(mastodon, inbound("Nul", remote_id="rude", kind=MessageKind.MENTION))
     message = Conversation.objects.get().messages.get()
     answer = client_with_token(manager).post(
-        f"/api/brands/{brand_a.slug}/messages/{message.pk}/hide/", {"reason": "Insulte"}
+        f"/api/brands/{brand_a.slug}/messages/{message.pk}/hide/", {"reason": "Insulte"}, format="json"
     )
     assert answer.status_code == 409 and "Mastodon cannot hide" in answer.json()["detail"]
