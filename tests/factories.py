@@ -9,6 +9,7 @@ from networks.models import NetworkAccount
 from posts.models import Post, PostTarget
 
 PASSWORD = "correct horse battery staple"
+PEOPLE = ("Camille Ruiz", "Noor Haddad", "Yuki Tanaka", "Inès Blanc", "Omar Diallo", "Léa Petit")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,7 +18,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    display_name = factory.Faker("name")
+    # Fixed names, not Faker's: a random "Gilmore" once matched the browser tests' "More" button
+    # (Playwright matches names by substring), so a run depended on the draw.
+    display_name = factory.Sequence(lambda n: f"{PEOPLE[n % len(PEOPLE)]} {n}")
     password = factory.django.Password(PASSWORD)
 
 

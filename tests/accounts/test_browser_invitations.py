@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_owner_invites_and_the_invited_person_joins(sign_in, live_server, page, brand_a, owner):
     page = sign_in(owner)
-    page.get_by_role("button", name="More").click()  # the navigation's second rank
+    page.get_by_role("button", name="More", exact=True).click()  # the navigation's second rank
     page.get_by_role("link", name="Members").click()
     invite_form = page.locator("#invite-form")
     invite_form.get_by_label("Email address").fill("nina@a.example")
