@@ -2,7 +2,8 @@
 variants each network needs.
 
 Nothing is kept under the name or the type it arrived with. Images go through the one image
-pipeline (accounts/images.py: decoded by Pillow, re-encoded from the pixels). Videos are verified
+pipeline (core/images.py: decoded by Pillow, re-encoded from the pixels), and so do the variants
+made for a network that does not take the original. Videos are verified
 by parsing their container with MediaInfo (pymediainfo, whose wheels bundle libmediainfo, so no
 system package is needed): a file is a video only if MediaInfo finds an MP4, QuickTime or WebM
 container holding a video track with a size; a few magic bytes in front of anything else are
@@ -13,7 +14,6 @@ stored name is random, with the extension of the verified type (cm_platform/stor
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -24,18 +24,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
 from pymediainfo import MediaInfo
 
-from accounts.images import IMAGE_FORMATS, CleanImage, image_clean
 from accounts.models import Brand
 from accounts.permissions import can
 from accounts.roles import Perm
 from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
+from core import images
 from networks.adapters.base import Limits, MediaFile
 from posts.models import Media, MediaVariant
 
-THUMBNAIL_SIZE = (480, 480)
+THUMBNAIL = images.Fit(types=frozenset({"image/jpeg"}), max_side=480, reencode_as="image/jpeg")
 # MediaInfo's name of a container -> the content type we store (QuickTime is told apart below).
 VIDEO_CONTAINERS = {"MPEG-4": "video/mp4", "WebM": "video/webm"}
 
@@ -72,38 +71,37 @@ def _local_path(field_file) -> str:
 
 
 def media_files_for(limits: Limits, media: list[Media]) -> list[MediaFile]:
-    """The files a network with these limits is sent: originals when they fit, else variants."""
+    """The files a network with these limits takes: originals when they fit, else variants."""
     return [media_file(variant_for(item, limits)) for item in media]
 
 
 def variant_for(media: Media, limits: Limits) -> Media | MediaVariant:
-    """The original when the network takes it as is, else a variant made once and reused."""
-    if media.kind != Media.Kind.IMAGE or not limits.image_types:
+    """The original when the network takes it as is, else a variant made once and reused.
+
+    Variants are stored (posts.MediaVariant, random names): networks that download what they
+    publish (Instagram, Threads) need a public URL, and every later post reuses the file.
+    """
+    takes = limits.images.attach
+    facts = {"content_type": media.content_type, "size": media.size, "width": media.width, "height": media.height}
+    if media.kind != Media.Kind.IMAGE or not takes.types or takes.takes(**facts):
         return media
-    fits = media.content_type in limits.image_types and media.size <= limits.max_image_bytes
-    if fits:
-        return media
-    content_type = media.content_type if media.content_type in limits.image_types else _best_type(limits)
-    spec = f"{content_type}:{limits.max_image_bytes}"
+    spec = takes.spec(media.content_type)
     existing = media.variants.filter(spec=spec).first()
-    return existing or _make_variant(media, spec, content_type, limits.max_image_bytes)
+    return existing or _make_variant(media, spec, takes)
 
 
-def _best_type(limits: Limits) -> str:
-    for preferred in ("image/jpeg", "image/png", "image/webp"):
-        if preferred in limits.image_types:
-            return preferred
-    return sorted(limits.image_types)[0]
-
-
-def _make_variant(media: Media, spec: str, content_type: str, max_bytes: int) -> Media | MediaVariant:
-    with media.file.open("rb") as handle, Image.open(handle) as image:
-        image.load()
-        content, width, height = _shrink_to_fit(image, content_type, max_bytes)
+def _make_variant(media: Media, spec: str, to: images.Fit) -> Media | MediaVariant:
+    with media.file.open("rb") as handle:
+        image = images.fit(handle.read(), to, name=media.original_name)
     variant = MediaVariant(
-        media=media, spec=spec, content_type=content_type, size=len(content), width=width, height=height
+        media=media,
+        spec=spec,
+        content_type=image.content_type,
+        size=len(image.content),
+        width=image.width,
+        height=image.height,
     )
-    variant.file.save(f"variant.{extension_for(content_type)}", ContentFile(content), save=False)
+    variant.file.save(f"variant.{extension_for(image.content_type)}", ContentFile(image.content), save=False)
     try:
         with transaction.atomic():
             variant.save()
@@ -111,39 +109,6 @@ def _make_variant(media: Media, spec: str, content_type: str, max_bytes: int) ->
         variant.file.delete(save=False)
         return media.variants.get(spec=spec)
     return variant
-
-
-def _shrink_to_fit(image: Image.Image, content_type: str, max_bytes: int) -> tuple[bytes, int, int]:
-    """Re-encode, stepping the size down until the bytes fit (quality first for JPEG/WebP)."""
-    fmt = _format(content_type)
-    current = _flatten(image) if fmt == "JPEG" else image.copy()
-    for _attempt in range(12):
-        for quality in (88, 75, 60) if fmt in ("JPEG", "WEBP") else (None,):
-            content = _encode(current, fmt, quality)
-            if len(content) <= max_bytes:
-                return content, current.width, current.height
-        current = current.resize((max(1, int(current.width * 0.8)), max(1, int(current.height * 0.8))))
-    raise ValidationError(_("This image cannot be made small enough for the network."))
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
-def _encode(image: Image.Image, fmt: str, quality: int | None) -> bytes:
-    buffer = io.BytesIO()
-    options = {"quality": quality} if quality else {"optimize": True}
-    image.save(buffer, format=fmt, **options)
-    return buffer.getvalue()
-
-
-def _format(content_type: str) -> str:
-    return {v: k for k, v in IMAGE_FORMATS.items()}[content_type]
 
 
 # --- uploads ---------------------------------------------------------------------------------
@@ -165,15 +130,15 @@ def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = ""
         verified = _verify(upload, name)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
-    if isinstance(verified, CleanImage):
+    if isinstance(verified, images.Encoded):
         return _keep_image(brand, user, verified, name, alt_text)
     return _keep_video(brand, user, upload, name, verified, alt_text)
 
 
-def _verify(upload, name: str) -> CleanImage | VerifiedVideo:
+def _verify(upload, name: str) -> images.Encoded | VerifiedVideo:
     """A clean image if Pillow decodes the file, else a video if MediaInfo finds one in it."""
     try:
-        return image_clean(upload, name=name)
+        return images.clean(upload, name=name)
     except ValidationError as error:
         if error.code != "not_image":
             raise
@@ -215,16 +180,12 @@ def video_verify(upload, *, name: str) -> VerifiedVideo:
     raise ValidationError(message % {"name": name, "format": container}, code="not_video")
 
 
-def _thumbnail(content: bytes) -> bytes:
-    with Image.open(io.BytesIO(content)) as image:
-        image.load()
-        thumb = _flatten(image)
-        thumb.thumbnail(THUMBNAIL_SIZE)
-        return _encode(thumb, "JPEG", 80)
+def _thumbnail(image: images.Encoded, name: str) -> bytes:
+    return images.fit(image.content, THUMBNAIL, name=name).content
 
 
 @transaction.atomic
-def _keep_image(brand: Brand, user, image: CleanImage, name: str, alt_text: str) -> Media:
+def _keep_image(brand: Brand, user, image: images.Encoded, name: str, alt_text: str) -> Media:
     media = Media(
         brand=brand,
         kind=Media.Kind.IMAGE,
@@ -236,8 +197,8 @@ def _keep_image(brand: Brand, user, image: CleanImage, name: str, alt_text: str)
         alt_text=alt_text,
         uploaded_by=user,
     )
-    media.file.save(f"upload.{image.extension}", ContentFile(image.content), save=False)
-    media.thumbnail.save("thumbnail.jpg", ContentFile(_thumbnail(image.content)), save=False)
+    media.file.save(f"upload.{extension_for(image.content_type)}", ContentFile(image.content), save=False)
+    media.thumbnail.save("thumbnail.jpg", ContentFile(_thumbnail(image, name)), save=False)
     media.save()
     return media
 

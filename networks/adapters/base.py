@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cm_platform.reasons import Reason, as_reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.budget import Rate
 
 if TYPE_CHECKING:
@@ -66,8 +68,9 @@ class Limits:
     counting: Counting = Counting.CHARACTERS
     url_weight: int = 23  # used by MASTODON and X_WEIGHTED counting
     max_media: int = 4
-    max_image_bytes: int = 5 * 1024 * 1024
-    image_types: frozenset[str] = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
+    # What publish() takes (the media library makes a stored variant fit it; validate() refuses
+    # anything else) and what is sent (made to fit in memory when it differs: core/images.py).
+    images: ImageLimits = ImageLimits(Fit(max_bytes=5 * 1024 * 1024))
     max_videos: int = 0
     max_video_bytes: int = 0
     video_types: frozenset[str] = frozenset()
@@ -90,8 +93,8 @@ class Limits:
             "counting": str(self.counting),
             "url_weight": self.url_weight,
             "max_media": self.max_media,
-            "max_image_bytes": self.max_image_bytes,
-            "image_types": sorted(self.image_types),
+            "max_image_bytes": self.images.attach.max_bytes,
+            "image_types": sorted(self.images.attach.types),
             "max_videos": self.max_videos,
             "alt_text_max": self.alt_text_max,
             "media_required": self.media_required,
@@ -382,7 +385,7 @@ def _media_problems(limits: Limits, network: str, media: list[MediaFile]) -> lis
             )
         )
     for item in images:
-        if item.content_type not in limits.image_types:
+        if item.content_type not in limits.images.attach.types:
             problems.append(
                 Problem(
                     "image_type",

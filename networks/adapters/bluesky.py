@@ -9,8 +9,8 @@ tests/networks/bluesky/conftest.py). Facts used here are in ../shared/NETWORKS.m
   `updated_credentials`. The app password itself is never stored.
 - text is counted in graphemes (300); links, mentions and hashtags become facets with UTF-8
   byte offsets, mentions only when the handle resolves to a DID;
-- images (4, with alt text) are uploaded as blobs, recompressed below 1,000,000 bytes first
-  when larger (the post schema's cap), with their aspect ratio;
+- images (4, with alt text) are uploaded as blobs, made to fit 1,000,000 bytes first when larger
+  (the post schema's cap) by the image pipeline (core/images.py), with their aspect ratio;
 - the post's record key (rkey) is derived from the publish key (see `rkey_for`), so a repeat
   cannot make a second post: the PDS refuses a second record with the same rkey.
 """
@@ -18,21 +18,20 @@ tests/networks/bluesky/conftest.py). Facts used here are in ../shared/NETWORKS.m
 from __future__ import annotations
 
 import hashlib
-import math
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 import regex
 import requests
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cm_platform.reasons import reason
+from core.images import Fit, fit
+from core.images import Limits as ImageLimits
 from networks import budget, http
 from networks.adapters.base import (
     Adapter,
@@ -197,60 +196,6 @@ def build_facets(text: str, resolve) -> list[dict[str, Any]]:
     return sorted(facets, key=lambda facet: facet["index"]["byteStart"])
 
 
-# --- images -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PreparedImage:
-    data: bytes
-    content_type: str
-    width: int
-    height: int
-
-
-JPEG_QUALITIES = (90, 80, 70, 60)
-SENT_AS_IS = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-
-
-def prepare_image(data: bytes, limit: int = BLOB_MAX_BYTES) -> PreparedImage:
-    """Decode the image (never upload what Pillow cannot read) and fit it below `limit` bytes.
-
-    An image below the limit, of a type Bluesky shows and without EXIF metadata, goes as it
-    is, with the type its bytes say (not the one the upload claimed). Any other becomes a JPEG,
-    turned upright and without metadata (blobs are public: a photo's GPS position must not
-    go with it): first lower qualities, then smaller sizes keeping the aspect ratio, until it
-    fits. (An animated GIF that must be recompressed keeps its first frame.)
-    """
-    with Image.open(BytesIO(data)) as image:
-        content_type = Image.MIME.get(image.format or "", "")
-        upright = ImageOps.exif_transpose(image)  # the size people see, for aspectRatio
-        if len(data) < limit and content_type in SENT_AS_IS and not image.getexif():
-            return PreparedImage(data, content_type, upright.width, upright.height)
-        return _recompressed(_flattened(upright), limit)
-
-
-def _flattened(image: Image.Image) -> Image.Image:
-    """RGB for JPEG: transparent areas become white rather than JPEG's default black."""
-    if image.mode in ("RGBA", "LA", "P"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
-def _recompressed(image: Image.Image, limit: int) -> PreparedImage:
-    while True:
-        for quality in JPEG_QUALITIES:
-            output = BytesIO()
-            image.save(output, "JPEG", quality=quality, optimize=True)
-            if output.tell() < limit:
-                return PreparedImage(output.getvalue(), "image/jpeg", image.width, image.height)
-        # Still too large at the lowest quality: shrink by what the size suggests (bytes grow
-        # with the area), at least by a quarter so the loop always ends.
-        scale = min(0.75, math.sqrt(limit / output.tell()) * 0.95)
-        size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
-
-
 # --- the adapter ----------------------------------------------------------------------------
 def normalize_service_url(text: str) -> str:
     """'bsky.social' or 'https://bsky.social/' -> 'https://bsky.social'."""
@@ -305,9 +250,12 @@ class BlueskyAdapter(Adapter):
         max_chars=300,
         counting=Counting.GRAPHEMES,
         max_media=4,
-        # What a user may attach: anything larger than BLOB_MAX_BYTES is recompressed below it.
-        max_image_bytes=30 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"}),
+        # Takes up to 30 MB; each blob is made to fit BLOB_MAX_BYTES in memory when it is sent,
+        # as a JPEG whenever it must be re-encoded (core/images.py).
+        images=ImageLimits(
+            attach=Fit(max_bytes=30 * 1024 * 1024),
+            sent=Fit(max_bytes=BLOB_MAX_BYTES, reencode_as="image/jpeg"),
+        ),
         alt_text_max=2000,
     )
     recognises_repeats = True
@@ -493,16 +441,18 @@ class BlueskyAdapter(Adapter):
 
     def _upload(self, item: MediaFile) -> dict[str, Any]:
         try:
-            image = prepare_image(item.read())
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            raise PublishError(
-                reason("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name},
-                kind=ErrorKind.REJECTED,
-            ) from None
+            image = fit(item.read(), self.get_limits().images.to_send, name=item.name)
+        except ValidationError as error:
+            message = (
+                reason("Bluesky refused an image as too large.")
+                if error.code == "cannot_fit"
+                else reason("Bluesky: %(name)s is not an image that can be read.") % {"name": item.name}
+            )
+            raise PublishError(message, kind=ErrorKind.REJECTED) from None
         response = self._call(
             "POST",
             "com.atproto.repo.uploadBlob",
-            data=image.data,
+            data=image.content,
             headers={"Content-Type": image.content_type},
         )
         return {

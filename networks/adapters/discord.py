@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks import http
 from networks.adapters import remote
 from networks.adapters.base import (
@@ -110,8 +112,9 @@ class DiscordAdapter(Adapter):
         max_chars=2000,
         max_media=10,
         # Webhook uploads share the channel's limit: 10 MiB without server boosts.
-        max_image_bytes=10 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        images=ImageLimits(
+            Fit(types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}), max_bytes=10 * 1024 * 1024)
+        ),
         alt_text_max=1024,
     )
     connect_form = DiscordConnectForm

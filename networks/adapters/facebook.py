@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import graph
 from networks.adapters.base import Connection, Limits, MediaFile, PublishResult
 from networks.adapters.counting import URL
@@ -35,8 +37,12 @@ class FacebookAdapter(OAuthAdapter):
     limits = Limits(
         max_chars=63206,
         max_media=10,
-        max_image_bytes=4 * 1024 * 1024,  # "JPEG, BMP, PNG, GIF, TIFF ... 4MB or less"
-        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"}),
+        images=ImageLimits(
+            Fit(
+                types=frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"}),
+                max_bytes=4 * 1024 * 1024,  # "JPEG, BMP, PNG, GIF, TIFF ... 4MB or less"
+            )
+        ),
     )
     required_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
     oauth_start_url_name = "networks:facebook_start"

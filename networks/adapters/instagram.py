@@ -11,27 +11,23 @@ against tests/networks/servers/graph.py:
   `is_carousel_item=true`, then one with `media_type=CAROUSEL` and `children` (the sequence
   Threads shares: networks/adapters/meta.py);
 - Meta DOWNLOADS each image from a public URL: this site must be reachable (SITE_URL), and the
-  image must be a JPEG: other types are converted with Pillow into MEDIA_ROOT/instagram/;
+  image must be a JPEG: the media library sends a stored JPEG variant of any other type;
 - caption 2,200 characters and 30 hashtags; aspect ratio from 4:5 to 1.91:1; 10 per carousel;
 - 50 published posts per 24 hours, read from `GET /{ig-user-id}/content_publishing_limit`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
@@ -68,8 +64,8 @@ class InstagramAdapter(meta.ContainerAdapter):
     limits = Limits(
         max_chars=2200,
         max_media=10,
-        max_image_bytes=8 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),  # converted to JPEG
+        # JPEG only: the media library stores a JPEG variant of any other image (core/images.py).
+        images=ImageLimits(Fit(types=frozenset({"image/jpeg"}), max_bytes=8 * 1024 * 1024)),
         media_required=True,
     )
     required_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
@@ -145,7 +141,7 @@ class InstagramAdapter(meta.ContainerAdapter):
         return self.publish_containers(
             user=self.account.config["ig_user_id"],
             text=text,
-            image_urls=[jpeg_url(item) for item in media],
+            image_urls=[item.public_url for item in media],
             profile_url=f"https://www.instagram.com/{self.account.config['username']}/",
         )
 
@@ -181,27 +177,3 @@ class InstagramAdapter(meta.ContainerAdapter):
         return graph.call(
             NAME, method, path, self.account.credentials.get("page_token", ""), publishing=publishing, **kwargs
         )
-
-
-def jpeg_url(item: MediaFile) -> str:
-    """The public URL of a JPEG version of `item`: itself when already a JPEG, else a converted
-    copy stored once under MEDIA_ROOT/instagram/ (named by content, so a retry reuses it)."""
-    if item.content_type == "image/jpeg" and item.public_url:
-        return item.public_url
-    data = item.read()
-    name = f"instagram/{hashlib.sha256(data).hexdigest()[:32]}.jpg"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(to_jpeg(data)))
-    return f"{settings.SITE_URL}{default_storage.url(name)}"
-
-
-def to_jpeg(data: bytes) -> bytes:
-    """Any image Pillow reads -> a JPEG (transparency flattened on white, first frame only)."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.seek(0)
-        rgba = image.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, (255, 255, 255))
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    out = io.BytesIO()
-    flat.save(out, "JPEG", quality=90)
-    return out.getvalue()

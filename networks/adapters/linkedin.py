@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import remote
 from networks.adapters.base import (
     ConnectError,
@@ -90,8 +92,7 @@ class LinkedInAdapter(OAuthAdapter):
         max_chars=3000,
         counting=Counting.UTF16,
         max_media=20,  # multiImage takes 2 to 20
-        max_image_bytes=10 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/gif"}),
+        images=ImageLimits(Fit(types=frozenset({"image/jpeg", "image/png", "image/gif"}), max_bytes=10 * 1024 * 1024)),
         alt_text_max=4086,
     )
     required_settings = ("LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET")

@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks import budget, http
 from networks.adapters import remote
 from networks.adapters.base import (
@@ -120,8 +122,9 @@ class MastodonAdapter(Adapter):
         counting=Counting.MASTODON,
         url_weight=23,
         max_media=4,
-        max_image_bytes=16 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        images=ImageLimits(
+            Fit(types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}), max_bytes=16 * 1024 * 1024)
+        ),
         max_videos=1,
         max_video_bytes=99 * 1024 * 1024,
         video_types=frozenset({"video/mp4", "video/webm", "video/quicktime"}),
@@ -177,21 +180,24 @@ class MastodonAdapter(Adapter):
     # --- limits -------------------------------------------------------------------------------
     def get_limits(self) -> Limits:
         config = self.account.config
-        limits = replace(
+        supported = set(config.get("supported_mime_types") or ())
+        return replace(
             self.limits,
             max_chars=int(config.get("max_characters") or self.limits.max_chars),
             url_weight=int(config.get("url_weight") or self.limits.url_weight),
-            max_image_bytes=int(config.get("image_size_limit") or self.limits.max_image_bytes),
+            images=ImageLimits(self._instance_images(config, supported)),
             max_video_bytes=int(config.get("video_size_limit") or self.limits.max_video_bytes),
+            video_types=frozenset(t for t in supported if t.startswith("video/")) or self.limits.video_types,
         )
-        supported = set(config.get("supported_mime_types") or ())
-        if supported:
-            limits = replace(
-                limits,
-                image_types=frozenset(t for t in supported if t.startswith("image/")) or limits.image_types,
-                video_types=frozenset(t for t in supported if t.startswith("video/")) or limits.video_types,
-            )
-        return limits
+
+    def _instance_images(self, config: dict, supported: set[str]) -> Fit:
+        """The instance's own image limits (its /api/v2/instance), else the class's."""
+        default = self.limits.images.attach
+        return replace(
+            default,
+            max_bytes=int(config.get("image_size_limit") or 0) or default.max_bytes,
+            types=frozenset(t for t in supported if t.startswith("image/")) or default.types,
+        )
 
     def validate(self, text: str, media: list[MediaFile]) -> list[Problem]:
         problems = super().validate(text, media)

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import remote
 from networks.adapters.base import (
     Adapter,
@@ -150,8 +152,8 @@ class TelegramAdapter(Adapter):
         max_chars=4096,
         counting=Counting.UTF16,
         max_media=10,
-        max_image_bytes=10 * 1024 * 1024,  # sendPhoto: "at most 10 MB"
-        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),
+        # sendPhoto: "at most 10 MB"
+        images=ImageLimits(Fit(types=frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=10 * 1024 * 1024)),
         max_chars_with_media=CAPTION_LIMIT,  # with media, the caption's limit is the one that counts
     )
     connect_form = TelegramConnectForm

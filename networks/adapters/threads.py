@@ -24,6 +24,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import graph, meta
 from networks.adapters.base import (
     Connection,
@@ -59,8 +61,7 @@ class ThreadsAdapter(meta.ContainerAdapter):
     limits = Limits(
         max_chars=500,
         max_media=20,
-        max_image_bytes=8 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png"}),
+        images=ImageLimits(Fit(types=frozenset({"image/jpeg", "image/png"}), max_bytes=8 * 1024 * 1024)),
     )
     required_settings = ("THREADS_APP_ID", "THREADS_APP_SECRET")
     oauth_start_url_name = "networks:threads_start"

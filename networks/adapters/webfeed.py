@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters.base import Adapter, ConnectError, Connection, Limits, MediaFile, PublishResult
 
 
@@ -33,7 +35,7 @@ def feed_page_url(brand_slug: str) -> str:
 class WebFeedAdapter(Adapter):
     slug = "webfeed"
     name = gettext_lazy("Web feed")  # type: ignore[assignment]  # a lazy str, translated where shown
-    limits = Limits(max_chars=5000, max_media=4, max_image_bytes=20 * 1024 * 1024, alt_text_max=1500)
+    limits = Limits(max_chars=5000, max_media=4, images=ImageLimits(Fit(max_bytes=20 * 1024 * 1024)), alt_text_max=1500)
     recognises_repeats = True
     connect_form = WebFeedForm
 

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks import budget, http, signing
 from networks.adapters import remote
 from networks.adapters.base import (
@@ -53,7 +55,9 @@ class WebhookForm(forms.Form):
 class WebhookAdapter(Adapter):
     slug = "webhook"
     name = "Webhook"
-    limits = Limits(max_chars=10_000, max_media=10, max_image_bytes=50 * 1024 * 1024, alt_text_max=1500)
+    limits = Limits(
+        max_chars=10_000, max_media=10, images=ImageLimits(Fit(max_bytes=50 * 1024 * 1024)), alt_text_max=1500
+    )
     connect_form = WebhookForm
     shown_once_credential = "secret"
 

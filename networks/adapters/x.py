@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters import remote
 from networks.adapters.base import (
     ConnectError,
@@ -84,8 +86,7 @@ class XAdapter(OAuthAdapter):
         counting=Counting.X_WEIGHTED,
         url_weight=23,
         max_media=4,
-        max_image_bytes=5 * 1024 * 1024,
-        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),
+        images=ImageLimits(Fit(types=frozenset({"image/jpeg", "image/png", "image/webp"}), max_bytes=5 * 1024 * 1024)),
         alt_text_max=1000,
     )
     required_settings = ("X_CLIENT_ID", "X_CLIENT_SECRET")

@@ -85,8 +85,9 @@ class AdapterContract:
         assert limits.url_weight > 0
         assert limits.alt_text_max >= 0
         if limits.max_media:
-            assert limits.max_image_bytes > 0
-            assert limits.image_types and all(t.startswith("image/") for t in limits.image_types)
+            for fit in (limits.images.attach, limits.images.to_send):
+                assert fit.max_bytes and fit.max_bytes > 0
+                assert fit.types and all(t.startswith("image/") for t in fit.types)
         assert limits.as_json()["max_chars"] == limits.max_chars
 
     # --- validate() ---------------------------------------------------------------------------

@@ -6,12 +6,14 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from networks import services
 from networks.adapters.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
+from posts.media import media_files_for, media_upload
 from tests.networks.contract import AdapterContract, ContractSetup, _text_counting_exactly
 from tests.networks.oauth_helpers import follow_consent, oauth_data
 from tests.networks.samples import image_file
@@ -111,14 +113,21 @@ def test_a_carousel_has_one_container_per_image_then_one_for_the_set(adapter, gr
     assert len(graph.ig_media) == 1 and len(graph.ig_media[0]["image_urls"]) == 3
 
 
-def test_a_png_is_converted_to_a_jpeg_served_on_the_site(adapter, graph, tmp_path):
-    png = image_file(tmp_path, "logo.png", public_base=SITE)
-    adapter.publish(text="Logo", media=[png], key="k")
+def test_a_png_is_converted_to_a_jpeg_served_on_the_site(adapter, graph, brand_a, owner, client):
+    png = Image.new("RGB", (800, 800), (200, 40, 90))
+    buffer = io.BytesIO()
+    png.save(buffer, "PNG")
+    upload = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    media = media_upload(brand=brand_a, user=owner, upload=upload)
+    adapter.publish(text="Logo", media=media_files_for(adapter.get_limits(), [media]), key="k")
     url = graph.ig_media[0]["image_urls"][0]
-    assert url.startswith(f"{SITE}/media/instagram/") and url.endswith(".jpg")
+    # A stored variant of the media (random name, a row vouching for its type): never a file the
+    # adapter writes itself.
+    assert url.startswith(f"{SITE}/media/variants/") and url.endswith(".jpg")
     stored = url.removeprefix(f"{SITE}/media/")
     with default_storage.open(stored) as handle, Image.open(io.BytesIO(handle.read())) as image:
         assert image.format == "JPEG" and image.size == (800, 800)
+    assert client.get(f"/media/{stored}")["Content-Type"] == "image/jpeg"  # what Meta downloads
 
 
 def test_a_site_that_is_not_public_cannot_publish_and_says_why(adapter, graph, jpeg, settings):

@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from core.images import Fit
+from core.images import Limits as ImageLimits
 from networks.adapters.base import Limits
 from posts.media import media_file, media_files_for, media_upload, variant_for
 from posts.models import Media, MediaVariant
@@ -160,7 +162,7 @@ def test_variants_are_made_when_a_network_needs_them_and_reused(brand_a, editor)
     buffer = io.BytesIO()
     big.save(buffer, format="PNG")
     media = media_upload(brand=brand_a, user=editor, upload=upload("bruit.png", buffer.getvalue(), "image/png"))
-    small_jpeg_only = Limits(max_chars=100, max_image_bytes=60_000, image_types=frozenset({"image/jpeg"}))
+    small_jpeg_only = Limits(max_chars=100, images=ImageLimits(Fit(types=frozenset({"image/jpeg"}), max_bytes=60_000)))
     first = variant_for(media, small_jpeg_only)
     assert isinstance(first, MediaVariant)
     assert first.content_type == "image/jpeg" and first.size <= 60_000

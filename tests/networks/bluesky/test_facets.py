@@ -1,11 +1,6 @@
-"""Facets, record keys and image fitting, without a server."""
+"""Facets and record keys, without a server (image fitting: tests/core/test_images.py)."""
 
-from io import BytesIO
-
-import pytest
-from PIL import Image
-
-from networks.adapters.bluesky import BLOB_MAX_BYTES, TID_ALPHABET, build_facets, prepare_image, rkey_for
+from networks.adapters.bluesky import TID_ALPHABET, build_facets, rkey_for
 
 DIDS = {"alice.test": "did:plc:alice", "bob.bsky.social": "did:plc:bob"}
 
@@ -76,67 +71,3 @@ def test_tids_encode_a_time_in_the_past_after_2023():
         value = value * 32 + TID_ALPHABET.index(char)
     microseconds = value >> 10
     assert 1_672_531_200_000_000 <= microseconds < 1_672_531_200_000_000 + 2**45
-
-
-def _noisy_image(width: int, height: int, fmt: str) -> bytes:
-    image = Image.effect_noise((width, height), 120).convert("RGB")
-    output = BytesIO()
-    image.save(output, fmt, **({"quality": 95} if fmt == "JPEG" else {}))
-    return output.getvalue()
-
-
-def test_a_large_image_is_recompressed_below_the_limit_keeping_its_aspect_ratio():
-    data = _noisy_image(1600, 900, "PNG")
-    assert len(data) > BLOB_MAX_BYTES
-    prepared = prepare_image(data)
-    assert len(prepared.data) < BLOB_MAX_BYTES
-    assert prepared.content_type == "image/jpeg"
-    assert prepared.width / prepared.height == pytest.approx(1600 / 900, rel=0.01)
-    with Image.open(BytesIO(prepared.data)) as decoded:
-        assert decoded.size == (prepared.width, prepared.height)
-
-
-def test_a_small_image_goes_as_it_is():
-    data = _noisy_image(40, 30, "PNG")
-    prepared = prepare_image(data)
-    assert (prepared.data, prepared.content_type, prepared.width, prepared.height) == (data, "image/png", 40, 30)
-
-
-def test_a_transparent_png_becomes_white_not_black():
-    image = Image.new("RGBA", (1200, 1200), (0, 0, 0, 0))
-    image.paste(Image.effect_noise((600, 1200), 120).convert("RGBA"), (0, 0))
-    output = BytesIO()
-    image.save(output, "PNG")
-    prepared = prepare_image(output.getvalue(), limit=len(output.getvalue()) // 2)
-    with Image.open(BytesIO(prepared.data)) as decoded:
-        assert all(
-            channel > 240 for channel in decoded.convert("RGB").getpixel((decoded.width - 5, decoded.height // 2))
-        )
-
-
-def test_bytes_that_are_not_an_image_are_refused():
-    with pytest.raises(OSError):
-        prepare_image(b"<html>not an image</html>")
-
-
-def test_the_type_sent_is_the_one_the_bytes_say():
-    image = Image.new("RGB", (30, 20), "navy")
-    output = BytesIO()
-    image.save(output, "JPEG")
-    assert prepare_image(output.getvalue()).content_type == "image/jpeg"
-
-
-def test_a_photo_with_exif_metadata_goes_upright_and_without_it():
-    image = Image.new("RGB", (300, 200), "navy")
-    exif = Image.Exif()
-    exif[0x0112] = 6  # Orientation: rotate 90° to display
-    exif[0x010F] = "Camera maker"
-    output = BytesIO()
-    image.save(output, "JPEG", exif=exif)
-
-    prepared = prepare_image(output.getvalue())
-
-    assert (prepared.width, prepared.height) == (200, 300)
-    with Image.open(BytesIO(prepared.data)) as decoded:
-        assert decoded.size == (200, 300)
-        assert not decoded.getexif()
