@@ -53,7 +53,7 @@ def report_pdf(brand: Brand, filters: Filters, *, language: str) -> bytes:
     from PIL import ImageFile
 
     # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; our reports hold
-    # only SVG drawn here, and the upload pipeline (accounts/images.py) must keep refusing
+    # only SVG drawn here, and the image pipeline (core/images.py) must keep refusing
     # truncated images in the same worker.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 

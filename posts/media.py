@@ -82,12 +82,15 @@ def variant_for(media: Media, limits: Limits) -> Media | MediaVariant:
     publish (Instagram, Threads) need a public URL, and every later post reuses the file.
     """
     takes = limits.images.attach
-    facts = {"content_type": media.content_type, "size": media.size, "width": media.width, "height": media.height}
-    if media.kind != Media.Kind.IMAGE or not takes.types or takes.takes(**facts):
+    if media.kind != Media.Kind.IMAGE or not takes.types or _fits(media, takes):
         return media
     spec = takes.spec(media.content_type)
     existing = media.variants.filter(spec=spec).first()
     return existing or _make_variant(media, spec, takes)
+
+
+def _fits(media: Media, fit: images.Fit) -> bool:
+    return fit.takes(content_type=media.content_type, size=media.size, width=media.width, height=media.height)
 
 
 def _make_variant(media: Media, spec: str, to: images.Fit) -> Media | MediaVariant:

@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from PIL import Image
 
 from core.images import Fit, Limits, clean, fit
@@ -186,3 +187,9 @@ def test_a_photo_with_exif_metadata_goes_upright_and_without_it():
     with Image.open(BytesIO(prepared.content)) as decoded:
         assert decoded.size == (200, 300)
         assert not decoded.getexif()
+
+
+def test_a_refusal_is_in_the_users_language():
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        fit(b"%PDF-1.4", BLUESKY, name="menu.pdf")
+    assert refused.value.messages == ["menu.pdf n’est pas une image lisible (JPEG, PNG, WebP ou GIF)."]
