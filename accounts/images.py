@@ -12,6 +12,8 @@ from cm_platform.storage import extension_for
 from core import images
 
 LOGO_MAX_SIDE = 1024
+# Any image a person may upload, kept at most LOGO_MAX_SIDE pixels on its longest side.
+LOGO = images.Limits(sent=images.Fit(max_side=LOGO_MAX_SIDE))
 
 
 def logo_clean(upload: UploadedFile) -> ContentFile:
@@ -21,7 +23,7 @@ def logo_clean(upload: UploadedFile) -> ContentFile:
     (cm_platform/uploads.py) has already refused an oversized request before it was read.
     """
     try:
-        image = images.clean(upload, name=upload.name or "logo", max_side=LOGO_MAX_SIDE)
+        image = images.clean(upload, name=upload.name or "logo", limits=LOGO)
     except ValidationError as error:
         raise _logo_error(error.code) from error
     return ContentFile(image.content, name=f"logo.{extension_for(image.content_type)}")

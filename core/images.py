@@ -97,6 +97,11 @@ class Limits:
         return self.sent or self.attach
 
 
+# What a person may upload to the media library, and what is kept: any of the four types, as they
+# are (bytes: the body-size gate, cm_platform/uploads.py, refuses more than MAX_UPLOAD_BYTES).
+UPLOADS = Limits()
+
+
 @dataclass(frozen=True)
 class Encoded:
     """An image's bytes as they are kept or sent, with the type and size its pixels have."""
@@ -127,9 +132,13 @@ def decoded(source: IO[bytes], *, name: str) -> Iterator[Image.Image]:
     except ValidationError:
         raise
     except Exception:  # Pillow raises many kinds on corrupt data (OSError, SyntaxError, ...)
-        raise ValidationError(
-            _("%(name)s is not an image we can read (JPEG, PNG, WebP or GIF).") % {"name": name}, code="not_image"
-        ) from None
+        raise _not_image(name) from None
+
+
+def _not_image(name: str) -> ValidationError:
+    return ValidationError(
+        _("%(name)s is not an image we can read (JPEG, PNG, WebP or GIF).") % {"name": name}, code="not_image"
+    )
 
 
 def _bomb(name: str) -> ValidationError:
@@ -146,13 +155,16 @@ def _decoded_pixels(image: Image.Image) -> int:
 
 
 # --- what is kept: uploads and logos -------------------------------------------------------------
-def clean(upload: IO[bytes], *, name: str, max_side: int | None = None) -> Encoded:
+def clean(upload: IO[bytes], *, name: str, limits: Limits = UPLOADS) -> Encoded:
     """An upload decoded and re-encoded from its pixels only, in its own type; refuse anything else.
 
-    `max_side` scales the image down (never up) to fit a square of that side. An animated GIF
-    keeps its frames.
+    What `limits` attach does not take is refused as "not_image"; an image larger than the longest
+    side they keep is scaled down (never up). An animated GIF keeps its frames.
     """
     with decoded(upload, name=name) as image:
+        if IMAGE_FORMATS[image.format or ""] not in limits.attach.types:
+            raise _not_image(name)
+        max_side = limits.to_send.max_side
         if image.format == "GIF" and getattr(image, "n_frames", 1) > 1:
             return _clean_animation(image, max_side)
         return _clean_still(image, max_side)

@@ -141,7 +141,7 @@ def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = ""
 def _verify(upload, name: str) -> images.Encoded | VerifiedVideo:
     """A clean image if Pillow decodes the file, else a video if MediaInfo finds one in it."""
     try:
-        return images.clean(upload, name=name)
+        return images.clean(upload, name=name, limits=images.UPLOADS)
     except ValidationError as error:
         if error.code != "not_image":
             raise

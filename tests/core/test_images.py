@@ -85,6 +85,12 @@ def test_a_file_that_is_not_one_of_the_four_formats_is_refused_by_name():
     assert refused.value.messages == ["scan.bmp is not an image we can read (JPEG, PNG, WebP or GIF)."]
 
 
+def test_a_type_the_limits_do_not_take_is_refused_at_upload():
+    with pytest.raises(ValidationError) as refused:
+        clean(png_upload(), name="logo.png", limits=Limits(Fit(types=frozenset({"image/jpeg"}))))
+    assert refused.value.code == "not_image"
+
+
 def test_an_animated_gif_keeps_its_frames_when_kept():
     frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "green", "blue")]
     output = BytesIO()
@@ -96,7 +102,7 @@ def test_an_animated_gif_keeps_its_frames_when_kept():
 
 
 def test_a_kept_image_is_scaled_down_to_its_longest_side():
-    kept = clean(png_upload(size=(3000, 1500)), name="logo.png", max_side=1024)
+    kept = clean(png_upload(size=(3000, 1500)), name="logo.png", limits=Limits(sent=Fit(max_side=1024)))
     assert (kept.content_type, kept.width, kept.height) == ("image/png", 1024, 512)
 
 
