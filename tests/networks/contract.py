@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 
+from core.images import IMAGE_TYPES
 from networks.adapters import ADAPTERS, get_adapter_class
 from networks.adapters.base import Adapter, Counting, ErrorKind, Limits, MediaFile, Problem, PublishError
 from networks.adapters.counting import count
@@ -88,6 +89,7 @@ class AdapterContract:
             for fit in (limits.images.attach, limits.images.to_send):
                 assert fit.max_bytes and fit.max_bytes > 0
                 assert fit.types and all(t.startswith("image/") for t in fit.types)
+                assert fit.types & IMAGE_TYPES, "the image pipeline must be able to make a type it takes"
         assert limits.as_json()["max_chars"] == limits.max_chars
 
     # --- validate() ---------------------------------------------------------------------------
