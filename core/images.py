@@ -124,6 +124,8 @@ def decoded(source: IO[bytes], *, name: str) -> Iterator[Image.Image]:
             # Pillow only warns between its own pixel limit and twice that: we refuse both.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(source, formats=list(IMAGE_FORMATS)) as image:
+                if image.format not in IMAGE_FORMATS:  # e.g. a JPEG holding several pictures (MPO)
+                    raise _not_image(name)
                 if _decoded_pixels(image) > settings.MAX_IMAGE_PIXELS:
                     raise _bomb(name)
                 yield image
