@@ -222,22 +222,24 @@ def fit(data: bytes, to: Fit, *, name: str) -> Encoded:
     """
     with decoded(io.BytesIO(data), name=name) as image:
         content_type = IMAGE_FORMATS[image.format or ""]
-        upright = ImageOps.exif_transpose(image)  # the size people see
-        as_it_is = to.takes(content_type=content_type, size=len(data), width=upright.width, height=upright.height)
-        if as_it_is and not image.getexif():
-            return Encoded(data, content_type, upright.width, upright.height)
-        return shrunk(upright, to.target_type(content_type), to)
+        has_metadata = bool(image.getexif())
+        image.load()  # every pixel decoded: nothing Pillow cannot read is sent, even as it is
+        ImageOps.exif_transpose(image, in_place=True)  # the size people see
+        as_it_is = to.takes(content_type=content_type, size=len(data), width=image.width, height=image.height)
+        if as_it_is and not has_metadata:
+            return Encoded(data, content_type, image.width, image.height)
+        return _shrunk(image, to.target_type(content_type), to)
 
 
-def shrunk(image: Image.Image, content_type: str, to: Fit) -> Encoded:
-    """`image` encoded as `content_type` within `to`'s longest side and bytes.
+def _shrunk(image: Image.Image, content_type: str, to: Fit) -> Encoded:
+    """`image` (upright, ours to change) encoded as `content_type` within `to`'s side and bytes.
 
     Raises ValidationError (code "cannot_fit") when even a much smaller image is too large.
     """
     fmt = FORMAT_OF[content_type]
-    current = _flattened(image) if fmt == "JPEG" else _pixels_only(image.convert(_mode_for(image, fmt)))
-    if to.max_side:
-        current.thumbnail((to.max_side, to.max_side), Image.Resampling.LANCZOS)
+    if to.max_side:  # first: every later copy is of the smaller image
+        image.thumbnail((to.max_side, to.max_side), Image.Resampling.LANCZOS)
+    current = _without_metadata(_flattened(image) if fmt == "JPEG" else image.convert(_mode_for(image, fmt)))
     for _step in range(MAX_STEPS):
         for quality in QUALITIES if fmt in ("JPEG", "WEBP") else (None,):
             encoded = _encoded(current, fmt, **({"quality": quality} if quality else {}), optimize=True)
@@ -267,7 +269,15 @@ def _flattened(image: Image.Image) -> Image.Image:
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return _pixels_only(image.convert("RGB"))
+    return image.convert("RGB")
+
+
+def _without_metadata(image: Image.Image) -> Image.Image:
+    """`image` (a copy of ours) with an empty info dict but its transparency: Pillow writes EXIF,
+    ICC, XMP, a JPEG comment or PNG text from image.info when it saves (a cheaper way to the same
+    end as _pixels_only, for the large images variants start from)."""
+    image.info = {key: value for key, value in image.info.items() if key == "transparency"}
+    return image
 
 
 def _encoded(image: Image.Image, fmt: str, **options) -> Encoded:
