@@ -1,8 +1,10 @@
 """The one image pipeline (core/images.py): decode, bomb guard, strip, orientation, variants."""
 
+import ast
 import random
 from dataclasses import replace
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from core.images import Fit, Limits, clean, fit
 from networks.adapters.bluesky import BLOB_MAX_BYTES, BlueskyAdapter
 from tests.accounts.images import decompression_bomb_upload, jpeg_with_gps_upload, png_upload
 
+ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
 BLUESKY = BlueskyAdapter.limits.images.to_send  # JPEG whenever re-encoded, 1,000,000 bytes at most
 GPS_IFD = 0x8825
@@ -199,3 +202,25 @@ def test_a_refusal_is_in_the_users_language():
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
         fit(b"%PDF-1.4", BLUESKY, name="menu.pdf")
     assert refused.value.messages == ["menu.pdf n’est pas une image lisible (JPEG, PNG, WebP ou GIF)."]
+
+
+# --- one home ------------------------------------------------------------------------------------
+# analytics/reports.py only turns off a Pillow flag WeasyPrint turns on (it opens no image).
+PILLOW_USERS = {"core/images.py", "analytics/reports.py"}
+
+
+def _imports_pillow(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if any(name == "PIL" or name.startswith("PIL.") for name in names):
+            return True
+    return False
+
+
+def test_only_the_pipeline_opens_images_with_pillow():
+    skipped = {".venv", "node_modules", "tests", "bench", "var", "media"}
+    folders = [f for f in ROOT.iterdir() if f.is_dir() and not f.name.startswith(".") and f.name not in skipped]
+    sources = [*ROOT.glob("*.py"), *(p for folder in folders for p in folder.rglob("*.py"))]
+    users = {str(p.relative_to(ROOT)) for p in sources if _imports_pillow(p)}
+    assert users == PILLOW_USERS, "open images through core/images.py (CONTRIBUTING.md: Images and media)"
