@@ -16,10 +16,9 @@ from calendars.models import Campaign
 from cm_platform.ids import IdField, ModelIdsField, parse_id, parse_ids
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
+from posts.content import PostContent
 from posts.models import Media, Post, SavedText
 from posts.timing import validate_day_in_range, wall_time_to_utc
-
-ACTIONS = ("save", "submit", "schedule", "publish_now")
 
 
 class AccountChoices(ModelIdsField):
@@ -107,17 +106,18 @@ class PostForm(forms.Form):
                 self.add_error("at", error)
         return cleaned
 
-    def service_arguments(self) -> dict:
+    def content(self) -> PostContent:
+        """What was typed, as posts.services.post_create and post_update take it."""
         data = self.cleaned_data
         accounts = list(data["accounts"])
-        return {
-            "text": data["text"],
-            "accounts": accounts,
-            "media": data["media_ids"],
-            "target_texts": {a.pk: data.get(f"target_{a.pk}", "") for a in accounts},
-            "campaign": data["campaign"],
-            "scheduled_at": data["scheduled_at"],
-        }
+        return PostContent(
+            text=data["text"],
+            accounts=accounts,
+            media=data["media_ids"],
+            target_texts={a.pk: data.get(f"target_{a.pk}", "") for a in accounts},
+            campaign=data["campaign"],
+            scheduled_at=data["scheduled_at"],
+        )
 
     def alt_texts(self, post_data) -> dict[int, str]:
         """Alt texts typed beside the chosen images: {media id: text}."""

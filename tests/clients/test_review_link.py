@@ -12,6 +12,7 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import ReviewAction, ReviewRecord
 from posts import services
+from posts.content import PostContent
 from posts.models import PostState
 from tests.factories import BrandFactory
 
@@ -61,8 +62,8 @@ def test_a_decision_on_content_changed_since_display_is_refused_with_the_reason(
     _, path = invite()
     page = client.get(path).content.decode()
     fingerprint = page.split(f'name="fingerprint_{post.pk}" value="')[1].split('"')[0]
-    services.post_update(post=post, user=editor, version=post.version, text="Nouveau", accounts=[account],
-                         scheduled_at=post.scheduled_at)  # fmt: skip
+    content = PostContent(text="Nouveau", accounts=[account], scheduled_at=post.scheduled_at)
+    services.post_update(post=post, user=editor, version=post.version, content=content)
     # Back in internal review after the edit; approved again by the manager, the client sees it anew.
     post.refresh_from_db()
     post.state = PostState.AWAITING_CLIENT
