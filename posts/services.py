@@ -119,7 +119,7 @@ def _validate_for_networks(content: PostContent) -> None:
         errors["text"] = [_("Write a text.")]
     for account in content.accounts:
         adapter = account.adapter()
-        files = media_files_for(adapter.get_limits(), content.media)
+        files = media_files_for(adapter.get_limits(), list(content.media))
         field = f"target_{account.pk}" if account.pk in content.target_texts else "text"
         for problem in adapter.validate(content.text_for(account), files):
             message = problem.message
