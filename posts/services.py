@@ -20,7 +20,8 @@ from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
 from networks.models import AccountStatus, NetworkAccount
-from posts import notifications, workflow
+from notifications.services import mentioned_members
+from posts import notices, workflow
 from posts.media import media_copy, media_files_for
 from posts.models import Comment, EventKind, Media, Post, PostEvent, PostMedia, PostState, PostTarget
 from posts.workflow import WorkflowError
@@ -80,7 +81,10 @@ def _bump(post: Post, *fields: str) -> None:
 
 
 def _record(post: Post, user, kind: str, **values) -> PostEvent:
-    return PostEvent.objects.create(post=post, actor=user if getattr(user, "pk", None) else None, kind=kind, **values)
+    """A step of the post's history, announced to the brand's webhooks that listen for it."""
+    event = PostEvent.objects.create(post=post, actor=user if getattr(user, "pk", None) else None, kind=kind, **values)
+    notices.announce_event(event)
+    return event
 
 
 def _check_time(scheduled_at: datetime | None, *, previous: datetime | None = None) -> None:
@@ -251,7 +255,7 @@ def post_update(
         )
     if back_to_review:
         _record(post, user, EventKind.BACK_TO_REVIEW, from_state=state_before, to_state=post.state)
-        notifications.notify_submitted(post=post, by=user, after_edit=True)
+        notices.notify_submitted(post=post, by=user, after_edit=True)
     if scheduled_at != time_before:
         _record(
             post,
@@ -341,7 +345,7 @@ def post_submit(*, post: Post, user) -> Post:
     _check_ready(post)
     post, before = _transition(post, user, "submit")
     _record(post, user, EventKind.SUBMITTED, from_state=before, to_state=post.state)
-    notifications.notify_submitted(post=post, by=user)
+    notices.notify_submitted(post=post, by=user)
     return post
 
 
@@ -352,7 +356,7 @@ def post_approve(*, post: Post, user) -> Post:
     stages = workflow.approval_stages(post.brand)
     post, before = _transition(post, user, "approve_for_client" if workflow.Stage.CLIENT in stages else "approve")
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
-    notifications.notify_reviewed(post=post, by=user, approved=True)
+    notices.notify_reviewed(post=post, by=user, approved=True)
     return post
 
 
@@ -365,7 +369,7 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
     post, before = _transition(post, user, "request_changes")
     _record(post, user, EventKind.CHANGES_REQUESTED, from_state=before, to_state=post.state, comment=comment)
     Comment.objects.create(post=post, author=user, text=comment)
-    notifications.notify_reviewed(post=post, by=user, approved=False, comment=comment)
+    notices.notify_reviewed(post=post, by=user, approved=False, comment=comment)
     return post
 
 
@@ -414,7 +418,7 @@ def post_client_decide(*, post: Post, reviewer_name: str, fingerprint: str, appr
         comment=comment,
         details={"client_reviewer": reviewer_name},
     )
-    notifications.notify_client_reviewed(post=post, reviewer_name=reviewer_name, approved=approve, comment=comment)
+    notices.notify_client_reviewed(post=post, reviewer_name=reviewer_name, approved=approve, comment=comment)
     return post
 
 
@@ -438,7 +442,7 @@ def _post_expire(*, post_id: int, now: datetime) -> bool:
         return False  # out already (a target published or being published): not ours to expire
     before = _apply(post, transition, approver=None)
     _record(post, None, EventKind.EXPIRED, from_state=before, to_state=post.state, scheduled_before=post.scheduled_at)
-    notifications.notify_expired(post=post)
+    notices.notify_expired(post=post)
     return True
 
 
@@ -520,7 +524,7 @@ def comment_add(*, post: Post, user, text: str) -> Comment:
     if not text:
         raise ValidationError({"text": _("Write a comment.")})
     comment = Comment.objects.create(post=post, author=user, text=text)
-    mentioned = notifications.mentioned_members(post.brand, text, exclude=user)
+    mentioned = mentioned_members(post.brand, text, exclude=user)
     comment.mentions.set(mentioned)
-    notifications.notify_mentioned(post=post, by=user, users=mentioned, text=text)
+    notices.notify_mentioned(post=post, by=user, users=mentioned, text=text)
     return comment

@@ -12,7 +12,7 @@ from django.urls import reverse
 from networks import http, services
 from networks.adapters.base import PublishError
 from networks.models import NetworkAccount
-from posts.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind
 from tests.factories import PostFactory, PostTargetFactory
 from tests.networks.servers.receiver import Receiver
 
@@ -72,7 +72,7 @@ def test_a_failing_webhook_names_its_host_without_the_password_in_errors_and_not
         with pytest.raises(PublishError) as caught:
             account.adapter().publish(text="Hello", media=[], key="k-2")
     assert receiver.url.removeprefix("http://") in caught.value.message and "hookpass" not in caught.value.message
-    from posts.notifications import notify_publish_failed
+    from posts.notices import notify_publish_failed
 
     target = PostTargetFactory(
         post=PostFactory(brand=brand_a, author=editor), account=account, last_error=caught.value.message
