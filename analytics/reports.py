@@ -50,8 +50,7 @@ def report_context(brand: Brand, filters: Filters) -> dict:
 
 
 def report_pdf(brand: Brand, filters: Filters, *, language: str) -> bytes:
-    # Heavy (Pango, fonts: seconds and ~40 MB): loaded only by the process that makes a PDF.
-    import weasyprint  # noqa: PLC0415 — heavy: see above
+    import weasyprint  # noqa: PLC0415 — heavy (Pango, fonts: seconds, ~40 MB): only in the process making a PDF
 
     # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; our reports hold
     # only SVG drawn here, and the upload pipeline (accounts/images.py) must keep refusing

@@ -23,8 +23,7 @@ class HeartbeatScheduler(PersistentScheduler):
         return min(super().tick(*args, **kwargs), settings.BEAT_INTERVAL)
 
     def _touch(self) -> None:
-        # app registry: beat loads this class by its dotted path before Django's apps are ready.
-        from cm_platform.models import Heartbeat  # noqa: PLC0415 — see above
+        from cm_platform.models import Heartbeat  # noqa: PLC0415 — app registry: beat imports this class by its path, maybe before setup
 
         close_old_connections()
         Heartbeat.touch("beat")

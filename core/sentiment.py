@@ -116,7 +116,7 @@ def _english():
 
 @cache
 def _french():
-    from textblob._text import Sentiment as Lexicon  # noqa: PLC0415 — heavy: as _english's
+    from textblob._text import Sentiment as Lexicon  # noqa: PLC0415 — heavy: seconds to load, only where text is judged
 
     spec = importlib.util.find_spec("textblob_fr")  # found, not imported (see the module's docstring)
     assert spec is not None and spec.submodule_search_locations, "textblob-fr is not installed"
