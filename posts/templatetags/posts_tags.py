@@ -1,4 +1,4 @@
-"""Template helpers of posts: times in a zone."""
+"""Template helpers of posts: times in a zone, the workflow's actions."""
 
 from zoneinfo import ZoneInfo
 
@@ -7,8 +7,16 @@ from django import template
 from accounts.permissions import can
 from accounts.roles import Perm
 from posts.models import PostState, TargetState
+from posts.workflow import Action
 
 register = template.Library()
+
+
+@register.simple_tag
+def workflow_actions() -> type[Action]:
+    """`{% workflow_actions as Action %}`, then `{{ Action.SUBMIT }}` (the name a form posts) or
+    `{{ Action.SUBMIT.label }}` (the button's words): a template never spells an action."""
+    return Action
 
 
 @register.filter

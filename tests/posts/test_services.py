@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from posts import services
+from posts.content import PostContent
 from posts.models import DisplayStatus, EventKind, Post, PostState, TargetState
 from posts.workflow import WorkflowError
 from tests.factories import NetworkAccountFactory, PostTargetFactory
@@ -29,7 +30,8 @@ def _edit(post, user, **changes):
         "campaign": post.campaign,
         "scheduled_at": post.scheduled_at,
     }
-    return services.post_update(post=post, user=user, version=post.version, **{**values, **changes})
+    content = PostContent(**{**values, **changes})
+    return services.post_update(post=post, user=user, version=post.version, content=content)
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -175,8 +177,7 @@ def test_stale_version_is_refused_and_nothing_is_saved(write_post, editor, manag
             post=post,
             user=editor,
             version=opened_version,
-            text="L'éditeur écrase",
-            accounts=[t.account for t in post.targets.all()],
+            content=PostContent(text="L'éditeur écrase", accounts=[t.account for t in post.targets.all()]),
         )
     post.refresh_from_db()
     assert post.text == "Le manager a changé"
