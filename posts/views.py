@@ -43,8 +43,8 @@ from posts.forms import (
     prefill_time,
 )
 from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
-from posts.publishing.rules import publish_now_refusal
-from posts.publishing.waiting import waits_of
+from publishing.rules import publish_now_refusal
+from publishing.waiting import waits_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -440,9 +440,9 @@ def _run_action(request, post: Post, action: str) -> Post | None:
 @transaction.atomic
 def _publish_now(post: Post, user) -> Post:
     """From the composer a post may not be approved yet: schedule it (approve) now, then send it."""
-    # The publishing engine's service (posts/publishing/ is its app), imported when used so the
+    # The publishing engine's service (publishing/ is its app), imported when used so the
     # composer keeps working while the engine changes alongside.
-    from posts.publishing import services as publishing
+    from publishing import services as publishing
 
     if post.state != PostState.APPROVED:
         if post.scheduled_at is None:

@@ -6,7 +6,7 @@ from calendars.models import Campaign
 from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
-from posts.publishing.waiting import waits_of
+from publishing.waiting import waits_of
 
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):

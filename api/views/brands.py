@@ -7,7 +7,7 @@ from accounts.permissions import brands_of
 from accounts.roles import Perm
 from api.serializers.brands import BrandSerializer, PauseSerializer, ResumeSerializer, roles_of
 from api.views.base import BrandScoped
-from posts.publishing.services import brand_pause, brand_resume
+from publishing.services import brand_pause, brand_resume
 
 
 class BrandList(generics.ListAPIView):

@@ -11,7 +11,7 @@ from desk.cards import cards_for
 from desk.scope import desk_scope
 from posts import services
 from posts.models import PostState, TargetState
-from posts.publishing.models import OverdueHold
+from publishing.models import OverdueHold
 from tests.desk.conftest import NOW, PARIS
 from tests.factories import BrandFactory, NetworkAccountFactory
 

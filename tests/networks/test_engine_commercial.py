@@ -14,8 +14,8 @@ from networks import services as network_services
 from networks.adapters.base import Connection
 from posts.media import media_upload
 from posts.models import PostMedia, PostTarget, TargetState
-from posts.publishing import dispatcher
-from posts.publishing import services as publishing
+from publishing import dispatcher
+from publishing import services as publishing
 from tests.networks.oauth_helpers import oauth_data
 from tests.networks.servers.discord import DiscordServer
 from tests.networks.servers.graph import GraphServer, ThreadsServer

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from posts import services, workflow
 from posts.models import EventKind, Notification, PostState
-from posts.publishing.rules import releasable_posts
 from posts.workflow import Stage, WorkflowError
+from publishing.rules import releasable_posts
 
 
 def _membership(user, brand):

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from networks.models import AccountStatus
 from posts.models import PostState, PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.models import OverdueHold
+from publishing import dispatcher, services
+from publishing.models import OverdueHold
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 

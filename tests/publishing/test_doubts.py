@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from posts.models import PostTarget, TargetState
-from posts.publishing import services
-from posts.publishing.models import OverdueHold
 from posts.workflow import WorkflowError
+from publishing import services
+from publishing.models import OverdueHold
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 

@@ -13,7 +13,7 @@ from accounts.models import Membership
 from networks.adapters.fake import FakeAdapter
 from posts.models import Notification, PostTarget, TargetState
 from posts.notifications import notify_if_published
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 

@@ -11,7 +11,7 @@ from networks.adapters import ADAPTERS
 from networks.adapters.fake import FakeAdapter
 from networks.models import AccountStatus
 from posts.models import Notification, PostEvent, PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory
 from tests.publishing.adapters import BlindAdapter, LookingAdapter
 from tests.publishing.conftest import approved_post

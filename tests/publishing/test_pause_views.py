@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.models import Heartbeat
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.models import OverdueHold
+from publishing import dispatcher, services
+from publishing.models import OverdueHold
 from tests.publishing.conftest import approved_post
 
 pytestmark = pytest.mark.django_db

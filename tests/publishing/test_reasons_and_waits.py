@@ -12,8 +12,8 @@ from networks import budget
 from networks.models import AccountStatus
 from networks.services import account_mark_needs_reconnect
 from posts.models import PostEvent, PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.waiting import WaitCode, waits_of
+from publishing import dispatcher, services
+from publishing.waiting import WaitCode, waits_of
 from tests.publishing.conftest import approved_post, mastodon_account_for
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_a_post_whose_account_has_no_call_left_is_not_sent_and_says_until_when(b
 
 
 def test_a_worker_renews_the_leases_it_holds_but_not_past_the_longest_call(brand_a, fake_account, settings):
-    from posts.publishing import leases
+    from publishing import leases
 
     target = claimed_target(brand_a, fake_account)
     PostTarget.objects.filter(pk=target.pk).update(lease_expires_at=timezone.now())

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from networks import services as network_services
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 from tests.networks.servers.mastodon import MastodonServer
 from tests.publishing.conftest import approved_post, mastodon_account_for

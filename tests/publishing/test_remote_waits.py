@@ -9,7 +9,7 @@ from django.utils import timezone
 from networks import services as network_services
 from networks.adapters import remote
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, services
 from tests.networks.servers.receiver import Receiver
 from tests.publishing.conftest import approved_post, mastodon_account_for
 

@@ -129,7 +129,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(engine, br
 
 
 def test_the_brand_paused_while_targets_are_being_claimed_stops_new_calls(engine, brand_a, manager):
-    from posts.publishing import services
+    from publishing import services
     from tests.networks.servers.mastodon import MastodonServer
 
     with MastodonServer(latency=0.3) as server:

@@ -11,10 +11,10 @@ def engine(request) -> dict:
         return {}
     context: dict = {"paused_brand": brand if brand.is_paused else None}
     membership = getattr(request, "membership", None)
-    from posts.publishing.models import OverdueHold
+    from publishing.models import OverdueHold
 
     if can(membership, Perm.PAUSE):
-        from posts.publishing.health import engine_problems
+        from publishing.health import engine_problems
 
         context["engine_problems"] = engine_problems()
         context["may_pause"] = True

@@ -38,7 +38,7 @@ _heartbeat_pid: int | None = None  # the process whose heartbeat thread runs (a 
 @contextmanager
 def held(target_id: int, claim: str) -> Iterator[None]:
     """While inside, this process renews the target's lease."""
-    from posts.publishing.dispatcher import called
+    from publishing.dispatcher import called
 
     with _lock:
         _held[target_id] = (claim.removesuffix(called("")), time.monotonic())
@@ -52,8 +52,8 @@ def held(target_id: int, claim: str) -> Iterator[None]:
 def renew() -> int:
     """Extend the lease of every claim this process holds; returns how many were renewed."""
     from posts.models import PostTarget, TargetState
-    from posts.publishing.db import writing
-    from posts.publishing.dispatcher import called, lease_until
+    from publishing.db import writing
+    from publishing.dispatcher import called, lease_until
 
     oldest = time.monotonic() - settings.PUBLISH_MAX_HOLD_SECONDS
     with _lock:
@@ -72,7 +72,7 @@ def interval() -> float:
 
 
 def start_heartbeat(**_signal) -> None:
-    """One daemon thread per worker process (posts/tasks.py starts it as the worker starts)."""
+    """One daemon thread per worker process (publishing/tasks.py starts it as the worker starts)."""
     global _heartbeat_pid
     with _lock:
         if _heartbeat_pid == os.getpid():

@@ -101,7 +101,7 @@ class TargetFacts:
 
 def waits(targets: list[TargetFacts], *, brand: Brand, now: datetime | None = None) -> dict[int, Wait]:
     """target id -> why it waits, for the due ones among `targets` (all of `brand`)."""
-    from posts.publishing.models import OverdueHold
+    from publishing.models import OverdueHold
 
     now = now or timezone.now()
     due = [target for target in targets if target.due(now)]

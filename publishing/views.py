@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from posts.models import Post, PostTarget
-from posts.publishing import services
-from posts.publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
 from posts.workflow import WorkflowError
+from publishing import services
+from publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
 
 
 def _post_page(request, post):

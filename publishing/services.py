@@ -28,11 +28,11 @@ from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResu
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials
 from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, TargetState
-from posts.publishing import health, history, leases, rules
-from posts.publishing.db import writing
-from posts.publishing.dispatcher import called, lease_until
-from posts.publishing.models import OverdueHold
 from posts.workflow import WorkflowError
+from publishing import health, history, leases, rules
+from publishing.db import writing
+from publishing.dispatcher import called, lease_until
+from publishing.models import OverdueHold
 
 logger = logging.getLogger(__name__)
 NOT_SENT = reason(
@@ -233,7 +233,7 @@ def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> s
 def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget, *, attempt_counted: bool = True) -> str:
     """The account's budget (or its network's pause) allows no call now: back to pending until
     it refills, the attempt given back (nothing was published), the post saying why."""
-    from posts.publishing.waiting import budget_reason
+    from publishing.waiting import budget_reason
 
     why = budget_reason(refusal, target.account)
     attempts = max(0, target.attempts - 1) if attempt_counted else target.attempts

@@ -38,8 +38,8 @@ from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
 from networks import budget
 from posts.models import PostTarget, TargetState
-from posts.publishing import history, rules
-from posts.publishing.db import writing
+from publishing import history, rules
+from publishing.db import writing
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def lease_until(now: datetime, *, queued: bool = False) -> datetime:
 # --- dispatch ----------------------------------------------------------------------------------
 def dispatch_due(*, now: datetime | None = None) -> list[int]:
     """Claim what is due within the in-flight limits and enqueue it; returns the claimed ids."""
-    from posts.publishing.services import brands_resume_due
+    from publishing.services import brands_resume_due
 
     now = now or timezone.now()
     brands_resume_due(now=now)
@@ -156,7 +156,7 @@ def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
 
 def _enqueue(claimed: list[int], claim: str) -> None:
     """One message per target, all sent through one producer (a burst sends hundreds)."""
-    from posts.tasks import publish_target
+    from publishing.tasks import publish_target
 
     with publish_target.app.producer_or_acquire() as producer:
         for pk in claimed:
@@ -195,7 +195,7 @@ def _release(target: PostTarget) -> None:
 
 def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
     """Re-claim under a new (already 'called') claim so one recover task owns the target."""
-    from posts.tasks import recover_target
+    from publishing.tasks import recover_target
 
     claim = called(new_claim())
     # The recover task waits in the broker like a queued claim; its worker then renews it.
