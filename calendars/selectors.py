@@ -230,7 +230,7 @@ class _EventBuilder:
             return {}
         fields = [
             "pk", "post_id", "post__state", "post__scheduled_at", "state", "account_id", "account__display_name",
-            "account__network", "account__status", "next_attempt_at", "claim_id", "lease_expires_at",
+            "account__network", "account__status", "next_attempt_at", "lease_expires_at", "called_at",
         ]  # fmt: skip
         targets = PostTarget.objects.filter(post_id__in=due).order_by("pk").values_list(*fields)
         facts = [TargetFacts(*row) for row in targets]

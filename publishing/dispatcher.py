@@ -11,7 +11,7 @@ targets atomically and enqueues one publish task per claimed target once the cla
 Either way the claiming UPDATE re-applies rules.due_targets(), so a brand paused a moment before
 is seen inside the claiming statement itself.
 
-A claim is `<uuid>`; the publish task turns it into `<uuid>:called` just before calling the
+A claim is `<uuid>`; the publish task sets the target's `called_at` just before calling the
 network. A lease that expires on a claim never called is simply released; one that expires on a
 called claim is an unknown outcome, settled by services.target_recover. Leases are short and
 renewed by the worker holding them (leases.py), so a dead worker's claims come back in seconds.
@@ -43,7 +43,6 @@ from publishing.db import writing
 
 logger = logging.getLogger(__name__)
 
-CALLED = ":called"
 NOT_STARTED = reason("No worker started it in time; nothing was sent, it goes back in the queue.")
 # Any constant shared by every dispatcher: the PostgreSQL advisory lock's key.
 DISPATCH_LOCK_KEY = 7_412_001
@@ -53,13 +52,16 @@ def new_claim() -> str:
     return uuid.uuid4().hex
 
 
-def called(claim: str) -> str:
-    """The claim as it reads once the network was called under it."""
-    return claim if claim.endswith(CALLED) else claim + CALLED
-
-
-def was_called(claim: str) -> bool:
-    return claim.endswith(CALLED)
+def as_held(target: PostTarget) -> dict:
+    """The compare-and-set of every write on a claimed target: the same claim, still `publishing`,
+    and called or not as this worker last saw it (a call started meanwhile makes it someone
+    else's: a redelivered message, or the sweeper racing the call's start)."""
+    return {
+        "pk": target.pk,
+        "claim_id": target.claim_id,
+        "called_at__isnull": target.called_at is None,
+        "state": TargetState.PUBLISHING,
+    }
 
 
 def lease_until(now: datetime, *, queued: bool = False) -> datetime:
@@ -177,7 +179,7 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
     recovered = []
     with writing():
         for target in expired[: settings.PUBLISH_DISPATCH_BATCH]:
-            if was_called(target.claim_id):
+            if target.called_at is not None:
                 recovered.append(_hand_to_recovery(target, now))
             else:
                 _release(target)
@@ -186,18 +188,19 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
 
 
 def _release(target: PostTarget) -> None:
-    taken = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
-        state=TargetState.PENDING, claim_id="", lease_expires_at=None
+    taken = PostTarget.objects.filter(**as_held(target)).update(
+        state=TargetState.PENDING, claim_id="", lease_expires_at=None, called_at=None
     )
     if taken:
         history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=NOT_STARTED)
 
 
 def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
-    """Re-claim under a new (already 'called') claim so one recover task owns the target."""
+    """Re-claim under a new claim (still `called_at`: the outcome is unknown) so one recover task
+    owns the target."""
     from publishing.tasks import recover_target
 
-    claim = called(new_claim())
+    claim = new_claim()
     # The recover task waits in the broker like a queued claim; its worker then renews it.
     PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id).update(
         claim_id=claim, lease_expires_at=lease_until(now, queued=True)

@@ -38,10 +38,8 @@ _heartbeat_pid: int | None = None  # the process whose heartbeat thread runs (a 
 @contextmanager
 def held(target_id: int, claim: str) -> Iterator[None]:
     """While inside, this process renews the target's lease."""
-    from publishing.dispatcher import called
-
     with _lock:
-        _held[target_id] = (claim.removesuffix(called("")), time.monotonic())
+        _held[target_id] = (claim, time.monotonic())
     try:
         yield
     finally:
@@ -53,18 +51,16 @@ def renew() -> int:
     """Extend the lease of every claim this process holds; returns how many were renewed."""
     from posts.models import PostTarget, TargetState
     from publishing.db import writing
-    from publishing.dispatcher import called, lease_until
+    from publishing.dispatcher import lease_until
 
     oldest = time.monotonic() - settings.PUBLISH_MAX_HOLD_SECONDS
     with _lock:
         claims = {target_id: claim for target_id, (claim, since) in _held.items() if since > oldest}
     if not claims:
         return 0
-    names = [name for claim in claims.values() for name in (claim, called(claim))]
     with writing():
-        return PostTarget.objects.filter(pk__in=list(claims), claim_id__in=names, state=TargetState.PUBLISHING).update(
-            lease_expires_at=lease_until(timezone.now())
-        )
+        held_here = PostTarget.objects.filter(pk__in=list(claims), claim_id__in=list(claims.values()))
+        return held_here.filter(state=TargetState.PUBLISHING).update(lease_expires_at=lease_until(timezone.now()))
 
 
 def interval() -> float:

@@ -31,7 +31,7 @@ from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostT
 from posts.workflow import WorkflowError
 from publishing import health, history, leases, rules
 from publishing.db import writing
-from publishing.dispatcher import called, lease_until
+from publishing.dispatcher import as_held, lease_until
 from publishing.models import OverdueHold
 
 logger = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
     target = _owned(target_id, claim)
     if target is None:
         return None  # taken back by the sweeper, or already done: someone else's now
+    if target.called_at is not None:
+        return None  # a message delivered twice: the call under this claim has started already
     metered = bool(target.account.adapter().get_rates())
     if metered:
         budget.before_publish(target.account)  # never sleep inside the writers' turn
@@ -116,9 +118,9 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
         with writing():
             _pause_lock(target.post.brand_id, shared=True)
             now = timezone.now()
-            started = PostTarget.objects.filter(
-                rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
-            ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+            started = PostTarget.objects.filter(rules.releasable_target_q(now), **as_held(target)).update(
+                called_at=now, attempts=F("attempts") + 1, lease_expires_at=lease_until(now)
+            )
             if not started:
                 # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
                 # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
@@ -132,7 +134,7 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
         _wait_for_budget(target, refusal, attempt_counted=False)
         return None
     # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
-    target.claim_id, target.attempts = called(claim), target.attempts + 1
+    target.called_at, target.attempts = now, target.attempts + 1
     return target
 
 
@@ -186,8 +188,8 @@ def _settle(target: PostTarget, to_state: str, note: str | Reason, **fields) -> 
 
 def _finish(target: PostTarget, **fields) -> bool:
     """Compare-and-set on the claim that called the network: a taken-back target is left alone."""
-    updated = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
-        claim_id="", lease_expires_at=None, **fields
+    updated = PostTarget.objects.filter(**as_held(target)).update(
+        claim_id="", lease_expires_at=None, called_at=None, **fields
     )
     for name, value in fields.items():
         setattr(target, name, value)
@@ -208,6 +210,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
         "lateness_seconds": (now - scheduled).total_seconds(),
         "claim_id": "",
         "lease_expires_at": None,
+        "called_at": None,
         "next_attempt_at": None,
         "error_kind": "",
         "last_error": "",

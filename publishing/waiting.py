@@ -71,8 +71,8 @@ class TargetFacts:
     network: str
     account_status: str
     next_attempt_at: datetime | None
-    claim_id: str
     lease_expires_at: datetime | None
+    called_at: datetime | None
 
     @classmethod
     def of(cls, target) -> TargetFacts:
@@ -88,8 +88,8 @@ class TargetFacts:
             target.account.network,
             target.account.status,
             target.next_attempt_at,
-            target.claim_id,
             target.lease_expires_at,
+            target.called_at,
         )
 
     def due(self, now: datetime) -> bool:
@@ -164,7 +164,7 @@ class _Context:
 
     def _publishing(self, target: TargetFacts) -> Wait:
         lease = target.lease_expires_at
-        if lease is not None and lease < self.now and target.claim_id.endswith(":called"):
+        if lease is not None and lease < self.now and target.called_at is not None:
             # The sweeper hands it to recovery within its interval; the look then takes one call.
             until = lease + timedelta(seconds=settings.PUBLISH_SWEEP_INTERVAL + settings.HTTP_TIMEOUT[1])
             text = reason(

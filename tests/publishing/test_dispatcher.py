@@ -95,9 +95,9 @@ def test_sweeper_hands_a_called_claim_to_recovery_under_a_new_claim(brand_a, fak
     dispatcher.dispatch_due()
     target = post.targets.get()
     PostTarget.objects.filter(pk=target.pk).update(
-        claim_id=dispatcher.called(target.claim_id), lease_expires_at=timezone.now() - timedelta(seconds=1)
+        called_at=timezone.now() - timedelta(seconds=5), lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert dispatcher.sweep_expired() == [target.pk]
     recovered = PostTarget.objects.get(pk=target.pk)
     assert recovered.state == TargetState.PUBLISHING
-    assert dispatcher.was_called(recovered.claim_id) and recovered.claim_id != dispatcher.called(target.claim_id)
+    assert recovered.called_at is not None and recovered.claim_id != target.claim_id

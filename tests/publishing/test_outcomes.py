@@ -50,6 +50,15 @@ def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
     assert kinds == [("pending", "publishing"), ("publishing", "published")]
 
 
+def test_a_publish_message_delivered_again_mid_call_never_calls_the_network_twice(brand_a):
+    account = NetworkAccountFactory(brand=brand_a, network="blind")
+    target = claimed_target(brand_a, account)
+    PostTarget.objects.filter(pk=target.pk).update(called_at=timezone.now())  # the first delivery's call
+    assert publish(target) == "skipped"
+    target.refresh_from_db()
+    assert BlindAdapter.calls == [] and target.state == TargetState.PUBLISHING and target.called_at is not None
+
+
 def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake_account, editor):
     """The hot path of a burst: read, start (pause lock on PostgreSQL), result, event, webhooks,
     then whether the post is all out (its targets, author and membership in one query) and the
@@ -164,8 +173,8 @@ def test_unknown_with_lookup_that_finds_nothing_sends_again(brand_a):
 def test_recovery_after_a_dead_worker_uses_the_same_logic(brand_a):
     account = NetworkAccountFactory(brand=brand_a, network="blind")
     target = claimed_target(brand_a, account)
-    claim = dispatcher.called(dispatcher.new_claim())
-    PostTarget.objects.filter(pk=target.pk).update(claim_id=claim)
+    claim = dispatcher.new_claim()
+    PostTarget.objects.filter(pk=target.pk).update(claim_id=claim, called_at=timezone.now())
     assert services.target_recover(target_id=target.pk, claim=claim) == TargetState.NEEDS_CHECKING
     assert BlindAdapter.calls == []
 

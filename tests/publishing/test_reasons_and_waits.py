@@ -118,7 +118,7 @@ def test_instagrams_fifty_posts_a_day_hold_the_fifty_first_with_the_reason(brand
 def test_a_worker_lost_mid_call_is_explained_with_the_latest_time_of_the_check(brand_a, fake_account):
     target = claimed_target(brand_a, fake_account)
     PostTarget.objects.filter(pk=target.pk).update(
-        claim_id=dispatcher.called(target.claim_id), lease_expires_at=timezone.now() - timedelta(seconds=1)
+        called_at=timezone.now() - timedelta(seconds=5), lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
     target = PostTarget.objects.select_related("post", "account").get(pk=target.pk)
     wait = waits_of([target], brand=brand_a)[target.pk]
