@@ -46,6 +46,7 @@ from networks.models import NetworkAccount
 from posts import notifications
 from posts.models import NotificationKind, PostTarget
 from posts.workflow import WorkflowError
+from publishing.pause import is_paused
 
 logger = logging.getLogger(__name__)
 
@@ -471,7 +472,7 @@ def reply_needs_approval(membership: Membership) -> bool:
     """Editors' replies wait for a manager when the brand asks for it, and always during a pause."""
     if can(membership, Perm.INBOX_APPROVE):
         return False
-    return membership.brand.is_paused or inbox_settings_for(membership.brand).replies_need_approval
+    return is_paused(membership.brand) or inbox_settings_for(membership.brand).replies_need_approval
 
 
 @transaction.atomic

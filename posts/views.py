@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Max, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +42,7 @@ from posts.forms import (
     prefill_time,
 )
 from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
+from publishing.decisions import post_publish_now
 from publishing.rules import publish_now_refusal
 from publishing.waiting import waits_of
 
@@ -326,7 +326,7 @@ def _after_save(request, post: Post):
     messages.success(request, _("The post is saved."))
     if action in ("submit", "schedule", "publish_now"):
         try:
-            _run_action(request, post, action)
+            _run_action(request, post, action, from_composer=True)
         except PermissionDenied as refusal:  # the post is saved: say why the action was not taken
             messages.error(request, str(refusal) or _("You may not do this on this brand."))
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
@@ -411,8 +411,9 @@ ACTION_DONE = {
 }
 
 
-def _run_action(request, post: Post, action: str) -> Post | None:
-    """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
+def _run_action(request, post: Post, action: str, *, from_composer: bool = False) -> Post | None:
+    """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403.
+    `from_composer`: "publish now" in the composer approves the post being written first."""
     try:
         if action == "submit":
             post = services.post_submit(post=post, user=request.user)
@@ -426,7 +427,7 @@ def _run_action(request, post: Post, action: str) -> Post | None:
         elif action == "unschedule":
             post = services.post_unschedule(post=post, user=request.user)
         elif action == "publish_now":
-            post = _publish_now(post, request.user)
+            post = post_publish_now(post=post, user=request.user, approve=from_composer)
     except ValidationError as error:
         messages.error(request, _errors_text(error))
         return None
@@ -435,20 +436,6 @@ def _run_action(request, post: Post, action: str) -> Post | None:
         return None
     messages.success(request, ACTION_DONE[action]())
     return post
-
-
-@transaction.atomic
-def _publish_now(post: Post, user) -> Post:
-    """From the composer a post may not be approved yet: schedule it (approve) now, then send it."""
-    # The publishing engine's service (publishing/ is its app), imported when used so the
-    # composer keeps working while the engine changes alongside.
-    from publishing import services as publishing
-
-    if post.state != PostState.APPROVED:
-        if post.scheduled_at is None:
-            post = services.post_reschedule(post=post, user=user, scheduled_at=timezone.now())
-        post = services.post_schedule(post=post, user=user)
-    return publishing.post_publish_now(post=post, user=user)
 
 
 @require_POST

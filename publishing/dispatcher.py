@@ -13,7 +13,7 @@ is seen inside the claiming statement itself.
 
 A claim is `<uuid>`; the publish task sets the target's `called_at` just before calling the
 network. A lease that expires on a claim never called is simply released; one that expires on a
-called claim is an unknown outcome, settled by services.target_recover. Leases are short and
+called claim is an unknown outcome, settled by engine.target_recover. Leases are short and
 renewed by the worker holding them (leases.py), so a dead worker's claims come back in seconds.
 
 Accounts' budgets (networks/budget.py): targets of an account its network paused (a 429) or
@@ -40,6 +40,7 @@ from networks import budget
 from posts.models import PostTarget, TargetState
 from publishing import history, rules
 from publishing.db import writing
+from publishing.pause import brands_resume_due
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,6 @@ def lease_until(now: datetime, *, queued: bool = False) -> datetime:
 # --- dispatch ----------------------------------------------------------------------------------
 def dispatch_due(*, now: datetime | None = None) -> list[int]:
     """Claim what is due within the in-flight limits and enqueue it; returns the claimed ids."""
-    from publishing.services import brands_resume_due
-
     now = now or timezone.now()
     brands_resume_due(now=now)
     claim = new_claim()
@@ -158,7 +157,7 @@ def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
 
 def _enqueue(claimed: list[int], claim: str) -> None:
     """One message per target, all sent through one producer (a burst sends hundreds)."""
-    from publishing.tasks import publish_target
+    from publishing.tasks import publish_target  # cycle: the tasks call this module
 
     with publish_target.app.producer_or_acquire() as producer:
         for pk in claimed:
@@ -198,7 +197,7 @@ def _release(target: PostTarget) -> None:
 def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
     """Re-claim under a new claim (still `called_at`: the outcome is unknown) so one recover task
     owns the target."""
-    from publishing.tasks import recover_target
+    from publishing.tasks import recover_target  # cycle: the tasks call this module
 
     claim = new_claim()
     # The recover task waits in the broker like a queued claim; its worker then renews it.

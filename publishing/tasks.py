@@ -11,7 +11,7 @@ already queued under that name by an older release still finds its task.
 from celery import shared_task
 from celery.signals import worker_init, worker_process_init
 
-from publishing import beat, dispatcher, leases, services
+from publishing import beat, dispatcher, engine, leases
 
 # Each worker process renews the leases of the claims it holds (the threads pool runs tasks in
 # the worker's own process; prefork in its children).
@@ -31,9 +31,9 @@ def sweep_expired() -> int:
 
 @shared_task(name=beat.PUBLISH_TARGET)
 def publish_target(target_id: int, claim: str) -> str:
-    return services.target_publish(target_id=target_id, claim=claim)
+    return engine.target_publish(target_id=target_id, claim=claim)
 
 
 @shared_task(name=beat.RECOVER_TARGET)
 def recover_target(target_id: int, claim: str) -> str:
-    return services.target_recover(target_id=target_id, claim=claim)
+    return engine.target_recover(target_id=target_id, claim=claim)

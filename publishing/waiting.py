@@ -27,6 +27,8 @@ from cm_platform.reasons import Reason, reason
 from networks import budget
 from networks.models import AccountStatus
 from posts.models import PostState, TargetState
+from publishing.models import OverdueHold, Pause
+from publishing.pause import pause_of
 
 
 class WaitCode(StrEnum):
@@ -101,15 +103,13 @@ class TargetFacts:
 
 def waits(targets: list[TargetFacts], *, brand: Brand, now: datetime | None = None) -> dict[int, Wait]:
     """target id -> why it waits, for the due ones among `targets` (all of `brand`)."""
-    from publishing.models import OverdueHold
-
     now = now or timezone.now()
     due = [target for target in targets if target.due(now)]
     if not due:
         return {}
     room = budget.room(now=now, account_ids={target.account_id for target in due})
     held_posts = set(OverdueHold.objects.filter(post_id__in={t.post_id for t in due}).values_list("post_id", flat=True))
-    context = _Context(brand, now, room, held_posts)
+    context = _Context(brand, now, room, held_posts, pause_of(brand))
     return {target.pk: context.wait(target) for target in due}
 
 
@@ -124,6 +124,7 @@ class _Context:
     now: datetime
     room: budget.Room
     held_posts: set[int]
+    pause: Pause | None
 
     def wait(self, target: TargetFacts) -> Wait:
         account = target.account_name
@@ -134,8 +135,8 @@ class _Context:
         if target.account_status == AccountStatus.DISABLED:
             text = reason("%(account)s is disconnected: nothing goes out on it.", account=account)
             return Wait(WaitCode.DISCONNECTED, text)
-        if self.brand.is_paused:
-            return self._brand_paused()
+        if self.pause is not None:
+            return self._brand_paused(self.pause)
         if target.post_id in self.held_posts:
             text = reason("It fell due while publishing was paused: a manager publishes it, moves it or cancels it.")
             return Wait(WaitCode.OVERDUE, text)
@@ -152,13 +153,13 @@ class _Context:
             reason("Due: it goes out in turn after the posts before it on %(account)s.", account=account),
         )
 
-    def _brand_paused(self) -> Wait:
-        if self.brand.resume_at:
+    def _brand_paused(self, pause: Pause) -> Wait:
+        if pause.resume_at:
             text = reason("Publishing is paused for %(brand)s until %(time)s.")
             return Wait(
                 WaitCode.BRAND_PAUSED,
-                text % {"brand": self.brand.name, "time": at(self.brand.resume_at, self.brand)},
-                until=self.brand.resume_at,
+                text % {"brand": self.brand.name, "time": at(pause.resume_at, self.brand)},
+                until=pause.resume_at,
             )
         return Wait(WaitCode.BRAND_PAUSED, reason("Publishing is paused for %(brand)s.", brand=self.brand.name))
 

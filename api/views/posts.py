@@ -11,7 +11,7 @@ from api.serializers import posts as s
 from api.views.base import BrandScoped
 from posts import services
 from posts.models import Post, PostMedia, PostTarget
-from publishing.services import post_publish_now
+from publishing.decisions import post_publish_now
 
 
 def brand_posts(brand):
