@@ -37,6 +37,7 @@ from django.utils import timezone
 from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
 from networks import budget
+from networks.adapters import get_adapter_class
 from posts.models import PostTarget, TargetState
 from publishing import history, rules
 from publishing.db import writing
@@ -133,8 +134,6 @@ def _in_flight_by(field: str) -> Counter:
 
 def limits_for(network: str) -> tuple[int, int]:
     """(per account, per network) in-flight limits: the adapter's own, else the settings'."""
-    from networks.adapters import get_adapter_class
-
     try:
         adapter = get_adapter_class(network)
     except LookupError:

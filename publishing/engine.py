@@ -23,11 +23,14 @@ from cm_platform.reasons import Reason, literal, reason
 from networks import budget, http
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
-from networks.services import account_keep_rotated_credentials
+from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
+from posts.media import media_files_for
 from posts.models import PostMedia, PostTarget, TargetState
+from posts.notifications import notify_if_published, notify_publish_failed
 from publishing import health, history, leases, rules
 from publishing.db import pause_lock, writing
 from publishing.dispatcher import as_held, lease_until
+from publishing.waiting import budget_reason
 
 logger = logging.getLogger(__name__)
 NOT_SENT = reason(
@@ -147,8 +150,6 @@ def _owned(target_id: int, claim: str) -> PostTarget | None:
 
 
 def _media_for(target: PostTarget, adapter: Adapter) -> list:
-    from posts.media import media_files_for
-
     if not getattr(target, "has_media", True):  # known from _owned: no query for a text post
         return []
     media = [link.media for link in target.post.postmedia_set.select_related("media").order_by("position")]
@@ -214,8 +215,6 @@ def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> s
 def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget, *, attempt_counted: bool = True) -> str:
     """The account's budget (or its network's pause) allows no call now: back to pending until
     it refills, the attempt given back (nothing was published), the post saying why."""
-    from publishing.waiting import budget_reason
-
     why = budget_reason(refusal, target.account)
     attempts = max(0, target.attempts - 1) if attempt_counted else target.attempts
     now = timezone.now()
@@ -275,8 +274,6 @@ def _wait_for_reconnect(target: PostTarget, message: Reason) -> str:
 
 
 def _mark_needs_reconnect(account: NetworkAccount, message: Reason) -> None:
-    from networks.services import account_mark_needs_reconnect
-
     with writing():
         account_mark_needs_reconnect(account=account, message=message)
 
@@ -315,8 +312,6 @@ def _needs_checking(target: PostTarget, message: Reason) -> str:
 def tell_author_if_all_out(target: PostTarget) -> None:
     """Inside the transaction that recorded the publication (no second turn at the writers'
     lock): the author hears once the post's last target is out."""
-    from posts.notifications import notify_if_published
-
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the publication recorded
             notify_if_published(post_id=target.post_id)
@@ -325,8 +320,6 @@ def tell_author_if_all_out(target: PostTarget) -> None:
 
 
 def _tell_people(target: PostTarget) -> None:
-    from posts.notifications import notify_publish_failed
-
     try:
         with writing():
             notify_publish_failed(target=target)

@@ -28,6 +28,10 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from posts.models import PostTarget, TargetState
+from publishing.db import writing
+from publishing.dispatcher import lease_until
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -49,10 +53,6 @@ def held(target_id: int, claim: str) -> Iterator[None]:
 
 def renew() -> int:
     """Extend the lease of every claim this process holds; returns how many were renewed."""
-    from posts.models import PostTarget, TargetState
-    from publishing.db import writing
-    from publishing.dispatcher import lease_until
-
     oldest = time.monotonic() - settings.PUBLISH_MAX_HOLD_SECONDS
     with _lock:
         claims = {target_id: claim for target_id, (claim, since) in _held.items() if since > oldest}

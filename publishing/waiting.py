@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.reasons import Reason, reason
 from networks import budget
+from networks.adapters import get_adapter_class
 from networks.models import AccountStatus
 from posts.models import PostState, TargetState
 from publishing.models import OverdueHold, Pause
@@ -221,8 +222,6 @@ def at(moment: datetime, brand: Brand) -> str:
 
 
 def _network_name(slug: str) -> str:
-    from networks.adapters import get_adapter_class
-
     try:
         return get_adapter_class(slug).name
     except LookupError:
