@@ -44,7 +44,7 @@ def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None =
     if resume_at is not None and resume_at <= timezone.now():
         raise ValidationError({"resume_at": _("The time to resume must be in the future.")})
     pause_lock(brand.pk, shared=False)
-    Brand.objects.select_for_update().filter(pk=brand.pk).exists()  # pause and resume take turns
+    Brand.objects.select_for_update().only("pk").get(pk=brand.pk)  # pause and resume take turns on the brand
     # The instant is read once the locks are ours: every call start before it has committed.
     pause = Pause.objects.filter(brand_id=brand.pk).first() or Pause(brand_id=brand.pk, paused_at=timezone.now())
     pause.paused_by, pause.reason, pause.resume_at = user, reason[:300], resume_at
@@ -66,7 +66,7 @@ def brands_resume_due(*, now: datetime) -> None:
 
 @transaction.atomic
 def _resume(brand: Brand, *, actor, now: datetime) -> int:
-    Brand.objects.select_for_update().filter(pk=brand.pk).exists()  # pause and resume take turns
+    Brand.objects.select_for_update().only("pk").get(pk=brand.pk)  # pause and resume take turns on the brand
     if not Pause.objects.filter(brand_id=brand.pk).delete()[0]:
         return 0
     overdue = Post.objects.filter(
