@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.publishing import views
+from publishing import views
 
 app_name = "publishing"
 urlpatterns = [

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublishingConfig(AppConfig):
-    name = "posts.publishing"
+    name = "publishing"
     label = "publishing"
     verbose_name = _("Publishing")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from posts.timing import wall_time_to_utc
+from publishing.pause import pause_of
 
 
 class BrandTimeField(forms.DateTimeField):
@@ -45,10 +46,11 @@ class PauseForm(BrandTimeForm):
     @staticmethod
     def initial_for(brand) -> dict:
         """A pause being changed starts from its reason and time (a wall time of the brand)."""
-        if not brand.is_paused:
+        pause = pause_of(brand)
+        if pause is None:
             return {}
-        resume_at = brand.resume_at.astimezone(brand.tz).replace(tzinfo=None) if brand.resume_at else None
-        return {"reason": brand.pause_reason, "resume_at": resume_at}
+        resume_at = pause.resume_at.astimezone(brand.tz).replace(tzinfo=None) if pause.resume_at else None
+        return {"reason": pause.reason, "resume_at": resume_at}
 
 
 class OverdueDecisionForm(BrandTimeForm):

@@ -1,4 +1,5 @@
-"""Is the engine alive? Facts stored in the database (web, worker and beat are separate processes).
+"""Is the engine alive? The engine's checks, for /healthz (cm_platform/health.py lists them) and for
+the banner managers see. Facts stored in the database (web, worker and beat are separate processes):
 
 - "beat": the last tick of the scheduler (cm_platform/beat.py writes it).
 - "dispatcher": the last run of the dispatcher (a worker ran it: a dead worker stops it).
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
 from networks import budget
-from posts.publishing import rules
-from posts.publishing.db import writing
+from publishing import rules
+from publishing.db import writing
 
 # Each worker process writes the publish heartbeat at most this often: a burst of a thousand
 # publishes must neither queue behind one row lock nor pay a query each to read it.
@@ -36,6 +37,12 @@ def note_publish_finished() -> None:
     _last_publish_touch = now  # threads racing here write the heartbeat twice at worst: harmless
     with writing():
         Heartbeat.touch("publish")
+
+
+def check_beat() -> dict:
+    age = Heartbeat.age("beat")
+    limit = 3 * settings.BEAT_INTERVAL
+    return {"ok": age is not None and age <= limit, "last_tick_age_seconds": age, "limit_seconds": limit}
 
 
 def check_dispatcher() -> dict:
@@ -60,8 +67,7 @@ def check_queue() -> dict:
 def engine_problems() -> list[str]:
     """What a manager should know about the engine, in words (empty when all is well)."""
     problems = []
-    beat_age = Heartbeat.age("beat")
-    if beat_age is None or beat_age > 3 * settings.BEAT_INTERVAL:
+    if not check_beat()["ok"]:
         problems.append(_("The scheduler is not running: scheduled posts will not go out."))
     elif not check_dispatcher()["ok"]:
         problems.append(_("No publishing worker is running: scheduled posts will not go out."))

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import Post, PostState, PostTarget, TargetState
+from publishing.models import Pause
+from publishing.pause import is_paused
 
 
 def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
@@ -21,9 +23,8 @@ def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
     return Post.objects.filter(
         state=PostState.APPROVED,
         scheduled_at__lte=now or timezone.now(),
-        brand__paused_at__isnull=True,
         overdue_hold__isnull=True,
-    )
+    ).exclude(brand__in=Pause.objects.values("brand"))
 
 
 def releasable_target_q(now: datetime | None = None) -> Q:
@@ -44,7 +45,7 @@ def publish_now_refusal(post: Post) -> str | None:
     to send). Reads `post.targets.all()` and `post.brand`."""
     if post.state != PostState.APPROVED:
         return _("Only an approved post can be published.")
-    if post.brand.is_paused:
+    if is_paused(post.brand):
         return _("Publishing is paused for this brand: resume it first.")
     if not any(target.state == TargetState.PENDING for target in post.targets.all()):
         return _("Nothing is left to publish for this post.")

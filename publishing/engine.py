@@ -1,5 +1,6 @@
-"""The engine's writes: publishing a claimed target and settling every outcome, the crisis pause,
-and a person's decisions (publish now, retry, "it is published", the overdue list).
+"""The engine's own writes: publishing a target the dispatcher claimed, settling every outcome
+(published, retry with backoff, reconnect, rejected, unknown), and recovering a dead worker's call.
+A person's decisions are in decisions.py, the crisis pause in pause.py.
 
 Never twice, never lost: every write to a target after the network was called is a
 compare-and-set on the claim that called it, and an unknown outcome is resolved by the same key
@@ -13,26 +14,23 @@ import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from accounts.models import Brand, Membership
-from accounts.permissions import can
-from accounts.roles import Perm
 from cm_platform.reasons import Reason, literal, reason
 from networks import budget, http
 from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
-from networks.services import account_keep_rotated_credentials
-from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, TargetState
-from posts.publishing import health, history, leases, rules
-from posts.publishing.db import writing
-from posts.publishing.dispatcher import called, lease_until
-from posts.publishing.models import OverdueHold
-from posts.workflow import WorkflowError
+from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
+from posts.media import media_files_for
+from posts.models import PostMedia, PostTarget, TargetState
+from posts.notices import notify_if_published, notify_publish_failed
+from publishing import health, history, leases, rules
+from publishing.db import pause_lock, writing
+from publishing.dispatcher import as_held, lease_until
+from publishing.waiting import budget_reason
 
 logger = logging.getLogger(__name__)
 NOT_SENT = reason(
@@ -109,16 +107,18 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
     target = _owned(target_id, claim)
     if target is None:
         return None  # taken back by the sweeper, or already done: someone else's now
+    if target.called_at is not None:
+        return None  # a message delivered twice: the call under this claim has started already
     metered = bool(target.account.adapter().get_rates())
     if metered:
         budget.before_publish(target.account)  # never sleep inside the writers' turn
     try:
         with writing():
-            _pause_lock(target.post.brand_id, shared=True)
+            pause_lock(target.post.brand_id, shared=True)
             now = timezone.now()
-            started = PostTarget.objects.filter(
-                rules.releasable_target_q(now), pk=target_id, state=TargetState.PUBLISHING, claim_id=claim
-            ).update(claim_id=called(claim), attempts=F("attempts") + 1, lease_expires_at=lease_until(now))
+            started = PostTarget.objects.filter(rules.releasable_target_q(now), **as_held(target)).update(
+                called_at=now, attempts=F("attempts") + 1, lease_expires_at=lease_until(now)
+            )
             if not started:
                 # Paused, unapproved or disconnected since the claim: back to pending, unsent (a
                 # compare-and-set on the claim, so nothing happens if the claim is no longer ours).
@@ -132,25 +132,8 @@ def _start_call(target_id: int, claim: str) -> PostTarget | None:
         _wait_for_budget(target, refusal, attempt_counted=False)
         return None
     # What the UPDATE wrote, on the copy read before it (the claim kept everyone else out).
-    target.claim_id, target.attempts = called(claim), target.attempts + 1
+    target.called_at, target.attempts = now, target.attempts + 1
     return target
-
-
-# PostgreSQL advisory locks (class, brand): a pause and the start of a call never interleave.
-# brand_pause takes the brand's lock in exclusive mode before reading its instant; each call
-# start holds it in shared mode, so a call either started before the pause or sees it. Shared
-# advisory locks do not block each other and write nothing (a FOR SHARE row lock taken by fifty
-# threads at once costs multixacts on one hot row). SQLite's IMMEDIATE transactions already
-# serialise a pause and a call start.
-PAUSE_LOCK_CLASS = 7_412_002
-
-
-def _pause_lock(brand_id: int | None, *, shared: bool) -> None:
-    if connection.vendor != "postgresql" or brand_id is None:
-        return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [PAUSE_LOCK_CLASS, brand_id % 2**31])
 
 
 def _owned(target_id: int, claim: str) -> PostTarget | None:
@@ -167,8 +150,6 @@ def _owned(target_id: int, claim: str) -> PostTarget | None:
 
 
 def _media_for(target: PostTarget, adapter: Adapter) -> list:
-    from posts.media import media_files_for
-
     if not getattr(target, "has_media", True):  # known from _owned: no query for a text post
         return []
     media = [link.media for link in target.post.postmedia_set.select_related("media").order_by("position")]
@@ -186,8 +167,8 @@ def _settle(target: PostTarget, to_state: str, note: str | Reason, **fields) -> 
 
 def _finish(target: PostTarget, **fields) -> bool:
     """Compare-and-set on the claim that called the network: a taken-back target is left alone."""
-    updated = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
-        claim_id="", lease_expires_at=None, **fields
+    updated = PostTarget.objects.filter(**as_held(target)).update(
+        claim_id="", lease_expires_at=None, called_at=None, **fields
     )
     for name, value in fields.items():
         setattr(target, name, value)
@@ -208,6 +189,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
         "lateness_seconds": (now - scheduled).total_seconds(),
         "claim_id": "",
         "lease_expires_at": None,
+        "called_at": None,
         "next_attempt_at": None,
         "error_kind": "",
         "last_error": "",
@@ -216,7 +198,7 @@ def _published(target: PostTarget, result: PublishResult) -> str:
     with writing():
         if PostTarget.objects.filter(pk=target.pk).exclude(state=TargetState.PUBLISHED).update(**fields):
             history.record(target, before, TargetState.PUBLISHED, note=literal(link or result.remote_id))
-            _tell_author_if_all_out(target)
+            tell_author_if_all_out(target)
     return TargetState.PUBLISHED
 
 
@@ -233,8 +215,6 @@ def _after_error(target: PostTarget, adapter: Adapter, error: PublishError) -> s
 def _wait_for_budget(target: PostTarget, refusal: budget.OverBudget, *, attempt_counted: bool = True) -> str:
     """The account's budget (or its network's pause) allows no call now: back to pending until
     it refills, the attempt given back (nothing was published), the post saying why."""
-    from posts.publishing.waiting import budget_reason
-
     why = budget_reason(refusal, target.account)
     attempts = max(0, target.attempts - 1) if attempt_counted else target.attempts
     now = timezone.now()
@@ -294,8 +274,6 @@ def _wait_for_reconnect(target: PostTarget, message: Reason) -> str:
 
 
 def _mark_needs_reconnect(account: NetworkAccount, message: Reason) -> None:
-    from networks.services import account_mark_needs_reconnect
-
     with writing():
         account_mark_needs_reconnect(account=account, message=message)
 
@@ -331,11 +309,9 @@ def _needs_checking(target: PostTarget, message: Reason) -> str:
     return TargetState.NEEDS_CHECKING
 
 
-def _tell_author_if_all_out(target: PostTarget) -> None:
+def tell_author_if_all_out(target: PostTarget) -> None:
     """Inside the transaction that recorded the publication (no second turn at the writers'
     lock): the author hears once the post's last target is out."""
-    from posts.notices import notify_if_published
-
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the publication recorded
             notify_if_published(post_id=target.post_id)
@@ -344,156 +320,8 @@ def _tell_author_if_all_out(target: PostTarget) -> None:
 
 
 def _tell_people(target: PostTarget) -> None:
-    from posts.notices import notify_publish_failed
-
     try:
         with writing():
             notify_publish_failed(target=target)
     except Exception:  # telling people must never undo what was recorded
         logger.exception("target %s: could not notify", target.pk)
-
-
-# --- a person's decisions ------------------------------------------------------------------
-def _require(user, brand: Brand, perm: Perm) -> None:
-    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
-    if not can(membership, perm):
-        raise PermissionDenied(_("You may not do this on this brand."))
-
-
-@transaction.atomic
-def post_publish_now(*, post: Post, user) -> Post:
-    """Send an approved post at once (also how an overdue post is released after a pause)."""
-    _require(user, post.brand, Perm.SCHEDULE)
-    post = Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
-    refusal = rules.publish_now_refusal(post)
-    if refusal is not None:
-        raise WorkflowError(refusal)
-    before, post.scheduled_at = post.scheduled_at, timezone.now()
-    post.version += 1
-    post.save(update_fields=["scheduled_at", "version", "updated_at"])
-    post.targets.filter(state=TargetState.PENDING).update(next_attempt_at=None)
-    OverdueHold.objects.filter(post=post).delete()
-    PostEvent.objects.create(
-        post=post,
-        actor=user,
-        kind=EventKind.RESCHEDULED,
-        from_state=post.state,
-        to_state=post.state,
-        scheduled_before=before,
-        scheduled_after=post.scheduled_at,
-        comment=_("Publish now"),
-        details={"note": reason("Publish now").as_json()},
-    )
-    return post
-
-
-@transaction.atomic
-def target_retry(*, target: PostTarget, user) -> PostTarget:
-    """A person sends a failed target again, or one that needs checking after looking."""
-    _require(user, target.post.brand, Perm.SCHEDULE)
-    if target.state not in (TargetState.FAILED, TargetState.NEEDS_CHECKING):
-        raise WorkflowError(_("Only a failed post, or one that needs checking, can be sent again."))
-    before = target.state
-    PostTarget.objects.filter(pk=target.pk, state=before).update(
-        state=TargetState.PENDING, attempts=0, next_attempt_at=None, error_kind="", last_error="", last_error_code={}
-    )
-    target.refresh_from_db()
-    history.record(target, before, TargetState.PENDING, note=reason("Sent again by a person"), actor=user)
-    return target
-
-
-@transaction.atomic
-def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") -> PostTarget:
-    """A person's answer to "needs checking": it is on the network (with its address), or not."""
-    _require(user, target.post.brand, Perm.SCHEDULE)
-    if target.state != TargetState.NEEDS_CHECKING:
-        raise WorkflowError(_("This post does not need checking."))
-    if published:
-        fields = {"state": TargetState.PUBLISHED, "remote_url": http.http_link(url), "published_at": timezone.now()}
-    else:
-        checked = reason("Not published (checked by %(name)s).", name=str(user))
-        fields = {"state": TargetState.FAILED, "last_error": str(checked), "last_error_code": checked.as_json()}
-    PostTarget.objects.filter(pk=target.pk, state=TargetState.NEEDS_CHECKING).update(**fields)
-    target.refresh_from_db()
-    history.record(target, TargetState.NEEDS_CHECKING, target.state, note=reason("Checked by a person"), actor=user)
-    if published:
-        _tell_author_if_all_out(target)
-    return target
-
-
-# --- crisis pause ----------------------------------------------------------------------------
-@transaction.atomic
-def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None = None) -> Brand:
-    """Stop everything for the brand from this instant (the dispatcher re-checks when claiming)."""
-    _require(user, brand, Perm.PAUSE)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why publishing is paused: your team will see it.")})
-    if resume_at is not None and resume_at <= timezone.now():
-        raise ValidationError({"resume_at": _("The time to resume must be in the future.")})
-    _pause_lock(brand.pk, shared=False)
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
-    # The instant is read once the locks are ours: every call start before it has committed.
-    brand.paused_at = brand.paused_at or timezone.now()
-    brand.paused_by, brand.pause_reason, brand.resume_at = user, reason[:300], resume_at
-    brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
-    return brand
-
-
-def brand_resume(*, brand: Brand, user) -> int:
-    """Lift the pause; returns how many posts fell due meanwhile and now wait on the overdue list."""
-    _require(user, brand, Perm.PAUSE)
-    return _resume(brand, actor=user, now=timezone.now())
-
-
-def brands_resume_due(*, now: datetime) -> None:
-    """The automatic resume at the time the manager chose (run by the dispatcher)."""
-    for brand in Brand.objects.filter(paused_at__isnull=False, resume_at__lte=now):
-        _resume(brand, actor=None, now=now)
-
-
-@transaction.atomic
-def _resume(brand: Brand, *, actor, now: datetime) -> int:
-    brand = Brand.objects.select_for_update().get(pk=brand.pk)
-    if not brand.is_paused:
-        return 0
-    overdue = Post.objects.filter(
-        brand=brand, state=PostState.APPROVED, scheduled_at__lte=now, targets__state=TargetState.PENDING
-    ).exclude(overdue_hold__isnull=False)
-    held = OverdueHold.objects.bulk_create(OverdueHold(post=post, resumed_by=actor) for post in overdue.distinct())
-    brand.paused_at, brand.paused_by, brand.pause_reason, brand.resume_at = None, None, "", None
-    brand.save(update_fields=["paused_at", "paused_by", "pause_reason", "resume_at"])
-    return len(held)
-
-
-def overdue_posts(brand: Brand):
-    """Posts a pause left waiting for a decision, oldest first."""
-    return (
-        Post.objects.filter(brand=brand, overdue_hold__isnull=False)
-        .select_related("overdue_hold")
-        .prefetch_related("targets__account")
-        .order_by("scheduled_at", "pk")
-    )
-
-
-@transaction.atomic
-def overdue_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
-    """Give an overdue post a new time (the posts app's rules and history)."""
-    from posts.services import post_reschedule
-
-    post = post_reschedule(post=post, user=user, scheduled_at=scheduled_at)
-    OverdueHold.objects.filter(post=post).delete()
-    return post
-
-
-@transaction.atomic
-def overdue_cancel(*, post: Post, user) -> Post:
-    """Do not publish an overdue post at all: its pending targets are cancelled."""
-    _require(user, post.brand, Perm.SCHEDULE)
-    for target in post.targets.filter(state=TargetState.PENDING):
-        target.state = TargetState.CANCELLED
-        target.save(update_fields=["state"])
-        note = reason("Cancelled after a pause")
-        history.record(target, TargetState.PENDING, TargetState.CANCELLED, note=note, actor=user)
-    OverdueHold.objects.filter(post=post).delete()
-    return post

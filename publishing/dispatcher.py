@@ -11,9 +11,9 @@ targets atomically and enqueues one publish task per claimed target once the cla
 Either way the claiming UPDATE re-applies rules.due_targets(), so a brand paused a moment before
 is seen inside the claiming statement itself.
 
-A claim is `<uuid>`; the publish task turns it into `<uuid>:called` just before calling the
+A claim is `<uuid>`; the publish task sets the target's `called_at` just before calling the
 network. A lease that expires on a claim never called is simply released; one that expires on a
-called claim is an unknown outcome, settled by services.target_recover. Leases are short and
+called claim is an unknown outcome, settled by engine.target_recover. Leases are short and
 renewed by the worker holding them (leases.py), so a dead worker's claims come back in seconds.
 
 Accounts' budgets (networks/budget.py): targets of an account its network paused (a 429) or
@@ -37,13 +37,14 @@ from django.utils import timezone
 from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
 from networks import budget
+from networks.adapters import get_adapter_class
 from posts.models import PostTarget, TargetState
-from posts.publishing import history, rules
-from posts.publishing.db import writing
+from publishing import history, rules
+from publishing.db import writing
+from publishing.pause import brands_resume_due
 
 logger = logging.getLogger(__name__)
 
-CALLED = ":called"
 NOT_STARTED = reason("No worker started it in time; nothing was sent, it goes back in the queue.")
 # Any constant shared by every dispatcher: the PostgreSQL advisory lock's key.
 DISPATCH_LOCK_KEY = 7_412_001
@@ -53,13 +54,16 @@ def new_claim() -> str:
     return uuid.uuid4().hex
 
 
-def called(claim: str) -> str:
-    """The claim as it reads once the network was called under it."""
-    return claim if claim.endswith(CALLED) else claim + CALLED
-
-
-def was_called(claim: str) -> bool:
-    return claim.endswith(CALLED)
+def as_held(target: PostTarget) -> dict:
+    """The compare-and-set of every write on a claimed target: the same claim, still `publishing`,
+    and called or not as this worker last saw it (a call started meanwhile makes it someone
+    else's: a redelivered message, or the sweeper racing the call's start)."""
+    return {
+        "pk": target.pk,
+        "claim_id": target.claim_id,
+        "called_at__isnull": target.called_at is None,
+        "state": TargetState.PUBLISHING,
+    }
 
 
 def lease_until(now: datetime, *, queued: bool = False) -> datetime:
@@ -72,8 +76,6 @@ def lease_until(now: datetime, *, queued: bool = False) -> datetime:
 # --- dispatch ----------------------------------------------------------------------------------
 def dispatch_due(*, now: datetime | None = None) -> list[int]:
     """Claim what is due within the in-flight limits and enqueue it; returns the claimed ids."""
-    from posts.publishing.services import brands_resume_due
-
     now = now or timezone.now()
     brands_resume_due(now=now)
     claim = new_claim()
@@ -132,8 +134,6 @@ def _in_flight_by(field: str) -> Counter:
 
 def limits_for(network: str) -> tuple[int, int]:
     """(per account, per network) in-flight limits: the adapter's own, else the settings'."""
-    from networks.adapters import get_adapter_class
-
     try:
         adapter = get_adapter_class(network)
     except LookupError:
@@ -156,7 +156,7 @@ def _claim(chosen: list[int], claim: str, now: datetime) -> list[int]:
 
 def _enqueue(claimed: list[int], claim: str) -> None:
     """One message per target, all sent through one producer (a burst sends hundreds)."""
-    from posts.tasks import publish_target
+    from publishing.tasks import publish_target  # cycle: the tasks call this module
 
     with publish_target.app.producer_or_acquire() as producer:
         for pk in claimed:
@@ -177,7 +177,7 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
     recovered = []
     with writing():
         for target in expired[: settings.PUBLISH_DISPATCH_BATCH]:
-            if was_called(target.claim_id):
+            if target.called_at is not None:
                 recovered.append(_hand_to_recovery(target, now))
             else:
                 _release(target)
@@ -186,18 +186,19 @@ def sweep_expired(*, now: datetime | None = None) -> list[int]:
 
 
 def _release(target: PostTarget) -> None:
-    taken = PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id, state=TargetState.PUBLISHING).update(
-        state=TargetState.PENDING, claim_id="", lease_expires_at=None
+    taken = PostTarget.objects.filter(**as_held(target)).update(
+        state=TargetState.PENDING, claim_id="", lease_expires_at=None, called_at=None
     )
     if taken:
         history.record(target, TargetState.PUBLISHING, TargetState.PENDING, note=NOT_STARTED)
 
 
 def _hand_to_recovery(target: PostTarget, now: datetime) -> int:
-    """Re-claim under a new (already 'called') claim so one recover task owns the target."""
-    from posts.tasks import recover_target
+    """Re-claim under a new claim (still `called_at`: the outcome is unknown) so one recover task
+    owns the target."""
+    from publishing.tasks import recover_target  # cycle: the tasks call this module
 
-    claim = called(new_claim())
+    claim = new_claim()
     # The recover task waits in the broker like a queued claim; its worker then renews it.
     PostTarget.objects.filter(pk=target.pk, claim_id=target.claim_id).update(
         claim_id=claim, lease_expires_at=lease_until(now, queued=True)

@@ -25,8 +25,11 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.reasons import Reason, reason
 from networks import budget
+from networks.adapters import get_adapter_class
 from networks.models import AccountStatus
 from posts.models import PostState, TargetState
+from publishing.models import OverdueHold, Pause
+from publishing.pause import pause_of
 
 
 class WaitCode(StrEnum):
@@ -71,8 +74,8 @@ class TargetFacts:
     network: str
     account_status: str
     next_attempt_at: datetime | None
-    claim_id: str
     lease_expires_at: datetime | None
+    called_at: datetime | None
 
     @classmethod
     def of(cls, target) -> TargetFacts:
@@ -88,8 +91,8 @@ class TargetFacts:
             target.account.network,
             target.account.status,
             target.next_attempt_at,
-            target.claim_id,
             target.lease_expires_at,
+            target.called_at,
         )
 
     def due(self, now: datetime) -> bool:
@@ -101,15 +104,13 @@ class TargetFacts:
 
 def waits(targets: list[TargetFacts], *, brand: Brand, now: datetime | None = None) -> dict[int, Wait]:
     """target id -> why it waits, for the due ones among `targets` (all of `brand`)."""
-    from posts.publishing.models import OverdueHold
-
     now = now or timezone.now()
     due = [target for target in targets if target.due(now)]
     if not due:
         return {}
     room = budget.room(now=now, account_ids={target.account_id for target in due})
     held_posts = set(OverdueHold.objects.filter(post_id__in={t.post_id for t in due}).values_list("post_id", flat=True))
-    context = _Context(brand, now, room, held_posts)
+    context = _Context(brand, now, room, held_posts, pause_of(brand))
     return {target.pk: context.wait(target) for target in due}
 
 
@@ -124,6 +125,7 @@ class _Context:
     now: datetime
     room: budget.Room
     held_posts: set[int]
+    pause: Pause | None
 
     def wait(self, target: TargetFacts) -> Wait:
         account = target.account_name
@@ -134,8 +136,8 @@ class _Context:
         if target.account_status == AccountStatus.DISABLED:
             text = reason("%(account)s is disconnected: nothing goes out on it.", account=account)
             return Wait(WaitCode.DISCONNECTED, text)
-        if self.brand.is_paused:
-            return self._brand_paused()
+        if self.pause is not None:
+            return self._brand_paused(self.pause)
         if target.post_id in self.held_posts:
             text = reason("It fell due while publishing was paused: a manager publishes it, moves it or cancels it.")
             return Wait(WaitCode.OVERDUE, text)
@@ -152,19 +154,19 @@ class _Context:
             reason("Due: it goes out in turn after the posts before it on %(account)s.", account=account),
         )
 
-    def _brand_paused(self) -> Wait:
-        if self.brand.resume_at:
+    def _brand_paused(self, pause: Pause) -> Wait:
+        if pause.resume_at:
             text = reason("Publishing is paused for %(brand)s until %(time)s.")
             return Wait(
                 WaitCode.BRAND_PAUSED,
-                text % {"brand": self.brand.name, "time": at(self.brand.resume_at, self.brand)},
-                until=self.brand.resume_at,
+                text % {"brand": self.brand.name, "time": at(pause.resume_at, self.brand)},
+                until=pause.resume_at,
             )
         return Wait(WaitCode.BRAND_PAUSED, reason("Publishing is paused for %(brand)s.", brand=self.brand.name))
 
     def _publishing(self, target: TargetFacts) -> Wait:
         lease = target.lease_expires_at
-        if lease is not None and lease < self.now and target.claim_id.endswith(":called"):
+        if lease is not None and lease < self.now and target.called_at is not None:
             # The sweeper hands it to recovery within its interval; the look then takes one call.
             until = lease + timedelta(seconds=settings.PUBLISH_SWEEP_INTERVAL + settings.HTTP_TIMEOUT[1])
             text = reason(
@@ -220,8 +222,6 @@ def at(moment: datetime, brand: Brand) -> str:
 
 
 def _network_name(slug: str) -> str:
-    from networks.adapters import get_adapter_class
-
     try:
         return get_adapter_class(slug).name
     except LookupError:

@@ -3,19 +3,19 @@ can act on it, the engine's health banner."""
 
 from accounts.permissions import can
 from accounts.roles import Perm
+from publishing.health import engine_problems
+from publishing.models import OverdueHold
+from publishing.pause import pause_of
 
 
 def engine(request) -> dict:
     brand = getattr(request, "brand", None)
     if brand is None:
         return {}
-    context: dict = {"paused_brand": brand if brand.is_paused else None}
+    pause = pause_of(brand)  # loaded with the brand by the brand gate: no query
+    context: dict = {"brand_pause": pause, "paused_brand": brand if pause else None}
     membership = getattr(request, "membership", None)
-    from posts.publishing.models import OverdueHold
-
     if can(membership, Perm.PAUSE):
-        from posts.publishing.health import engine_problems
-
         context["engine_problems"] = engine_problems()
         context["may_pause"] = True
         context["overdue_count"] = OverdueHold.objects.filter(post__brand=brand).count()

@@ -28,6 +28,10 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from posts.models import PostTarget, TargetState
+from publishing.db import writing
+from publishing.dispatcher import lease_until
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -38,10 +42,8 @@ _heartbeat_pid: int | None = None  # the process whose heartbeat thread runs (a 
 @contextmanager
 def held(target_id: int, claim: str) -> Iterator[None]:
     """While inside, this process renews the target's lease."""
-    from posts.publishing.dispatcher import called
-
     with _lock:
-        _held[target_id] = (claim.removesuffix(called("")), time.monotonic())
+        _held[target_id] = (claim, time.monotonic())
     try:
         yield
     finally:
@@ -51,20 +53,14 @@ def held(target_id: int, claim: str) -> Iterator[None]:
 
 def renew() -> int:
     """Extend the lease of every claim this process holds; returns how many were renewed."""
-    from posts.models import PostTarget, TargetState
-    from posts.publishing.db import writing
-    from posts.publishing.dispatcher import called, lease_until
-
     oldest = time.monotonic() - settings.PUBLISH_MAX_HOLD_SECONDS
     with _lock:
         claims = {target_id: claim for target_id, (claim, since) in _held.items() if since > oldest}
     if not claims:
         return 0
-    names = [name for claim in claims.values() for name in (claim, called(claim))]
     with writing():
-        return PostTarget.objects.filter(pk__in=list(claims), claim_id__in=names, state=TargetState.PUBLISHING).update(
-            lease_expires_at=lease_until(timezone.now())
-        )
+        held_here = PostTarget.objects.filter(pk__in=list(claims), claim_id__in=list(claims.values()))
+        return held_here.filter(state=TargetState.PUBLISHING).update(lease_expires_at=lease_until(timezone.now()))
 
 
 def interval() -> float:
@@ -72,7 +68,7 @@ def interval() -> float:
 
 
 def start_heartbeat(**_signal) -> None:
-    """One daemon thread per worker process (posts/tasks.py starts it as the worker starts)."""
+    """One daemon thread per worker process (publishing/tasks.py starts it as the worker starts)."""
     global _heartbeat_pid
     with _lock:
         if _heartbeat_pid == os.getpid():

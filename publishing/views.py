@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from posts.models import Post, PostTarget
-from posts.publishing import services
-from posts.publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
 from posts.workflow import WorkflowError
+from publishing import decisions
+from publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
+from publishing.pause import brand_pause, brand_resume, pause_of
 
 
 def _post_page(request, post):
@@ -33,19 +34,20 @@ def pause(request):
     form = PauseForm(request.POST or None, brand=request.brand, initial=PauseForm.initial_for(request.brand))
     if request.method == "POST" and form.is_valid():
         try:
-            services.brand_pause(brand=request.brand, user=request.user, **form.cleaned_data)
+            brand_pause(brand=request.brand, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.warning(request, _("Publishing is paused for %(brand)s.") % {"brand": request.brand})
             return redirect("publishing:pause", brand_slug=request.brand.slug)
-    return render(request, "publishing/pause.html", {"form": form, "brand": request.brand})
+    context = {"form": form, "brand": request.brand, "pause": pause_of(request.brand)}
+    return render(request, "publishing/pause.html", context)
 
 
 @require_POST
 @brand_view(Perm.PAUSE)
 def resume(request):
-    held = services.brand_resume(brand=request.brand, user=request.user)
+    held = brand_resume(brand=request.brand, user=request.user)
     messages.success(request, _("Publishing is running again for %(brand)s.") % {"brand": request.brand})
     if held:
         messages.info(
@@ -65,7 +67,7 @@ def resume(request):
 def overdue(request):
     """Every member sees what a pause left waiting (an author must find their post); the
     decisions are the managers'."""
-    posts = services.overdue_posts(request.brand)
+    posts = decisions.overdue_posts(request.brand)
     form = OverdueDecisionForm(brand=request.brand)
     may_decide = can(request.membership, Perm.SCHEDULE)
     return render(request, "publishing/overdue.html", {"posts": posts, "form": form, "may_decide": may_decide})
@@ -84,13 +86,13 @@ def overdue_decide(request, pk):
     action, scheduled_at = form.cleaned_data["action"], form.cleaned_data["scheduled_at"]
     try:
         if action == OverdueDecisionForm.Action.RESCHEDULE:
-            services.overdue_reschedule(post=post, user=request.user, scheduled_at=scheduled_at)
+            decisions.overdue_reschedule(post=post, user=request.user, scheduled_at=scheduled_at)
             messages.success(request, _("The post was given a new time."))
         elif action == OverdueDecisionForm.Action.PUBLISH_NOW:
-            services.post_publish_now(post=post, user=request.user)
+            decisions.post_publish_now(post=post, user=request.user)
             messages.success(request, _("The post is being published."))
         else:
-            services.overdue_cancel(post=post, user=request.user)
+            decisions.overdue_cancel(post=post, user=request.user)
             messages.success(request, _("The post will not be published."))
     except (ValidationError, WorkflowError) as error:
         _errors(request, error)
@@ -102,7 +104,7 @@ def overdue_decide(request, pk):
 def publish_now(request, pk):
     post = get_object_or_404(Post, pk=pk, brand=request.brand)
     try:
-        services.post_publish_now(post=post, user=request.user)
+        decisions.post_publish_now(post=post, user=request.user)
     except WorkflowError as error:
         _errors(request, error)
     else:
@@ -115,7 +117,7 @@ def publish_now(request, pk):
 def target_retry(request, pk):
     target = get_object_or_404(PostTarget, pk=pk, post__brand=request.brand)
     try:
-        services.target_retry(target=target, user=request.user)
+        decisions.target_retry(target=target, user=request.user)
     except WorkflowError as error:
         _errors(request, error)
     else:
@@ -132,7 +134,7 @@ def target_resolve(request, pk):
         messages.error(request, _("Say whether the post is on the network."))
         return _post_page(request, target.post)
     try:
-        services.target_resolve(target=target, user=request.user, **form.cleaned_data)
+        decisions.target_resolve(target=target, user=request.user, **form.cleaned_data)
     except WorkflowError as error:
         _errors(request, error)
     else:
