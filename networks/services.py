@@ -25,9 +25,9 @@ from accounts.permissions import can
 from accounts.roles import Perm, Role
 from cm_platform.reasons import Reason
 from networks import http
-from networks.adapters import get_adapter_class
-from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
+from networks.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.registry import get_adapter_class
 from networks.selectors import offered_adapters
 
 logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def _tell_owners(account: NetworkAccount, message: str | Reason) -> None:
 
 def mastodon_app_for(*, instance_url: str, redirect_uri: str) -> MastodonApp:
     """Our OAuth app on this instance: registered once (POST /api/v1/apps), then reused."""
-    from networks.adapters.mastodon import register_app
+    from networks.mastodon.adapter import register_app
 
     existing = MastodonApp.objects.filter(instance_url=instance_url, redirect_uri=redirect_uri).first()
     if existing is not None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from networks import oauth, views
 from networks.feeds import BrandAtomFeed
+from networks.registry import oauth_networks
 
 app_name = "networks"
 urlpatterns = [
@@ -20,7 +21,8 @@ urlpatterns = [
             {"network": network},
             name=f"{network}_start",
         )
-        for network in oauth.OAUTH_NETWORKS
+        for network in oauth_networks()
+        if network != "mastodon"
     ],
     path("b/<slug:brand_slug>/networks/oauth/<slug:network>/pick/", oauth.pick, name="oauth_pick"),
     path("networks/oauth/<slug:network>/callback/", oauth.callback, name="oauth_callback"),

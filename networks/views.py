@@ -23,11 +23,11 @@ from accounts.permissions import brand_view, can, membership_for
 from accounts.roles import Perm
 from cm_platform.sensitive import handles_secrets
 from networks import budget, services
-from networks.adapters import get_adapter_class
-from networks.adapters import mastodon as mastodon_api
-from networks.adapters.base import Adapter, ConnectError, PublishError
+from networks.base import Adapter, ConnectError, PublishError
 from networks.forms import MastodonInstanceForm, ReadBudgetForm
+from networks.mastodon import adapter as mastodon_api
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.registry import get_adapter_class
 from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
 

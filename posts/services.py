@@ -124,7 +124,7 @@ def _clean_content(
 def _validate_for_networks(
     text: str, accounts: list[NetworkAccount], media: list[Media], texts: dict[int, str]
 ) -> None:
-    """Each network's rules, only through its adapter (networks/adapters/base.py)."""
+    """Each network's rules, only through its adapter (networks/base.py)."""
     errors: dict[str, list[str]] = {}
     if not accounts and not text.strip():
         errors["text"] = [_("Write a text.")]

@@ -132,7 +132,7 @@ def _in_flight_by(field: str) -> Counter:
 
 def limits_for(network: str) -> tuple[int, int]:
     """(per account, per network) in-flight limits: the adapter's own, else the settings'."""
-    from networks.adapters import get_adapter_class
+    from networks.registry import get_adapter_class
 
     try:
         adapter = get_adapter_class(network)

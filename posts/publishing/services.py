@@ -24,7 +24,7 @@ from accounts.permissions import can
 from accounts.roles import Perm
 from cm_platform.reasons import Reason, literal, reason
 from networks import budget, http
-from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
+from networks.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials
 from posts.models import EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, TargetState

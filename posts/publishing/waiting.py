@@ -220,7 +220,7 @@ def at(moment: datetime, brand: Brand) -> str:
 
 
 def _network_name(slug: str) -> str:
-    from networks.adapters import get_adapter_class
+    from networks.registry import get_adapter_class
 
     try:
         return get_adapter_class(slug).name

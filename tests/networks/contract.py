@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import connection
 
-from networks.adapters import ADAPTERS, get_adapter_class
-from networks.adapters.base import Adapter, Counting, ErrorKind, Limits, MediaFile, Problem, PublishError
-from networks.adapters.counting import count
+from networks.base import Adapter, Counting, ErrorKind, Limits, MediaFile, Problem, PublishError
+from networks.counting import count
 from networks.models import NetworkAccount
+from networks.registry import ADAPTERS, get_adapter_class
 
 
 @dataclass

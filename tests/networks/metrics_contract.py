@@ -1,4 +1,4 @@
-"""The `metrics` contract as tests (networks/adapters/metrics.py): every network that declares
+"""The `metrics` contract as tests (networks/capabilities/metrics.py): every network that declares
 metrics has a test class mixing `MetricsContract` in and providing a `metrics` fixture that
 returns a `MetricsSetup` driving that network (a local server, or the fake's config).
 """
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from networks.adapters.base import ErrorKind, PublishError
-from networks.adapters.metrics import Counters, GapReason, Metric
+from networks.base import ErrorKind, PublishError
+from networks.capabilities.metrics import Counters, GapReason, Metric
 from networks.models import NetworkAccount
 
 

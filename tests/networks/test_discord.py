@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError, ErrorKind, PublishError
+from networks.base import ConnectError, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.samples import image_file

@@ -1,7 +1,7 @@
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.fake import FakeAdapter
+from networks.base import ErrorKind
+from networks.fake.adapter import FakeAdapter
 from tests.factories import NetworkAccountFactory
 from tests.networks.contract import AdapterContract, ContractSetup
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
+from networks.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup, _text_counting_exactly
 from tests.networks.oauth_helpers import follow_consent, oauth_data

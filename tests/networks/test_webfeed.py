@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError, MediaFile
+from networks.base import ConnectError, MediaFile
 from networks.models import FeedEntry
 from tests.networks.contract import AdapterContract, ContractSetup
 

@@ -8,7 +8,7 @@ import requests
 from django.urls import reverse
 
 from networks import services, signing
-from networks.adapters.base import ErrorKind, MediaFile, PublishError
+from networks.base import ErrorKind, MediaFile, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.servers.receiver import SigningReceiver

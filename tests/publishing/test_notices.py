@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Membership
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from posts.models import Notification, PostTarget, TargetState
 from posts.notifications import notify_if_published
 from posts.publishing import dispatcher, services

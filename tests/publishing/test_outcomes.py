@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from networks.adapters import ADAPTERS
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus
+from networks.registry import ADAPTERS
 from posts.models import Notification, PostEvent, PostTarget, TargetState
 from posts.publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory

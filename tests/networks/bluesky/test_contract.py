@@ -2,7 +2,7 @@
 
 import pytest
 
-from networks.adapters.base import ErrorKind
+from networks.base import ErrorKind
 from tests.networks.contract import AdapterContract, ContractSetup
 
 pytestmark = [pytest.mark.pds]
