@@ -11,8 +11,9 @@ publisher all call it, so each network's rules live in its adapter and nowhere e
 `publish()` either returns a PublishResult or raises PublishError with one of four kinds.
 
 Beyond publishing, a network declares the capabilities it has (`capabilities`); each has its own
-contract: `conversations` (replies and mentions read since a cursor, reply, hide, delete) is
-stated in networks/capabilities/conversations.py, and pages offer only what a network declares.
+contract in networks/capabilities/: `conversations` (replies and mentions read since a cursor,
+reply, hide, delete), `metrics` (counters), `search` (keyword search since a cursor); pages offer
+only what a network declares.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Capability(StrEnum):
     PUBLISH = "publish"  # this module: limits, validate, publish
     CONVERSATIONS = "conversations"  # networks/capabilities/conversations.py
     METRICS = "metrics"  # per-post and per-account counters
-    SEARCH = "search"  # keyword search
+    SEARCH = "search"  # keyword search: networks/capabilities/search.py
 
 
 class Counting(StrEnum):
@@ -337,6 +338,11 @@ class Adapter:
         raise NotImplementedError
 
     def delete_message(self, *, remote_id: str, ours: bool) -> None:
+        raise NotImplementedError
+
+    # --- search (networks/capabilities/search.py states the contract) --------------------------
+    def search(self, *, query: str, cursor: str, since: datetime) -> MessagePage:
+        """Public posts matching `query` after `cursor` ("" the first time: back to `since`)."""
         raise NotImplementedError
 
 

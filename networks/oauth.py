@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -51,6 +52,21 @@ from networks.base import ConnectError, Connection
 from networks.http_adapter import HttpAdapter, json_of
 from networks.models import NetworkAccount
 from networks.registry import get_adapter_class
+
+
+def _sign_in_hosts() -> list[str]:
+    """Where a connect page's form may lead: browsers apply the CSP's form-action to the redirect
+    that answers it, here to the network's sign-in page (for Mastodon, on any server). So: https
+    anywhere, and plain http to the private hosts this deployment allows (tests' local servers)."""
+    hosts = [
+        host if ":" not in host or host.startswith("[") else f"[{host}]"
+        for host in settings.NETWORKS_ALLOWED_PRIVATE_HOSTS
+    ]
+    return ["https:", *(f"http://{host}:*" for host in hosts)]
+
+
+leads_to_sign_in_pages = csp_update({"form-action": _sign_in_hosts()})
+
 
 SESSION_KEY = "oauth_flow"
 PICK_SESSION_KEY = "oauth_candidates"
@@ -83,6 +99,8 @@ class OAuthAdapter(HttpAdapter):
     # in the query (Facebook Login); and our client's secret in the form or as HTTP Basic (X).
     exchange_method: ClassVar[str] = "POST"
     token_basic_auth: ClassVar[bool] = False
+    # Mastodon wants the scopes again with the code (they must equal those authorized).
+    scope_in_exchange: ClassVar[bool] = False
     # What the start button sends (a server to choose, for Mastodon), and the callback's URL name.
     oauth_start_form: ClassVar[type[forms.Form]] = OAuthStartForm
     oauth_callback_url_name: ClassVar[str] = "networks:oauth_callback"
@@ -125,6 +143,8 @@ class OAuthAdapter(HttpAdapter):
             fields["client_secret"] = client.client_secret
         if cls.oauth_pkce:
             fields["code_verifier"] = code_verifier
+        if cls.scope_in_exchange:
+            fields["scope"] = client.scopes
         sent: dict[str, Any] = {"params": fields} if cls.exchange_method == "GET" else {"data": fields}
         if cls.token_basic_auth:
             sent["auth"] = (client.client_id, client.client_secret)
@@ -217,6 +237,7 @@ def _oauth_adapter(network: str) -> type[OAuthAdapter]:
 
 
 # --- the views -----------------------------------------------------------------------------------
+@leads_to_sign_in_pages  # its answer may be the connect page again, with the error
 @handles_secrets
 @require_POST
 @brand_view(Perm.MANAGE_NETWORKS)

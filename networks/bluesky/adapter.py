@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from cm_platform.reasons import reason
-from networks import budget, http
+from networks import http
 from networks.base import (
-    Adapter,
     Capability,
     Connection,
     Counting,
@@ -56,6 +55,7 @@ from networks.bluesky.xrpc import (
 )
 from networks.budget import CALLS, POSTS, Rate
 from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none, read_failure
+from networks.http_adapter import HttpAdapter, Wording, seconds_until_epoch, unnamed_error
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
@@ -73,7 +73,7 @@ BLUESKY_METRICS = {
 }
 
 
-class BlueskyAdapter(Adapter):
+class BlueskyAdapter(HttpAdapter):
     slug = "bluesky"
     name = "Bluesky"
     icon = "bi-bluesky"
@@ -91,6 +91,18 @@ class BlueskyAdapter(Adapter):
     )
     recognises_repeats = True
     connect_form = BlueskyConnectForm
+    # The PDS address comes from a DID document or the user: the SSRF guard applies.
+    user_typed_host = True
+    wording = Wording(
+        throttled=reason("Bluesky asks to slow down; the post will be tried again."),
+        access_refused=reason("Bluesky refused this account's session (%(reason)s): reconnect the account."),
+        temporary=reason("Bluesky had a problem (error %(status)d); the post will be tried again."),
+        refused=reason("Bluesky refused the post: %(reason)s"),
+        unreachable=reason("Bluesky (%(host)s) could not be reached; the post will be tried again."),
+        unknown_outcome=reason(
+            "Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published."
+        ),
+    )
     capabilities = frozenset({Capability.PUBLISH, Capability.METRICS})
     post_metrics = frozenset(BLUESKY_METRICS)
     account_metrics = frozenset({Metric.FOLLOWERS})
@@ -168,7 +180,7 @@ class BlueskyAdapter(Adapter):
                 self.name,
                 response.status_code,
                 reason=error_of(response)[1] or error_of(response)[0],
-                retry_after=_seconds_until(response.headers.get("RateLimit-Reset")),
+                retry_after=self.retry_after(response),
             )
         return response
 
@@ -318,7 +330,7 @@ class BlueskyAdapter(Adapter):
             self._refresh()
             response = self._send(method, url, token=self.credentials["accessJwt"], publishing=publishing, **kwargs)
         if response.status_code >= 400 and error_of(response)[0] not in expected_errors:
-            raise self._http_error(response)
+            raise self.error_for(response)
         return response
 
     def _refresh(self) -> None:
@@ -332,7 +344,7 @@ class BlueskyAdapter(Adapter):
                 kind=ErrorKind.RECONNECT,
             )
         if response.status_code >= 400:
-            raise self._http_error(response)
+            raise self.error_for(response)
         session = response.json()
         self.credentials.update(accessJwt=session["accessJwt"], refreshJwt=session["refreshJwt"])
         self.updated_credentials = dict(self.credentials)
@@ -341,67 +353,33 @@ class BlueskyAdapter(Adapter):
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        try:
-            # The PDS address comes from a DID document or the user: the SSRF guard applies.
-            return http.request(
-                method,
-                url,
-                user_typed_host=True,
-                headers=headers,
-                spends=(budget.POSTS,) if publishing else (),
-                **kwargs,
-            )
-        except http.UnsafeHost as error:
-            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
-        except requests.RequestException as error:
-            raise self._transport_error(error, publishing=publishing) from None
+        return self.send(method, url, publishing=publishing, headers=headers, **kwargs)
 
-    def _transport_error(self, error: requests.RequestException, *, publishing: bool) -> PublishError:
-        host = host_of(self.pds)
-        if publishing and http.was_sent(error):
-            return PublishError(
-                reason("Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published.")
-                % {"host": host},
-                kind=ErrorKind.UNKNOWN,
-            )
-        return PublishError(
-            reason("Bluesky (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
-            kind=ErrorKind.RETRY,
-        )
+    # --- Bluesky's answers: XRPC errors {"error": <name>, "message"} ---------------------------------
+    @classmethod
+    def access_refused(cls, response: requests.Response) -> bool:
+        """401, a token the PDS refuses (a refresh did not cure it), or an account a person must act on."""
+        error = error_of(response)[0]
+        return response.status_code == 401 or error in TOKEN_ERRORS or error in ACCOUNT_ERRORS
 
-    def _http_error(self, response: requests.Response) -> PublishError:
+    @classmethod
+    def error_words(cls, response: requests.Response) -> Any:
         error, message = error_of(response)
-        words = message or error or reason("error %(status)d") % {"status": response.status_code}
-        status = response.status_code
-        if status == 401 or error in TOKEN_ERRORS or error in ACCOUNT_ERRORS:
-            return PublishError(
-                reason("Bluesky refused this account's session (%(reason)s): reconnect the account.")
-                % {"reason": words},
-                kind=ErrorKind.RECONNECT,
-            )
-        if status == 429:
-            return PublishError(
-                reason("Bluesky asks to slow down; the post will be tried again."),
-                kind=ErrorKind.RETRY,
-                retry_after=_seconds_until(response.headers.get("RateLimit-Reset")),
-            )
-        if status >= 500:
-            return PublishError(
-                reason("Bluesky had a problem (error %(status)d); the post will be tried again.") % {"status": status},
-                kind=ErrorKind.RETRY,
-            )
-        if status == 413:
+        return message or error or unnamed_error(response.status_code)
+
+    @classmethod
+    def retry_after(cls, response: requests.Response) -> float | None:
+        return seconds_until_epoch(response.headers.get("RateLimit-Reset"))
+
+    def error_values(self, response: requests.Response | None) -> dict[str, Any]:
+        return {**super().error_values(response), "host": host_of(self.pds)}
+
+    def error_for(self, response: requests.Response) -> PublishError:
+        error = super().error_for(response)
+        if error.kind == ErrorKind.REJECTED and response.status_code == 413:
             return PublishError(reason("Bluesky refused an image as too large."), kind=ErrorKind.REJECTED)
-        return PublishError(reason("Bluesky refused the post: %(reason)s") % {"reason": words}, kind=ErrorKind.REJECTED)
+        return error
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _seconds_until(reset: str | None) -> float | None:
-    """RateLimit-Reset is a time in epoch seconds."""
-    try:
-        return max(1.0, float(reset or "") - datetime.now(UTC).timestamp())
-    except ValueError:
-        return None

@@ -20,6 +20,10 @@ a Celery worker it started, the demo's worker) sees the same network:
 - "read_fail": "retry" | "reconnect" | "malformed" makes the first read of each loaded account
   fail; "read_delay": seconds each read takes; "page_size": messages per page (20).
 What the desk does there (replies, hidden and deleted messages) is kept in this process only.
+
+Its search reads "public": posts anyone wrote, oldest first ({"id", "text", "author", "at" ISO});
+`FakeAdapter.post_publicly(account, ...)` appends one. "search_fail": "retry" | "reconnect" |
+"malformed" makes the next search fail.
 """
 
 import hashlib
@@ -67,7 +71,7 @@ class FakeAdapter(Adapter):
     recognises_repeats = True
     connect_form = FakeForm
     listed = False  # offered only when settings.NETWORKS_OFFER_TEST_ADAPTERS is on
-    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS, Capability.SEARCH})
     message_actions = frozenset(MessageAction)
     outbox: ClassVar[dict[str, dict]] = {}  # key -> what was published
     replies: ClassVar[dict[str, dict]] = {}  # key -> the reply made with it
@@ -177,6 +181,42 @@ class FakeAdapter(Adapter):
     def delete_message(self, *, remote_id: str, ours: bool) -> None:
         self._fail_if_told()
         self.deleted.add(remote_id)
+
+    # --- search -------------------------------------------------------------------------------
+    @classmethod
+    def post_publicly(
+        cls, account, text: str, *, author: str = "@someone@fake.invalid", at: datetime | None = None
+    ) -> str:
+        """Someone posts on the network, for anyone to find (a test's or the demo's doing)."""
+        public = account.config.setdefault("public", [])
+        remote_id = f"p{len(public) + 1}-{account.pk}"
+        public.append({"id": remote_id, "text": text, "author": author, "at": (at or datetime.now(UTC)).isoformat()})
+        account.save(update_fields=["config"])
+        return remote_id
+
+    def search(self, *, query: str, cursor: str, since: datetime) -> MessagePage:
+        self._fail_search_if_told()
+        words = query.casefold().split()
+        public = self.account.config.get("public") or []
+        position = int(cursor) if cursor.isdigit() else 0
+        found = [
+            (i, self._message({**raw, "kind": MessageKind.MENTION}))
+            for i, raw in enumerate(public, start=1)
+            if i > position and all(word in str(raw.get("text", "")).casefold() for word in words)
+        ]
+        if not cursor:  # the first search goes back to `since`, no further
+            found = [(i, message) for i, message in found if message.created_at >= since]
+        page_size = int(self.account.config.get("page_size") or PAGE_SIZE)
+        page = found[:page_size]
+        next_cursor = str(page[-1][0]) if page else (cursor or str(len(public)))
+        return MessagePage(tuple(m for _i, m in page), next_cursor, more=len(found) > page_size)
+
+    def _fail_search_if_told(self) -> None:
+        failure = self.account.config.pop("search_fail", None)
+        if failure == "malformed":
+            raise MalformedPage(self.name, "told to send a broken page")
+        if failure:
+            raise PublishError(reason("The fake network was told to fail."), kind=ErrorKind(failure))
 
     def _fail_read_if_told(self) -> None:
         # Once per loaded account: every poll (which loads the account afresh) fails its first

@@ -29,18 +29,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode
 
 import requests
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
-from networks import budget, http
+from networks import budget, http, services
 from networks import http_adapter as remote
 from networks.base import (
-    Adapter,
     Capability,
     ConnectError,
     Connection,
@@ -62,6 +59,9 @@ from networks.capabilities.conversations import (
     web_address,
 )
 from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none, read_failure
+from networks.http_adapter import Wording
+from networks.mastodon.forms import MastodonInstanceForm, MastodonTokenForm
+from networks.oauth import OAuthAdapter, OAuthClient
 
 # GET /api/v1/statuses/:id: the desk's metric -> the status's field. Mastodon counts no views.
 MASTODON_METRICS = {
@@ -75,24 +75,6 @@ SCOPES = "write:statuses write:media read:accounts read:statuses read:notificati
 PAGE_LIMIT = 80  # the most Mastodon gives in one page of notifications: half the calls of its default 40
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 APP_NAME = "Publishing desk"
-
-
-class MastodonTokenForm(forms.Form):
-    instance_url = forms.CharField(
-        label=gettext_lazy("Instance address"),
-        max_length=300,
-        help_text=gettext_lazy("For example https://mastodon.social"),
-    )
-    access_token = forms.CharField(
-        label=gettext_lazy("Access token"),
-        max_length=500,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=gettext_lazy(
-            "In Mastodon: Preferences › Development › New application, with the scopes "
-            "write:statuses, write:media, read:accounts, read:statuses and read:notifications; "
-            "copy “Your access token”."
-        ),
-    )
 
 
 def normalize_instance_url(text: str) -> str:
@@ -111,7 +93,7 @@ def _host(instance_url: str) -> str:
     return http.url_host(instance_url)
 
 
-class MastodonAdapter(Adapter):
+class MastodonAdapter(OAuthAdapter):
     slug = "mastodon"
     name = "Mastodon"
     icon = "bi-mastodon"
@@ -139,7 +121,22 @@ class MastodonAdapter(Adapter):
     post_metrics = frozenset(MASTODON_METRICS)
     account_metrics = frozenset({Metric.FOLLOWERS})
     connect_form = MastodonTokenForm
-    oauth_start_url_name = "networks:mastodon_start"
+    oauth_start_form = MastodonInstanceForm
+    # The redirect URI our app was registered with on each instance since before the one flow:
+    # kept, so those registrations stay valid.
+    oauth_callback_url_name = "networks:mastodon_callback"
+    scope_in_exchange = True
+    user_typed_host = True
+    wording = Wording(
+        throttled=reason("Mastodon (%(host)s) asks to slow down; the post will be tried again."),
+        access_refused=reason(
+            "Mastodon (%(host)s) refused the account's access token (%(reason)s): reconnect the account."
+        ),
+        temporary=reason("Mastodon (%(host)s) had a problem (error %(status)d); the post will be tried again."),
+        refused=reason("Mastodon refused the post: %(reason)s"),
+        unreachable=reason("Mastodon (%(host)s) could not be reached; the post will be tried again."),
+        unknown_outcome=reason("%(host)s did not answer after the post was sent: it may or may not be published."),
+    )
     capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
     message_actions = frozenset({MessageAction.REPLY, MessageAction.DELETE_OWN})
     actions_not_offered = {
@@ -163,6 +160,9 @@ class MastodonAdapter(Adapter):
     # --- connecting -----------------------------------------------------------------------------
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:
+        """A pasted access token (the connect form), or the account the OAuth flow signed in."""
+        if "oauth_connection" in data:
+            return super().connect(data)
         instance_url = normalize_instance_url(data["instance_url"])
         token = data["access_token"].strip()
         config = instance_limits(fetch_instance(instance_url))
@@ -174,6 +174,25 @@ class MastodonAdapter(Adapter):
             credentials={"access_token": token},
             config={"instance_url": instance_url, "account_id": str(account["id"]), **config},
         )
+
+    @classmethod
+    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
+        """Our app on the instance the person named: registered there once, then reused."""
+        instance_url = normalize_instance_url(start["instance_url"])
+        fetch_instance(instance_url)
+        app = services.mastodon_app_for(instance_url=instance_url, redirect_uri=redirect_uri)
+        return OAuthClient(
+            client_id=app.client_id,
+            client_secret=app.secrets["client_secret"],
+            authorize_url=f"{instance_url}/oauth/authorize",
+            token_url=f"{instance_url}/oauth/token",
+            scopes=SCOPES,
+            config={"instance_url": instance_url},
+        )
+
+    @classmethod
+    def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:
+        return [cls.connect({"instance_url": client.config["instance_url"], "access_token": tokens["access_token"]})]
 
     # --- limits -------------------------------------------------------------------------------
     def get_limits(self) -> Limits:
@@ -219,20 +238,14 @@ class MastodonAdapter(Adapter):
 
     def _metrics_get(self, path: str) -> requests.Response:
         """A read for the numbers: a deleted status (404, 410) is an answer, other errors raise."""
-        headers = {"Authorization": f"Bearer {self.account.credentials.get('access_token', '')}"}
         name = f"Mastodon ({_host(self.instance_url)})"
         try:
-            response = http.request("GET", self.instance_url + path, user_typed_host=True, headers=headers)
-        except http.UnsafeHost as error:
-            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
-        except requests.RequestException:
-            raise read_failure(name, None) from None
+            response = self.send("GET", self.instance_url + path, headers=self._authorization())
+        except PublishError as error:
+            raise error if error.kind == ErrorKind.RECONNECT else read_failure(name, None) from None
         if response.status_code >= 400 and response.status_code not in (404, 410):
             raise read_failure(
-                name,
-                response.status_code,
-                reason=_error_text(response),
-                retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
+                name, response.status_code, reason=self.error_words(response), retry_after=self.retry_after(response)
             )
         return response
 
@@ -245,8 +258,7 @@ class MastodonAdapter(Adapter):
             "/api/v1/statuses",
             json=payload,
             headers={"Idempotency-Key": key},
-            sent=True,
-            spends=(budget.POSTS,),
+            publishing=True,
         )
         status = response.json()
         return PublishResult(remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "")
@@ -340,7 +352,9 @@ class MastodonAdapter(Adapter):
         parent = self._call("GET", f"/api/v1/statuses/{to}").json()
         visibility = parent.get("visibility") if parent.get("visibility") in VISIBILITIES else "public"
         payload = {"status": text, "in_reply_to_id": to, "visibility": visibility}
-        response = self._call("POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": key}, sent=True)
+        response = self._call(
+            "POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": key}, publishing=True, spends=()
+        )
         status = response.json()
         return PublishResult(remote_id=str(status["id"]), url=web_address(status.get("url") or status.get("uri")))
 
@@ -388,26 +402,36 @@ class MastodonAdapter(Adapter):
         return self._call("GET", f"/api/v1/media/{media[0]}").status_code == 200
 
     def _call(
-        self, method: str, path: str, *, sent: bool = False, reading: bool = False, missing_ok: bool = False, **kwargs
+        self, method: str, path: str, *, reading: bool = False, missing_ok: bool = False, **kwargs
     ) -> requests.Response:
-        """One API call; any failure becomes a PublishError. `sent`: the call publishes, so a
-        failure after the request left is an unknown outcome (the status may exist). `reading`:
-        the inbox reads, and the messages say so. `missing_ok`: a 404 is an answer, not an error."""
-        headers = {"Authorization": f"Bearer {self.account.credentials.get('access_token', '')}"}
-        headers.update(kwargs.pop("headers", {}))
+        """One API call; any failure becomes a PublishError. `publishing`: the call publishes
+        (see HttpAdapter.send). `reading`: the inbox reads, and the messages say so.
+        `missing_ok`: a 404 is an answer, not an error."""
+        headers = {**self._authorization(), **kwargs.pop("headers", {})}
+        answers = (404,) if missing_ok else ()
+        if not reading:
+            return self.call(method, self.instance_url + path, headers=headers, answers=answers, **kwargs)
         try:
-            response = http.request(method, self.instance_url + path, user_typed_host=True, headers=headers, **kwargs)
-        except http.UnsafeHost as error:
-            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
-        except requests.RequestException as error:
-            if reading:
-                raise self._read_error(None) from None
-            raise self._transport_error(error, publishing=sent) from None
-        if response.status_code == 404 and missing_ok:
-            return response
-        if response.status_code >= 400:
-            raise self._read_error(response) if reading else self._http_error(response)
+            response = self.send(method, self.instance_url + path, headers=headers, **kwargs)
+        except PublishError as error:
+            raise error if error.kind == ErrorKind.RECONNECT else self._read_error(None) from None
+        if self.failed(response) and response.status_code not in answers:
+            raise self._read_error(response)
         return response
+
+    def _authorization(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.account.credentials.get('access_token', '')}"}
+
+    def error_values(self, response: requests.Response | None) -> dict[str, Any]:
+        return {**super().error_values(response), "host": _host(self.instance_url)}
+
+    @classmethod
+    def error_words(cls, response: requests.Response) -> str:
+        return _error_text(response)
+
+    @classmethod
+    def retry_after(cls, response: requests.Response) -> float | None:
+        return _seconds_until(response.headers.get("X-RateLimit-Reset"))
 
     def _read_error(self, response: requests.Response | None) -> PublishError:
         """A read that failed, in words about reading (the inbox shows them on the account)."""
@@ -433,48 +457,9 @@ class MastodonAdapter(Adapter):
                 _("Mastodon (%(host)s) asks to slow down; the messages will be read after its limit resets.")
                 % {"host": host},
                 kind=ErrorKind.RETRY,
-                retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
+                retry_after=self.retry_after(response),
             )
         return MalformedPage(self.name, _error_text(response))
-
-    def _transport_error(self, error: requests.RequestException, *, publishing: bool) -> PublishError:
-        host = _host(self.instance_url)
-        if publishing and http.was_sent(error):
-            return PublishError(
-                reason("%(host)s did not answer after the post was sent: it may or may not be published.")
-                % {"host": host},
-                kind=ErrorKind.UNKNOWN,
-            )
-        return PublishError(
-            reason("Mastodon (%(host)s) could not be reached; the post will be tried again.") % {"host": host},
-            kind=ErrorKind.RETRY,
-        )
-
-    def _http_error(self, response: requests.Response) -> PublishError:
-        words = _error_text(response)
-        host = _host(self.instance_url)
-        if response.status_code == 401:
-            return PublishError(
-                reason("Mastodon (%(host)s) refused the account's access token (%(reason)s): reconnect the account.")
-                % {"host": host, "reason": words},
-                kind=ErrorKind.RECONNECT,
-            )
-        if response.status_code == 429:
-            return PublishError(
-                reason("Mastodon (%(host)s) asks to slow down; the post will be tried again.") % {"host": host},
-                kind=ErrorKind.RETRY,
-                retry_after=_seconds_until(response.headers.get("X-RateLimit-Reset")),
-            )
-        if response.status_code >= 500:
-            return PublishError(
-                reason("Mastodon (%(host)s) had a problem (error %(status)d); the post will be tried again.")
-                % {"host": host, "status": response.status_code},
-                kind=ErrorKind.RETRY,
-            )
-        return PublishError(
-            reason("Mastodon refused the post: %(reason)s") % {"reason": words},
-            kind=ErrorKind.REJECTED,
-        )
 
 
 def _error_text(response: requests.Response) -> str:
@@ -577,42 +562,6 @@ def register_app(instance_url: str, redirect_uri: str) -> tuple[str, str]:
         )
     app = response.json()
     return app["client_id"], app["client_secret"]
-
-
-def authorize_url(instance_url: str, *, client_id: str, redirect_uri: str, state: str) -> str:
-    query = {
-        "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "scope": SCOPES,
-        "state": state,
-    }
-    return f"{instance_url}/oauth/authorize?{urlencode(query)}"
-
-
-def exchange_code(instance_url: str, *, client_id: str, client_secret: str, redirect_uri: str, code: str) -> str:
-    """POST /oauth/token: the authorization code becomes an access token."""
-    response = _connect_call(
-        "POST",
-        f"{instance_url}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "redirect_uri": redirect_uri,
-            "scope": SCOPES,
-        },
-    )
-    try:
-        token = response.json().get("access_token") if response.status_code == 200 else None
-    except ValueError:
-        token = None
-    if not token:
-        raise ConnectError(
-            _("%(host)s did not confirm the authorization. Try connecting again.") % {"host": _host(instance_url)}
-        )
-    return str(token)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -22,22 +22,18 @@ import requests
 from django import forms
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
-from networks import budget, http, signing
-from networks import http_adapter as remote
+from networks import http, signing
 from networks.base import (
-    Adapter,
     ConnectError,
     Connection,
-    ErrorKind,
     Limits,
     MediaFile,
-    PublishError,
     PublishResult,
 )
+from networks.http_adapter import HttpAdapter, Wording
 
 
 class WebhookForm(forms.Form):
@@ -50,13 +46,23 @@ class WebhookForm(forms.Form):
     )
 
 
-class WebhookAdapter(Adapter):
+class WebhookAdapter(HttpAdapter):
     slug = "webhook"
     name = "Webhook"
     icon = "bi-broadcast"
     limits = Limits(max_chars=10_000, max_media=10, max_image_bytes=50 * 1024 * 1024, alt_text_max=1500)
     connect_form = WebhookForm
     shown_once_credential = "secret"
+    user_typed_host = True
+    wording = Wording(
+        throttled=reason("The webhook %(host)s answered with error %(status)d; the post will be tried again."),
+        access_refused=reason(
+            "The webhook %(host)s refused the post (error %(status)d): check its address and secret."
+        ),
+        refused=reason("The webhook %(host)s rejected the post (error %(status)d)."),
+        unreachable=reason("The webhook %(host)s could not be reached; the post will be tried again."),
+        unknown_outcome=reason("The webhook %(host)s did not answer after the post was sent: it may have received it."),
+    )
 
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:
@@ -91,12 +97,7 @@ class WebhookAdapter(Adapter):
 
     def check_connection(self) -> str:
         """A webhook has no read-only call: we check the address is still allowed and answers."""
-        try:
-            http.request("HEAD", self._url, user_typed_host=True)
-        except http.UnsafeHost as error:
-            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
-        except requests.RequestException:
-            raise PublishError(self._unreachable(), kind=ErrorKind.RETRY) from None
+        self.send("HEAD", self._url)
         return self.account.config.get("host", "")
 
     @property
@@ -109,48 +110,23 @@ class WebhookAdapter(Adapter):
             "Idempotency-Key": key,
             **signing.signature_headers(body=body, secret=self.account.credentials["secret"], delivery_id=key),
         }
-        try:
-            response = http.request(
-                "POST", self._url, user_typed_host=True, data=body, headers=headers, spends=(budget.POSTS,)
-            )
-        except http.UnsafeHost as error:
-            raise PublishError(error.message, kind=ErrorKind.RECONNECT) from None
-        except requests.RequestException as error:
-            if http.was_sent(error):
-                raise PublishError(
-                    reason("The webhook %(host)s did not answer after the post was sent: it may have received it.")
-                    % {"host": self.account.config.get("host")},
-                    kind=ErrorKind.UNKNOWN,
-                ) from None
-            raise PublishError(self._unreachable(), kind=ErrorKind.RETRY) from None
-        if response.status_code >= 300:
-            raise self._http_error(response)
-        return response
+        return self.call("POST", self._url, publishing=True, data=body, headers=headers)
 
-    def _unreachable(self) -> str:
-        return _("The webhook %(host)s could not be reached; the post will be tried again.") % {
-            "host": self.account.config.get("host")
-        }
+    # --- a receiver's answers: any 2xx is received; a redirect is an address to check ----------------
+    @classmethod
+    def failed(cls, response: requests.Response) -> bool:
+        return response.status_code >= 300
 
-    def _http_error(self, response: requests.Response) -> PublishError:
-        status = response.status_code
-        values = {"host": self.account.config.get("host"), "status": status}
-        if status == 429 or status >= 500:
-            retry_after = response.headers.get("Retry-After", "")
-            return PublishError(
-                reason("The webhook %(host)s answered with error %(status)d; the post will be tried again.") % values,
-                kind=ErrorKind.RETRY,
-                retry_after=remote.seconds(retry_after),
-            )
-        if status in (401, 403, 404, 410) or status < 400:
-            return PublishError(
-                reason("The webhook %(host)s refused the post (error %(status)d): check its address and secret.")
-                % values,
-                kind=ErrorKind.RECONNECT,
-            )
-        return PublishError(
-            reason("The webhook %(host)s rejected the post (error %(status)d).") % values, kind=ErrorKind.REJECTED
-        )
+    @classmethod
+    def throttled(cls, response: requests.Response) -> bool:
+        return response.status_code == 429 or response.status_code >= 500  # both: try again later
+
+    @classmethod
+    def access_refused(cls, response: requests.Response) -> bool:
+        return response.status_code in (401, 403, 404, 410) or response.status_code < 400
+
+    def error_values(self, response: requests.Response | None) -> dict[str, Any]:
+        return {**super().error_values(response), "host": self.account.config.get("host")}
 
 
 def _json_or_empty(response: requests.Response) -> dict[str, Any]:

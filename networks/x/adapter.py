@@ -239,7 +239,7 @@ class XAdapter(OAuthAdapter):
         return self.send(method, settings.X_API_URL + path, publishing=publishing, headers=headers, **kwargs)
 
     @classmethod
-    def error_words(cls, response) -> str:
+    def error_words(cls, response) -> Any:
         """X's own words: a problem document's detail, or the first of `errors`."""
         answer = remote.json_of(response)
         errors = answer.get("errors") or [{}]

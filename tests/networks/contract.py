@@ -3,9 +3,11 @@
 Like Django's shared mail-backend tests, one set of assertions runs against every adapter, so
 "an adapter" means the same thing for the fake, the web feed, a webhook and Mastodon.
 
-A test class provides one fixture, `contract`, returning a `ContractSetup`:
+A test class names its `network` and provides one fixture, `contract`, returning a `ContractSetup`:
 
     class TestMastodonContract(AdapterContract):
+        network = "mastodon"
+
         @pytest.fixture
         def contract(self, mastodon_server, brand_a):
             account = ...  # a saved, connected NetworkAccount whose network is reachable
@@ -66,12 +68,15 @@ def _text_counting_exactly(limit: int, limits: Limits) -> str:
 class AdapterContract:
     """Mixin: the assertions every adapter passes. Needs the `contract` fixture (see module doc)."""
 
+    network: str  # the adapter slug under test: tests/networks/test_registry.py finds it by it
+
     @pytest.fixture
     def adapter(self, contract: ContractSetup) -> Adapter:
         return contract.account.adapter()
 
     # --- what it declares ------------------------------------------------------------------
     def test_is_registered_under_its_slug(self, adapter):
+        assert adapter.slug == self.network
         assert adapter.slug in ADAPTERS
         assert get_adapter_class(adapter.slug) is type(adapter)
         assert str(adapter.name).strip()

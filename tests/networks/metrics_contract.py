@@ -42,11 +42,14 @@ def _assert_complete(counters: Counters, declared: frozenset[Metric]) -> None:
 
 
 class MetricsContract:
+    network: str  # the adapter slug under test: tests/networks/test_registry.py finds it by it
+
     @pytest.fixture
     def adapter(self, metrics: MetricsSetup):
         return metrics.account.adapter()
 
     def test_declares_known_metrics_and_a_batch_size(self, adapter):
+        assert adapter.slug == self.network
         assert adapter.post_metrics and all(isinstance(m, Metric) for m in adapter.post_metrics)
         assert Metric.FOLLOWERS not in adapter.post_metrics
         assert adapter.account_metrics == frozenset({Metric.FOLLOWERS})

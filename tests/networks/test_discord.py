@@ -27,6 +27,8 @@ def account(discord, brand_a, owner):
 
 
 class TestDiscordContract(AdapterContract):
+    network = "discord"
+
     @pytest.fixture
     def contract(self, discord, account):
         return ContractSetup(

@@ -37,6 +37,8 @@ def account(graph, brand_a, owner):
 
 
 class TestFacebookContract(AdapterContract):
+    network = "facebook"
+
     @pytest.fixture
     def contract(self, graph, account):
         return ContractSetup(

@@ -9,6 +9,8 @@ SECRET = "fake-secret-token-4f9c2a"
 
 
 class TestFakeAdapterContract(AdapterContract):
+    network = "fake"
+
     @pytest.fixture
     def contract(self, brand_a):
         FakeAdapter.outbox.clear()

@@ -60,6 +60,8 @@ class TestInstagramContract(AdapterContract):
     """Instagram takes no post without an image: the contract's text-only checks are run with an
     image, its text-only publish must be refused, and publishing is covered by the tests below."""
 
+    network = "instagram"
+
     @pytest.fixture
     def contract(self, graph, account):
         return ContractSetup(

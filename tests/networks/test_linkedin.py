@@ -48,6 +48,8 @@ def organization(linkedin, brand_a, owner):
 
 
 class TestLinkedInContract(AdapterContract):
+    network = "linkedin"
+
     @pytest.fixture
     def contract(self, linkedin, organization):
         return ContractSetup(

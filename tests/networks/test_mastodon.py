@@ -50,6 +50,8 @@ def multipart_fields(request) -> dict:
 
 
 class TestMastodonContract(AdapterContract):
+    network = "mastodon"
+
     @pytest.fixture
     def contract(self, brand_a, mastodon_server, settings):
         settings.HTTP_TIMEOUT = (2.0, 0.5)

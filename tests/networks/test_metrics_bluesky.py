@@ -32,6 +32,8 @@ def account(brand_a):
 
 
 class TestBlueskyMetricsContract(MetricsContract):
+    network = "bluesky"
+
     @pytest.fixture
     def metrics(self, account, appview):
         def rename(metric):

@@ -9,6 +9,8 @@ from tests.networks.metrics_contract import MetricsContract, MetricsSetup
 
 
 class TestFakeMetricsContract(MetricsContract):
+    network = "fake"
+
     @pytest.fixture
     def metrics(self, brand_a):
         account = NetworkAccountFactory(brand=brand_a, network="fake")

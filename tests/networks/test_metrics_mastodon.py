@@ -12,6 +12,8 @@ SERVER_NAMES = {Metric.REPLIES: "replies", Metric.REPOSTS: "reblogs", Metric.LIK
 
 
 class TestMastodonMetricsContract(MetricsContract):
+    network = "mastodon"
+
     @pytest.fixture
     def metrics(self, brand_a, mastodon_server):
         account = connect_account(brand_a, mastodon_server)

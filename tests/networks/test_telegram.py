@@ -29,6 +29,8 @@ def account(telegram, brand_a, owner):
 
 
 class TestTelegramContract(AdapterContract):
+    network = "telegram"
+
     @pytest.fixture
     def contract(self, telegram, account):
         return ContractSetup(

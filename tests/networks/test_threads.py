@@ -51,6 +51,8 @@ def adapter(account):
 
 
 class TestThreadsContract(AdapterContract):
+    network = "threads"
+
     @pytest.fixture
     def adapter(self, account):
         adapter = account.adapter()

@@ -20,6 +20,8 @@ def feed(brand_a, owner):
 
 
 class TestWebFeedContract(AdapterContract):
+    network = "webfeed"
+
     @pytest.fixture
     def contract(self, feed):
         return ContractSetup(account=feed, published_count=FeedEntry.objects.count)

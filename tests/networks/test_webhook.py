@@ -32,6 +32,8 @@ def hook(brand_a, owner, receiver):
 
 
 class TestWebhookContract(AdapterContract):
+    network = "webhook"
+
     @pytest.fixture
     def contract(self, hook, receiver, settings):
         settings.HTTP_TIMEOUT = (2.0, 0.5)

@@ -39,6 +39,8 @@ def account(x_server, brand_a, owner):
 
 
 class TestXContract(AdapterContract):
+    network = "x"
+
     @pytest.fixture
     def contract(self, x_server, account):
         return ContractSetup(

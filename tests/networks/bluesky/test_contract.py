@@ -9,6 +9,8 @@ pytestmark = [pytest.mark.pds]
 
 
 class TestBlueskyContract(AdapterContract):
+    network = "bluesky"
+
     @pytest.fixture
     def contract(self, pds, bluesky_account, bluesky_user, app_password, unused_port):
         reachable_pds = bluesky_account.config["pds"]
