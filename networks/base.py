@@ -18,11 +18,14 @@ only what a network declares.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,7 +33,7 @@ from cm_platform.reasons import Reason, as_reason
 from networks.budget import Rate
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from datetime import datetime
 
     from django_stubs_ext import StrOrPromise
@@ -207,6 +210,10 @@ class Adapter:
     bills_reads: ClassVar[bool] = False
     # Settings the network needs (app credentials); empty when it needs none.
     required_settings: ClassVar[tuple[str, ...]] = ()
+    # The settings a network's package declares itself, with their defaults (API hosts): read by
+    # `setting()` from Django's settings, else the environment, so adding a network needs no
+    # line in cm_platform/settings.py (which holds those of the networks older than this).
+    settings_defaults: ClassVar[Mapping[str, str]] = {}
     # The `metrics` capability (networks/capabilities/metrics.py states it): the desk's metrics this
     # network gives for a post and for the account, and how many posts one read may ask for.
     post_metrics: ClassVar[frozenset[Metric]] = frozenset()
@@ -234,6 +241,14 @@ class Adapter:
     # may not, why (the page shows the reason instead of a button).
     message_actions: ClassVar[frozenset[MessageAction]] = frozenset()
     actions_not_offered: ClassVar[Mapping[MessageAction, StrOrPromise]] = {}
+
+    @classmethod
+    def setting(cls, name: str) -> str:
+        """A setting of this network: Django's settings, else the environment, else its default."""
+        value = getattr(settings, name, None)
+        if value in (None, ""):
+            value = os.environ.get(name) or cls.settings_defaults.get(name, "")
+        return str(value)
 
     @classmethod
     def has(cls, capability: Capability) -> bool:

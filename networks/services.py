@@ -41,7 +41,7 @@ def _require(user, brand: Brand, perm: Perm) -> None:
 
 def missing_settings(adapter_class: type[Adapter]) -> list[str]:
     """The settings a network needs (its app credentials) that this deployment has not set."""
-    return [name for name in adapter_class.required_settings if not getattr(settings, name, None)]
+    return [name for name in adapter_class.required_settings if not adapter_class.setting(name)]
 
 
 def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -> NetworkAccount:
