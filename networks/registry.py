@@ -26,6 +26,7 @@ ADAPTERS: dict[str, str] = {
     "facebook": "networks.facebook.adapter.FacebookAdapter",
     "instagram": "networks.instagram.adapter.InstagramAdapter",
     "threads": "networks.threads.adapter.ThreadsAdapter",
+    "pinterest": "networks.pinterest.adapter.PinterestAdapter",
 }
 
 
