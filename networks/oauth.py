@@ -48,8 +48,8 @@ from accounts.roles import Perm
 from cm_platform.ids import IdField
 from cm_platform.sensitive import handles_secrets
 from networks import crypto, services
-from networks.base import ConnectError, Connection
-from networks.http_adapter import HttpAdapter, json_of
+from networks.base import ConnectError, Connection, ErrorKind, PublishError
+from networks.http_adapter import HttpAdapter, filled, json_of
 from networks.models import NetworkAccount
 from networks.registry import get_adapter_class
 
@@ -105,6 +105,11 @@ class OAuthAdapter(HttpAdapter):
     oauth_start_form: ClassVar[type[forms.Form]] = OAuthStartForm
     oauth_callback_url_name: ClassVar[str] = "networks:oauth_callback"
 
+    # Our app at the network: its id and secret are the first two `required_settings`; the
+    # scopes we ask for; how long an access token lives when the answer does not say.
+    scopes: ClassVar[str] = ""
+    token_lifetime: ClassVar[timedelta] = timedelta(days=60)
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Each network of this flow gets its start URL (networks/urls.py), named after its slug."""
         super().__init_subclass__(**kwargs)
@@ -115,9 +120,27 @@ class OAuthAdapter(HttpAdapter):
     def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
         """Our application at the network, for the start form's cleaned data `start`.
 
-        The hook for per-instance registration: Mastodon registers us on the chosen instance
-        here (once per instance). Raises ConnectError with a message for the start form.
+        By default from the settings and the endpoints the network declares. The hook for
+        per-instance registration: Mastodon registers us on the chosen instance here (once per
+        instance). Raises ConnectError with a message for the start form.
         """
+        client_id, client_secret = cls.required_settings[:2]
+        return OAuthClient(
+            client_id=cls.setting(client_id),
+            client_secret=cls.setting(client_secret),
+            authorize_url=cls.authorize_endpoint(),
+            token_url=cls.token_endpoint(),
+            scopes=cls.scopes,
+        )
+
+    @classmethod
+    def authorize_endpoint(cls) -> str:
+        """The network's consent page."""
+        raise NotImplementedError
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        """Where a code (or a refresh token) becomes tokens."""
         raise NotImplementedError
 
     @classmethod
@@ -138,17 +161,11 @@ class OAuthAdapter(HttpAdapter):
     def exchange_code(cls, *, client: OAuthClient, code: str, redirect_uri: str, code_verifier: str) -> dict[str, Any]:
         """The authorization code -> the token answer (RFC 6749 4.1.3). Raises ConnectError."""
         fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        fields["client_id"] = client.client_id
-        if not cls.token_basic_auth:
-            fields["client_secret"] = client.client_secret
         if cls.oauth_pkce:
             fields["code_verifier"] = code_verifier
         if cls.scope_in_exchange:
             fields["scope"] = client.scopes
-        sent: dict[str, Any] = {"params": fields} if cls.exchange_method == "GET" else {"data": fields}
-        if cls.token_basic_auth:
-            sent["auth"] = (client.client_id, client.client_secret)
-        response = cls.send_connecting(cls.exchange_method, client.token_url, **sent)
+        response = cls.send_connecting(cls.exchange_method, client.token_url, **cls._token_request(client, fields))
         tokens = json_of(response)
         if response.status_code != 200 or not tokens.get("access_token"):
             raise ConnectError(
@@ -158,9 +175,55 @@ class OAuthAdapter(HttpAdapter):
         return tokens
 
     @classmethod
+    def _token_request(cls, client: OAuthClient, fields: dict[str, str]) -> dict[str, Any]:
+        """The token endpoint's request: the fields, and our client in them or as HTTP Basic."""
+        fields = {**fields, "client_id": client.client_id}
+        if not cls.token_basic_auth:
+            fields["client_secret"] = client.client_secret
+        sent: dict[str, Any] = {"params": fields} if cls.exchange_method == "GET" else {"data": fields}
+        if cls.token_basic_auth:
+            sent["auth"] = (client.client_id, client.client_secret)
+        return sent
+
+    @classmethod
+    def credentials_from(cls, answer: dict[str, Any]) -> tuple[dict[str, Any], datetime]:
+        """A token answer -> the credentials kept (the refresh token when there is one) and when
+        the access ends (`expires_in`, else the network's usual `token_lifetime`)."""
+        lifetime = timedelta(seconds=int(answer["expires_in"])) if answer.get("expires_in") else cls.token_lifetime
+        credentials = {"access_token": answer["access_token"]}
+        if answer.get("refresh_token"):
+            credentials["refresh_token"] = answer["refresh_token"]
+        return credentials, timezone.now() + lifetime
+
+    @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:
         """The accounts the tokens give access to, each a Connection. Raises ConnectError."""
         raise NotImplementedError
+
+    def refresh_with_token(self) -> dict[str, Any] | None:
+        """The refresh-token grant (RFC 6749 section 6), for networks that give refresh tokens:
+        new credentials (kept by networks/tokens.py), or None without a refresh token. A network
+        that is busy is asked again later (RETRY); a refused refresh token needs a person."""
+        refresh_token = self.account.credentials.get("refresh_token")
+        if not refresh_token:
+            return None
+        client = self.oauth_client(start={}, redirect_uri="")
+        fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        response = self.send("POST", client.token_url, **self._token_request(client, fields))
+        if response.status_code != 200:
+            error = self.error_for(response)
+            if error.kind == ErrorKind.RETRY:
+                raise error
+            raise PublishError(
+                filled(self.wording.access_refused, self.error_values(response)), kind=ErrorKind.RECONNECT
+            )
+        credentials, expires_at = self.credentials_from(json_of(response))
+        self.updated_credentials = {
+            **self.account.credentials,
+            **credentials,
+            "token_expires_at": expires_at.isoformat(),
+        }
+        return self.updated_credentials
 
     @classmethod
     def connect(cls, data: dict[str, Any]) -> Connection:

@@ -19,12 +19,10 @@ Facts (https://learn.microsoft.com/linkedin/marketing/community-management/share
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
@@ -74,14 +72,6 @@ def _reason(response) -> tuple[Any, str, int]:
     return message, str(answer.get("code") or answer.get("error") or ""), int(answer.get("serviceErrorCode") or 0)
 
 
-def _tokens(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    expires_at = timezone.now() + timedelta(seconds=int(answer.get("expires_in") or 60 * 86400))
-    credentials = {"access_token": answer["access_token"]}
-    if answer.get("refresh_token"):
-        credentials["refresh_token"] = answer["refresh_token"]
-    return credentials, expires_at
-
-
 class LinkedInAdapter(OAuthAdapter):
     slug = "linkedin"
     name = NAME
@@ -97,6 +87,7 @@ class LinkedInAdapter(OAuthAdapter):
         alt_text_max=4086,
     )
     required_settings = ("LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET")
+    scopes = SCOPES
     wording = Wording(
         throttled=reason("LinkedIn asks to slow down (%(reason)s); the post will be tried again."),
         access_refused=reason("LinkedIn refused the account's access (%(reason)s): reconnect the account."),
@@ -106,19 +97,17 @@ class LinkedInAdapter(OAuthAdapter):
 
     # --- connecting -----------------------------------------------------------------------------
     @classmethod
-    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
-        return OAuthClient(
-            client_id=settings.LINKEDIN_CLIENT_ID,
-            client_secret=settings.LINKEDIN_CLIENT_SECRET,
-            authorize_url=f"{settings.LINKEDIN_OAUTH_URL}/authorization",
-            token_url=f"{settings.LINKEDIN_OAUTH_URL}/accessToken",
-            scopes=SCOPES,
-        )
+    def authorize_endpoint(cls) -> str:
+        return f"{settings.LINKEDIN_OAUTH_URL}/authorization"
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        return f"{settings.LINKEDIN_OAUTH_URL}/accessToken"
 
     @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:
         """The member who signed in, and the organization pages they administer."""
-        credentials, expires_at = _tokens(tokens)
+        credentials, expires_at = cls.credentials_from(tokens)
         headers = _rest_headers(credentials["access_token"])
         me = cls.send_connecting("GET", f"{settings.LINKEDIN_API_URL}/v2/userinfo", headers=headers)
         if me.status_code != 200:
@@ -142,28 +131,7 @@ class LinkedInAdapter(OAuthAdapter):
 
     def refresh_credentials(self) -> dict[str, Any] | None:
         """Only for apps LinkedIn approved for refresh tokens; others reconnect every 60 days."""
-        refresh_token = self.account.credentials.get("refresh_token")
-        if not refresh_token:
-            return None
-        response = self.send(
-            "POST",
-            f"{settings.LINKEDIN_OAUTH_URL}/accessToken",
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": refresh_token,
-                "client_id": settings.LINKEDIN_CLIENT_ID,
-                "client_secret": settings.LINKEDIN_CLIENT_SECRET,
-            },
-        )
-        if response.status_code != 200:
-            raise self.error_for(response)
-        credentials, expires_at = _tokens(remote.json_of(response))
-        self.updated_credentials = {
-            **self.account.credentials,
-            **credentials,
-            "token_expires_at": expires_at.isoformat(),
-        }
-        return self.updated_credentials
+        return self.refresh_with_token()
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

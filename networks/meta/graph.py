@@ -100,18 +100,15 @@ class FacebookLoginAdapter(GraphAdapter):
 
     exchange_method = "GET"  # the Graph API's /oauth/access_token takes the code in the query
     required_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
-    scopes: ClassVar[str]
     page_fields: ClassVar[str]  # what /me/accounts tells of each Page
 
     @classmethod
-    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
-        return OAuthClient(
-            client_id=settings.FACEBOOK_APP_ID,
-            client_secret=settings.FACEBOOK_APP_SECRET,
-            authorize_url=settings.FACEBOOK_DIALOG_URL,
-            token_url=f"{settings.GRAPH_API_URL}/oauth/access_token",
-            scopes=cls.scopes,
-        )
+    def authorize_endpoint(cls) -> str:
+        return settings.FACEBOOK_DIALOG_URL
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        return f"{settings.GRAPH_API_URL}/oauth/access_token"
 
     @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:

@@ -22,26 +22,17 @@ import base64
 from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
 from networks.base import ConnectError, Connection, ErrorKind, Limits, MediaFile, PublishError, PublishResult
 from networks.counting import URL
-from networks.http_adapter import filled, json_of
+from networks.http_adapter import json_of
 from networks.oauth import OAuthAdapter, OAuthClient
 
 NAME = "Pinterest"
 SCOPES = "boards:read,pins:write,user_accounts:read"
 BOARD_PAGES = 20  # 100 boards a page: more than anyone pins to from a desk
-
-
-def _tokens(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    expires_at = timezone.now() + timedelta(seconds=int(answer.get("expires_in") or 30 * 86400))
-    credentials = {"access_token": answer["access_token"]}
-    if answer.get("refresh_token"):
-        credentials["refresh_token"] = answer["refresh_token"]
-    return credentials, expires_at
 
 
 class PinterestAdapter(OAuthAdapter):
@@ -62,22 +53,22 @@ class PinterestAdapter(OAuthAdapter):
         "PINTEREST_AUTHORIZE_URL": "https://www.pinterest.com/oauth/",
     }
     token_basic_auth = True
+    scopes = SCOPES
+    token_lifetime = timedelta(days=30)
 
     # --- connecting -----------------------------------------------------------------------------
     @classmethod
-    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
-        return OAuthClient(
-            client_id=cls.setting("PINTEREST_APP_ID"),
-            client_secret=cls.setting("PINTEREST_APP_SECRET"),
-            authorize_url=cls.setting("PINTEREST_AUTHORIZE_URL"),
-            token_url=f"{cls.api_url()}/v5/oauth/token",
-            scopes=SCOPES,
-        )
+    def authorize_endpoint(cls) -> str:
+        return cls.setting("PINTEREST_AUTHORIZE_URL")
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        return f"{cls.api_url()}/v5/oauth/token"
 
     @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:
         """One account per board of the person who signed in."""
-        credentials, expires_at = _tokens(tokens)
+        credentials, expires_at = cls.credentials_from(tokens)
         headers = {"Authorization": f"Bearer {credentials['access_token']}"}
         user = cls._connecting_get("/v5/user_account", headers)
         return [
@@ -116,31 +107,7 @@ class PinterestAdapter(OAuthAdapter):
 
     def refresh_credentials(self) -> dict[str, Any] | None:
         """A new 30-day access token from the refresh token (valid a year)."""
-        refresh_token = self.account.credentials.get("refresh_token")
-        if not refresh_token:
-            return None
-        client = self.oauth_client(start={}, redirect_uri="")
-        response = self.send(
-            "POST",
-            client.token_url,
-            auth=(client.client_id, client.client_secret),
-            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
-        )
-        if response.status_code != 200:
-            error = self.error_for(response)
-            if error.kind == ErrorKind.RETRY:
-                raise error
-            # Refused: the refresh token expired (a year) or the app was removed; a person signs in again.
-            raise PublishError(
-                filled(self.wording.access_refused, self.error_values(response)), kind=ErrorKind.RECONNECT
-            )
-        credentials, expires_at = _tokens(json_of(response))
-        self.updated_credentials = {
-            **self.account.credentials,
-            **credentials,
-            "token_expires_at": expires_at.isoformat(),
-        }
-        return self.updated_credentials
+        return self.refresh_with_token()
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:

@@ -66,6 +66,7 @@ class ThreadsAdapter(meta.ContainerAdapter):
     )
     required_settings = ("THREADS_APP_ID", "THREADS_APP_SECRET")
     api_url_setting = "THREADS_API_URL"
+    scopes = SCOPES
     credential_key = "access_token"
     containers = meta.Containers(
         create="threads",
@@ -79,14 +80,12 @@ class ThreadsAdapter(meta.ContainerAdapter):
     )
 
     @classmethod
-    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
-        return OAuthClient(
-            client_id=settings.THREADS_APP_ID,
-            client_secret=settings.THREADS_APP_SECRET,
-            authorize_url=settings.THREADS_AUTHORIZE_URL,
-            token_url=f"{_root()}/oauth/access_token",
-            scopes=SCOPES,
-        )
+    def authorize_endpoint(cls) -> str:
+        return settings.THREADS_AUTHORIZE_URL
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        return f"{_root()}/oauth/access_token"
 
     @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:

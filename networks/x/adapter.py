@@ -84,6 +84,7 @@ class XAdapter(OAuthAdapter):
         temporary=reason("X had a problem (error %(status)d); the post will be tried again."),
         refused=reason("X refused the post: %(reason)s"),
     )
+    scopes = SCOPES
     oauth_pkce = True
     token_basic_auth = True
     poll_interval = 1.0
@@ -91,14 +92,12 @@ class XAdapter(OAuthAdapter):
 
     # --- connecting -----------------------------------------------------------------------------
     @classmethod
-    def oauth_client(cls, *, start: dict[str, Any], redirect_uri: str) -> OAuthClient:
-        return OAuthClient(
-            client_id=settings.X_CLIENT_ID,
-            client_secret=settings.X_CLIENT_SECRET,
-            authorize_url=settings.X_AUTHORIZE_URL,
-            token_url=f"{settings.X_API_URL}/2/oauth2/token",
-            scopes=SCOPES,
-        )
+    def authorize_endpoint(cls) -> str:
+        return settings.X_AUTHORIZE_URL
+
+    @classmethod
+    def token_endpoint(cls) -> str:
+        return f"{settings.X_API_URL}/2/oauth2/token"
 
     @classmethod
     def accounts_from_tokens(cls, tokens: dict[str, Any], *, client: OAuthClient) -> list[Connection]:
@@ -199,16 +198,9 @@ class XAdapter(OAuthAdapter):
 
     def _refresh(self) -> None:
         """Trade the refresh token for new tokens; X rotates the refresh token each time."""
-        response = self.send(
-            "POST",
-            f"{settings.X_API_URL}/2/oauth2/token",
-            auth=(settings.X_CLIENT_ID, settings.X_CLIENT_SECRET),
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": self.credentials.get("refresh_token", ""),
-                "client_id": settings.X_CLIENT_ID,
-            },
-        )
+        fields = {"grant_type": "refresh_token", "refresh_token": self.credentials.get("refresh_token", "")}
+        client = self.oauth_client(start={}, redirect_uri="")
+        response = self.send("POST", client.token_url, **self._token_request(client, fields))
         if response.status_code != 200:
             if self.outcome(response) in (Outcome.THROTTLED, Outcome.TEMPORARY):
                 raise PublishError(
