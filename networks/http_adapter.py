@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from django.utils.translation import gettext as _
@@ -34,6 +34,9 @@ from django.utils.translation import gettext as _
 from cm_platform.reasons import Reason, reason
 from networks import budget, http
 from networks.base import Adapter, ConnectError, ErrorKind, PublishError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Outcome(StrEnum):
@@ -187,6 +190,27 @@ class HttpAdapter(Adapter):
             raise ConnectError(
                 _("%(network)s could not be reached. Try again in a moment.") % {"network": cls.name}
             ) from None
+
+
+# --- reads for a page (the inbox, the numbers): one ladder, in words about reading -----------------
+@dataclass(frozen=True)
+class ReadWording:
+    """What a read says when it gets no usable answer; each may name %(network)s, %(host)s,
+    %(reason)s and %(status)d (lazy translations: rendered in the language of the moment)."""
+
+    refused: StrOrPromise  # 401, 403: a person reconnects
+    throttled: StrOrPromise  # 429: read again after the reset
+    unreachable: StrOrPromise  # no answer: read again later
+    failed: StrOrPromise  # any other status: read again later
+
+
+def read_error(wording: ReadWording, values: dict[str, Any], status: int | None, *, retry_after=None) -> PublishError:
+    """The error of a read that got no usable answer (`status` None: no answer at all)."""
+    if status in (401, 403):
+        return PublishError(str(wording.refused) % values, kind=ErrorKind.RECONNECT)
+    if status == 429:
+        return PublishError(str(wording.throttled) % values, kind=ErrorKind.RETRY, retry_after=retry_after)
+    return PublishError(str(wording.unreachable if status is None else wording.failed) % values, kind=ErrorKind.RETRY)
 
 
 # --- small parsers of answers ------------------------------------------------------------------

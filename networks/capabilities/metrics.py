@@ -28,10 +28,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import requests
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from networks.base import Capability, ErrorKind, PublishError
+from networks.base import Capability, PublishError
+from networks.http_adapter import ReadWording, read_error
 
 if TYPE_CHECKING:
     from networks.base import Adapter
@@ -151,35 +151,22 @@ def reads_metrics(adapter_class: type[Adapter]) -> bool:
     return adapter_class.has(Capability.METRICS) and bool(adapter_class.post_metrics or adapter_class.account_metrics)
 
 
+NUMBERS = ReadWording(
+    refused=_("%(network)s refused to let the desk read the account's numbers (%(reason)s): reconnect the account."),
+    throttled=_("%(network)s asks to slow down; the numbers will be read after its limit resets."),
+    unreachable=_("%(network)s could not be reached; the numbers will be read again later."),
+    failed=_("%(network)s answered error %(status)d; the numbers will be read again later."),
+)
+
+
 def read_failure(
     network: str, status: int | None, *, reason: str = "", retry_after: float | None = None
 ) -> PublishError:
-    """The error of a metrics read that got no usable answer at all, in words about reading.
-
-    `status` None: the network could not be reached. 401/403: the credentials are refused (a
-    person reconnects). Anything else (429, 5xx, an unexpected refusal): read again later, after
-    `retry_after` seconds when the network said (the rate limit's reset).
-    """
-    if status in (401, 403):
-        return PublishError(
-            gettext(
-                "%(network)s refused to let the desk read the account's numbers (%(reason)s): reconnect the account."
-            )
-            % {"network": network, "reason": reason or status},
-            kind=ErrorKind.RECONNECT,
-        )
-    if status == 429:
-        return PublishError(
-            gettext("%(network)s asks to slow down; the numbers will be read after its limit resets.")
-            % {"network": network},
-            kind=ErrorKind.RETRY,
-            retry_after=retry_after,
-        )
-    if status is None:
-        message = gettext("%(network)s could not be reached; the numbers will be read again later.")
-    else:
-        message = gettext("%(network)s answered error %(status)d; the numbers will be read again later.")
-    return PublishError(message % {"network": network, "status": status or 0}, kind=ErrorKind.RETRY)
+    """The error of a metrics read that got no usable answer at all, in words about reading
+    (networks/http_adapter.py's ladder of reads: a person reconnects after 401/403, anything else
+    is read again later, after `retry_after` seconds when the network said)."""
+    values = {"network": network, "reason": reason or status, "status": status or 0}
+    return read_error(NUMBERS, values, status, retry_after=retry_after)
 
 
 def json_or_none(response: requests.Response) -> Any:

@@ -59,7 +59,7 @@ from networks.capabilities.conversations import (
     web_address,
 )
 from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none, read_failure
-from networks.http_adapter import Wording
+from networks.http_adapter import ReadWording, Wording, read_error
 from networks.mastodon.forms import MastodonInstanceForm, MastodonTokenForm
 from networks.oauth import OAuthAdapter, OAuthClient
 
@@ -75,6 +75,15 @@ SCOPES = "write:statuses write:media read:accounts read:statuses read:notificati
 PAGE_LIMIT = 80  # the most Mastodon gives in one page of notifications: half the calls of its default 40
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 APP_NAME = "Publishing desk"
+READING_MESSAGES = ReadWording(
+    refused=gettext_lazy(
+        "Mastodon (%(host)s) refused to let the desk read the account's notifications (%(reason)s): "
+        "reconnect the account."
+    ),
+    throttled=gettext_lazy("Mastodon (%(host)s) asks to slow down; the messages will be read after its limit resets."),
+    unreachable=gettext_lazy("Mastodon (%(host)s) could not be read just now; the messages will be read again later."),
+    failed=gettext_lazy("Mastodon (%(host)s) could not be read just now; the messages will be read again later."),
+)
 
 
 def normalize_instance_url(text: str) -> str:
@@ -434,32 +443,16 @@ class MastodonAdapter(OAuthAdapter):
         return _seconds_until(response.headers.get("X-RateLimit-Reset"))
 
     def _read_error(self, response: requests.Response | None) -> PublishError:
-        """A read that failed, in words about reading (the inbox shows them on the account)."""
-        host = _host(self.instance_url)
-        if response is None or response.status_code >= 500:
-            return PublishError(
-                _("Mastodon (%(host)s) could not be read just now; the messages will be read again later.")
-                % {"host": host},
-                kind=ErrorKind.RETRY,
-            )
-        status = response.status_code
-        if status in (401, 403):
-            return PublishError(
-                _(
-                    "Mastodon (%(host)s) refused to let the desk read the account's notifications (%(reason)s): "
-                    "reconnect the account."
-                )
-                % {"host": host, "reason": _error_text(response)},
-                kind=ErrorKind.RECONNECT,
-            )
-        if status == 429:
-            return PublishError(
-                _("Mastodon (%(host)s) asks to slow down; the messages will be read after its limit resets.")
-                % {"host": host},
-                kind=ErrorKind.RETRY,
-                retry_after=self.retry_after(response),
-            )
-        return MalformedPage(self.name, _error_text(response))
+        """A read that failed, in words about reading (the inbox shows them on the account); an
+        answer that is neither a page nor a failure the ladder of reads knows is a malformed page."""
+        status = response.status_code if response is not None else None
+        if response is not None and status is not None and status < 500 and status not in (401, 403, 429):
+            return MalformedPage(self.name, _error_text(response))
+        values = {"host": _host(self.instance_url), "reason": _error_text(response) if response is not None else ""}
+        retry_after = self.retry_after(response) if response is not None else None
+        return read_error(
+            READING_MESSAGES, values, None if status is None or status >= 500 else status, retry_after=retry_after
+        )
 
 
 def _error_text(response: requests.Response) -> str:
