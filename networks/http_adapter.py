@@ -182,14 +182,21 @@ class HttpAdapter(Adapter):
     @classmethod
     def send_connecting(cls, method: str, url: str, **kwargs: Any) -> requests.Response:
         """A call made while connecting: no answer becomes a ConnectError naming the network."""
-        try:
-            return http.request(method, url, user_typed_host=cls.user_typed_host, **kwargs)
-        except http.UnsafeHost as error:
-            raise ConnectError(error.message) from None
-        except requests.RequestException:
-            raise ConnectError(
-                _("%(network)s could not be reached. Try again in a moment.") % {"network": cls.name}
-            ) from None
+        unreachable = _("%(network)s could not be reached. Try again in a moment.") % {"network": cls.name}
+        return connect_request(method, url, user_typed_host=cls.user_typed_host, unreachable=unreachable, **kwargs)
+
+
+def connect_request(
+    method: str, url: str, *, user_typed_host: bool, unreachable: str, field: str | None = None, **kwargs: Any
+) -> requests.Response:
+    """A call made while connecting (no account yet): a refused address or no answer becomes a
+    ConnectError, with `unreachable` as its words, on the form's `field`."""
+    try:
+        return http.request(method, url, user_typed_host=user_typed_host, **kwargs)
+    except http.UnsafeHost as error:
+        raise ConnectError(error.message, field=field) from None
+    except requests.RequestException:
+        raise ConnectError(unreachable, field=field) from None
 
 
 # --- reads for a page (the inbox, the numbers): one ladder, in words about reading -----------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from networks import http
 from networks.base import ConnectError
 from networks.bluesky.forms import DEFAULT_SERVICE
+from networks.http_adapter import connect_request
 
 # Tokens the PDS refuses because they aged or were revoked: a refresh may cure them.
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
@@ -23,14 +24,10 @@ ACCOUNT_ERRORS = frozenset(
 
 def normalize_service_url(text: str) -> str:
     """'bsky.social' or 'https://bsky.social/' -> 'https://bsky.social'."""
-    text = (text or "").strip() or DEFAULT_SERVICE
-    if "://" not in text:
-        text = f"https://{text}"
     try:
-        http.split_user_url(text)
+        return http.typed_origin((text or "").strip() or DEFAULT_SERVICE)
     except http.UnsafeHost as error:
         raise ConnectError(error.message, field="service_url") from None
-    return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 
 def pds_endpoint(did_doc: Any) -> str | None:
@@ -65,15 +62,8 @@ def is_token_error(response: requests.Response) -> bool:
 
 
 def _connect_call(method: str, url: str, **kwargs) -> requests.Response:
-    try:
-        return http.request(method, url, user_typed_host=True, **kwargs)
-    except http.UnsafeHost as error:
-        raise ConnectError(error.message, field="service_url") from None
-    except requests.RequestException:
-        raise ConnectError(
-            _("%(host)s could not be reached. Check the server address and try again.") % {"host": host_of(url)},
-            field="service_url",
-        ) from None
+    unreachable = _("%(host)s could not be reached. Check the server address and try again.") % {"host": host_of(url)}
+    return connect_request(method, url, user_typed_host=True, unreachable=unreachable, field="service_url", **kwargs)
 
 
 def create_session(service: str, identifier: str, password: str) -> dict[str, Any]:

@@ -59,7 +59,7 @@ from networks.capabilities.conversations import (
     web_address,
 )
 from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none, read_failure
-from networks.http_adapter import ReadWording, Wording, read_error
+from networks.http_adapter import ReadWording, Wording, connect_request, read_error
 from networks.mastodon.forms import MastodonInstanceForm, MastodonTokenForm
 from networks.oauth import OAuthAdapter, OAuthClient
 
@@ -88,14 +88,10 @@ READING_MESSAGES = ReadWording(
 
 def normalize_instance_url(text: str) -> str:
     """'Mastodon.Social/' or 'https://mastodon.social/about' -> 'https://mastodon.social'."""
-    text = text.strip()
-    if "://" not in text:
-        text = f"https://{text}"
     try:
-        http.split_user_url(text)
+        return http.typed_origin(text)
     except http.UnsafeHost as error:
         raise ConnectError(error.message, field="instance_url") from None
-    return http.url_origin(text)  # never the userinfo (user:password@) a person may have typed
 
 
 def _host(instance_url: str) -> str:
@@ -480,16 +476,8 @@ def _seconds_until(reset: str | None) -> float | None:
 # --- talking to an instance before an account exists (connecting, OAuth) ------------------------
 def _connect_call(method: str, url: str, **kwargs) -> requests.Response:
     """A call made while connecting: failures become ConnectError naming the instance."""
-    host = _host(url)
-    try:
-        return http.request(method, url, user_typed_host=True, **kwargs)
-    except http.UnsafeHost as error:
-        raise ConnectError(error.message, field="instance_url") from None
-    except requests.RequestException:
-        raise ConnectError(
-            _("%(host)s could not be reached. Check the address and try again.") % {"host": host},
-            field="instance_url",
-        ) from None
+    unreachable = _("%(host)s could not be reached. Check the address and try again.") % {"host": _host(url)}
+    return connect_request(method, url, user_typed_host=True, unreachable=unreachable, field="instance_url", **kwargs)
 
 
 def fetch_instance(instance_url: str) -> dict[str, Any]:
