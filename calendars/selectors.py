@@ -26,34 +26,15 @@ from accounts.models import Brand
 from calendars.models import Campaign
 from cm_platform.ids import parse_id, parse_ids
 from networks.models import NetworkAccount
+from networks.registry import network_icon
 from posts import workflow
 from posts.models import DisplayStatus, Media, Post, PostMedia, PostState, PostTarget, TargetState
 from publishing.waiting import TargetFacts, waits
-
-# Bootstrap Icons per network slug; a network missing here shows a generic megaphone.
-NETWORK_ICONS = {
-    "mastodon": "bi-mastodon",
-    "bluesky": "bi-bluesky",
-    "facebook": "bi-facebook",
-    "instagram": "bi-instagram",
-    "linkedin": "bi-linkedin",
-    "x": "bi-twitter-x",
-    "threads": "bi-threads",
-    "telegram": "bi-telegram",
-    "discord": "bi-discord",
-    "webfeed": "bi-rss",
-    "webhook": "bi-broadcast",
-}
-DEFAULT_ICON = "bi-megaphone"
 
 # A post is an instant, but FullCalendar gives an event without an end (or with end == start) an
 # hour, which carried a post after 23:00 into the next day in every view. Its event lasts one
 # minute instead, cut at the local midnight: it never leaves its own day.
 INSTANT = timedelta(minutes=1)
-
-
-def network_icon(network: str) -> str:
-    return NETWORK_ICONS.get(network, DEFAULT_ICON)
 
 
 @dataclass(frozen=True)

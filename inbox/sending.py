@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from inbox import states
 from inbox.models import Conversation, EventKind, Message, Reply, ReplyState
 from inbox.services import inbox_settings_for, record_event, refresh_summaries
-from networks.adapters.base import ErrorKind, PublishError, PublishResult
-from networks.adapters.conversations import MessageKind, web_address
+from networks.base import ErrorKind, PublishError, PublishResult
+from networks.capabilities.conversations import MessageKind, web_address
 from networks.models import AccountStatus
 from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
 from publishing.engine import backoff_delay

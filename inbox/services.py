@@ -40,8 +40,8 @@ from inbox.models import (
     SavedReply,
     Tag,
 )
-from networks.adapters.base import PublishError
-from networks.adapters.conversations import InboundMessage, MessageAction, web_address
+from networks.base import PublishError
+from networks.capabilities.conversations import InboundMessage, MessageAction, web_address
 from networks.models import NetworkAccount
 from notifications.models import NotificationKind
 from notifications.services import mentioned_members, notify

@@ -32,7 +32,7 @@ from accounts.models import Brand
 from accounts.permissions import can, membership_for
 from accounts.roles import Perm
 from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
-from networks.adapters.base import Limits, MediaFile
+from networks.base import Limits, MediaFile
 from posts.models import Media, MediaVariant
 
 THUMBNAIL_SIZE = (480, 480)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
 from networks import budget
-from networks.adapters import get_adapter_class
+from networks.registry import get_adapter_class
 from posts.models import PostTarget, TargetState
 from publishing import history, rules
 from publishing.db import writing

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cm_platform.reasons import Reason, literal, reason
 from networks import budget, http
-from networks.adapters.base import Adapter, ErrorKind, PublishError, PublishResult
+from networks.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
 from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
 from posts.media import media_files_for

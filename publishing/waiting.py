@@ -25,8 +25,8 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.reasons import Reason, reason
 from networks import budget
-from networks.adapters import get_adapter_class
 from networks.models import AccountStatus
+from networks.registry import get_adapter_class
 from posts.models import PostState, TargetState
 from publishing.models import OverdueHold, Pause
 from publishing.pause import pause_of

@@ -189,7 +189,7 @@ def test_a_viewer_cannot_reply(conversation, viewer):
 
 # --- moderation ----------------------------------------------------------------------------------------
 def test_a_manager_hides_a_message_on_the_network_with_who_and_why(conversation, manager):
-    from networks.adapters.fake import FakeAdapter
+    from networks.fake.adapter import FakeAdapter
 
     message = conversation.messages.get()
     services.message_hide(message=message, user=manager, reason="Insulte")

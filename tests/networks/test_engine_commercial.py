@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from networks import services as network_services
-from networks.adapters.base import Connection
+from networks.base import Connection
 from posts.media import media_upload
 from posts.models import PostMedia, PostTarget, TargetState
 from publishing import dispatcher, engine
@@ -62,7 +62,7 @@ def discord(settings, brand, owner, stack):
 
 
 def x(settings, brand, owner, stack):
-    from networks.adapters.x import _tokens_from
+    from networks.x.adapter import _tokens_from
 
     server = stack(XServer(client_id="c", client_secret="s"))
     settings.X_CLIENT_ID, settings.X_CLIENT_SECRET, settings.X_API_URL = "c", "s", server.url

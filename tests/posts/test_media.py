@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from networks.adapters.base import Limits
+from networks.base import Limits
 from posts.media import media_file, media_files_for, media_upload, variant_for
 from posts.models import Media, MediaVariant
 from tests.posts.videos import EBML_PROBE, KINDS, PROBE, clip, clip_in

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Membership
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from notifications.models import Notification
 from posts.models import PostTarget, TargetState
 from posts.notices import notify_if_published

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from networks.adapters import ADAPTERS
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus
+from networks.registry import ADAPTERS
 from notifications.models import Notification
 from posts.models import PostEvent, PostTarget, TargetState
 from publishing import dispatcher, engine, pause

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from networks import http_adapter as remote
 from networks import services as network_services
-from networks.adapters import remote
 from posts.models import PostTarget, TargetState
 from publishing import dispatcher, engine
 from tests.networks.servers.receiver import Receiver

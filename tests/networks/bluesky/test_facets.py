@@ -5,7 +5,9 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from networks.adapters.bluesky import BLOB_MAX_BYTES, TID_ALPHABET, build_facets, prepare_image, rkey_for
+from networks.bluesky.facets import build_facets
+from networks.bluesky.images import BLOB_MAX_BYTES, prepare_image
+from networks.bluesky.records import TID_ALPHABET, rkey_for
 
 DIDS = {"alice.test": "did:plc:alice", "bob.bsky.social": "did:plc:bob"}
 
