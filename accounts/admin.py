@@ -24,7 +24,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone", "approval_required", "paused_at"]
+    list_display = ["name", "slug", "time_zone", "approval_required"]
     prepopulated_fields = {"slug": ["name"]}
     # A logo is uploaded on the brand's settings page, through the image pipeline; the admin's own
     # file field would store it as sent (cm_platform/uploads.py refuses files here anyway).

@@ -13,7 +13,9 @@ def brands(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(Membership.objects.filter(user=user).select_related("brand").order_by("brand__name", "pk"))
+    # With each brand's crisis pause (publishing.Pause): the navigation hides "Pause" on a paused brand.
+    with_brands = Membership.objects.filter(user=user).select_related("brand", "brand__pause")
+    memberships = list(with_brands.order_by("brand__name", "pk"))
     membership = getattr(request, "membership", None)
     nav = membership or _remembered(memberships, request.session.get("brand_slug"))
     return {

@@ -120,13 +120,6 @@ class Brand(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     logo = models.ImageField(_("logo"), upload_to=RandomName("brands/logos"), blank=True)
-    # Crisis pause: while paused_at is set, nothing is published for this brand.
-    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
-    paused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    pause_reason = models.CharField(_("pause reason"), max_length=300, blank=True)
-    resume_at = models.DateTimeField(_("resume at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -140,10 +133,6 @@ class Brand(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    @property
-    def is_paused(self) -> bool:
-        return self.paused_at is not None
 
 
 class Membership(models.Model):

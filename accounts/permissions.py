@@ -18,7 +18,9 @@ def membership_for(user, brand_slug: str, perm: Perm = Perm.VIEW) -> Membership:
     """The user's membership of the brand, or 404; 403 when the role lacks `perm`."""
     if not user.is_authenticated:
         raise Http404
-    membership = Membership.objects.select_related("brand").filter(user=user, brand__slug=brand_slug).first()
+    # The brand comes with its crisis pause (publishing.Pause), which every brand page shows.
+    with_brand = Membership.objects.select_related("brand", "brand__pause")
+    membership = with_brand.filter(user=user, brand__slug=brand_slug).first()
     if membership is None:
         raise Http404
     require(membership, perm)

@@ -33,7 +33,7 @@ class Slot(models.IntegerChoices):
     D30 = 720, _("30 days")
 
 
-# What rollups hold besides the networks' own metrics (networks.adapters.metrics.Metric):
+# What rollups hold besides the networks' own metrics (networks.capabilities.metrics.Metric):
 # engagement, and the engagement of the targets whose network gives their reach (the numerator
 # of the engagement rate, so a rate never divides one set of posts by another).
 ENGAGEMENT = "engagement"

@@ -26,7 +26,7 @@ from analytics.models import ReportDelivery, ReportSchedule, ShareLink
 from analytics.selectors import Filters
 from analytics.templatetags.analytics_tags import decimal, duration, number, percent
 from cm_platform.spreadsheets import neutralise
-from networks.adapters.metrics import Metric
+from networks.capabilities.metrics import Metric
 
 SHARE_SALT = "analytics.report-share"
 

@@ -25,8 +25,8 @@ from analytics.models import (
     HourRollup,
     SnapshotSchedule,
 )
-from networks.adapters import get_adapter_class
-from networks.adapters.metrics import Metric
+from networks.capabilities.metrics import Metric
+from networks.registry import get_adapter_class
 from posts.models import PostTarget, TargetState
 
 PERIODS = (7, 30, 90)

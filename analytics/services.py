@@ -35,10 +35,10 @@ from analytics.models import (
     MetricSnapshot,
     SnapshotSchedule,
 )
-from networks.adapters import ADAPTERS, get_adapter_class
-from networks.adapters.base import ErrorKind, PublishError
-from networks.adapters.metrics import ENGAGEMENT_METRICS, Counters, GapReason, Metric, reads_metrics
+from networks.base import ErrorKind, PublishError
+from networks.capabilities.metrics import ENGAGEMENT_METRICS, Counters, GapReason, Metric, reads_metrics
 from networks.models import AccountStatus, MetricsState, NetworkAccount
+from networks.registry import ADAPTERS, get_adapter_class
 from posts.models import PostTarget, TargetState
 
 logger = logging.getLogger(__name__)

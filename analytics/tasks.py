@@ -1,16 +1,16 @@
 """Celery tasks of analytics: thin, each calls a service (analytics/services.py).
 
-Beat runs `analytics.dispatch` (settings.CELERY_BEAT_SCHEDULE): it claims what is due and
+Beat runs `analytics.dispatch` (analytics/beat.py): it claims what is due and
 enqueues one collection per claim; the database holds the schedule, no task carries an ETA.
 """
 
 from celery import shared_task
 from django.utils import timezone
 
-from analytics import reports, services
+from analytics import beat, reports, services
 
 
-@shared_task(name="analytics.dispatch")
+@shared_task(name=beat.DISPATCH)
 def dispatch() -> int:
     claims = services.metrics_dispatch(now=timezone.now())
     for claim in claims:
@@ -31,6 +31,6 @@ def collect_followers(account_id: int) -> bool:
     return services.followers_collect(account_id=account_id)
 
 
-@shared_task(name="analytics.send_reports")
+@shared_task(name=beat.SEND_REPORTS)
 def send_reports() -> int:
     return reports.reports_send_due()

@@ -43,7 +43,7 @@ def seed(manager, editor, index: int, posts: int):
     from accounts.roles import Role
     from networks.models import NetworkAccount
     from posts.models import Post, PostState, PostTarget, TargetState
-    from posts.publishing.models import OverdueHold
+    from publishing.models import OverdueHold
 
     brand = Brand.objects.create(name=f"Bench {index}", slug=f"bench-{index}", time_zone="Europe/Paris")
     Membership.objects.create(user=manager, brand=brand, role=Role.MANAGER)

@@ -26,34 +26,15 @@ from accounts.models import Brand
 from calendars.models import Campaign
 from cm_platform.ids import parse_id, parse_ids
 from networks.models import NetworkAccount
+from networks.registry import network_icon
 from posts import workflow
 from posts.models import DisplayStatus, Media, Post, PostMedia, PostState, PostTarget, TargetState
-from posts.publishing.waiting import TargetFacts, waits
-
-# Bootstrap Icons per network slug; a network missing here shows a generic megaphone.
-NETWORK_ICONS = {
-    "mastodon": "bi-mastodon",
-    "bluesky": "bi-bluesky",
-    "facebook": "bi-facebook",
-    "instagram": "bi-instagram",
-    "linkedin": "bi-linkedin",
-    "x": "bi-twitter-x",
-    "threads": "bi-threads",
-    "telegram": "bi-telegram",
-    "discord": "bi-discord",
-    "webfeed": "bi-rss",
-    "webhook": "bi-broadcast",
-}
-DEFAULT_ICON = "bi-megaphone"
+from publishing.waiting import TargetFacts, waits
 
 # A post is an instant, but FullCalendar gives an event without an end (or with end == start) an
 # hour, which carried a post after 23:00 into the next day in every view. Its event lasts one
 # minute instead, cut at the local midnight: it never leaves its own day.
 INSTANT = timedelta(minutes=1)
-
-
-def network_icon(network: str) -> str:
-    return NETWORK_ICONS.get(network, DEFAULT_ICON)
 
 
 @dataclass(frozen=True)
@@ -214,7 +195,7 @@ class _EventBuilder:
         return states, networks
 
     def _waiting(self, rows: list[tuple], target_states: dict[int, tuple[str, ...]]) -> dict[int, str]:
-        """Why each due post that has not gone out waits (posts/publishing/waiting.py), as words.
+        """Why each due post that has not gone out waits (publishing/waiting.py), as words.
 
         Costs queries only when such posts are in view (their targets, the accounts' holds, the
         overdue holds): a month of future or published posts adds none."""
@@ -230,7 +211,7 @@ class _EventBuilder:
             return {}
         fields = [
             "pk", "post_id", "post__state", "post__scheduled_at", "state", "account_id", "account__display_name",
-            "account__network", "account__status", "next_attempt_at", "claim_id", "lease_expires_at",
+            "account__network", "account__status", "next_attempt_at", "lease_expires_at", "called_at",
         ]  # fmt: skip
         targets = PostTarget.objects.filter(post_id__in=due).order_by("pk").values_list(*fields)
         facts = [TargetFacts(*row) for row in targets]

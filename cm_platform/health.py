@@ -1,5 +1,6 @@
-"""/healthz: the state of the database, the broker, the scheduler, the publishing engine, and how
-reading the inbox goes (informational: inbox/collect.py's check_collection).
+"""/healthz: the state of the database and the broker, then each app's own checks: the scheduler and
+the publishing engine (publishing/health.py), how reading the inbox goes (informational:
+inbox/collect.py's check_collection), and listening (listening/collect.py's check_listening).
 
 Any part down answers 503, so a load balancer or a monitor sees a dead scheduler, and a silently
 dead worker shows within seconds: the dispatcher it runs stops (three beat intervals), and due
@@ -7,16 +8,14 @@ posts stop draining (PUBLISH_STALL_SECONDS). Listening fails the same way: its d
 or a source waits far past its time to be read (listening/collect.py's check_listening).
 """
 
-from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from cm_platform.celery import app
-from cm_platform.models import Heartbeat
 from inbox.collect import check_collection
 from listening.collect import check_listening
-from posts.publishing.health import check_dispatcher, check_queue
+from publishing.health import check_beat, check_dispatcher, check_queue
 
 
 def check_database() -> dict:
@@ -29,12 +28,6 @@ def check_broker() -> dict:
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         return {"ok": True, "transport": conn.transport_cls}
-
-
-def check_beat() -> dict:
-    age = Heartbeat.age("beat")
-    limit = 3 * settings.BEAT_INTERVAL
-    return {"ok": age is not None and age <= limit, "last_tick_age_seconds": age, "limit_seconds": limit}
 
 
 CHECKS = {

@@ -14,8 +14,15 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from analytics import beat as analytics_beat
 from cm_platform.keys import development_secret_key, fernet_key_from
 from cm_platform.logs import ROUTINE_TASK_LOGGERS
+from inbox import beat as inbox_beat
+from listening import beat as listening_beat
+from networks import beat as networks_beat
+from notifications import beat as notifications_beat
+from posts import beat as posts_beat
+from publishing import beat as publishing_beat
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CM_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,7 +54,7 @@ INSTALLED_APPS = [
     "networks",
     "notifications",
     "posts",
-    "posts.publishing",
+    "publishing",
     "calendars",
     "inbox",
     "desk",
@@ -97,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.brands",
-                "posts.publishing.context_processors.engine",
+                "publishing.context_processors.engine",
             ],
         },
     },
@@ -209,7 +216,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="desk@localhost")
 # --- Celery -----------------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: it needs no server, so `make run` works
 # with nothing installed. It keeps no unacknowledged copy of a message, which is why the
-# database, not the broker, is the source of truth for what is due (see posts/publishing/).
+# database, not the broker, is the source of truth for what is due (see publishing/).
 BROKER_DIR = VAR_DIR / "broker"
 # The SQLite file and the filesystem broker's folders must exist before anything opens them.
 for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed", BROKER_DIR / "control"):
@@ -245,28 +252,9 @@ BEAT_INTERVAL = env.float("BEAT_INTERVAL", default=2.0)
 PUBLISH_DISPATCH_INTERVAL = env.float("PUBLISH_DISPATCH_INTERVAL", default=0.5)
 # The sweeper takes back the claims of dead workers (see PUBLISH_LEASE_SECONDS).
 PUBLISH_SWEEP_INTERVAL = env.float("PUBLISH_SWEEP_INTERVAL", default=2.0)
-CELERY_BEAT_SCHEDULE: dict = {
-    # A dispatcher message older than a few seconds is dropped: a later one does its work, and a
-    # worker coming back after an outage does not run hundreds of stale dispatches.
-    "dispatch-due-targets": {
-        "task": "posts.dispatch_due",
-        "schedule": PUBLISH_DISPATCH_INTERVAL,
-        "options": {"expires": max(10 * PUBLISH_DISPATCH_INTERVAL, 5.0)},
-    },
-    "sweep-expired-claims": {
-        "task": "posts.sweep_expired",
-        "schedule": PUBLISH_SWEEP_INTERVAL,
-        "options": {"expires": 2 * PUBLISH_SWEEP_INTERVAL},
-    },
-}
 # --- Analytics: numbers read back from the networks (analytics/services.py) ------------------
 # Beat's metrics dispatcher: schedules new published targets, claims due reads.
 METRICS_DISPATCH_INTERVAL = env.float("METRICS_DISPATCH_INTERVAL", default=30.0)
-CELERY_BEAT_SCHEDULE["analytics-dispatch"] = {
-    "task": "analytics.dispatch",
-    "schedule": METRICS_DISPATCH_INTERVAL,
-    "options": {"expires": METRICS_DISPATCH_INTERVAL},
-}
 # Reads per minute per account (each reading a batch of posts where the network allows):
 # well under Mastodon's 300 calls per 5 minutes, leaving the rest to publishing.
 METRICS_CALLS_PER_MINUTE = env.int("METRICS_CALLS_PER_MINUTE", default=20)
@@ -281,15 +269,11 @@ METRICS_RECONNECT_BACKOFF_SECONDS = env.float("METRICS_RECONNECT_BACKOFF_SECONDS
 ANALYTICS_ON_TIME_SECONDS = env.float("ANALYTICS_ON_TIME_SECONDS", default=300.0)
 # One queue name per deployment (tests give each run its own, so parallel runs never share work).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
-# The engine's short control tasks (dispatch, sweep, recover) have a queue of their own: behind
-# a burst of a thousand publish messages, a dispatcher run would otherwise wait (and expire).
+# Short control tasks (the engine's dispatch, sweep, recover; the inbox's and listening's
+# dispatchers) have a queue of their own (each app's beat.py routes them there).
 # A worker consumes both queues (`-Q <queue>,<queue>-control` when naming them).
 PUBLISH_CONTROL_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-control"
 CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PUBLISH_CONTROL_QUEUE))
-CONTROL_TASKS = ("posts.dispatch_due", "posts.sweep_expired", "posts.recover_target")
-# Sent every few seconds: their routine lines are DEBUG, not INFO (cm_platform/logs.py).
-ROUTINE_TASKS = ("posts.dispatch_due", "posts.sweep_expired")
-CELERY_TASK_ROUTES = {task: {"queue": PUBLISH_CONTROL_QUEUE} for task in CONTROL_TASKS}
 # Acknowledge a message after its task ran, not when it is received: a worker killed mid-task
 # leaves it to be delivered again (Redis); the claim check makes the second delivery harmless.
 CELERY_TASK_ACKS_LATE = True
@@ -316,7 +300,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 120
 # Celery's Django fixup closes every database connection before and after each task unless
 # told to reuse them: on PostgreSQL a new server process per publish. Reuse them; each task
-# begins and ends with Django's close_old_connections() (posts/tasks.py), which honours
+# begins and ends with Django's close_old_connections() (cm_platform/celery.py), which honours
 # CONN_MAX_AGE and CONN_HEALTH_CHECKS as a web request does.
 CELERY_DB_REUSE_MAX = 1_000_000
 # Keep retrying the broker at start-up and after it restarts, instead of exiting.
@@ -328,21 +312,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # DIGEST_CHECK_INTERVAL seconds; a digest already taken for the day is never sent again.
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 DIGEST_CHECK_INTERVAL = env.float("DIGEST_CHECK_INTERVAL", default=900.0)
-CELERY_BEAT_SCHEDULE["send-daily-digests"] = {
-    "task": "posts.send_digests",
-    "schedule": DIGEST_CHECK_INTERVAL,
-    "options": {"expires": DIGEST_CHECK_INTERVAL},
-}
 
 # --- Approval deadlines -----------------------------------------------------------------------
 # A post whose time comes before its approvals is expired (never published) and its author
 # told: beat sweeps every APPROVAL_DEADLINE_INTERVAL seconds (idempotent: each post once).
 APPROVAL_DEADLINE_INTERVAL = env.float("APPROVAL_DEADLINE_INTERVAL", default=30.0)
-CELERY_BEAT_SCHEDULE["expire-unapproved-posts"] = {
-    "task": "posts.expire_unapproved",
-    "schedule": APPROVAL_DEADLINE_INTERVAL,
-    "options": {"expires": APPROVAL_DEADLINE_INTERVAL},
-}
 
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
@@ -351,7 +325,7 @@ PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
 PUBLISH_BACKOFF_BASE = env.float("PUBLISH_BACKOFF_BASE", default=30.0)
 PUBLISH_BACKOFF_MAX = env.float("PUBLISH_BACKOFF_MAX", default=600.0)
 # A claim's lease while a worker holds it: short, because the worker renews it every quarter of
-# it from a heartbeat thread (posts/publishing/leases.py), so a killed worker's claims come back
+# it from a heartbeat thread (publishing/leases.py), so a killed worker's claims come back
 # within this plus PUBLISH_SWEEP_INTERVAL (12 s), not at the end of the slowest possible call.
 PUBLISH_LEASE_SECONDS = env.float("PUBLISH_LEASE_SECONDS", default=10.0)
 # A claim's lease while its message waits in the broker for a free worker (nobody renews it).
@@ -372,7 +346,7 @@ PUBLISH_STALL_SECONDS = env.float("PUBLISH_STALL_SECONDS", default=60.0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": ROUTINE_TASKS}},
+    "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": publishing_beat.ROUTINE}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
@@ -547,16 +521,8 @@ BLUESKY_APPVIEW_URL = env.str("BLUESKY_APPVIEW_URL", default="https://public.api
 TOKEN_WARNING_DAYS = env.int("TOKEN_WARNING_DAYS", default=7)
 # Beat renews OAuth tokens before they expire (networks/tokens.py); X's last two hours.
 TOKEN_REFRESH_INTERVAL = env.float("TOKEN_REFRESH_INTERVAL", default=600.0)
-CELERY_BEAT_SCHEDULE["refresh-network-tokens"] = {
-    "task": "networks.refresh_tokens",
-    "schedule": TOKEN_REFRESH_INTERVAL,
-    "options": {"expires": TOKEN_REFRESH_INTERVAL},
-}
 # Scheduled report emails: beat looks for periods to send every hour (each sent once).
-CELERY_BEAT_SCHEDULE["analytics-send-reports"] = {
-    "task": "analytics.send_reports",
-    "schedule": env.float("REPORTS_SEND_INTERVAL", default=3600.0),
-}
+REPORTS_SEND_INTERVAL = env.float("REPORTS_SEND_INTERVAL", default=3600.0)
 
 # --- Listening (listening/) -------------------------------------------------------------------
 # Beat's listening dispatcher claims the sources due and enqueues one poll each (collect.py).
@@ -572,12 +538,6 @@ LISTENING_FEED_MAX_ITEMS = env.int("LISTENING_FEED_MAX_ITEMS", default=500)
 LISTENING_SOURCE_FAILING_NOTICE = env.float("LISTENING_SOURCE_FAILING_NOTICE", default=3600.0)
 # /healthz fails when a source has waited this long past its time (no worker polls).
 LISTENING_STALL_SECONDS = env.float("LISTENING_STALL_SECONDS", default=600.0)
-CELERY_TASK_ROUTES["listening.dispatch"] = {"queue": PUBLISH_CONTROL_QUEUE}
-CELERY_BEAT_SCHEDULE["listening-dispatch"] = {
-    "task": "listening.dispatch",
-    "schedule": LISTENING_DISPATCH_INTERVAL,
-    "options": {"expires": max(2 * LISTENING_DISPATCH_INTERVAL, 5.0)},
-}
 # Spike alerts (listening/alerts.py): the last hour against the same hour of the 7 days before.
 LISTENING_ALERT_MIN_COUNT = env.int("LISTENING_ALERT_MIN_COUNT", default=10)
 LISTENING_ALERT_K = env.float("LISTENING_ALERT_K", default=3.0)
@@ -598,15 +558,26 @@ INBOX_POLL_MAX_PAGES = env.int("INBOX_POLL_MAX_PAGES", default=50)
 INBOX_THREADS_PER_POLL = env.int("INBOX_THREADS_PER_POLL", default=20)
 # Polls go to the default queue unless a deployment gives them workers of their own.
 INBOX_POLL_QUEUE = env.str("INBOX_POLL_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
-CELERY_TASK_ROUTES["inbox.dispatch"] = {"queue": PUBLISH_CONTROL_QUEUE}
-CELERY_TASK_ROUTES["inbox.poll_account"] = {"queue": INBOX_POLL_QUEUE}
-CELERY_BEAT_SCHEDULE["inbox-dispatch"] = {
-    "task": "inbox.dispatch",
-    "schedule": INBOX_DISPATCH_INTERVAL,
-    "options": {"expires": max(2 * INBOX_DISPATCH_INTERVAL, 5.0)},
-}
 # A sending reply's claim is taken back after this long (longer than one network call).
 INBOX_REPLY_LEASE_SECONDS = env.float("INBOX_REPLY_LEASE_SECONDS", default=150.0)
 # A pending reply whose task message was lost is handed over again after this long.
 INBOX_REPLY_GRACE_SECONDS = env.float("INBOX_REPLY_GRACE_SECONDS", default=30.0)
 INBOX_DISPATCH_BATCH = env.int("INBOX_DISPATCH_BATCH", default=200)
+
+# --- Background jobs --------------------------------------------------------------------------
+# Each app declares its beat entries and queue routes in its beat.py (task names written there
+# once); here they only meet the intervals and queues read above.
+CELERY_BEAT_SCHEDULE = {
+    **publishing_beat.schedule(dispatch_every=PUBLISH_DISPATCH_INTERVAL, sweep_every=PUBLISH_SWEEP_INTERVAL),
+    **posts_beat.schedule(deadline_check_every=APPROVAL_DEADLINE_INTERVAL),
+    **notifications_beat.schedule(digest_check_every=DIGEST_CHECK_INTERVAL),
+    **networks_beat.schedule(refresh_every=TOKEN_REFRESH_INTERVAL),
+    **analytics_beat.schedule(dispatch_every=METRICS_DISPATCH_INTERVAL, reports_every=REPORTS_SEND_INTERVAL),
+    **listening_beat.schedule(dispatch_every=LISTENING_DISPATCH_INTERVAL),
+    **inbox_beat.schedule(dispatch_every=INBOX_DISPATCH_INTERVAL),
+}
+CELERY_TASK_ROUTES = {
+    **publishing_beat.routes(control_queue=PUBLISH_CONTROL_QUEUE),
+    **listening_beat.routes(control_queue=PUBLISH_CONTROL_QUEUE),
+    **inbox_beat.routes(control_queue=PUBLISH_CONTROL_QUEUE, poll_queue=INBOX_POLL_QUEUE),
+}

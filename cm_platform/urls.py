@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("notifications.urls")),
     path("", include("posts.urls")),
-    path("", include("posts.publishing.urls")),
+    path("", include("publishing.urls")),
     path("", include("calendars.urls")),
     path("", include("inbox.urls")),
     path("", include("desk.urls")),

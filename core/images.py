@@ -12,7 +12,7 @@
 
 `Limits` says separately what a user may attach (refused with a message naming the file) and
 what is sent (made to fit). Uploads and logos use `clean`; the media library stores variants
-(posts/media.py); an adapter that uploads bytes makes them fit in memory (networks/adapters).
+(posts/media.py); an adapter that uploads bytes makes them fit in memory (networks/bluesky/adapter.py).
 Errors are ValidationError with a code: "not_image", "decompression_bomb" or "cannot_fit".
 """
 

@@ -39,5 +39,7 @@ def desk_scope(*, user, membership: Membership | None = None, now: datetime | No
     """One brand's desk (the user's `membership` of it) or, by default, every brand of the user."""
     if membership is not None:
         return DeskScope(user=user, memberships=(membership,), now=now or timezone.now(), brand=membership.brand)
-    memberships = Membership.objects.filter(user=user).select_related("brand").order_by("brand__name", "pk")
+    memberships = (
+        Membership.objects.filter(user=user).select_related("brand", "brand__pause").order_by("brand__name", "pk")
+    )
     return DeskScope(user=user, memberships=tuple(memberships), now=now or timezone.now())

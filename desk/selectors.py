@@ -25,7 +25,9 @@ FAILURES_SHOWN_FOR = timedelta(days=7)
 def _rows(posts: QuerySet[Post]) -> QuerySet[Post]:
     """What a row of a card shows: brand (its zone and name), author, campaign, targets."""
     targets = PostTarget.objects.select_related("account").order_by("account__display_name", "pk")
-    return posts.select_related("brand", "author", "campaign").prefetch_related(Prefetch("targets", queryset=targets))
+    return posts.select_related("brand", "brand__pause", "author", "campaign").prefetch_related(
+        Prefetch("targets", queryset=targets)
+    )
 
 
 def local_midnight(brand: Brand, now: datetime, days_ahead: int = 0) -> datetime:

@@ -7,6 +7,7 @@ from accounts.permissions import brand_view
 from accounts.roles import Perm
 from desk.cards import cards_for
 from desk.scope import DeskScope, desk_scope
+from publishing.pause import is_paused
 
 
 def _page(request, scope: DeskScope):
@@ -15,7 +16,7 @@ def _page(request, scope: DeskScope):
         "scope": scope,
         "main_cards": [card for card in cards if card.area == "main"],
         "side_cards": [card for card in cards if card.area != "main"],
-        "paused": [brand for brand in scope.brands() if brand.is_paused],
+        "paused": [brand for brand in scope.brands() if is_paused(brand)],
     }
     return render(request, "desk/today.html", context)
 

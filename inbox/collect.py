@@ -32,11 +32,11 @@ from cm_platform.reasons import reason
 from inbox import sending
 from inbox.services import messages_store
 from networks import budget
-from networks.adapters import adapter_classes
-from networks.adapters.base import Adapter, Capability, ErrorKind, PublishError
+from networks.base import Adapter, Capability, ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount, ReadState
+from networks.registry import adapter_classes
 from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
-from posts.publishing.db import writing
+from publishing.db import writing
 
 logger = logging.getLogger(__name__)
 

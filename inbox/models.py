@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
 from inbox.hours import DEFAULT_HOURS, BusinessHours
-from networks.adapters.conversations import MessageKind
+from networks.capabilities.conversations import MessageKind
 from networks.models import NetworkAccount
 from posts.models import PostTarget
 

@@ -6,7 +6,7 @@ marks the claim "called" just before the network call, and settles it under that
 
 - sent: the network's message is stored as ours in the conversation, which now waits for them;
 - retryable failure (timeout before sending, 5xx, 429): pending again after a backoff that
-  honours the network's reset time (posts.publishing.services.backoff_delay);
+  honours the network's reset time (publishing.engine.backoff_delay);
 - refused credentials: pending, the account flagged for reconnecting (sent once reconnected);
 - refused content: failed, with the network's reason;
 - unknown outcome (sent, no answer): the same key again where the network recognises repeats
@@ -31,11 +31,11 @@ from django.utils.translation import gettext as _
 from inbox import states
 from inbox.models import Conversation, EventKind, Message, Reply, ReplyState
 from inbox.services import inbox_settings_for, record_event, refresh_summaries
-from networks.adapters.base import ErrorKind, PublishError, PublishResult
-from networks.adapters.conversations import MessageKind, web_address
+from networks.base import ErrorKind, PublishError, PublishResult
+from networks.capabilities.conversations import MessageKind, web_address
 from networks.models import AccountStatus
 from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
-from posts.publishing.services import backoff_delay
+from publishing.engine import backoff_delay
 
 logger = logging.getLogger(__name__)
 

@@ -40,13 +40,14 @@ from inbox.models import (
     SavedReply,
     Tag,
 )
-from networks.adapters.base import PublishError
-from networks.adapters.conversations import InboundMessage, MessageAction, web_address
+from networks.base import PublishError
+from networks.capabilities.conversations import InboundMessage, MessageAction, web_address
 from networks.models import NetworkAccount
 from notifications.models import NotificationKind
 from notifications.services import mentioned_members, notify
 from posts.models import PostTarget
 from posts.workflow import WorkflowError
+from publishing.pause import is_paused
 
 logger = logging.getLogger(__name__)
 
@@ -472,7 +473,7 @@ def reply_needs_approval(membership: Membership) -> bool:
     """Editors' replies wait for a manager when the brand asks for it, and always during a pause."""
     if can(membership, Perm.INBOX_APPROVE):
         return False
-    return membership.brand.is_paused or inbox_settings_for(membership.brand).replies_need_approval
+    return is_paused(membership.brand) or inbox_settings_for(membership.brand).replies_need_approval
 
 
 @transaction.atomic

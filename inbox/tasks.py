@@ -1,25 +1,25 @@
 """Celery tasks of the inbox: thin, each loads by id and calls a service.
 
-Beat runs `inbox.dispatch` (settings.CELERY_BEAT_SCHEDULE), which enqueues one
+Beat runs `inbox.dispatch` (inbox/beat.py), which enqueues one
 `inbox.poll_account` per account due for reading (on INBOX_POLL_QUEUE) and hands pending replies
 to `inbox.send_reply`.
 """
 
 from celery import shared_task
 
-from inbox import collect, sending
+from inbox import beat, collect, sending
 
 
-@shared_task(name="inbox.dispatch")
+@shared_task(name=beat.DISPATCH)
 def dispatch() -> int:
     return len(collect.inbox_dispatch())
 
 
-@shared_task(name="inbox.poll_account")
+@shared_task(name=beat.POLL_ACCOUNT)
 def poll_account(read_state_id: int, claim: str) -> str:
     return collect.account_poll(read_state_id=read_state_id, claim=claim)
 
 
-@shared_task(name="inbox.send_reply")
+@shared_task(name=beat.SEND_REPLY)
 def send_reply(reply_id: int) -> str:
     return sending.reply_send(reply_id=reply_id)

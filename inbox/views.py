@@ -27,8 +27,8 @@ from accounts.roles import Perm
 from cm_platform.ids import parse_id
 from inbox import forms, selectors, services, states
 from inbox.models import Conversation, InboxSettings, SavedReply
-from networks.adapters import get_adapter_class
-from networks.adapters.conversations import MessageAction
+from networks.capabilities.conversations import MessageAction
+from networks.registry import get_adapter_class
 from posts.forms import posted
 from posts.workflow import WorkflowError
 

@@ -3,10 +3,10 @@
 from celery import shared_task
 from django.db import close_old_connections
 
-from listening import collect
+from listening import beat, collect
 
 
-@shared_task(name="listening.dispatch", ignore_result=True)
+@shared_task(name=beat.DISPATCH, ignore_result=True)
 def dispatch() -> int:
     close_old_connections()
     try:
@@ -15,7 +15,7 @@ def dispatch() -> int:
         close_old_connections()
 
 
-@shared_task(name="listening.poll_source", ignore_result=True)
+@shared_task(name=beat.POLL_SOURCE, ignore_result=True)
 def poll_source(source_id: int, claim: str) -> str:
     close_old_connections()
     try:

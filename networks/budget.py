@@ -197,7 +197,7 @@ def take(
     `part_of_callers_transaction`: no savepoint of its own (two round trips less); a refusal
     then makes the caller's whole transaction roll back (it must let OverBudget out of it).
     """
-    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
+    from publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     rates = _needed(account, kinds)
     if guard:
@@ -279,7 +279,7 @@ def _forget_missing(account: NetworkAccount, rates: list[Rate]) -> bool:
 
 def _ensure_rows(account: NetworkAccount, rates: list[Rate], *, trust_memory: bool = True) -> None:
     from networks.models import RateBudget  # app registry
-    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
+    from publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     missing = [rate for rate in rates if not trust_memory or _key(account, rate) not in _made]
     if not missing:
@@ -326,7 +326,7 @@ def _wait_out_guard(rates: list[Rate], moment: datetime) -> None:
 def pause(account: NetworkAccount, until: datetime) -> None:
     """The network asked us to stop: no call of this account starts before `until`."""
     from networks.models import RateBudget  # app registry
-    from posts.publishing.db import writing  # cycle: the engine's writer turns live in posts
+    from publishing.db import writing  # cycle: the engine's writer turns live in posts
 
     rates = _needed(account, ())
     _ensure_rows(account, rates, trust_memory=False)  # rare, and it must not be lost

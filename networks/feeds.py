@@ -6,9 +6,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, linebreaks
 from django.utils.text import Truncator
 
-from networks.adapters.webfeed import feed_page_url
 from networks.models import FeedEntry, NetworkAccount
 from networks.views import webfeed_account_or_404
+from networks.webfeed.adapter import feed_page_url
 
 
 class BrandAtomFeed(Feed):

@@ -104,6 +104,17 @@ def split_user_url(url: str) -> SplitResult:
     return parts
 
 
+def typed_origin(text: str) -> str:
+    """A server a person typed ('Mastodon.Social/', 'https://bsky.social/about') as its origin
+    ('https://mastodon.social'), never with the userinfo (user:password@) they may have typed.
+    Raises UnsafeHost as split_user_url does."""
+    text = text.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    split_user_url(text)
+    return url_origin(text)
+
+
 def http_link(url: object, *, max_length: int = 500) -> str:
     """A URL that came from outside (a network's answer, a person), if a page may link to it.
 

@@ -60,7 +60,7 @@ class NetworkAccount(models.Model):
 
     @property
     def adapter_class(self):
-        from networks.adapters import get_adapter_class
+        from networks.registry import get_adapter_class
 
         return get_adapter_class(self.network)
 
@@ -139,7 +139,7 @@ class ReadState(models.Model):
     """
 
     account = models.ForeignKey(NetworkAccount, on_delete=models.CASCADE, related_name="read_states")
-    capability = models.CharField(max_length=30)  # a networks.adapters.base.Capability
+    capability = models.CharField(max_length=30)  # a networks.base.Capability
     cursor = models.TextField(blank=True)
     next_read_at = models.DateTimeField(null=True, blank=True)  # None: as soon as possible
     claim_id = models.CharField(max_length=64, blank=True)

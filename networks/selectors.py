@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from networks.adapters import adapter_classes
-from networks.adapters.base import Adapter, Capability
+from networks.base import Adapter, Capability
 from networks.models import AccountStatus, NetworkAccount, ReadState
+from networks.registry import adapter_classes
 
 
 def offered_adapters() -> list[type[Adapter]]:

@@ -25,9 +25,9 @@ from accounts.permissions import can
 from accounts.roles import Perm, Role
 from cm_platform.reasons import Reason
 from networks import http
-from networks.adapters import get_adapter_class
-from networks.adapters.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
+from networks.base import Adapter, ConnectError, Connection, ErrorKind, PublishError
 from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.registry import get_adapter_class
 from networks.selectors import offered_adapters
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _require(user, brand: Brand, perm: Perm) -> None:
 
 def missing_settings(adapter_class: type[Adapter]) -> list[str]:
     """The settings a network needs (its app credentials) that this deployment has not set."""
-    return [name for name in adapter_class.required_settings if not getattr(settings, name, None)]
+    return [name for name in adapter_class.required_settings if not adapter_class.setting(name)]
 
 
 def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -> NetworkAccount:
@@ -224,7 +224,7 @@ def _tell_owners(account: NetworkAccount, message: str | Reason) -> None:
 
 def mastodon_app_for(*, instance_url: str, redirect_uri: str) -> MastodonApp:
     """Our OAuth app on this instance: registered once (POST /api/v1/apps), then reused."""
-    from networks.adapters.mastodon import register_app
+    from networks.mastodon.adapter import register_app
 
     existing = MastodonApp.objects.filter(instance_url=instance_url, redirect_uri=redirect_uri).first()
     if existing is not None:

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from networks import tokens
+from networks import beat, tokens
 
 
-@shared_task(name="networks.refresh_tokens")
+@shared_task(name=beat.REFRESH_TOKENS)
 def refresh_tokens() -> dict[str, int]:
     """Beat: renew OAuth tokens before they expire; warn owners of those that cannot be renewed."""
     report = tokens.token_health_check()

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import services
-from networks.adapters.base import ErrorKind, PublishError
+from networks.base import ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount
 from networks.oauth import OAuthAdapter
 

@@ -2,12 +2,12 @@ from django.urls import path
 
 from networks import oauth, views
 from networks.feeds import BrandAtomFeed
+from networks.registry import oauth_networks
 
 app_name = "networks"
 urlpatterns = [
     path("b/<slug:brand_slug>/networks/", views.account_list, name="list"),
     path("b/<slug:brand_slug>/networks/connect/<slug:network>/", views.account_connect, name="connect"),
-    path("b/<slug:brand_slug>/networks/mastodon/authorize/", views.mastodon_start, name="mastodon_start"),
     path("b/<slug:brand_slug>/networks/<id:pk>/reconnect/", views.account_reconnect, name="reconnect"),
     path("b/<slug:brand_slug>/networks/<id:pk>/check/", views.account_check, name="check"),
     path("b/<slug:brand_slug>/networks/<id:pk>/disconnect/", views.account_disconnect, name="disconnect"),
@@ -20,12 +20,12 @@ urlpatterns = [
             {"network": network},
             name=f"{network}_start",
         )
-        for network in oauth.OAUTH_NETWORKS
+        for network in oauth_networks()
     ],
     path("b/<slug:brand_slug>/networks/oauth/<slug:network>/pick/", oauth.pick, name="oauth_pick"),
     path("networks/oauth/<slug:network>/callback/", oauth.callback, name="oauth_callback"),
-    # Outside /b/: one redirect URI per instance, whatever the brand (the brand is in the session).
-    path("networks/mastodon/callback/", views.mastodon_callback, name="mastodon_callback"),
+    # Mastodon's redirect URI since before the one flow (registered on instances, so kept).
+    path("networks/mastodon/callback/", oauth.callback, {"network": "mastodon"}, name="mastodon_callback"),
     # Public, no sign-in: a brand's published news. The slug is not named brand_slug on purpose:
     # these pages are not behind the brand gate (see tests/test_permission_matrix.py).
     path("feeds/<slug:slug>/", views.feed_page, name="feed_page"),

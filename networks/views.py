@@ -1,51 +1,31 @@
-"""The Networks page of a brand, connecting accounts (by form or Mastodon's OAuth), the public feed.
+"""The Networks page of a brand, connecting accounts by form (OAuth: networks/oauth.py), the public feed.
 
 Views are thin: networks/services.py does every write and checks the permission again.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
-from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import brand_view, can, membership_for
+from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from cm_platform.sensitive import handles_secrets
 from networks import budget, services
-from networks.adapters import get_adapter_class
-from networks.adapters import mastodon as mastodon_api
-from networks.adapters.base import Adapter, ConnectError, PublishError
-from networks.forms import MastodonInstanceForm, ReadBudgetForm
-from networks.models import AccountStatus, MastodonApp, NetworkAccount
+from networks.base import Adapter, ConnectError, PublishError
+from networks.forms import ReadBudgetForm
+from networks.models import AccountStatus, NetworkAccount
+from networks.oauth import OAuthAdapter, leads_to_sign_in_pages
+from networks.registry import get_adapter_class
 from networks.selectors import accounts_for_page, offered_adapters
 from networks.tokens import with_expiry_risk
 
 OAUTH_SESSION_KEY = "mastodon_oauth"
-
-
-def _sign_in_hosts() -> list[str]:
-    """Where a connect page's form may lead: browsers apply the CSP's form-action to the redirect
-    that answers it, here to the network's sign-in page (for Mastodon, on any server). So: https
-    anywhere, and plain http to the private hosts this deployment allows (tests' local servers)."""
-    hosts = [
-        host if ":" not in host or host.startswith("[") else f"[{host}]"
-        for host in settings.NETWORKS_ALLOWED_PRIVATE_HOSTS
-    ]
-    return ["https:", *(f"http://{host}:*" for host in hosts)]
-
-
-leads_to_sign_in_pages = csp_update({"form-action": _sign_in_hosts()})
 
 
 @dataclass(frozen=True)
@@ -143,21 +123,12 @@ def _connect_page(request, adapter: type[Adapter], *, account: NetworkAccount | 
 
 
 def _oauth_form(adapter: type[Adapter], account: NetworkAccount | None):
-    """Mastodon first asks which server; the other OAuth networks (networks/oauth.py) only need
-    a button, which names the account when reconnecting."""
-    from networks.oauth import OAuthAdapter, OAuthStartForm
-
-    if adapter.oauth_start_url_name is None:
+    """The start of the network's OAuth flow (networks/oauth.py): a button, naming the account
+    when reconnecting (Mastodon first asks which server: its instance_url is in the config)."""
+    if not issubclass(adapter, OAuthAdapter):
         return None
-    if issubclass(adapter, OAuthAdapter):
-        return OAuthStartForm(initial={"account": account.pk if account else None}, auto_id="oauth_%s")
-    return MastodonInstanceForm(initial=_oauth_initial(account), auto_id="oauth_%s")
-
-
-def _oauth_initial(account: NetworkAccount | None) -> dict:
-    if account is None:
-        return {}
-    return {"instance_url": account.config.get("instance_url", ""), "account": account.pk}
+    initial = {**account.config, "account": account.pk} if account else {}
+    return adapter.oauth_start_form(initial=initial, auto_id="oauth_%s")
 
 
 @require_POST
@@ -197,83 +168,6 @@ def account_disconnect(request, pk):
     services.account_disconnect(account=account, user=request.user)
     messages.success(request, _("%(account)s is disconnected.") % {"account": account})
     return redirect("networks:list", brand_slug=request.brand.slug)
-
-
-# --- Mastodon OAuth ----------------------------------------------------------------------------
-def _redirect_uri() -> str:
-    return settings.SITE_URL + reverse("networks:mastodon_callback")
-
-
-@leads_to_sign_in_pages  # its answer may be the connect page again, with the error
-@handles_secrets
-@require_POST
-@brand_view(Perm.MANAGE_NETWORKS)
-def mastodon_start(request):
-    """Register our app on the instance once, then send the person there to authorize us."""
-    form = MastodonInstanceForm(request.POST, auto_id="oauth_%s")
-    account = None
-    if form.is_valid() and form.cleaned_data["account"]:
-        account = get_object_or_404(NetworkAccount, pk=form.cleaned_data["account"], brand=request.brand)
-    try:
-        if not form.is_valid():
-            raise ConnectError(_("Type the address of the Mastodon server."), field="instance_url")
-        instance_url = mastodon_api.normalize_instance_url(form.cleaned_data["instance_url"])
-        mastodon_api.fetch_instance(instance_url)
-        app = services.mastodon_app_for(instance_url=instance_url, redirect_uri=_redirect_uri())
-    except ConnectError as error:
-        form.add_error("instance_url", error.message)
-        adapter = get_adapter_class("mastodon")
-        context = {"adapter": adapter, "form": adapter.connect_form(), "oauth_form": form, "account": account}
-        return render(request, "networks/connect.html", context)
-    state = secrets.token_urlsafe(32)
-    request.session[OAUTH_SESSION_KEY] = {
-        "state": state,
-        "brand": request.brand.slug,
-        "instance_url": instance_url,
-        "account": account.pk if account else None,
-    }
-    return HttpResponseRedirect(
-        mastodon_api.authorize_url(instance_url, client_id=app.client_id, redirect_uri=app.redirect_uri, state=state)
-    )
-
-
-@handles_secrets
-@login_required
-def mastodon_callback(request):
-    """Mastodon sends the person back here with a code; `state` proves it is the flow we began."""
-    pending = request.session.pop(OAUTH_SESSION_KEY, None)
-    state = request.GET.get("state", "")
-    if not pending or not state or not constant_time_compare(state, pending["state"]):
-        messages.error(request, _("This answer from Mastodon does not match a connection you started. Try again."))
-        return redirect("accounts:home")
-    membership = membership_for(request.user, pending["brand"], Perm.MANAGE_NETWORKS)
-    back = redirect("networks:list", brand_slug=membership.brand.slug)
-    if "code" not in request.GET:
-        messages.error(request, _("Mastodon did not authorize the connection."))
-        return back
-    try:
-        account = _finish_oauth(request, membership.brand, pending)
-    except ConnectError as error:
-        messages.error(request, error.message)
-        return back
-    messages.success(request, _("%(account)s is connected.") % {"account": account})
-    return back
-
-
-def _finish_oauth(request, brand, pending: dict) -> NetworkAccount:
-    app = MastodonApp.objects.get(instance_url=pending["instance_url"], redirect_uri=_redirect_uri())
-    token = mastodon_api.exchange_code(
-        app.instance_url,
-        client_id=app.client_id,
-        client_secret=app.secrets["client_secret"],
-        redirect_uri=app.redirect_uri,
-        code=request.GET["code"],
-    )
-    data = {"instance_url": app.instance_url, "access_token": token}
-    if pending["account"]:
-        account = get_object_or_404(NetworkAccount, pk=pending["account"], brand=brand)
-        return services.account_reconnect(account=account, user=request.user, data=data)
-    return services.account_connect(brand=brand, user=request.user, network="mastodon", data=data)
 
 
 # --- the public web feed -----------------------------------------------------------------------

@@ -6,18 +6,18 @@ already waiting in the broker when a new version starts name them so.
 
 from celery import shared_task
 
-from notifications import digest
+from notifications import beat, digest
 from notifications.delivery import DeliveryFailed, deliver
 
 
-@shared_task(name="posts.send_digests")
+@shared_task(name=beat.SEND_DIGESTS)
 def send_digests() -> int:
     """Beat, every DIGEST_CHECK_INTERVAL: the daily digests whose morning has come (once each)."""
     return digest.digests_send()
 
 
 @shared_task(
-    name="api.deliver_webhook",
+    name=beat.DELIVER_WEBHOOK,
     autoretry_for=(DeliveryFailed,),
     retry_backoff=5,
     retry_backoff_max=600,

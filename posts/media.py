@@ -31,7 +31,7 @@ from accounts.permissions import can, membership_for
 from accounts.roles import Perm
 from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
 from core import images
-from networks.adapters.base import Limits, MediaFile
+from networks.base import Limits, MediaFile
 from posts.models import Media, MediaVariant
 
 THUMBNAIL = images.Fit(types=frozenset({"image/jpeg"}), max_side=480, reencode_as="image/jpeg")

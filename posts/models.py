@@ -201,6 +201,9 @@ class PostTarget(models.Model):
     # The claim of the worker publishing it; a claim whose lease expired is recovered.
     claim_id = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the network was called under the current claim: past that instant the outcome of an
+    # expired claim is unknown (publishing/dispatcher.py's sweep), before it nothing was sent.
+    called_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=300, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)

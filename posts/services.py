@@ -117,7 +117,7 @@ def _check_content(*, brand: Brand, content: PostContent) -> None:
 
 
 def _validate_for_networks(content: PostContent) -> None:
-    """Each network's rules, only through its adapter (networks/adapters/base.py)."""
+    """Each network's rules, only through its adapter (networks/base.py)."""
     errors: dict[str, list[str]] = {}
     if not content.accounts and not content.text.strip():
         errors["text"] = [_("Write a text.")]

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Max, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,10 +40,10 @@ from posts.forms import (
     prefill_time,
 )
 from posts.models import EventKind, Media, Post, PostState, SavedText
-from posts.publishing import services as publishing
-from posts.publishing.rules import publish_now_refusal
-from posts.publishing.waiting import waits_of
 from posts.workflow import Action
+from publishing.decisions import post_publish_now
+from publishing.rules import publish_now_refusal
+from publishing.waiting import waits_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -329,7 +328,7 @@ def _after_save(request, post: Post):
     messages.success(request, _("The post is saved."))
     if action in COMPOSER_ACTIONS:
         try:
-            _run_action(request, post, Action(action))
+            _run_action(request, post, Action(action), from_composer=True)
         except PermissionDenied as refusal:  # the post is saved: say why the action was not taken
             messages.error(request, str(refusal) or _("You may not do this on this brand."))
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
@@ -407,14 +406,15 @@ def _chosen_media(form: PostForm, post: Post | None) -> list[Media]:
 MEMBER_ACTIONS = frozenset(action for action in Action if action.perm is not None)
 
 
-def _take(request, post: Post, action: Action) -> Post:
-    """The service that takes `action` (posts/services.py judges whether it may be taken)."""
+def _take(request, post: Post, action: Action, *, from_composer: bool) -> Post:
+    """The service that takes `action` (posts/services.py judges whether it may be taken).
+    `from_composer`: "publish now" in the composer approves the post being written first."""
     user = request.user
     if action == Action.REQUEST_CHANGES:
         comment = posted(RequestChangesForm, request.POST)["comment"]
         return services.post_request_changes(post=post, user=user, comment=comment)
     if action == Action.PUBLISH_NOW:
-        return _publish_now(post, user)
+        return post_publish_now(post=post, user=user, approve=from_composer)
     plain = {
         Action.SUBMIT: services.post_submit,
         Action.APPROVE: services.post_approve,
@@ -425,10 +425,10 @@ def _take(request, post: Post, action: Action) -> Post:
     return plain[action](post=post, user=user)
 
 
-def _run_action(request, post: Post, action: Action) -> Post | None:
+def _run_action(request, post: Post, action: Action, *, from_composer: bool = False) -> Post | None:
     """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
     try:
-        post = _take(request, post, action)
+        post = _take(request, post, action, from_composer=from_composer)
     except ValidationError as error:
         messages.error(request, _errors_text(error))
         return None
@@ -437,13 +437,6 @@ def _run_action(request, post: Post, action: Action) -> Post | None:
         return None
     messages.success(request, action.done_message)
     return post
-
-
-@transaction.atomic
-def _publish_now(post: Post, user) -> Post:
-    """From the composer a post may not be approved yet: schedule it (approve) now, then send it."""
-    post = services.post_schedule_now(post=post, user=user)
-    return publishing.post_publish_now(post=post, user=user)
 
 
 @require_POST

@@ -33,9 +33,9 @@ from accounts.models import Brand
 from api.serializers.fields import InstantField
 from cm_platform.ids import MAX_ID
 from networks import http
-from networks.adapters import ADAPTERS, get_adapter_class
-from networks.adapters.base import ConnectError
-from networks.adapters.mastodon import normalize_instance_url
+from networks.base import ConnectError
+from networks.mastodon.adapter import normalize_instance_url
+from networks.registry import ADAPTERS, get_adapter_class
 from posts.forms import BulkForm
 from posts.timing import EARLIEST_DAY, LATEST_DAY
 

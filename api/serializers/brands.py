@@ -1,13 +1,19 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Brand, Membership
 from accounts.roles import Role
 from api.serializers.fields import InstantField, TextField
+from publishing.pause import is_paused, pause_of
 
 
 class BrandSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this brand.")
-    paused = serializers.BooleanField(source="is_paused", read_only=True)
+    # The crisis pause (publishing.Pause), flat on the brand as the API always gave it.
+    paused = serializers.SerializerMethodField()
+    paused_at = serializers.DateTimeField(source="pause.paused_at", read_only=True, allow_null=True)
+    pause_reason = serializers.SerializerMethodField()
+    resume_at = serializers.DateTimeField(source="pause.resume_at", read_only=True, allow_null=True)
 
     class Meta:
         model = Brand
@@ -23,6 +29,14 @@ class BrandSerializer(serializers.ModelSerializer):
             "role",
         ]
         read_only_fields = fields
+
+    def get_paused(self, brand: Brand) -> bool:
+        return is_paused(brand)
+
+    @extend_schema_field(serializers.CharField(max_length=300))
+    def get_pause_reason(self, brand: Brand) -> str:
+        pause = pause_of(brand)
+        return pause.reason if pause else ""
 
     def get_role(self, brand: Brand) -> Role | None:
         roles: dict[int, str] = self.context.get("roles", {})

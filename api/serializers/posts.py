@@ -7,7 +7,7 @@ from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.content import PostContent
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
-from posts.publishing.waiting import waits_of
+from publishing.waiting import waits_of
 
 
 class BrandRelatedField(serializers.PrimaryKeyRelatedField):

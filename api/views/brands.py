@@ -7,7 +7,7 @@ from accounts.permissions import brands_of
 from accounts.roles import Perm
 from api.serializers.brands import BrandSerializer, PauseSerializer, ResumeSerializer, roles_of
 from api.views.base import BrandScoped
-from posts.publishing.services import brand_pause, brand_resume
+from publishing.pause import brand_pause, brand_resume
 
 
 class BrandList(generics.ListAPIView):
@@ -16,7 +16,7 @@ class BrandList(generics.ListAPIView):
     serializer_class = BrandSerializer
 
     def get_queryset(self):
-        return brands_of(self.request.user).order_by("name", "pk")
+        return brands_of(self.request.user).select_related("pause").order_by("name", "pk")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "roles": roles_of(self.request.user)}

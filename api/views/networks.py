@@ -7,9 +7,9 @@ from api.serializers.networks import AccountConnectSerializer, ConnectedAccountS
 from api.views.base import BrandScoped
 from cm_platform.sensitive import api_handles_secrets
 from networks import services
-from networks.adapters import get_adapter_class
-from networks.adapters.base import ConnectError
+from networks.base import ConnectError
 from networks.models import NetworkAccount
+from networks.registry import get_adapter_class
 
 
 @api_handles_secrets  # POST takes tokens and app passwords

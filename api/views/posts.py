@@ -10,8 +10,8 @@ from api.serializers import posts as s
 from api.views.base import BrandScoped
 from posts import services
 from posts.models import Post, PostMedia, PostTarget
-from posts.publishing.services import post_publish_now
 from posts.workflow import Action
+from publishing.decisions import post_publish_now
 
 
 def brand_posts(brand):

@@ -13,6 +13,7 @@ from desk import selectors
 from desk.cards.base import PostsCard
 from desk.scope import DeskScope
 from posts.models import DisplayStatus, Post, PostState
+from publishing.pause import is_paused
 
 
 class ComingUp(PostsCard):
@@ -56,7 +57,7 @@ def _warning(post: Post) -> str:
         return ""  # something already happened: the status says what
     if post.state != PostState.APPROVED:
         return str(_("Not approved yet: it will not go out."))
-    if post.brand.is_paused:
+    if is_paused(post.brand):
         return str(_("Publishing is paused for this brand."))
     return ""
 

@@ -69,7 +69,7 @@
     showWhatSavingDoes();
   }
 
-  // The network's limits for this post: Limits.text_limit's rule (networks/adapters/base.py),
+  // The network's limits for this post: Limits.text_limit's rule (networks/base.py),
   // some networks take a shorter text with media (a Telegram caption: 1,024).
   function limitsWith(limits, media) {
     const withMedia = media.length > 0 && limits.max_chars_with_media != null;

@@ -1,7 +1,7 @@
 /*
  * How networks count text, for the composer's live counters and previews.
  *
- * The same methods as networks/adapters/counting.py (the server's counter, which decides);
+ * The same methods as networks/counting.py (the server's counter, which decides);
  * the limits come from each account's adapter (Limits.as_json(), embedded in the page), so
  * there is one source of truth. tests/posts/test_counting_browser.py runs both on the same
  * samples in Chromium and asserts they agree.

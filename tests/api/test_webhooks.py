@@ -13,7 +13,7 @@ from networks import signing
 from notifications.delivery import DeliveryFailed, deliver
 from notifications.models import WebhookEndpoint
 from posts.models import PostState, TargetState
-from posts.publishing import history
+from publishing import history
 from tests.api import builders as b
 from tests.networks.servers.receiver import Receiver, SigningReceiver
 

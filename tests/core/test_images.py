@@ -12,7 +12,7 @@ from django.utils import translation
 from PIL import Image
 
 from core.images import Fit, Limits, clean, fit
-from networks.adapters.bluesky import BLOB_MAX_BYTES, BlueskyAdapter
+from networks.bluesky.adapter import BLOB_MAX_BYTES, BlueskyAdapter
 from tests.accounts.images import decompression_bomb_upload, jpeg_with_gps_upload, png_upload
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -51,7 +51,7 @@ def fill_desk(make_post, manager, editor):
     from datetime import timedelta
 
     from posts.models import PostState, TargetState
-    from posts.publishing.models import OverdueHold
+    from publishing.models import OverdueHold
 
     def _fill(brand, count, now=NOW):
         account = NetworkAccountFactory(brand=brand)

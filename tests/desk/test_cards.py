@@ -11,7 +11,7 @@ from desk.cards import cards_for
 from desk.scope import desk_scope
 from posts import services
 from posts.models import PostState, TargetState
-from posts.publishing.models import OverdueHold
+from publishing.models import OverdueHold, Pause
 from tests.desk.conftest import NOW, PARIS
 from tests.factories import BrandFactory, NetworkAccountFactory
 
@@ -73,8 +73,7 @@ def test_coming_up_says_when_a_post_will_not_go_out(editor, brand_a, make_post):
     make_post(at=_paris(0, 19), text="approved", state=PostState.APPROVED)
     warnings = {post.text: post.desk_warning for post in _shown(editor, "coming-up")}
     assert warnings == {"a draft": "Not approved yet: it will not go out.", "approved": ""}
-    brand_a.paused_at = NOW
-    brand_a.save()
+    Pause.objects.create(brand=brand_a, paused_at=NOW, reason="Crisis")
     warnings = {post.text: post.desk_warning for post in _shown(editor, "coming-up")}
     assert warnings["approved"] == "Publishing is paused for this brand."
 

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 
 from inbox.models import Conversation, Message
 from inbox.services import messages_store
-from networks.adapters.conversations import Author, InboundMessage, MessageKind
-from networks.adapters.fake import FakeAdapter
+from networks.capabilities.conversations import Author, InboundMessage, MessageKind
+from networks.fake.adapter import FakeAdapter
 from posts.models import PostState, TargetState
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from inbox import services
 from inbox.models import Conversation, ConversationState, Reply, ReplyState
-from networks.adapters.conversations import MessageKind
+from networks.capabilities.conversations import MessageKind
 from tests.api.conftest import client_with_token
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inbox.collect import CONVERSATIONS, account_poll, inbox_dispatch
 from inbox.models import Conversation, Message
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus, ReadState
 from tests.factories import NetworkAccountFactory
 

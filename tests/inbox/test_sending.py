@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inbox import sending, services
 from inbox.models import ConversationState, EventKind, Message, Reply, ReplyState
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus
 from tests.inbox.conftest import store
 

@@ -3,7 +3,6 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from accounts.roles import Perm, Role, has_perm
 from inbox import services
@@ -13,6 +12,7 @@ from networks.models import AccountStatus
 from networks.services import account_disconnect
 from notifications.models import Notification
 from posts.workflow import WorkflowError
+from publishing.models import Pause
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store
 
@@ -163,8 +163,7 @@ def test_with_the_approval_setting_an_editors_reply_waits_for_a_manager(conversa
 
 
 def test_while_the_brand_is_paused_editors_replies_wait_for_approval(conversation, editor, brand_a):
-    brand_a.paused_at = timezone.now()
-    brand_a.save()
+    Pause.objects.create(brand=brand_a, reason="Crisis")
     conversation.brand.refresh_from_db()
     assert services.reply_create(conversation=conversation, user=editor, text="Bonjour").state == (
         ReplyState.AWAITING_APPROVAL
@@ -190,7 +189,7 @@ def test_a_viewer_cannot_reply(conversation, viewer):
 
 # --- moderation ----------------------------------------------------------------------------------------
 def test_a_manager_hides_a_message_on_the_network_with_who_and_why(conversation, manager):
-    from networks.adapters.fake import FakeAdapter
+    from networks.fake.adapter import FakeAdapter
 
     message = conversation.messages.get()
     services.message_hide(message=message, user=manager, reason="Insulte")

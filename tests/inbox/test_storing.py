@@ -7,7 +7,7 @@ from django.utils import timezone
 from inbox.models import Conversation, ConversationState, Event, EventKind, Message
 from inbox.services import conversation_assign, conversation_move
 from inbox.states import Move
-from networks.adapters.conversations import MessageKind
+from networks.capabilities.conversations import MessageKind
 from tests.inbox.conftest import inbound, published_target, store
 
 

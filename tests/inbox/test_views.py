@@ -11,7 +11,7 @@ from django.urls import reverse
 from inbox import services
 from inbox.models import Conversation, ConversationState, Reply, ReplyState
 from inbox.states import Move
-from networks.adapters.conversations import MessageKind
+from networks.capabilities.conversations import MessageKind
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store
 

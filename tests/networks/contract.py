@@ -3,9 +3,11 @@
 Like Django's shared mail-backend tests, one set of assertions runs against every adapter, so
 "an adapter" means the same thing for the fake, the web feed, a webhook and Mastodon.
 
-A test class provides one fixture, `contract`, returning a `ContractSetup`:
+A test class names its `network` and provides one fixture, `contract`, returning a `ContractSetup`:
 
     class TestMastodonContract(AdapterContract):
+        network = "mastodon"
+
         @pytest.fixture
         def contract(self, mastodon_server, brand_a):
             account = ...  # a saved, connected NetworkAccount whose network is reachable
@@ -32,10 +34,10 @@ import pytest
 from django.db import connection
 
 from core.images import IMAGE_TYPES
-from networks.adapters import ADAPTERS, get_adapter_class
-from networks.adapters.base import Adapter, Counting, ErrorKind, Limits, MediaFile, Problem, PublishError
-from networks.adapters.counting import count
+from networks.base import Adapter, Counting, ErrorKind, Limits, MediaFile, Problem, PublishError
+from networks.counting import count
 from networks.models import NetworkAccount
+from networks.registry import ADAPTERS, get_adapter_class
 
 
 @dataclass
@@ -46,6 +48,9 @@ class ContractSetup:
     failures: dict[ErrorKind, Callable[[], None]] = field(default_factory=dict)
     # Strings that must never show in str(), repr() or an error message: tokens, passwords.
     secrets: list[str] = field(default_factory=list)
+    # What a post carries in the checks below: nothing, except on a network that takes no post
+    # without an image (Limits.media_required), where it is an image that network accepts.
+    media: Callable[[], list[MediaFile]] = list
 
 
 def _image(name: str = "photo.png", content_type: str = "image/png", alt: str = "") -> MediaFile:
@@ -67,12 +72,15 @@ def _text_counting_exactly(limit: int, limits: Limits) -> str:
 class AdapterContract:
     """Mixin: the assertions every adapter passes. Needs the `contract` fixture (see module doc)."""
 
+    network: str  # the adapter slug under test: tests/networks/test_registry.py finds it by it
+
     @pytest.fixture
     def adapter(self, contract: ContractSetup) -> Adapter:
         return contract.account.adapter()
 
     # --- what it declares ------------------------------------------------------------------
     def test_is_registered_under_its_slug(self, adapter):
+        assert adapter.slug == self.network
         assert adapter.slug in ADAPTERS
         assert get_adapter_class(adapter.slug) is type(adapter)
         assert str(adapter.name).strip()
@@ -93,13 +101,13 @@ class AdapterContract:
         assert limits.as_json()["max_chars"] == limits.max_chars
 
     # --- validate() ---------------------------------------------------------------------------
-    def test_validate_accepts_a_text_at_the_limit_counted_by_the_declared_method(self, adapter):
+    def test_validate_accepts_a_text_at_the_limit_counted_by_the_declared_method(self, adapter, contract):
         limits = adapter.get_limits()
-        assert adapter.validate(_text_counting_exactly(limits.max_chars, limits), []) == []
+        assert adapter.validate(_text_counting_exactly(limits.max_chars, limits), contract.media()) == []
 
-    def test_validate_refuses_one_character_more_and_names_the_network(self, adapter):
+    def test_validate_refuses_one_character_more_and_names_the_network(self, adapter, contract):
         limits = adapter.get_limits()
-        problems = adapter.validate(_text_counting_exactly(limits.max_chars + 1, limits), [])
+        problems = adapter.validate(_text_counting_exactly(limits.max_chars + 1, limits), contract.media())
         assert [p.code for p in problems] == ["text_too_long"]
         assert str(adapter.name) in problems[0].message
         assert str(limits.max_chars) in problems[0].message
@@ -121,7 +129,7 @@ class AdapterContract:
     # --- publish() ----------------------------------------------------------------------------
     def test_publish_returns_the_remote_id_and_a_public_url(self, adapter, contract):
         before = contract.published_count()
-        result = adapter.publish(text="Bonjour, le monde ! 🎉", media=[], key=uuid.uuid4().hex)
+        result = adapter.publish(text="Bonjour, le monde ! 🎉", media=contract.media(), key=uuid.uuid4().hex)
         assert result.remote_id
         assert result.url.startswith(("http://", "https://"))
         assert contract.published_count() == before + 1
@@ -131,8 +139,8 @@ class AdapterContract:
             pytest.skip("this network cannot recognise a repeat")
         key = uuid.uuid4().hex
         before = contract.published_count()
-        first = adapter.publish(text="Only once", media=[], key=key)
-        second = contract.account.adapter().publish(text="Only once", media=[], key=key)
+        first = adapter.publish(text="Only once", media=contract.media(), key=key)
+        second = contract.account.adapter().publish(text="Only once", media=contract.media(), key=key)
         assert second.remote_id == first.remote_id
         assert contract.published_count() == before + 1
 
@@ -142,7 +150,7 @@ class AdapterContract:
         for kind, provoke in contract.failures.items():
             provoke()
             with pytest.raises(PublishError) as caught:
-                adapter.publish(text="Will fail", media=[], key=uuid.uuid4().hex)
+                adapter.publish(text="Will fail", media=contract.media(), key=uuid.uuid4().hex)
             assert caught.value.kind == kind, f"expected {kind}, got {caught.value.kind}: {caught.value.message}"
             assert caught.value.message.strip()
             self._assert_no_secret(contract, str(caught.value), caught.value.message, repr(caught.value))

@@ -34,8 +34,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from networks.adapters.base import Adapter, Capability, ErrorKind, PublishError
-from networks.adapters.conversations import InboundMessage, MalformedPage, MessageAction, MessageKind, web_address
+from networks.base import Adapter, Capability, ErrorKind, PublishError
+from networks.capabilities.conversations import InboundMessage, MalformedPage, MessageAction, MessageKind, web_address
 from networks.models import NetworkAccount
 
 # What people type: markup, right-to-left marks, a family emoji joined by zero-width joiners.

@@ -1,4 +1,4 @@
-from networks.oauth import OAUTH_NETWORKS
+from networks.registry import oauth_networks
 from tests.factories import NetworkAccountFactory
 from tests.matrix import EVERYONE, OWNERS, Case
 
@@ -10,9 +10,8 @@ def _account(brand, people):
 CASES = [
     Case("networks:list", EVERYONE),
     Case("networks:connect", OWNERS, kwargs=lambda brand, people: {"brand_slug": brand.slug, "network": "webfeed"}),
-    Case("networks:mastodon_start", OWNERS, method="post", data=lambda brand, people: {"instance_url": ""}),
     # OAuth networks (networks/oauth.py): start a sign-in, choose the accounts it gave access to.
-    *[Case(f"networks:{network}_start", OWNERS, method="post") for network in OAUTH_NETWORKS],
+    *[Case(f"networks:{network}_start", OWNERS, method="post") for network in oauth_networks()],
     Case("networks:oauth_pick", OWNERS, kwargs=lambda brand, people: {"brand_slug": brand.slug, "network": "x"}),
     Case("networks:reconnect", OWNERS, kwargs=_account),
     Case("networks:check", OWNERS, kwargs=_account, method="post"),

@@ -1,4 +1,4 @@
-"""The `metrics` contract as tests (networks/adapters/metrics.py): every network that declares
+"""The `metrics` contract as tests (networks/capabilities/metrics.py): every network that declares
 metrics has a test class mixing `MetricsContract` in and providing a `metrics` fixture that
 returns a `MetricsSetup` driving that network (a local server, or the fake's config).
 """
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from networks.adapters.base import ErrorKind, PublishError
-from networks.adapters.metrics import Counters, GapReason, Metric
+from networks.base import ErrorKind, PublishError
+from networks.capabilities.metrics import Counters, GapReason, Metric
 from networks.models import NetworkAccount
 
 
@@ -42,11 +42,14 @@ def _assert_complete(counters: Counters, declared: frozenset[Metric]) -> None:
 
 
 class MetricsContract:
+    network: str  # the adapter slug under test: tests/networks/test_registry.py finds it by it
+
     @pytest.fixture
     def adapter(self, metrics: MetricsSetup):
         return metrics.account.adapter()
 
     def test_declares_known_metrics_and_a_batch_size(self, adapter):
+        assert adapter.slug == self.network
         assert adapter.post_metrics and all(isinstance(m, Metric) for m in adapter.post_metrics)
         assert Metric.FOLLOWERS not in adapter.post_metrics
         assert adapter.account_metrics == frozenset({Metric.FOLLOWERS})

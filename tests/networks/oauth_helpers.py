@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import requests
 from django.contrib.messages import get_messages
 
-from networks.adapters.base import Connection
+from networks.base import Connection
 from networks.oauth import connection_as_data
 
 

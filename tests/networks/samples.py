@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from networks.adapters.base import MediaFile
+from networks.base import MediaFile
 
 
 def image_file(

@@ -106,7 +106,7 @@ def test_calls_after_the_one_that_published_are_counted_but_never_refused(db, ac
 
 
 def test_an_app_wide_limit_is_shared_by_every_account_of_the_network(db, brand_a, clock, monkeypatch):
-    from networks.adapters.linkedin import LinkedInAdapter
+    from networks.linkedin.adapter import LinkedInAdapter
 
     monkeypatch.setattr(LinkedInAdapter, "rates", (budget.Rate(POSTS, 3, 86400, app_wide=True),))
     first, second = (NetworkAccountFactory(brand=brand_a, network="linkedin") for _ in range(2))

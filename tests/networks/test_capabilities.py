@@ -6,8 +6,8 @@ import importlib
 import pkgutil
 
 import tests.networks
-from networks.adapters import adapter_classes
-from networks.adapters.base import Capability
+from networks.base import Capability
+from networks.registry import adapter_classes
 from tests.networks.conversations_contract import ConversationsContract
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError, ErrorKind, PublishError
+from networks.base import ConnectError, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.samples import image_file
@@ -27,6 +27,8 @@ def account(discord, brand_a, owner):
 
 
 class TestDiscordContract(AdapterContract):
+    network = "discord"
+
     @pytest.fixture
     def contract(self, discord, account):
         return ContractSetup(

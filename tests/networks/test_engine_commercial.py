@@ -11,11 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from networks import services as network_services
-from networks.adapters.base import Connection
+from networks.base import Connection
 from posts.media import media_upload
 from posts.models import PostMedia, PostTarget, TargetState
-from posts.publishing import dispatcher
-from posts.publishing import services as publishing
+from publishing import dispatcher, engine
 from tests.networks.oauth_helpers import oauth_data
 from tests.networks.servers.discord import DiscordServer
 from tests.networks.servers.graph import GraphServer, ThreadsServer
@@ -63,7 +62,7 @@ def discord(settings, brand, owner, stack):
 
 
 def x(settings, brand, owner, stack):
-    from networks.adapters.x import _tokens_from
+    from networks.x.adapter import _tokens_from
 
     server = stack(XServer(client_id="c", client_secret="s"))
     settings.X_CLIENT_ID, settings.X_CLIENT_SECRET, settings.X_API_URL = "c", "s", server.url
@@ -175,7 +174,7 @@ def test_a_post_with_text_and_two_images_goes_out_through_the_engine(make, setti
 
     dispatcher.dispatch_due()
     target = PostTarget.objects.get(post=post)
-    outcome = publishing.target_publish(target_id=target.pk, claim=target.claim_id)
+    outcome = engine.target_publish(target_id=target.pk, claim=target.claim_id)
 
     target.refresh_from_db()
     assert outcome == TargetState.PUBLISHED, target.last_error
@@ -189,7 +188,7 @@ def test_a_refusal_reaches_the_target_in_the_networks_words(settings, brand_a, o
     post = approved_post(brand_a, [network.account], text="Déjà publié")
     dispatcher.dispatch_due()
     target = PostTarget.objects.get(post=post)
-    publishing.target_publish(target_id=target.pk, claim=target.claim_id)
+    engine.target_publish(target_id=target.pk, claim=target.claim_id)
     target.refresh_from_db()
     assert target.state == TargetState.FAILED
     assert "You are not allowed to create a Tweet with duplicate content." in target.last_error

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
+from networks.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.oauth_helpers import follow_consent, messages_of, oauth_data
@@ -37,6 +37,8 @@ def account(graph, brand_a, owner):
 
 
 class TestFacebookContract(AdapterContract):
+    network = "facebook"
+
     @pytest.fixture
     def contract(self, graph, account):
         return ContractSetup(

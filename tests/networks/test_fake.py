@@ -1,7 +1,7 @@
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.fake import FakeAdapter
+from networks.base import ErrorKind
+from networks.fake.adapter import FakeAdapter
 from tests.factories import NetworkAccountFactory
 from tests.networks.contract import AdapterContract, ContractSetup
 
@@ -9,6 +9,8 @@ SECRET = "fake-secret-token-4f9c2a"
 
 
 class TestFakeAdapterContract(AdapterContract):
+    network = "fake"
+
     @pytest.fixture
     def contract(self, brand_a):
         FakeAdapter.outbox.clear()

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.fake import FakeAdapter
+from networks.base import ErrorKind
+from networks.fake.adapter import FakeAdapter
 from tests.factories import NetworkAccountFactory
 from tests.networks.conversations_contract import ConversationsContract, ConversationsSetup
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from networks.adapters.base import ErrorKind, PublishError
+from networks.base import ErrorKind, PublishError
 from tests.networks.test_mastodon import connect_account
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
+from networks.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from posts.media import media_files_for, media_upload
 from tests.networks.contract import AdapterContract, ContractSetup, _text_counting_exactly
@@ -61,6 +61,8 @@ def jpeg(tmp_path):
 class TestInstagramContract(AdapterContract):
     """Instagram takes no post without an image: the contract's text-only checks are run with an
     image, its text-only publish must be refused, and publishing is covered by the tests below."""
+
+    network = "instagram"
 
     @pytest.fixture
     def contract(self, graph, account):

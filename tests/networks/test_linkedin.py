@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
-from networks.adapters.linkedin import escape_commentary
+from networks.base import Connection, ErrorKind, PublishError
+from networks.linkedin.adapter import escape_commentary
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.oauth_helpers import follow_consent, messages_of, oauth_data
@@ -48,6 +48,8 @@ def organization(linkedin, brand_a, owner):
 
 
 class TestLinkedInContract(AdapterContract):
+    network = "linkedin"
+
     @pytest.fixture
     def contract(self, linkedin, organization):
         return ContractSetup(

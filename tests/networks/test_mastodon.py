@@ -7,8 +7,8 @@ from email.policy import HTTP
 
 import pytest
 
-from networks.adapters.base import ErrorKind, MediaFile, PublishError
-from networks.adapters.mastodon import MastodonAdapter
+from networks.base import ErrorKind, MediaFile, PublishError
+from networks.mastodon.adapter import MastodonAdapter
 from tests.factories import NetworkAccountFactory
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.servers.mastodon import MastodonServer
@@ -50,6 +50,8 @@ def multipart_fields(request) -> dict:
 
 
 class TestMastodonContract(AdapterContract):
+    network = "mastodon"
+
     @pytest.fixture
     def contract(self, brand_a, mastodon_server, settings):
         settings.HTTP_TIMEOUT = (2.0, 0.5)

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from networks.models import MastodonApp, NetworkAccount
+from networks.oauth import SESSION_KEY
 from tests.networks.servers.receiver import Receiver, closed_port
 
 
@@ -142,10 +143,10 @@ def test_an_editor_cannot_start_or_finish_a_connection(client, editor, owner, br
     client.force_login(owner)
     started = start_oauth(client, brand_a, mastodon_server.url)
     callback = authorize_on_server(started["Location"])
-    session_state = client.session["mastodon_oauth"]
+    session_state = client.session[SESSION_KEY]
     client.force_login(editor)
     session = client.session
-    session["mastodon_oauth"] = session_state
+    session[SESSION_KEY] = session_state
     session.save()
     assert client.get(callback).status_code == 403
     assert not NetworkAccount.objects.exists()

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from networks.adapters.base import ErrorKind, PublishError
-from networks.adapters.conversations import MalformedPage
-from networks.adapters.mastodon import text_from_html
+from networks.base import ErrorKind, PublishError
+from networks.capabilities.conversations import MalformedPage
+from networks.mastodon.adapter import text_from_html
 from tests.networks.conversations_contract import ConversationsContract, ConversationsSetup, read_all, week_ago
 from tests.networks.servers.mastodon import MastodonServer, mastodon_html
 from tests.networks.test_mastodon import connect_account

@@ -3,9 +3,9 @@ a PDS alone does not serve app.bsky reads."""
 
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.bluesky import BLUESKY_METRICS
-from networks.adapters.metrics import Metric
+from networks.base import ErrorKind
+from networks.bluesky.adapter import BLUESKY_METRICS
+from networks.capabilities.metrics import Metric
 from tests.factories import NetworkAccountFactory
 from tests.networks.metrics_contract import MetricsContract, MetricsSetup
 from tests.networks.servers.bluesky_appview import AppViewServer
@@ -32,6 +32,8 @@ def account(brand_a):
 
 
 class TestBlueskyMetricsContract(MetricsContract):
+    network = "bluesky"
+
     @pytest.fixture
     def metrics(self, account, appview):
         def rename(metric):

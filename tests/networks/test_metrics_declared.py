@@ -5,8 +5,8 @@ import importlib
 import pkgutil
 
 import tests.networks
-from networks.adapters import adapter_classes
-from networks.adapters.metrics import reads_metrics
+from networks.capabilities.metrics import reads_metrics
+from networks.registry import adapter_classes
 from tests.networks.metrics_contract import MetricsContract
 
 

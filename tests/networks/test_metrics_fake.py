@@ -2,13 +2,15 @@
 
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.fake import FAKE_POST_METRICS
+from networks.base import ErrorKind
+from networks.fake.adapter import FAKE_POST_METRICS
 from tests.factories import NetworkAccountFactory
 from tests.networks.metrics_contract import MetricsContract, MetricsSetup
 
 
 class TestFakeMetricsContract(MetricsContract):
+    network = "fake"
+
     @pytest.fixture
     def metrics(self, brand_a):
         account = NetworkAccountFactory(brand=brand_a, network="fake")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from networks.adapters.base import ErrorKind
-from networks.adapters.mastodon import MASTODON_METRICS, MastodonAdapter
-from networks.adapters.metrics import Metric
+from networks.base import ErrorKind
+from networks.capabilities.metrics import Metric
+from networks.mastodon.adapter import MASTODON_METRICS, MastodonAdapter
 from tests.networks.metrics_contract import MetricsContract, MetricsSetup
 from tests.networks.test_mastodon import connect_account
 
@@ -12,6 +12,8 @@ SERVER_NAMES = {Metric.REPLIES: "replies", Metric.REPOSTS: "reblogs", Metric.LIK
 
 
 class TestMastodonMetricsContract(MetricsContract):
+    network = "mastodon"
+
     @pytest.fixture
     def metrics(self, brand_a, mastodon_server):
         account = connect_account(brand_a, mastodon_server)

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ErrorKind, PublishError
-from networks.adapters.webfeed import WebFeedAdapter
+from networks.base import ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount
 from networks.selectors import targets_at_risk
+from networks.webfeed.adapter import WebFeedAdapter
 from posts.models import TargetState
 from tests.factories import NetworkAccountFactory, PostTargetFactory
 from tests.networks.test_mastodon import connect_account

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError, ErrorKind, PublishError
+from networks.base import ConnectError, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.samples import image_file
@@ -29,6 +29,8 @@ def account(telegram, brand_a, owner):
 
 
 class TestTelegramContract(AdapterContract):
+    network = "telegram"
+
     @pytest.fixture
     def contract(self, telegram, account):
         return ContractSetup(

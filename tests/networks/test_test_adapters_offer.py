@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError
+from networks.base import ConnectError
 from networks.models import NetworkAccount
 from tests.factories import NetworkAccountFactory
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
+from networks.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.oauth_helpers import follow_consent, messages_of, oauth_data
@@ -51,6 +51,8 @@ def adapter(account):
 
 
 class TestThreadsContract(AdapterContract):
+    network = "threads"
+
     @pytest.fixture
     def adapter(self, account):
         adapter = account.adapter()

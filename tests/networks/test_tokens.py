@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from cm_platform.celery import app
 from networks import services
-from networks.adapters.base import Connection
-from networks.adapters.x import _tokens_from
+from networks.base import Connection
 from networks.models import AccountStatus, NetworkAccount
 from networks.tasks import refresh_tokens
 from networks.tokens import token_health_check
+from networks.x.adapter import _tokens_from
 from tests.factories import PostFactory, PostTargetFactory
 from tests.networks.oauth_helpers import oauth_data
 from tests.networks.servers.graph import ThreadsServer

@@ -10,7 +10,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from networks import http, services
-from networks.adapters.base import PublishError
+from networks.base import PublishError
 from networks.models import NetworkAccount
 from notifications.models import Notification, NotificationKind
 from tests.factories import PostFactory, PostTargetFactory

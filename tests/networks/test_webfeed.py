@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from networks import services
-from networks.adapters.base import ConnectError, MediaFile
+from networks.base import ConnectError, MediaFile
 from networks.models import FeedEntry
 from tests.networks.contract import AdapterContract, ContractSetup
 
@@ -20,6 +20,8 @@ def feed(brand_a, owner):
 
 
 class TestWebFeedContract(AdapterContract):
+    network = "webfeed"
+
     @pytest.fixture
     def contract(self, feed):
         return ContractSetup(account=feed, published_count=FeedEntry.objects.count)

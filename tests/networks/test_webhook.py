@@ -8,7 +8,7 @@ import requests
 from django.urls import reverse
 
 from networks import services, signing
-from networks.adapters.base import ErrorKind, MediaFile, PublishError
+from networks.base import ErrorKind, MediaFile, PublishError
 from networks.models import NetworkAccount
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.servers.receiver import SigningReceiver
@@ -32,6 +32,8 @@ def hook(brand_a, owner, receiver):
 
 
 class TestWebhookContract(AdapterContract):
+    network = "webhook"
+
     @pytest.fixture
     def contract(self, hook, receiver, settings):
         settings.HTTP_TIMEOUT = (2.0, 0.5)

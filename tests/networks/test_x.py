@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks import services
-from networks.adapters.base import Connection, ErrorKind, PublishError
-from networks.adapters.x import _tokens_from
+from networks.base import Connection, ErrorKind, PublishError
 from networks.models import NetworkAccount
+from networks.x.adapter import _tokens_from
 from tests.networks.contract import AdapterContract, ContractSetup
 from tests.networks.oauth_helpers import follow_consent, messages_of, oauth_data
 from tests.networks.samples import image_file
@@ -39,6 +39,8 @@ def account(x_server, brand_a, owner):
 
 
 class TestXContract(AdapterContract):
+    network = "x"
+
     @pytest.fixture
     def contract(self, x_server, account):
         return ContractSetup(

@@ -1,12 +1,12 @@
-"""static/js/counting.js, run in real Chromium, counts exactly as networks/adapters/counting.py."""
+"""static/js/counting.js, run in real Chromium, counts exactly as networks/counting.py."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from networks.adapters.base import Counting
-from networks.adapters.counting import count
+from networks.base import Counting
+from networks.counting import count
 
 pytestmark = [pytest.mark.browser]
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from core.images import Fit
 from core.images import Limits as ImageLimits
-from networks.adapters.base import Limits
+from networks.base import Limits
 from posts.media import media_file, media_files_for, media_upload, variant_for
 from posts.models import Media, MediaVariant
 from tests.posts.videos import EBML_PROBE, KINDS, PROBE, clip, clip_in

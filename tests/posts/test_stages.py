@@ -14,8 +14,8 @@ from notifications.models import Notification
 from posts import services, workflow
 from posts.content import PostContent
 from posts.models import EventKind, PostState
-from posts.publishing.rules import releasable_posts
 from posts.workflow import Stage, WorkflowError
+from publishing.rules import releasable_posts
 
 
 def _membership(user, brand):

@@ -6,7 +6,7 @@ its calls in the class so a test can say "the network was (not) called".
 
 from typing import ClassVar
 
-from networks.adapters.base import Adapter, ErrorKind, Limits, MediaFile, PublishError, PublishResult
+from networks.base import Adapter, ErrorKind, Limits, MediaFile, PublishError, PublishResult
 
 
 class BlindAdapter(Adapter):

@@ -1,7 +1,7 @@
 from django.utils import timezone
 
 from posts.models import TargetState
-from posts.publishing.models import OverdueHold
+from publishing.models import OverdueHold
 from tests.factories import NetworkAccountFactory
 from tests.matrix import EVERYONE, REVIEWERS, Case
 from tests.publishing.conftest import approved_post

@@ -9,7 +9,7 @@ import pytest
 from cm_platform.models import Heartbeat
 from posts.media import media_upload
 from posts.models import PostMedia, PostTarget, TargetState
-from posts.publishing.waiting import WaitCode, waits_of
+from publishing.waiting import WaitCode, waits_of
 from tests.posts.test_media import png, upload
 from tests.publishing.conftest import approved_post, mastodon_account_for, wait_for
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from networks.models import AccountStatus
 from posts.models import PostState, PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.models import OverdueHold
+from publishing import dispatcher, pause
+from publishing.models import OverdueHold, Pause
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 
@@ -40,8 +40,7 @@ def test_posts_that_may_not_go_out_are_left_alone(brand_a, brand_b, fake_account
     OverdueHold.objects.create(post=held)
     retry_later = approved_post(brand_a, [fake_account])
     retry_later.targets.update(next_attempt_at=timezone.now() + timedelta(minutes=1))
-    brand_b.paused_at = timezone.now()
-    brand_b.save()
+    Pause.objects.create(brand=brand_b, reason="Crisis")
     paused = approved_post(brand_b, [NetworkAccountFactory(brand=brand_b)])
 
     assert dispatcher.dispatch_due() == []
@@ -75,7 +74,7 @@ def test_the_oldest_due_post_goes_first(brand_a, settings, fake_account):
 
 
 def test_a_paused_brand_due_one_second_after_the_pause_sends_nothing(brand_a, manager, fake_account):
-    services.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
     post = approved_post(brand_a, [fake_account], at=timezone.now() + timedelta(seconds=1))
     assert dispatcher.dispatch_due(now=timezone.now() + timedelta(seconds=2)) == []
     assert states(post) == [TargetState.PENDING]
@@ -95,9 +94,9 @@ def test_sweeper_hands_a_called_claim_to_recovery_under_a_new_claim(brand_a, fak
     dispatcher.dispatch_due()
     target = post.targets.get()
     PostTarget.objects.filter(pk=target.pk).update(
-        claim_id=dispatcher.called(target.claim_id), lease_expires_at=timezone.now() - timedelta(seconds=1)
+        called_at=timezone.now() - timedelta(seconds=5), lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert dispatcher.sweep_expired() == [target.pk]
     recovered = PostTarget.objects.get(pk=target.pk)
     assert recovered.state == TargetState.PUBLISHING
-    assert dispatcher.was_called(recovered.claim_id) and recovered.claim_id != dispatcher.called(target.claim_id)
+    assert recovered.called_at is not None and recovered.claim_id != target.claim_id

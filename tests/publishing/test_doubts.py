@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from posts.models import PostTarget, TargetState
-from posts.publishing import services
-from posts.publishing.models import OverdueHold
 from posts.workflow import WorkflowError
+from publishing import decisions, pause
+from publishing.models import OverdueHold
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 
@@ -59,11 +59,11 @@ def test_publish_now_is_not_offered_when_nothing_is_left_to_send(client, manager
     _set_states(two_account_post, *states)
     assert PUBLISH_NOW not in _post_page(client, manager, two_account_post)
     with translation.override("en"), pytest.raises(WorkflowError, match="Nothing is left to publish"):
-        services.post_publish_now(post=two_account_post, user=manager)
+        decisions.post_publish_now(post=two_account_post, user=manager)
 
 
 def test_publish_now_is_not_offered_while_the_brand_is_paused(client, manager, brand_a, two_account_post):
-    services.brand_pause(brand=brand_a, user=manager, reason="Crise")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Crise")
     assert PUBLISH_NOW not in _post_page(client, manager, two_account_post)
 
 
@@ -99,7 +99,7 @@ def test_another_authors_overdue_post_is_not_announced_as_mine(client, viewer, b
 
 def test_changing_a_pause_starts_from_its_reason_and_time(client, manager, brand_a):
     resume_at = datetime(2099, 1, 2, 8, 30, tzinfo=UTC)  # 09:30 in Paris
-    services.brand_pause(brand=brand_a, user=manager, reason="Bad buzz sur la pub", resume_at=resume_at)
+    pause.brand_pause(brand=brand_a, user=manager, reason="Bad buzz sur la pub", resume_at=resume_at)
     client.force_login(manager)
     html = client.get(reverse("publishing:pause", args=[brand_a.slug])).content.decode()
     assert ">Bad buzz sur la pub</textarea>" in html or 'value="Bad buzz sur la pub"' in html
@@ -109,7 +109,7 @@ def test_changing_a_pause_starts_from_its_reason_and_time(client, manager, brand
 def test_the_french_pause_says_the_brands_posts_are_stopped_not_one_post(manager, brand_a):
     manager.language = "fr"
     manager.save()
-    services.brand_pause(brand=brand_a, user=manager, reason="Crise")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Crise")
     client = Client()
     client.force_login(manager)
     html = client.get(reverse("posts:list", args=[brand_a.slug])).content.decode()

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Membership
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from notifications.models import Notification
 from posts.models import PostTarget, TargetState
 from posts.notices import notify_if_published
-from posts.publishing import dispatcher, services
+from publishing import decisions, dispatcher, engine
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
 
@@ -38,7 +38,7 @@ def _publish_due():
     """What beat and the workers do: claim what is due, then run each claim's publish task."""
     dispatcher.dispatch_due()
     for target in PostTarget.objects.filter(state=TargetState.PUBLISHING):
-        services.target_publish(target_id=target.pk, claim=target.claim_id)
+        engine.target_publish(target_id=target.pk, claim=target.claim_id)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_post_answered_as_published_by_a_person_tells_its_author(brand_a, edit
     target = post.targets.get()
     PostTarget.objects.filter(pk=target.pk).update(state=TargetState.NEEDS_CHECKING)
     target.refresh_from_db()
-    services.target_resolve(target=target, user=manager, published=True, url="https://fake.invalid/1")
+    decisions.target_resolve(target=target, user=manager, published=True, url="https://fake.invalid/1")
     assert Notification.objects.get(user=editor).kind == "published"
 
 

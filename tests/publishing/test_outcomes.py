@@ -7,12 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from networks.adapters import ADAPTERS
-from networks.adapters.fake import FakeAdapter
+from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus
+from networks.registry import ADAPTERS
 from notifications.models import Notification
 from posts.models import PostEvent, PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, engine, pause
 from tests.factories import NetworkAccountFactory
 from tests.publishing.adapters import BlindAdapter, LookingAdapter
 from tests.publishing.conftest import approved_post
@@ -36,7 +36,7 @@ def claimed_target(brand, account, **post_fields):
 
 
 def publish(target):
-    return services.target_publish(target_id=target.pk, claim=target.claim_id)
+    return engine.target_publish(target_id=target.pk, claim=target.claim_id)
 
 
 def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
@@ -49,6 +49,15 @@ def test_success_records_remote_id_url_time_and_lateness(brand_a, fake_account):
     assert FakeAdapter.outbox[target.key]["text"] == target.post.text
     kinds = list(PostEvent.objects.filter(post=target.post).values_list("from_state", "to_state"))
     assert kinds == [("pending", "publishing"), ("publishing", "published")]
+
+
+def test_a_publish_message_delivered_again_mid_call_never_calls_the_network_twice(brand_a):
+    account = NetworkAccountFactory(brand=brand_a, network="blind")
+    target = claimed_target(brand_a, account)
+    PostTarget.objects.filter(pk=target.pk).update(called_at=timezone.now())  # the first delivery's call
+    assert publish(target) == "skipped"
+    target.refresh_from_db()
+    assert BlindAdapter.calls == [] and target.state == TargetState.PUBLISHING and target.called_at is not None
 
 
 def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake_account, editor):
@@ -69,7 +78,7 @@ def test_a_text_post_is_published_in_a_fixed_handful_of_statements(brand_a, fake
 
 def test_a_stale_claim_does_nothing(brand_a, fake_account):
     target = claimed_target(brand_a, fake_account)
-    assert services.target_publish(target_id=target.pk, claim="someone-else") == "skipped"
+    assert engine.target_publish(target_id=target.pk, claim="someone-else") == "skipped"
     assert FakeAdapter.outbox == {}
 
 
@@ -82,7 +91,7 @@ def test_a_second_delivery_of_the_same_task_does_not_publish_again(brand_a, fake
 
 def test_a_brand_paused_after_the_claim_holds_the_target_back_unsent(brand_a, manager, fake_account):
     target = claimed_target(brand_a, fake_account)
-    services.brand_pause(brand=brand_a, user=manager, reason="Crisis")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Crisis")
     assert publish(target) == "skipped"
     target.refresh_from_db()
     assert (target.state, target.attempts) == (TargetState.PENDING, 0)
@@ -108,9 +117,9 @@ def test_retryable_errors_back_off_then_fail_after_the_maximum(brand_a, settings
 
 def test_backoff_grows_and_honours_retry_after(settings):
     settings.PUBLISH_BACKOFF_BASE, settings.PUBLISH_BACKOFF_MAX = 10, 1000
-    assert 5 <= services.backoff_delay(1) <= 10
-    assert 40 <= services.backoff_delay(4) <= 80
-    assert services.backoff_delay(1, retry_after=300) == 300
+    assert 5 <= engine.backoff_delay(1) <= 10
+    assert 40 <= engine.backoff_delay(4) <= 80
+    assert engine.backoff_delay(1, retry_after=300) == 300
 
 
 def test_rejected_fails_with_the_networks_reason(brand_a):
@@ -165,9 +174,9 @@ def test_unknown_with_lookup_that_finds_nothing_sends_again(brand_a):
 def test_recovery_after_a_dead_worker_uses_the_same_logic(brand_a):
     account = NetworkAccountFactory(brand=brand_a, network="blind")
     target = claimed_target(brand_a, account)
-    claim = dispatcher.called(dispatcher.new_claim())
-    PostTarget.objects.filter(pk=target.pk).update(claim_id=claim)
-    assert services.target_recover(target_id=target.pk, claim=claim) == TargetState.NEEDS_CHECKING
+    claim = dispatcher.new_claim()
+    PostTarget.objects.filter(pk=target.pk).update(claim_id=claim, called_at=timezone.now())
+    assert engine.target_recover(target_id=target.pk, claim=claim) == TargetState.NEEDS_CHECKING
     assert BlindAdapter.calls == []
 
 

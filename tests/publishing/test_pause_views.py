@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.models import Heartbeat
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.models import OverdueHold
+from publishing import dispatcher, pause
+from publishing.models import OverdueHold, Pause
+from publishing.pause import is_paused
 from tests.publishing.conftest import approved_post
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,8 @@ def test_manager_pauses_with_a_reason_and_everyone_sees_the_banner(client, brand
         {"reason": "Bad buzz on the new ad", "resume_at": "2099-01-02T09:30"},
         follow=True,
     )
-    brand = Brand.objects.get(pk=brand_a.pk)
-    assert brand.is_paused and brand.paused_by == manager and brand.pause_reason == "Bad buzz on the new ad"
+    brand = Pause.objects.get(brand=brand_a)
+    assert brand.paused_at and brand.paused_by == manager and brand.reason == "Bad buzz on the new ad"
     assert brand.resume_at == datetime(2099, 1, 2, 8, 30, tzinfo=UTC)  # 09:30 in Paris
     assert b"pause-banner" in response.content
     client.force_login(editor)
@@ -43,17 +44,17 @@ def test_a_pause_without_a_reason_is_refused_and_nothing_is_paused(client, brand
     client.force_login(manager)
     response = client.post(reverse("publishing:pause", args=[brand_a.slug]), {"reason": " "})
     assert response.status_code == 200
-    assert not Brand.objects.get(pk=brand_a.pk).is_paused
+    assert not is_paused(Brand.objects.get(pk=brand_a.pk))
 
 
 def test_a_resume_time_in_the_past_is_refused(client, brand_a, manager):
     client.force_login(manager)
     client.post(reverse("publishing:pause", args=[brand_a.slug]), {"reason": "Crisis", "resume_at": "2001-01-01T10:00"})
-    assert not Brand.objects.get(pk=brand_a.pk).is_paused
+    assert not is_paused(Brand.objects.get(pk=brand_a.pk))
 
 
 def test_resume_lists_what_fell_due_instead_of_sending_it(client, brand_a, manager, fake_account, engine_alive):
-    services.brand_pause(brand=brand_a, user=manager, reason="Crisis")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Crisis")
     due_during_pause = approved_post(brand_a, [fake_account], at=timezone.now() - timedelta(seconds=1))
     still_ahead = approved_post(brand_a, [fake_account], at=timezone.now() + timedelta(hours=1))
     client.force_login(manager)
@@ -106,11 +107,11 @@ def test_cancel_from_the_overdue_list_cancels_its_targets(client, brand_a, manag
 
 
 def test_the_automatic_resume_time_is_honoured_by_the_dispatcher(brand_a, manager, fake_account):
-    services.brand_pause(brand=brand_a, user=manager, reason="Crisis", resume_at=timezone.now() + timedelta(minutes=1))
+    pause.brand_pause(brand=brand_a, user=manager, reason="Crisis", resume_at=timezone.now() + timedelta(minutes=1))
     post = approved_post(brand_a, [fake_account], at=timezone.now())
     assert dispatcher.dispatch_due() == []
     dispatcher.dispatch_due(now=timezone.now() + timedelta(minutes=2))
-    assert not Brand.objects.get(pk=brand_a.pk).is_paused
+    assert not is_paused(Brand.objects.get(pk=brand_a.pk))
     assert OverdueHold.objects.filter(post=post, resumed_by=None).exists()
 
 

@@ -12,8 +12,8 @@ from networks import budget
 from networks.models import AccountStatus
 from networks.services import account_mark_needs_reconnect
 from posts.models import PostEvent, PostTarget, TargetState
-from posts.publishing import dispatcher, services
-from posts.publishing.waiting import WaitCode, waits_of
+from publishing import dispatcher, engine, pause
+from publishing.waiting import WaitCode, waits_of
 from tests.publishing.conftest import approved_post, mastodon_account_for
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_a_failure_recorded_while_a_french_user_looked_reads_in_english_for_an_e
     mastodon.fail_next(500, path="/api/v1/statuses")
     target = claimed_target(brand_a, account)
     with translation.override("fr"):  # the worker's language, or a French reader's request
-        services.target_publish(target_id=target.pk, claim=target.claim_id)
+        engine.target_publish(target_id=target.pk, claim=target.claim_id)
 
     english = page_of(client, manager, target.post, "en")
     assert "had a problem (error 500); the post will be tried again." in english
@@ -52,7 +52,7 @@ def test_a_failure_recorded_while_a_french_user_looked_reads_in_english_for_an_e
 
 def test_history_speaks_of_a_worker_not_of_claim_ids(client, brand_a, manager, fake_account):
     target = claimed_target(brand_a, fake_account)
-    services.target_publish(target_id=target.pk, claim=target.claim_id)
+    engine.target_publish(target_id=target.pk, claim=target.claim_id)
     page = page_of(client, manager, target.post, "en")
     assert "Taken by a publishing worker" in page and "claimed " not in page
     assert "Prise en charge par un processus de publication" in page_of(client, manager, target.post, "fr")
@@ -118,7 +118,7 @@ def test_instagrams_fifty_posts_a_day_hold_the_fifty_first_with_the_reason(brand
 def test_a_worker_lost_mid_call_is_explained_with_the_latest_time_of_the_check(brand_a, fake_account):
     target = claimed_target(brand_a, fake_account)
     PostTarget.objects.filter(pk=target.pk).update(
-        claim_id=dispatcher.called(target.claim_id), lease_expires_at=timezone.now() - timedelta(seconds=1)
+        called_at=timezone.now() - timedelta(seconds=5), lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
     target = PostTarget.objects.select_related("post", "account").get(pk=target.pk)
     wait = waits_of([target], brand=brand_a)[target.pk]
@@ -127,7 +127,7 @@ def test_a_worker_lost_mid_call_is_explained_with_the_latest_time_of_the_check(b
 
 def test_the_paused_brand_and_the_calendar_tooltip(client, brand_a, manager, fake_account):
     post = approved_post(brand_a, [fake_account], at=timezone.now() - timedelta(minutes=1))
-    services.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
+    pause.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
     client.force_login(manager)
     start, end = (timezone.now() - timedelta(days=1)).isoformat(), (timezone.now() + timedelta(days=1)).isoformat()
     url = reverse("calendars:events", kwargs={"brand_slug": brand_a.slug})
@@ -157,7 +157,7 @@ def test_a_text_post_takes_its_call_once_in_the_transaction_that_starts_it(brand
 
     account = mastodon_account_for(brand_a, mastodon)
     target = claimed_target(brand_a, account)
-    assert services.target_publish(target_id=target.pk, claim=target.claim_id) == TargetState.PUBLISHED
+    assert engine.target_publish(target_id=target.pk, claim=target.claim_id) == TargetState.PUBLISHED
     used = dict(RateBudget.objects.filter(account=account).values_list("kind", "used"))
     assert used == {"calls": 1, "posts": 1}
 
@@ -168,8 +168,8 @@ def test_a_post_whose_account_has_no_call_left_is_not_sent_and_says_until_when(b
     account.save()
     first = claimed_target(brand_a, account)
     second = claimed_target(brand_a, account)  # claimed before the first went out
-    assert services.target_publish(target_id=first.pk, claim=first.claim_id) == TargetState.PUBLISHED
-    assert services.target_publish(target_id=second.pk, claim=second.claim_id) == "skipped"
+    assert engine.target_publish(target_id=first.pk, claim=first.claim_id) == TargetState.PUBLISHED
+    assert engine.target_publish(target_id=second.pk, claim=second.claim_id) == "skipped"
     second.refresh_from_db()
     assert second.state == TargetState.PENDING and second.attempts == 0
     assert second.next_attempt_at > timezone.now() + timedelta(minutes=1)
@@ -179,7 +179,7 @@ def test_a_post_whose_account_has_no_call_left_is_not_sent_and_says_until_when(b
 
 
 def test_a_worker_renews_the_leases_it_holds_but_not_past_the_longest_call(brand_a, fake_account, settings):
-    from posts.publishing import leases
+    from publishing import leases
 
     target = claimed_target(brand_a, fake_account)
     PostTarget.objects.filter(pk=target.pk).update(lease_expires_at=timezone.now())

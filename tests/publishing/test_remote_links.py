@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from networks import services as network_services
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import decisions, dispatcher, engine
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 from tests.networks.servers.mastodon import MastodonServer
 from tests.publishing.conftest import approved_post, mastodon_account_for
@@ -35,7 +35,7 @@ def published_through(server, brand) -> PostTarget:
     post = approved_post(brand, [mastodon_account_for(brand, server)])
     dispatcher.dispatch_due()
     target = PostTarget.objects.get(post=post)
-    assert services.target_publish(target_id=target.pk, claim=target.claim_id) == TargetState.PUBLISHED
+    assert engine.target_publish(target_id=target.pk, claim=target.claim_id) == TargetState.PUBLISHED
     target.refresh_from_db()
     return target
 
@@ -92,4 +92,4 @@ def test_a_person_cannot_record_a_script_as_the_posts_address(client, brand_a, o
         client.post(url, {"published": "yes", "url": address})
         target.refresh_from_db()
         assert target.state == TargetState.NEEDS_CHECKING, address
-    assert services.target_resolve(target=target, user=owner, published=True, url=SCRIPT).remote_url == ""
+    assert decisions.target_resolve(target=target, user=owner, published=True, url=SCRIPT).remote_url == ""

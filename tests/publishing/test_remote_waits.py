@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from networks import http_adapter as remote
 from networks import services as network_services
-from networks.adapters import remote
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher, services
+from publishing import dispatcher, engine
 from tests.networks.servers.receiver import Receiver
 from tests.publishing.conftest import approved_post, mastodon_account_for
 
@@ -22,7 +22,7 @@ def _publish_once(account) -> PostTarget:
     post = approved_post(account.brand, [account])
     dispatcher.dispatch_due()
     target = PostTarget.objects.get(post=post)
-    services.target_publish(target_id=target.pk, claim=target.claim_id)
+    engine.target_publish(target_id=target.pk, claim=target.claim_id)
     target.refresh_from_db()
     return target
 

@@ -129,7 +129,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(engine, br
 
 
 def test_the_brand_paused_while_targets_are_being_claimed_stops_new_calls(engine, brand_a, manager):
-    from posts.publishing import services
+    from publishing import pause
     from tests.networks.servers.mastodon import MastodonServer
 
     with MastodonServer(latency=0.3) as server:
@@ -137,7 +137,7 @@ def test_the_brand_paused_while_targets_are_being_claimed_stops_new_calls(engine
         posts = [approved_post(brand_a, [accounts[i % 2]]) for i in range(60)]
         running(engine)
         wait_for(lambda: server.statuses_created >= 5, timeout=30, message=lambda: engine.log("worker"))
-        services.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
+        pause.brand_pause(brand=brand_a, user=manager, reason="Bad buzz")
         # Every call start counts an attempt in the same transaction that checks the pause: the
         # count once the pause has committed is every call that will ever be made.
         calls_started = PostTarget.objects.filter(post__in=posts).aggregate(n=Sum("attempts"))["n"]

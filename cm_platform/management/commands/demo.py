@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 
 from accounts.models import Brand, Membership, User
 from accounts.roles import Role
-from networks.adapters.conversations import MessageKind
-from networks.adapters.fake import FakeAdapter
+from networks.capabilities.conversations import MessageKind
+from networks.fake.adapter import FakeAdapter
 from networks.models import NetworkAccount
 from posts.models import Post, PostState, PostTarget
 

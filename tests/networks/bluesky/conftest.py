@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import requests
 
-from networks.adapters.bluesky import BlueskyAdapter
+from networks.bluesky.adapter import BlueskyAdapter
 from tests.factories import NetworkAccountFactory
 
 PDS_DIR = Path(__file__).resolve().parents[2] / "bluesky_pds"

@@ -12,8 +12,9 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import Image
 
-from networks.adapters.base import ConnectError, ErrorKind, MediaFile, PublishError
-from networks.adapters.bluesky import BLOB_MAX_BYTES, BlueskyAdapter, rkey_for
+from networks.base import ConnectError, ErrorKind, MediaFile, PublishError
+from networks.bluesky.adapter import BLOB_MAX_BYTES, BlueskyAdapter
+from networks.bluesky.records import rkey_for
 
 pytestmark = [pytest.mark.pds, pytest.mark.django_db]
 

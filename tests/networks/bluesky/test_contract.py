@@ -2,13 +2,15 @@
 
 import pytest
 
-from networks.adapters.base import ErrorKind
+from networks.base import ErrorKind
 from tests.networks.contract import AdapterContract, ContractSetup
 
 pytestmark = [pytest.mark.pds]
 
 
 class TestBlueskyContract(AdapterContract):
+    network = "bluesky"
+
     @pytest.fixture
     def contract(self, pds, bluesky_account, bluesky_user, app_password, unused_port):
         reachable_pds = bluesky_account.config["pds"]

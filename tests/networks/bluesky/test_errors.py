@@ -13,8 +13,8 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
-from networks.adapters.base import ConnectError, ErrorKind, MediaFile, PublishError
-from networks.adapters.bluesky import BlueskyAdapter
+from networks.base import ConnectError, ErrorKind, MediaFile, PublishError
+from networks.bluesky.adapter import BlueskyAdapter
 from networks.models import NetworkAccount
 
 ACCESS_TOKEN = "access-token-never-shown-6d1f"

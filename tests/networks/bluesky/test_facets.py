@@ -1,6 +1,7 @@
 """Facets and record keys, without a server (image fitting: tests/core/test_images.py)."""
 
-from networks.adapters.bluesky import TID_ALPHABET, build_facets, rkey_for
+from networks.bluesky.facets import build_facets
+from networks.bluesky.records import TID_ALPHABET, rkey_for
 
 DIDS = {"alice.test": "did:plc:alice", "bob.bsky.social": "did:plc:bob"}
 

@@ -26,8 +26,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from networks.adapters.base import Counting
-from networks.adapters.counting import count
+from networks.base import Counting
+from networks.counting import count
 from tests.networks.servers.local import Answer, LocalServer, LoggedRequest
 
 UNAUTHORIZED = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}

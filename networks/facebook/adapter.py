@@ -1,0 +1,95 @@
+"""Facebook Pages through the Graph API, connected with Facebook Login.
+
+Facts (https://developers.facebook.com/docs/pages-api/posts, .../facebook-login), proven against
+tests/networks/servers/graph.py:
+- Login with `pages_show_list pages_manage_posts pages_read_engagement`; `GET /me/accounts`
+  lists the pages with a PAGE access token each: the person picks pages, each becomes an
+  account holding its page token (never the user's);
+- text and link: `POST /{page-id}/feed` (`message`, `link`) -> `{"id": "<page>_<post>"}`;
+- one photo: `POST /{page-id}/photos` (multipart `source`, `message`) -> `{"id", "post_id"}`;
+- several: each photo with `published=false`, then `/feed` with `attached_media[n]={"media_fbid"}`;
+- errors: see networks/meta/graph.py. No idempotency key.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.images import Fit
+from core.images import Limits as ImageLimits
+from networks.base import Connection, Limits, MediaFile, PublishResult
+from networks.budget import CALLS, Rate
+from networks.counting import URL
+from networks.meta.graph import FacebookLoginAdapter
+
+NAME = "Facebook"
+SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement"
+
+
+class FacebookAdapter(FacebookLoginAdapter):
+    slug = "facebook"
+    name = NAME
+    icon = "bi-facebook"
+    # The Graph API's platform limit for a token: 200 calls per hour (Page limits scale with the
+    # Page's audience, so this is the floor).
+    rates = (Rate(CALLS, 200, 3600),)
+    limits = Limits(
+        max_chars=63206,
+        max_media=10,
+        images=ImageLimits(
+            Fit(
+                types=frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"}),
+                max_bytes=4 * 1024 * 1024,  # "JPEG, BMP, PNG, GIF, TIFF ... 4MB or less"
+            )
+        ),
+    )
+    scopes = SCOPES
+    page_fields = "id,name,access_token,picture"
+
+    @classmethod
+    def page_connection(cls, page: dict[str, Any]) -> Connection | None:
+        if not page.get("access_token"):
+            return None
+        return Connection(
+            display_name=page["name"],
+            handle=str(page["id"]),
+            avatar_url=((page.get("picture") or {}).get("data") or {}).get("url", ""),
+            credentials={"page_token": page["access_token"]},
+            config={"page_id": str(page["id"])},
+        )
+
+    # --- publishing -----------------------------------------------------------------------------
+    def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
+        page = self.account.config["page_id"]
+        if len(media) == 1:
+            photo = self._upload(media[0], text=text, published=True)
+            post_id = str(photo.get("post_id") or f"{page}_{photo['id']}")
+        else:
+            payload: dict[str, Any] = {"message": text}
+            link = URL.search(text)
+            if link and not media:
+                payload["link"] = link.group(0)  # the page shows the link's preview card
+            for index, item in enumerate(media):
+                uploaded = self._upload(item, text="", published=False)
+                payload[f"attached_media[{index}]"] = json.dumps({"media_fbid": uploaded["id"]})
+            post_id = str(self._call("POST", f"/{page}/feed", publishing=True, data=payload)["id"])
+        return PublishResult(remote_id=post_id, url=_post_url(post_id))
+
+    def check_connection(self) -> str:
+        page = self._call("GET", f"/{self.account.config['page_id']}", params={"fields": "id,name"})
+        return page.get("name") or self.account.display_name
+
+    def _upload(self, item: MediaFile, *, text: str, published: bool) -> dict[str, Any]:
+        data = {"published": "true" if published else "false"}
+        if text:
+            data["message"] = text
+        files = {"source": (item.name, item.read(), item.content_type)}
+        return self._call(
+            "POST", f"/{self.account.config['page_id']}/photos", publishing=published, data=data, files=files
+        )
+
+
+def _post_url(post_id: str) -> str:
+    page, _sep, post = post_id.partition("_")
+    return f"https://www.facebook.com/{page}/posts/{post}" if post else f"https://www.facebook.com/{post_id}"

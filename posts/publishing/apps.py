@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class PublishingConfig(AppConfig):
-    name = "posts.publishing"
-    label = "publishing"
-    verbose_name = _("Publishing")

@@ -1,0 +1,76 @@
+"""How the engine writes: short transactions, and on SQLite, one writer at a time, woken in turn.
+
+SQLite admits one writer at a time anyway; a writer that finds the file locked sleeps in
+SQLite's busy handler (up to 100 ms per try) instead of being woken when the lock is free. With
+fifty worker threads in two processes, most of a burst went to those sleeps, each one holding
+up every thread queued behind it, and some writes gave up ("database is locked"). So the
+engine's writers queue instead: the threads of a process on a lock, and the processes on an
+exclusive flock() of a file next to the database, which the kernel hands to the next process
+as soon as it is released. Other writers (web requests, beat) still meet the busy handler, but
+rarely. PostgreSQL needs none of this: its row locks queue writers themselves.
+"""
+
+import fcntl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from django.db import connection, transaction
+
+_sqlite_writer = threading.RLock()
+_depth = 0  # how deep the thread holding _sqlite_writer is nested (read and written under it)
+# This process's lock file per database: one open file description each, as flock() is per
+# description (the threads of the process already take turns on _sqlite_writer).
+_lock_files: dict[str, TextIO] = {}
+
+
+@contextmanager
+def writing(*, savepoint: bool = True) -> Iterator[None]:
+    """One transaction for a group of writes (never hold it across a network call).
+
+    `savepoint=False`: inside another one, no savepoint; an error raised out of the block then
+    makes the outer transaction roll back as a whole (Django's atomic(savepoint=False))."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic(savepoint=savepoint):
+            yield
+        return
+    global _depth
+    with _sqlite_writer:
+        shared_file = _depth == 0 and not connection.is_in_memory_db()  # type: ignore[attr-defined]
+        if shared_file:
+            fcntl.flock(_writers_file(), fcntl.LOCK_EX)  # released by the kernel if we die
+        _depth += 1
+        try:
+            with transaction.atomic(savepoint=savepoint):
+                yield
+        finally:
+            _depth -= 1
+            if shared_file:
+                fcntl.flock(_writers_file(), fcntl.LOCK_UN)
+
+
+def _writers_file() -> TextIO:
+    """The file next to the SQLite database on which the processes writing to it take turns."""
+    name = str(connection.settings_dict["NAME"])
+    if name not in _lock_files:
+        _lock_files[name] = open(f"{name}.writers", "a")  # noqa: SIM115 - kept open for the process's life
+    return _lock_files[name]
+
+
+# PostgreSQL advisory locks (class, brand): a pause and the start of a call never interleave.
+# brand_pause takes the brand's lock in exclusive mode before reading its instant; each call
+# start holds it in shared mode, so a call either started before the pause or sees it. Shared
+# advisory locks do not block each other and write nothing (a FOR SHARE row lock taken by fifty
+# threads at once costs multixacts on one hot row). SQLite's IMMEDIATE transactions already
+# serialise a pause and a call start.
+PAUSE_LOCK_CLASS = 7_412_002
+
+
+def pause_lock(brand_id: int | None, *, shared: bool) -> None:
+    """Inside a transaction: the brand's pause lock, shared (a call start) or not (a pause)."""
+    if connection.vendor != "postgresql" or brand_id is None:
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [PAUSE_LOCK_CLASS, brand_id % 2**31])
