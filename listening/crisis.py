@@ -192,7 +192,7 @@ def answering_account(mention: Mention) -> NetworkAccount | None:
         return None
     accounts = NetworkAccount.objects.filter(
         brand_id=mention.brand_id, network=mention.network, status=AccountStatus.CONNECTED
-    )
+    ).order_by("pk")
     return next((account for account in accounts if account.adapter_class.offers(MessageAction.REPLY)), None)
 
 

@@ -125,7 +125,7 @@ def incident(request, pk: int):
     context = {
         "incident": item,
         "mentions": mentions,
-        "repliable": {m.pk for m in mentions if m.conversation_id or crisis.answering_account(m)},
+        "repliable": selectors.answerable_mentions(brand, mentions),
         "conversations": conversations,
         "statements": item.statements.select_related("written_by", "approved_by", "post").prefetch_related(
             "post__targets__account"
@@ -212,7 +212,7 @@ def statement_approve(request, pk: int, statement: int):
     def approve():
         form = StatementApproveForm(request.POST, accounts=accounts)
         if not form.is_valid():
-            raise ValidationError([m for messages_ in form.errors.values() for m in messages_])
+            raise ValidationError([f"{form[name].label}: {m}" for name, errors in form.errors.items() for m in errors])
         crisis.statement_approve(statement=chosen, user=request.user, accounts=list(form.cleaned_data["accounts"]))
 
     _act(request, approve, _("The statement is approved: it is being published now."))

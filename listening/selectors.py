@@ -19,6 +19,8 @@ from cm_platform.ids import parse_id
 from core.sentiment import Label
 from inbox.models import Conversation, Message, Reply, ReplyState
 from listening.models import Incident, Mention, MentionHourly, MentionTag, Statement
+from networks.adapters.conversations import MessageAction
+from networks.models import AccountStatus, NetworkAccount
 from posts.models import PostTarget, TargetState
 from posts.timing import validate_day_in_range
 
@@ -97,6 +99,19 @@ def mentions_for(brand: Brand, filters: MentionFilters) -> QuerySet[Mention]:
     if filters.end:
         mentions = mentions.filter(published_at__lt=_local_midnight(filters.end + timedelta(days=1), brand))
     return mentions
+
+
+def answerable_networks(brand: Brand) -> set[str]:
+    """Networks where the brand has a connected account that can answer a mention said there."""
+    accounts = NetworkAccount.objects.filter(brand=brand, status=AccountStatus.CONNECTED)
+    return {account.network for account in accounts if account.adapter_class.offers(MessageAction.REPLY)}
+
+
+def answerable_mentions(brand: Brand, mentions: Sequence[Mention]) -> set[int]:
+    """The mentions the desk can answer: already in the inbox, or said (with their id) on a
+    network the brand can answer from. A web page's mention cannot be answered from here."""
+    networks = answerable_networks(brand)
+    return {m.pk for m in mentions if m.conversation_id or (m.remote_id and m.network in networks)}
 
 
 def words_q(words: Sequence[str], *fields: str) -> Q:
