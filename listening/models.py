@@ -314,7 +314,7 @@ class IncidentAction(models.TextChoices):
     STATEMENT_WRITTEN = "statement_written", _("Holding statement written")
     STATEMENT_APPROVED = "statement_approved", _("Holding statement approved and published")
     CONVERSATION_OPENED = "conversation_opened", _("Mention opened in the inbox")
-    REPLY = "reply", _("Reply")
+    REPLY = "reply", _("Reply written")
     HIDDEN = "hidden", _("Message hidden")
     CLOSED = "closed", _("Incident closed")
     RESUMED = "resumed", _("Publishing resumed")
