@@ -168,7 +168,10 @@ def statement_approve(*, statement: Statement, user: User, accounts: Sequence[Ne
     post = post_create(
         brand=incident.brand, author=author, text=statement.text, accounts=accounts, scheduled_at=timezone.now()
     )
-    post = post_schedule(post=post, user=user)
+    try:
+        post = post_schedule(post=post, user=user)
+    except PermissionDenied as refusal:  # the brand's approval rules (own post, named approvers)
+        raise WorkflowError(str(refusal)) from None
     statement.post, statement.approved_by, statement.approved_at = post, user, timezone.now()
     statement.save(update_fields=["post", "approved_by", "approved_at"])
     networks = ", ".join(str(account) for account in accounts)

@@ -285,3 +285,14 @@ def test_closing_without_resuming_leaves_the_pause(incident, brand_a, manager):
     brand_a.refresh_from_db()
     assert brand_a.is_paused
     assert crisis.open_incident(brand_a) is None
+
+
+def test_a_manager_cannot_approve_their_own_statement_where_the_brand_wants_four_eyes(incident, manager, account):
+    incident.brand.self_approval_forbidden = True
+    incident.brand.save()
+    statement = crisis.statement_write(incident=incident, user=manager, text="Texte")
+    with pytest.raises(WorkflowError) as caught:
+        crisis.statement_approve(statement=statement, user=manager, accounts=[account])
+    assert "another manager must approve it" in caught.value.message
+    statement.refresh_from_db()
+    assert statement.post is None and not PostTarget.objects.exists()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from inbox.models import Reply, ReplyState
+from listening import crisis
 from listening.models import Alert, Incident, Mention, SavedSearch
 from posts.models import SavedText, TargetState
 from tests.listening.conftest import make_source, poll
@@ -40,6 +41,7 @@ def test_a_bad_buzz_is_answered_from_the_crisis_room(
     engine,  # noqa: F811
     feed_server,
     brand_a,
+    editor,
     manager,
 ):
     manager.language = "fr"
@@ -74,12 +76,14 @@ def test_a_bad_buzz_is_answered_from_the_crisis_room(
         )
         expect(page.locator("#room-mentions [data-mention]")).to_have_count(16)
 
+        # The brand wants four eyes on what it publishes: the editor writes, the manager approves.
         page.get_by_role("link", name="Attente").click()
         expect(page.get_by_label("Déclaration d’attente")).to_have_value("Nous analysons la situation.")
-        page.get_by_role("button", name="Rédiger la déclaration").click()
+        incident = Incident.objects.get()
+        crisis.statement_write(incident=incident, user=editor, text="Nous analysons la situation.")
+        page.reload()
         page.get_by_role("button", name="Approuver et publier").click()
         expect(page.get_by_role("alert").filter(has_text="La déclaration est approuvée")).to_be_visible()
-        incident = Incident.objects.get()
         statement_target = incident.statements.get().post.targets.get()
         wait_for(
             lambda: _state(statement_target) == TargetState.PUBLISHED, timeout=30, message=lambda: engine.log("worker")
