@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Brand, Membership, User
 from accounts.permissions import can
@@ -125,7 +126,12 @@ def incident_close(*, incident: Incident, user: User, resume: bool) -> Incident:
     record(incident, user, IncidentAction.CLOSED)
     if resume and incident.brand.is_paused:
         overdue = brand_resume(brand=incident.brand, user=user)
-        detail = _("%(count)d posts due meanwhile wait on the overdue list.") % {"count": overdue} if overdue else ""
+        waiting = ngettext(
+            "%(count)d post due meanwhile waits on the overdue list.",
+            "%(count)d posts due meanwhile wait on the overdue list.",
+            overdue,
+        )
+        detail = waiting % {"count": overdue} if overdue else ""
         record(incident, user, IncidentAction.RESUMED, detail)
     incident.summary = selectors.incident_summary(incident, until=now)
     incident.save(update_fields=["closed_at", "closed_by", "summary"])
@@ -231,9 +237,10 @@ def mention_open_conversation(*, mention: Mention, user: User, incident: Inciden
 @transaction.atomic
 def incident_reply(*, incident: Incident | None, conversation: Conversation, user: User, text: str) -> Reply:
     """A reply from the room (or the mentions page), sent once by inbox/sending.py."""
+    room = _open(incident) if incident is not None else None
     reply = reply_create(conversation=conversation, user=user, text=text)
-    if incident is not None:
-        record(_open(incident), user, IncidentAction.REPLY, f"{conversation.last_author}: {reply.text}")
+    if room is not None:
+        record(room, user, IncidentAction.REPLY, f"{conversation.last_author}: {reply.text}")
     return reply
 
 

@@ -244,9 +244,10 @@ def incident_export(request, pk: int):
 
 
 def _summary_rows(item: Incident) -> list[list[object]]:
+    """The summary as a spreadsheet: the figures, the volume per hour, then the timeline."""
     summary = item.summary
-    minutes = summary.get("first_response_seconds")
-    rows: list[list[object]] = [
+    seconds, median = summary.get("first_response_seconds"), summary.get("median_response_minutes")
+    figures: list[list[object]] = [
         [_("Incident"), item.title],
         [_("Words"), ", ".join(item.words)],
         [_("Opened at"), summary.get("opened_at")],
@@ -254,22 +255,26 @@ def _summary_rows(item: Incident) -> list[list[object]]:
         [_("Duration (minutes)"), summary.get("duration_minutes")],
         [_("Mentions"), summary.get("mentions")],
         [_("Negative mentions"), summary.get("negative")],
-        [_("Time to first response (minutes)"), round(minutes / 60, 1) if minutes is not None else ""],
+        [_("Time to first response (minutes)"), round(seconds / 60, 1) if seconds is not None else ""],
         [_("Conversations"), summary.get("conversations")],
         [_("Conversations answered"), summary.get("answered")],
-        [_("Median first response (business minutes)"), summary.get("median_response_minutes") or ""],
+        [_("Median first response (business minutes)"), median if median is not None else ""],
         [_("Holding statements published"), summary.get("statements_published")],
+    ]
+    curve: list[list[object]] = [[p["hour"], p["mentions"], p["negative"]] for p in summary.get("curve", [])]
+    timeline: list[list[object]] = [
+        [event.created_at.isoformat(), str(event.actor or ""), event.get_action_display(), event.detail]
+        for event in item.events.select_related("actor")
+    ]
+    return [
+        *figures,
         [],
         [_("Hour (UTC)"), _("Mentions"), _("Negative")],
-        *([point["hour"], point["mentions"], point["negative"]] for point in summary.get("curve", [])),
+        *curve,
         [],
         [_("Time"), _("Author"), _("Action"), _("Detail")],
-        *(
-            [event.created_at.isoformat(), str(event.actor or ""), event.get_action_display(), event.detail]
-            for event in item.events.select_related("actor")
-        ),
+        *timeline,
     ]
-    return rows
 
 
 @require_POST
