@@ -152,3 +152,29 @@ def test_the_room_in_french_names_the_timeline_actions_in_french(client, brand_a
     with translation.override("fr"):
         page = client.get(url("incident", brand_a, pk=incident.pk), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Publication suspendue" in page and "Déclaration d’attente" in page
+
+
+def test_the_mentions_page_offers_to_answer_only_what_a_connected_network_can(client, brand_a, editor, account):
+    said = Mention.objects.create(
+        brand=brand_a,
+        network="fake",
+        remote_id="toot-9",
+        text="Acme ?",
+        sentiment="neutral",
+        published_at=timezone.now(),
+    )
+    Mention.objects.create(
+        brand=brand_a, network="web", text="Acme blog", sentiment="neutral", published_at=timezone.now()
+    )
+    client.force_login(editor)
+    page = client.get(url("mentions", brand_a)).content.decode()
+    assert page.count("Open as a conversation in the inbox") == 1
+    assert url("mention_reply", brand_a, pk=said.pk) in page
+
+    response = client.post(url("mention_conversation", brand_a, pk=said.pk))
+
+    said.refresh_from_db()
+    assert response.url == reverse(
+        "inbox:conversation", kwargs={"brand_slug": brand_a.slug, "pk": said.conversation_id}
+    )
+    assert said.conversation.messages.get().text == "Acme ?"
