@@ -34,6 +34,7 @@ from listening import selectors
 from listening.models import Alert, Incident, IncidentAction, IncidentEvent, Mention, Statement
 from networks.adapters.conversations import Author, InboundMessage, MessageAction, MessageKind
 from networks.models import AccountStatus, NetworkAccount
+from posts.content import PostContent
 from posts.models import Post
 from posts.publishing.services import brand_pause, brand_resume
 from posts.services import post_create, post_schedule
@@ -171,9 +172,8 @@ def statement_approve(*, statement: Statement, user: User, accounts: Sequence[Ne
     if not accounts:
         raise ValidationError({"accounts": _("Choose at least one network to publish on.")})
     author = statement.written_by if _writes(statement.written_by, incident.brand) else user
-    post = post_create(
-        brand=incident.brand, author=author, text=statement.text, accounts=accounts, scheduled_at=timezone.now()
-    )
+    content = PostContent(text=statement.text, accounts=accounts, scheduled_at=timezone.now())
+    post = post_create(brand=incident.brand, author=author, content=content)
     try:
         post = post_schedule(post=post, user=user)
     except PermissionDenied as refusal:  # the brand's approval rules (own post, named approvers)
