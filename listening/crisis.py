@@ -5,7 +5,7 @@ the pause: whoever moves it only changes the import here). The room then answers
 
 - a holding statement, approved by a manager, becomes an ordinary approved post scheduled now,
   created by the posts services (so the networks' limits and the brand's approval rules hold)
-  and sent by the engine, exactly once per network, through the pause (posts.publishing.rules
+  and sent by the engine, exactly once per network, through the pause (publishing/rules.py
   says why). The statement row is locked while its post is made: a second approval finds the
   post and sends nothing;
 - replies, through the inbox (inbox.services.reply_create, sent once by inbox/sending.py); a
@@ -32,13 +32,13 @@ from inbox.models import Conversation, Message, Reply
 from inbox.services import message_hide, messages_store, reply_create
 from listening import selectors
 from listening.models import Alert, Incident, IncidentAction, IncidentEvent, Mention, Statement
-from networks.adapters.conversations import Author, InboundMessage, MessageAction, MessageKind
+from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind
 from networks.models import AccountStatus, NetworkAccount
 from posts.content import PostContent
 from posts.models import Post
-from posts.publishing.services import brand_pause, brand_resume
 from posts.services import post_create, post_schedule
 from posts.workflow import WorkflowError
+from publishing.pause import brand_pause, brand_resume, is_paused
 
 MAX_WORDS = 10
 MAX_STATEMENT = 5000
@@ -125,7 +125,7 @@ def incident_close(*, incident: Incident, user: User, resume: bool) -> Incident:
     now = timezone.now()
     incident.closed_at, incident.closed_by = now, user
     record(incident, user, IncidentAction.CLOSED)
-    if resume and incident.brand.is_paused:
+    if resume and is_paused(incident.brand):
         overdue = brand_resume(brand=incident.brand, user=user)
         waiting = ngettext(
             "%(count)d post due meanwhile waits on the overdue list.",

@@ -293,7 +293,7 @@ class Statement(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # Set once, under the statement's row lock, in the transaction that creates the post: a
     # second approval (a double click, a retried request) finds it and sends nothing.
-    # posts.publishing.rules lets such a post through the brand's pause.
+    # publishing/rules.py lets such a post through the brand's pause.
     post = models.OneToOneField(
         "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="crisis_statement"
     )

@@ -19,7 +19,7 @@ from cm_platform.ids import parse_id
 from core.sentiment import Label
 from inbox.models import Conversation, Message, Reply, ReplyState
 from listening.models import Incident, Mention, MentionHourly, MentionTag, Statement
-from networks.adapters.conversations import MessageAction
+from networks.capabilities.conversations import MessageAction
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import PostTarget, TargetState
 from posts.timing import validate_day_in_range

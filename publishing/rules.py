@@ -26,11 +26,11 @@ from publishing.pause import is_paused
 def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
     """Posts that may be published at `now` (default: this instant)."""
     return Post.objects.filter(
-        Q(brand__paused_at__isnull=True) | Q(crisis_statement__isnull=False),
+        ~Q(brand__in=Pause.objects.values("brand")) | Q(crisis_statement__isnull=False),
         state=PostState.APPROVED,
         scheduled_at__lte=now or timezone.now(),
         overdue_hold__isnull=True,
-    ).exclude(brand__in=Pause.objects.values("brand"))
+    )
 
 
 def releasable_target_q(now: datetime | None = None) -> Q:

@@ -12,12 +12,13 @@ from inbox.models import Message, Reply, ReplyState
 from inbox.services import reply_approve
 from listening import crisis, selectors
 from listening.models import Alert, Incident, IncidentAction, Mention, SavedSearch
-from networks.adapters.conversations import MessageKind
-from networks.adapters.fake import FakeAdapter
+from networks.capabilities.conversations import MessageKind
+from networks.fake.adapter import FakeAdapter
 from posts.models import PostTarget, TargetState
-from posts.publishing import dispatcher
-from posts.publishing.services import target_publish, target_recover
 from posts.workflow import WorkflowError
+from publishing import dispatcher
+from publishing.engine import target_publish, target_recover
+from publishing.pause import is_paused, pause_of
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store
 from tests.publishing.conftest import approved_post
@@ -67,7 +68,8 @@ def actions(incident) -> list[str]:
 def test_opening_an_incident_pauses_the_brands_publishing_with_its_reason(brand_a, manager):
     incident = crisis.incident_open(brand=brand_a, user=manager, title="Rappel", words="lampe")
     brand_a.refresh_from_db()
-    assert brand_a.is_paused and brand_a.pause_reason == "Crisis: Rappel" and brand_a.paused_by == manager
+    pause = pause_of(brand_a)
+    assert pause is not None and pause.reason == "Crisis: Rappel" and pause.paused_by == manager
     assert actions(incident) == [IncidentAction.OPENED, IncidentAction.PAUSED]
     assert incident.events.get(action=IncidentAction.PAUSED).actor == manager
 
@@ -95,7 +97,7 @@ def test_an_incident_without_title_or_words_is_refused_naming_the_field(brand_a,
         crisis.incident_open(brand=brand_a, user=manager, title=title, words=words)
     assert field in caught.value.message_dict
     brand_a.refresh_from_db()
-    assert not brand_a.is_paused and not Incident.objects.exists()
+    assert not is_paused(brand_a) and not Incident.objects.exists()
 
 
 def test_an_editor_cannot_open_an_incident(brand_a, editor):
@@ -167,7 +169,7 @@ def test_a_statement_whose_worker_died_right_after_the_network_call_is_published
         target_publish(target_id=target.pk, claim=statement_target_claim(target))
     monkeypatch.undo()
     target.refresh_from_db()
-    assert target.state == TargetState.PUBLISHING and dispatcher.was_called(target.claim_id)
+    assert target.state == TargetState.PUBLISHING and target.called_at is not None
 
     # The lease runs out; the sweeper hands the target to a recover task: the fake network, like
     # Mastodon, recognises a repeated key, so the target is sent again with the same key.
@@ -269,7 +271,7 @@ def test_closing_writes_the_summary_and_resumes_when_asked(incident, brand_a, ed
     closed = crisis.incident_close(incident=incident, user=manager, resume=True)
 
     brand_a.refresh_from_db()
-    assert not brand_a.is_paused
+    assert not is_paused(brand_a)
     summary = closed.summary
     assert (summary["mentions"], summary["negative"], summary["statements_published"]) == (4, 3, 1)
     assert summary["first_response_seconds"] is not None and summary["first_response_seconds"] >= 0
@@ -283,7 +285,7 @@ def test_closing_writes_the_summary_and_resumes_when_asked(incident, brand_a, ed
 def test_closing_without_resuming_leaves_the_pause(incident, brand_a, manager):
     crisis.incident_close(incident=incident, user=manager, resume=False)
     brand_a.refresh_from_db()
-    assert brand_a.is_paused
+    assert is_paused(brand_a)
     assert crisis.open_incident(brand_a) is None
 
 

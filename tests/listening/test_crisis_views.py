@@ -11,6 +11,7 @@ from cm_platform.spreadsheets import BOM
 from listening import crisis
 from listening.models import Alert, Incident, IncidentAction, Mention, SavedSearch, Statement
 from posts.models import SavedText
+from publishing.pause import is_paused
 from tests.factories import NetworkAccountFactory
 
 
@@ -58,7 +59,7 @@ def test_a_manager_opens_the_room_from_an_alert_with_its_words_filled_in(client,
     assert response.url == url("incident", brand_a, pk=incident.pk)
     assert incident.alert == alert
     brand_a.refresh_from_db()
-    assert brand_a.is_paused
+    assert is_paused(brand_a)
 
 
 def test_an_editor_sees_no_way_to_open_a_room_from_an_alert(client, brand_a, editor, alert):

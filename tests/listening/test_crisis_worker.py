@@ -7,7 +7,6 @@ import pytest
 
 from listening import crisis
 from posts.models import PostTarget, TargetState
-from posts.publishing.dispatcher import was_called
 from tests.networks.servers.mastodon import MastodonServer
 from tests.publishing.conftest import approved_post, engine, mastodon_account_for, wait_for  # noqa: F401
 
@@ -32,7 +31,7 @@ def test_a_statement_goes_out_once_through_the_pause_though_its_worker_was_kille
 
         # The worker marked the call and the request is at the network, which takes 3 s to answer.
         wait_for(
-            lambda: was_called(PostTarget.objects.get(pk=target.pk).claim_id),
+            lambda: PostTarget.objects.get(pk=target.pk).called_at is not None,
             timeout=30,
             message=lambda: engine.log("worker"),
         )
