@@ -123,6 +123,10 @@ def seed(targets: int, tag: str):
             HourRollup(brand=brand, network=k[0], weekday=k[1], hour=k[2], metric=k[3], total=v[0], count=v[1])
             for k, v in hourly.items()
         )
+    with connection.cursor() as cursor:
+        # The planner's statistics, as PostgreSQL's autovacuum (and a long-lived SQLite file's
+        # ANALYZE) has them for a brand that grew over months rather than in one bulk insert.
+        cursor.execute("ANALYZE")
     return brand, user, len(snapshots)
 
 
