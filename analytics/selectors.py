@@ -363,3 +363,43 @@ def page_numbers(brand: Brand, filters: Filters, *, metrics: Collection[str] | N
             },
         },
     }
+
+
+def brands_numbers(brands: Sequence[Brand], *, days: int = 7) -> list[dict]:
+    """The home page's numbers card: for each brand, its last `days` days (in its own zone) —
+    published of planned, on time, engagement — in two queries whatever the number of brands."""
+    if not brands:
+        return []
+    periods = {brand.pk: Filters.last_days(brand, days) for brand in brands}
+    planned, rolled = Q(), Q()
+    for brand in brands:
+        start, end = period_bounds(brand, periods[brand.pk])
+        planned |= Q(post__brand=brand, post__scheduled_at__gte=start, post__scheduled_at__lt=end)
+        rolled |= Q(brand=brand, day__gte=periods[brand.pk].start, day__lte=periods[brand.pk].end)
+    published = Q(state=TargetState.PUBLISHED)
+    targets = {
+        row["post__brand_id"]: row
+        for row in PostTarget.objects.filter(planned)
+        .exclude(state=TargetState.CANCELLED)
+        .values("post__brand_id")
+        .annotate(
+            planned=Count("pk"),
+            published=Count("pk", filter=published),
+            on_time=Count("pk", filter=published & Q(lateness_seconds__lte=settings.ANALYTICS_ON_TIME_SECONDS)),
+        )
+    }
+    engagement = dict(
+        DailyRollup.objects.filter(rolled, metric=ENGAGEMENT)
+        .values("brand_id")
+        .annotate(s=Sum("total"))
+        .values_list("brand_id", "s")
+    )
+    empty = {"planned": 0, "published": 0, "on_time": 0}
+    return [
+        {
+            "brand": brand,
+            "publishing": Publishing(**{key: targets.get(brand.pk, empty)[key] for key in empty}),
+            "engagement": engagement.get(brand.pk),
+        }
+        for brand in brands
+    ]

@@ -1,6 +1,7 @@
 """The cards of the home page, in the order they are drawn. A new capability (inbox, alerts,
 numbers) adds its card here with one line; see desk/cards/base.py for what a card is."""
 
+from analytics.cards import Numbers
 from desk.cards.base import Card, PostsCard, ShownCard
 from desk.cards.posts import ChangesRequested, ComingUp, NeedsAttention, Overdue, ToReview, UndatedDrafts
 from desk.scope import DeskScope
@@ -12,6 +13,7 @@ CARDS: list[type[Card]] = [
     NeedsAttention,
     Overdue,
     UndatedDrafts,
+    Numbers,
 ]
 
 
