@@ -394,12 +394,13 @@ def brands_numbers(brands: Sequence[Brand], *, days: int = 7) -> list[dict]:
         .annotate(s=Sum("total"))
         .values_list("brand_id", "s")
     )
-    empty = {"planned": 0, "published": 0, "on_time": 0}
     return [
-        {
-            "brand": brand,
-            "publishing": Publishing(**{key: targets.get(brand.pk, empty)[key] for key in empty}),
-            "engagement": engagement.get(brand.pk),
-        }
+        {"brand": brand, "publishing": _counts(targets.get(brand.pk)), "engagement": engagement.get(brand.pk)}
         for brand in brands
     ]
+
+
+def _counts(row: dict | None) -> Publishing:
+    if row is None:
+        return Publishing()
+    return Publishing(planned=row["planned"], published=row["published"], on_time=row["on_time"])
