@@ -14,9 +14,10 @@ posts are picked by id before their rows are read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -400,7 +401,7 @@ def brands_numbers(brands: Sequence[Brand], *, days: int = 7) -> list[dict]:
     ]
 
 
-def _counts(row: dict | None) -> Publishing:
+def _counts(row: Mapping[str, Any] | None) -> Publishing:
     if row is None:
         return Publishing()
     return Publishing(planned=row["planned"], published=row["published"], on_time=row["on_time"])
