@@ -26,12 +26,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_analytics import seed  # noqa: E402  (this folder: the script's own)
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-
-from bench.bench_analytics import seed  # noqa: E402
 
 TARGETS, CAMPAIGNS, BUDGET_SECONDS, PAGES = 3_000, 300, 5.0, 10
 
