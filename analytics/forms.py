@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Brand
 from analytics.models import Language, ReportSchedule
 from analytics.selectors import PERIODS, Filters
+from posts.timing import validate_day_in_range
 
 
 class AnalyticsFilterForm(forms.Form):
@@ -51,8 +52,18 @@ def month_of(day: date) -> tuple[date, date]:
 class ReportForm(forms.Form):
     """A report's period (a month by default: the last full month) and language."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        validators=[validate_day_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        validators=[validate_day_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, required=False)
 
     def __init__(self, *args, brand: Brand, **kwargs):
@@ -61,6 +72,8 @@ class ReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         if not data.get("start") or not data.get("end"):
             today = timezone.now().astimezone(self.brand.tz).date()
             data["start"], data["end"] = month_of(today.replace(day=1) - timedelta(days=1))

@@ -33,6 +33,7 @@ from accounts.models import Brand
 from calendars.models import Campaign
 from cm_platform.spreadsheets import csv_text, restore
 from networks.models import AccountStatus, NetworkAccount
+from posts.content import PostContent
 from posts.models import Post, PostTarget
 from posts.timing import wall_time_to_utc
 
@@ -167,6 +168,13 @@ class ResolvedRow:
     accounts: list[NetworkAccount]
     campaign: Campaign | None
 
+    @property
+    def content(self) -> PostContent:
+        """The post this row makes (a CSV row carries no media nor per-network texts)."""
+        return PostContent(
+            text=self.text, accounts=self.accounts, campaign=self.campaign, scheduled_at=self.scheduled_at
+        )
+
 
 @dataclass
 class RowContext:
@@ -282,7 +290,7 @@ def parse_upload(raw: bytes, *, brand: Brand) -> ParsedFile:
 def row_fingerprint(*, scheduled_at: datetime, text: str, account_ids: Iterable[int]) -> str:
     """What makes a row "already present" in a brand: the same instant, text and accounts.
 
-    Not the approval's fingerprint (posts.workflow.content_fingerprint): a CSV row carries no
+    Not the approval's fingerprint (PostContent.fingerprint): a CSV row carries no
     media nor per-network texts, and here the time is what tells two posts apart.
     """
     content = [scheduled_at.astimezone(UTC).isoformat(), text.strip(), sorted(set(account_ids))]

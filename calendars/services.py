@@ -235,14 +235,7 @@ def _import_row(job: ImportJob, context: RowContext, row: dict) -> bool:
     if resolved is not None:
         try:
             with transaction.atomic():
-                post_create(
-                    brand=job.brand,
-                    author=job.created_by,
-                    text=resolved.text,
-                    accounts=resolved.accounts,
-                    campaign=resolved.campaign,
-                    scheduled_at=resolved.scheduled_at,
-                )
+                post_create(brand=job.brand, author=job.created_by, content=resolved.content)
         except (ValidationError, PermissionDenied) as error:
             problems = _messages(error)
     if problems or resolved is None:

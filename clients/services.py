@@ -32,7 +32,6 @@ from accounts.roles import Perm
 from clients.models import ClientReviewer, ReviewAction, ReviewRecord
 from cm_platform.spreadsheets import csv_text
 from posts import services as post_services
-from posts import workflow
 from posts.models import Post, PostState
 
 LINK_SALT = "clients.review"
@@ -159,7 +158,7 @@ def posts_awaiting(reviewer: ClientReviewer):
     """What waits for the client of the reviewer's brand, soonest first."""
     return (
         Post.objects.filter(brand=reviewer.brand, state=PostState.AWAITING_CLIENT)
-        .select_related("brand")
+        .select_related("brand", "campaign")  # the campaign: part of post.content, read per post
         .prefetch_related("targets__account", "postmedia_set__media")
         .order_by("scheduled_at", "pk")
     )
@@ -168,7 +167,7 @@ def posts_awaiting(reviewer: ClientReviewer):
 def review_viewed(*, reviewer: ClientReviewer, posts: Iterable[Post], visit: Visit) -> list[str]:
     """Record that the reviewer saw these posts as they are now; returns their fingerprints."""
     posts = list(posts)
-    fingerprints = [workflow.post_fingerprint(post) for post in posts]
+    fingerprints = [post.content.fingerprint for post in posts]
     ReviewRecord.objects.bulk_create(
         _record(reviewer, post, ReviewAction.VIEWED, visit, fingerprint=fingerprint)
         for post, fingerprint in zip(posts, fingerprints, strict=True)

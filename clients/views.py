@@ -20,7 +20,7 @@ from clients.forms import ReviewerInviteForm
 from clients.models import ClientReviewer
 from clients.services import Decision, ReviewLinkInvalid, Visit
 from posts.models import Post
-from posts.workflow import WorkflowError
+from posts.workflow import Action, WorkflowError
 
 
 # --- the owner's pages -----------------------------------------------------------------------
@@ -114,17 +114,21 @@ def review_decide(request, token: str):
     return _private(redirect("clients:review", token=token))
 
 
+# What a client may decide, by the workflow's names (the page's buttons post them).
+CLIENT_DECISIONS = (Action.CLIENT_APPROVE, Action.CLIENT_REQUEST_CHANGES)
+
+
 def _decisions(data) -> list[Decision]:
-    """One post (its own button, `one` = "approve:<id>" or "changes:<id>") or the ticked ones
-    (`decision` = "approve" or "changes", `post` = ids)."""
+    """One post (its own button, `one` = "<action>:<id>") or the ticked ones (`decision` =
+    "<action>", `post` = ids), the action one of CLIENT_DECISIONS."""
     if data.get("one"):
         verb, _sep, raw_id = data["one"].partition(":")
         verbs, ids = [verb], [raw_id]
     else:
         verbs, ids = [data.get("decision", "")], data.getlist("post")
-    if verbs[0] not in ("approve", "changes"):
+    if verbs[0] not in CLIENT_DECISIONS:
         return []
-    approve = verbs[0] == "approve"
+    approve = verbs[0] == Action.CLIENT_APPROVE
     picked = [int(raw) for raw in ids if raw.isdigit()]
     return [
         Decision(

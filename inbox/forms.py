@@ -24,7 +24,7 @@ class InboxFilterForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
     q = forms.CharField(label=_("Text"), max_length=200, required=False)
 
-    def __init__(self, data, *, brand: Brand, networks: list[tuple[str, str]], members: list[tuple[str, str]]):
+    def __init__(self, data=None, *, brand: Brand, networks: list[tuple[str, str]], members: list[tuple[str, str]]):
         super().__init__(data)
         self.fields["network"] = forms.ChoiceField(
             label=_("Network"), required=False, choices=[("", _("All networks")), *networks]

@@ -9,7 +9,7 @@ what.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,17 +127,7 @@ def posts_bulk_set_campaign(*, posts: Iterable[Post], user, campaign) -> BulkOut
 
     def set_campaign(post: Post):
         post = Post.objects.select_related("brand").get(pk=post.pk)  # the version to save from
-        targets = list(post.targets.select_related("account"))
-        return services.post_update(
-            post=post,
-            user=user,
-            version=post.version,
-            text=post.text,
-            accounts=[t.account for t in targets],
-            media=[link.media for link in post.postmedia_set.select_related("media").order_by("position")],
-            target_texts={t.account_id: t.text for t in targets},
-            campaign=campaign,
-            scheduled_at=post.scheduled_at,
-        )
+        content = replace(post.content, campaign=campaign)
+        return services.post_update(post=post, user=user, version=post.version, content=content)
 
     return _each(posts, set_campaign)

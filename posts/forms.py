@@ -16,10 +16,10 @@ from calendars.models import Campaign
 from cm_platform.ids import IdField, ModelIdsField, parse_id, parse_ids
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
+from posts.content import PostContent
 from posts.models import Media, Post, SavedText
 from posts.timing import validate_day_in_range, wall_time_to_utc
-
-ACTIONS = ("save", "submit", "schedule", "publish_now")
+from posts.workflow import Action as WorkflowAction
 
 
 class AccountChoices(ModelIdsField):
@@ -72,17 +72,18 @@ class PostForm(forms.Form):
 
     @classmethod
     def initial_for(cls, post: Post) -> dict:
-        local = post.scheduled_at.astimezone(post.brand.tz) if post.scheduled_at else None
+        content = post.content
+        local = content.scheduled_at.astimezone(post.brand.tz) if content.scheduled_at else None
         initial = {
-            "text": post.text,
-            "accounts": [t.account_id for t in post.targets.all()],
-            "media_ids": ",".join(str(link.media_id) for link in post.postmedia_set.order_by("position")),
-            "campaign": post.campaign_id,
+            "text": content.text,
+            "accounts": [account.pk for account in content.accounts],
+            "media_ids": ",".join(str(item.pk) for item in content.media),
+            "campaign": getattr(content.campaign, "pk", None),
             "day": local.date() if local else None,
             "at": local.time().replace(second=0, microsecond=0) if local else None,
             "version": post.version,
         }
-        initial.update({f"target_{t.account_id}": t.text for t in post.targets.all()})
+        initial.update({f"target_{pk}": text for pk, text in content.target_texts.items()})
         return initial
 
     def account_fields(self):
@@ -107,17 +108,18 @@ class PostForm(forms.Form):
                 self.add_error("at", error)
         return cleaned
 
-    def service_arguments(self) -> dict:
+    def content(self) -> PostContent:
+        """What was typed, as posts.services.post_create and post_update take it."""
         data = self.cleaned_data
         accounts = list(data["accounts"])
-        return {
-            "text": data["text"],
-            "accounts": accounts,
-            "media": data["media_ids"],
-            "target_texts": {a.pk: data.get(f"target_{a.pk}", "") for a in accounts},
-            "campaign": data["campaign"],
-            "scheduled_at": data["scheduled_at"],
-        }
+        return PostContent(
+            text=data["text"],
+            accounts=accounts,
+            media=data["media_ids"],
+            target_texts={a.pk: data.get(f"target_{a.pk}", "") for a in accounts},
+            campaign=data["campaign"],
+            scheduled_at=data["scheduled_at"],
+        )
 
     def alt_texts(self, post_data) -> dict[int, str]:
         """Alt texts typed beside the chosen images: {media id: text}."""
@@ -174,9 +176,10 @@ class BulkForm(forms.Form):
     """What to do with the selected posts, and the one value that action needs."""
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", gettext_lazy("Submit for review")
-        APPROVE = "approve", gettext_lazy("Approve")
-        REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
+        # The workflow's own actions keep its names and words (posts.workflow.Action).
+        SUBMIT = WorkflowAction.SUBMIT.value, WorkflowAction.SUBMIT.label
+        APPROVE = WorkflowAction.APPROVE.value, WorkflowAction.APPROVE.label
+        REQUEST_CHANGES = WorkflowAction.REQUEST_CHANGES.value, WorkflowAction.REQUEST_CHANGES.label
         SHIFT = "shift", gettext_lazy("Shift by a number of days")
         MOVE = "move", gettext_lazy("Move to a date")
         CAMPAIGN = "campaign", gettext_lazy("Change the campaign")

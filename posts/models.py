@@ -9,6 +9,7 @@ from accounts.models import Brand
 from cm_platform.reasons import render
 from cm_platform.storage import RandomName
 from networks.models import NetworkAccount
+from posts.content import PostContent
 
 
 class Media(models.Model):
@@ -112,6 +113,26 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or f"#{self.pk}"
+
+    @property
+    def content(self) -> PostContent:
+        """What the post says as stored now. Prefetched `targets__account` and
+        `postmedia_set__media` are used when present (a list of posts costs no query per post)."""
+        targets = self._prefetched_or("targets", lambda: self.targets.select_related("account"))
+        links = self._prefetched_or("postmedia_set", lambda: self.postmedia_set.select_related("media"))
+        return PostContent(
+            text=self.text,
+            accounts=[target.account for target in targets],
+            media=[link.media for link in sorted(links, key=lambda link: link.position)],
+            target_texts={target.account_id: target.text for target in targets},
+            campaign=self.campaign,
+            scheduled_at=self.scheduled_at,
+        )
+
+    def _prefetched_or(self, name: str, query) -> list:
+        if name in getattr(self, "_prefetched_objects_cache", {}):
+            return list(getattr(self, name).all())
+        return list(query())
 
     @property
     def display_status(self) -> str:

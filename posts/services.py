@@ -8,7 +8,7 @@ name the field or the network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
-from networks.models import AccountStatus, NetworkAccount
+from networks.models import AccountStatus
 from posts import notifications, workflow
+from posts.content import PostContent
 from posts.media import media_copy, media_files_for
-from posts.models import Comment, EventKind, Media, Post, PostEvent, PostMedia, PostState, PostTarget
-from posts.workflow import WorkflowError
+from posts.models import Comment, EventKind, Post, PostEvent, PostMedia, PostState, PostTarget
+from posts.workflow import Action, WorkflowError
 
 __all__ = [
     "StaleContent",
@@ -38,6 +39,7 @@ __all__ = [
     "post_reschedule",
     "post_request_changes",
     "post_schedule",
+    "post_schedule_now",
     "post_submit",
     "post_unschedule",
     "post_update",
@@ -93,46 +95,33 @@ def _check_time(scheduled_at: datetime | None, *, previous: datetime | None = No
         raise ValidationError({"scheduled_at": _("This time is in the past: choose a time to come.")})
 
 
-def _clean_content(
-    *,
-    brand: Brand,
-    text: str,
-    accounts: Iterable[NetworkAccount],
-    media: Iterable[Media],
-    target_texts: dict[int, str] | None,
-    campaign,
-) -> tuple[list[NetworkAccount], list[Media], dict[int, str]]:
-    accounts = list(dict.fromkeys(accounts))
-    media = list(dict.fromkeys(media))
+def _check_content(*, brand: Brand, content: PostContent) -> None:
+    """The content may be saved in `brand`: its accounts, media and campaign are the brand's, and
+    every chosen network accepts it. A ValidationError naming each field at fault otherwise."""
     errors: dict[str, list[str]] = {}
-    if any(account.brand_id != brand.pk for account in accounts):
+    if any(account.brand_id != brand.pk for account in content.accounts):
         errors.setdefault("accounts", []).append(_("These network accounts are not this brand's."))
-    if any(account.status == AccountStatus.DISABLED for account in accounts):
+    if any(account.status == AccountStatus.DISABLED for account in content.accounts):
         errors.setdefault("accounts", []).append(_("A disabled network account cannot be chosen."))
-    if any(item.brand_id != brand.pk for item in media):
+    if any(item.brand_id != brand.pk for item in content.media):
         errors.setdefault("media", []).append(_("These media are not in this brand's library."))
-    if campaign is not None and campaign.brand_id != brand.pk:
+    if content.campaign is not None and content.campaign.brand_id != brand.pk:
         errors.setdefault("campaign", []).append(_("This campaign is not this brand's."))
-    chosen = {account.pk for account in accounts}
-    texts = {int(k): v.strip() for k, v in (target_texts or {}).items() if int(k) in chosen and v and v.strip()}
     if errors:
         raise ValidationError(errors)
-    _validate_for_networks(text, accounts, media, texts)
-    return accounts, media, texts
+    _validate_for_networks(content)
 
 
-def _validate_for_networks(
-    text: str, accounts: list[NetworkAccount], media: list[Media], texts: dict[int, str]
-) -> None:
+def _validate_for_networks(content: PostContent) -> None:
     """Each network's rules, only through its adapter (networks/adapters/base.py)."""
     errors: dict[str, list[str]] = {}
-    if not accounts and not text.strip():
+    if not content.accounts and not content.text.strip():
         errors["text"] = [_("Write a text.")]
-    for account in accounts:
+    for account in content.accounts:
         adapter = account.adapter()
-        files = media_files_for(adapter.get_limits(), media)
-        field = f"target_{account.pk}" if account.pk in texts else "text"
-        for problem in adapter.validate(texts.get(account.pk, text), files):
+        files = media_files_for(adapter.get_limits(), list(content.media))
+        field = f"target_{account.pk}" if account.pk in content.target_texts else "text"
+        for problem in adapter.validate(content.text_for(account), files):
             message = problem.message
             if account.display_name and account.display_name not in message:
                 message = f"{message} ({account.display_name})"
@@ -141,8 +130,9 @@ def _validate_for_networks(
         raise ValidationError(errors)
 
 
-def _write_content(post: Post, accounts: list[NetworkAccount], media: list[Media], texts: dict[int, str]) -> dict:
+def _write_content(post: Post, content: PostContent) -> dict:
     """Store targets and media; return what changed for the history."""
+    accounts, media, texts = content.accounts, content.media, content.target_texts
     before_targets = {t.account_id: t for t in post.targets.all()}
     before_texts = {account_id: t.text for account_id, t in before_targets.items()}
     wanted = {account.pk for account in accounts}
@@ -173,67 +163,47 @@ def _write_content(post: Post, accounts: list[NetworkAccount], media: list[Media
     return changes
 
 
+def _insert(*, brand: Brand, author, content: PostContent) -> Post:
+    """A new draft holding `content`, unchecked (the callers check what they must)."""
+    post = Post.objects.create(
+        brand=brand, author=author, text=content.text, campaign=content.campaign, scheduled_at=content.scheduled_at
+    )
+    _write_content(post, content)
+    return post
+
+
 # --- creating and editing --------------------------------------------------------------------
 @transaction.atomic
-def post_create(
-    *,
-    brand: Brand,
-    author,
-    text: str,
-    accounts: Iterable[NetworkAccount],
-    media: Sequence[Media] = (),
-    target_texts: dict[int, str] | None = None,
-    campaign=None,
-    scheduled_at: datetime | None = None,
-) -> Post:
+def post_create(*, brand: Brand, author, content: PostContent) -> Post:
     """A new draft with one pending target per network account."""
     _require(author, brand, Perm.WRITE)
-    text = text.strip()
-    _check_time(scheduled_at)
-    accounts, media, texts = _clean_content(
-        brand=brand, text=text, accounts=accounts, media=media, target_texts=target_texts, campaign=campaign
+    _check_time(content.scheduled_at)
+    _check_content(brand=brand, content=content)
+    post = _insert(brand=brand, author=author, content=content)
+    _record(
+        post, author, EventKind.CREATED, to_state=post.state, text_after=post.text, scheduled_after=post.scheduled_at
     )
-    post = Post.objects.create(brand=brand, author=author, text=text, campaign=campaign, scheduled_at=scheduled_at)
-    _write_content(post, accounts, media, texts)
-    _record(post, author, EventKind.CREATED, to_state=post.state, text_after=text, scheduled_after=scheduled_at)
     return post
 
 
 @transaction.atomic
-def post_update(
-    *,
-    post: Post,
-    user,
-    version: int,
-    text: str,
-    accounts: Iterable[NetworkAccount],
-    media: Sequence[Media] = (),
-    target_texts: dict[int, str] | None = None,
-    campaign=None,
-    scheduled_at: datetime | None = None,
-) -> Post:
-    """Save an edit made from `version`. A content change on an approved post sends it back to
-    review; a change of time alone keeps the approval (and needs the right to move it)."""
+def post_update(*, post: Post, user, version: int, content: PostContent) -> Post:
+    """Save `content` as an edit made from `version`. A content change on an approved post sends it
+    back to review; a change of time alone keeps the approval (and needs the right to move it)."""
     membership = _require(user, post.brand, Perm.WRITE)
     post = _locked_copy(post)
     if post.version != version:
         raise StaleVersion(post)
     workflow.ensure_editable(post)
-    text = text.strip()
-    _check_time(scheduled_at, previous=post.scheduled_at)
-    accounts, media, texts = _clean_content(
-        brand=post.brand, text=text, accounts=accounts, media=media, target_texts=target_texts, campaign=campaign
-    )
-    fingerprint_before = workflow.post_fingerprint(post)
+    _check_time(content.scheduled_at, previous=post.scheduled_at)
+    _check_content(brand=post.brand, content=content)
     text_before, time_before, state_before = post.text, post.scheduled_at, post.state
-    campaign_changed = post.campaign_id != getattr(campaign, "pk", None)
-    content_changed = fingerprint_before != workflow.content_fingerprint(
-        text=text, target_texts=texts, media_ids=[m.pk for m in media], account_ids=[a.pk for a in accounts]
-    )
-    if scheduled_at != time_before and not content_changed and not workflow.may_move(post, membership):
+    campaign_changed = post.campaign_id != getattr(content.campaign, "pk", None)
+    content_changed = post.content.fingerprint != content.fingerprint
+    if content.scheduled_at != time_before and not content_changed and not workflow.may_move(post, membership):
         raise PermissionDenied(_("Only a manager can move a post that was approved."))
-    changes = _write_content(post, accounts, media, texts)
-    post.text, post.campaign, post.scheduled_at = text, campaign, scheduled_at
+    changes = _write_content(post, content)
+    post.text, post.campaign, post.scheduled_at = content.text, content.campaign, content.scheduled_at
     back_to_review = content_changed and post.state in (PostState.APPROVED, PostState.AWAITING_CLIENT)
     if back_to_review:
         _unapprove(post)
@@ -246,13 +216,13 @@ def post_update(
             from_state=state_before,
             to_state=post.state,
             text_before=text_before,
-            text_after=text,
+            text_after=post.text,
             details=changes,
         )
     if back_to_review:
         _record(post, user, EventKind.BACK_TO_REVIEW, from_state=state_before, to_state=post.state)
         notifications.notify_submitted(post=post, by=user, after_edit=True)
-    if scheduled_at != time_before:
+    if post.scheduled_at != time_before:
         _record(
             post,
             user,
@@ -260,7 +230,7 @@ def post_update(
             from_state=post.state,
             to_state=post.state,
             scheduled_before=time_before,
-            scheduled_after=scheduled_at,
+            scheduled_after=post.scheduled_at,
         )
     return post
 
@@ -314,10 +284,10 @@ def _move(post: Post, user, scheduled_at: datetime | None, kind: str) -> Post:
 
 
 # --- transitions -----------------------------------------------------------------------------
-def _transition(post: Post, user, name: str, comment: str = "") -> tuple[Post, str]:
+def _transition(post: Post, user, action: Action) -> tuple[Post, str]:
     post = _locked_copy(post)
     membership = _membership(user, post.brand)
-    transition = workflow.check_transition(post, name, membership, user)
+    transition = workflow.check_transition(post, action, membership, user)
     return post, _apply(post, transition, approver=user)
 
 
@@ -326,8 +296,8 @@ def _apply(post: Post, transition: workflow.Transition, *, approver) -> str:
     or the client's, is bound to the content as it is now; the internal approver stays named."""
     before = post.state
     post.state = transition.target
-    if transition.target in (PostState.APPROVED, PostState.AWAITING_CLIENT):
-        post.approved_fingerprint = workflow.post_fingerprint(post)
+    if transition.action.approves:
+        post.approved_fingerprint = post.content.fingerprint
         post.approved_at = timezone.now()
         if approver is not None:
             post.approved_by = approver
@@ -339,7 +309,7 @@ def _apply(post: Post, transition: workflow.Transition, *, approver) -> str:
 def post_submit(*, post: Post, user) -> Post:
     """Ask the brand's managers to review the post."""
     _check_ready(post)
-    post, before = _transition(post, user, "submit")
+    post, before = _transition(post, user, Action.SUBMIT)
     _record(post, user, EventKind.SUBMITTED, from_state=before, to_state=post.state)
     notifications.notify_submitted(post=post, by=user)
     return post
@@ -349,8 +319,7 @@ def post_submit(*, post: Post, user) -> Post:
 def post_approve(*, post: Post, user) -> Post:
     """Approve the post exactly as it is now (its content fingerprint is kept): the last approval,
     or, in a brand whose client approves too, the internal one that sends it to the client."""
-    stages = workflow.approval_stages(post.brand)
-    post, before = _transition(post, user, "approve_for_client" if workflow.Stage.CLIENT in stages else "approve")
+    post, before = _transition(post, user, workflow.approval_action(post.brand))
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
     notifications.notify_reviewed(post=post, by=user, approved=True)
     return post
@@ -362,7 +331,7 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should change.")})
-    post, before = _transition(post, user, "request_changes")
+    post, before = _transition(post, user, Action.REQUEST_CHANGES)
     _record(post, user, EventKind.CHANGES_REQUESTED, from_state=before, to_state=post.state, comment=comment)
     Comment.objects.create(post=post, author=user, text=comment)
     notifications.notify_reviewed(post=post, by=user, approved=False, comment=comment)
@@ -370,15 +339,30 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
 
 
 @transaction.atomic
-def post_schedule(*, post: Post, user) -> Post:
-    """Approve straight from the composer (see posts/workflow.py for who may); needs a time."""
+def post_schedule(*, post: Post, user, scheduled_at: datetime | None = None) -> Post:
+    """Approve straight from the composer (see posts/workflow.py for who may); needs a time.
+
+    With `scheduled_at`, the post is moved there first (post_reschedule's rules): both or neither.
+    """
+    if scheduled_at is not None:
+        post = post_reschedule(post=post, user=user, scheduled_at=scheduled_at)
     _check_ready(post)
     if post.scheduled_at is None:
         raise ValidationError({"scheduled_at": _("Choose a date and time to schedule the post.")})
     _check_time(post.scheduled_at)
-    post, before = _transition(post, user, "schedule")
+    post, before = _transition(post, user, Action.SCHEDULE)
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state, scheduled_after=post.scheduled_at)
     return post
+
+
+@transaction.atomic
+def post_schedule_now(*, post: Post, user) -> Post:
+    """Ready a post to be published now ("publish now" from the composer or a draft): a post not
+    approved yet is scheduled (approved) first, at the current minute when it has no time."""
+    if post.state == PostState.APPROVED:
+        return post
+    now = timezone.now() if post.scheduled_at is None else None
+    return post_schedule(post=post, user=user, scheduled_at=now)
 
 
 # --- decisions no member takes: the client's (by link), the deadline --------------------------
@@ -400,8 +384,9 @@ def post_client_decide(*, post: Post, reviewer_name: str, fingerprint: str, appr
     if not approve and not comment:
         raise ValidationError({"comment": _("Say what should change.")})
     post = _locked_copy(post)
-    transition = workflow.check_unattended_transition(post, "client_approve" if approve else "client_request_changes")
-    if workflow.post_fingerprint(post) != fingerprint:
+    action = Action.CLIENT_APPROVE if approve else Action.CLIENT_REQUEST_CHANGES
+    transition = workflow.check_unattended_transition(post, action)
+    if post.content.fingerprint != fingerprint:
         raise StaleContent()
     before = _apply(post, transition, approver=None)
     kind = EventKind.CLIENT_APPROVED if approve else EventKind.CLIENT_CHANGES_REQUESTED
@@ -433,7 +418,7 @@ def _post_expire(*, post_id: int, now: datetime) -> bool:
     if post.state not in workflow.AWAITING_APPROVAL or post.scheduled_at is None or post.scheduled_at > now:
         return False
     try:
-        transition = workflow.check_unattended_transition(post, "expire")
+        transition = workflow.check_unattended_transition(post, Action.EXPIRE)
     except WorkflowError:
         return False  # out already (a target published or being published): not ours to expire
     before = _apply(post, transition, approver=None)
@@ -444,13 +429,10 @@ def _post_expire(*, post_id: int, now: datetime) -> bool:
 
 def _check_ready(post: Post) -> None:
     """A post about to be reviewed or scheduled must still pass every network's rules."""
-    targets = list(post.targets.select_related("account"))
-    if not targets:
+    content = post.content
+    if not content.accounts:
         raise ValidationError({"accounts": _("Choose at least one network account.")})
-    media = [link.media for link in post.postmedia_set.select_related("media").order_by("position")]
-    _validate_for_networks(
-        post.text, [t.account for t in targets], media, {t.account_id: t.text for t in targets if t.text}
-    )
+    _validate_for_networks(content)
 
 
 # --- copies, deletion, comments ------------------------------------------------------------
@@ -468,25 +450,12 @@ def post_duplicate(*, post: Post, user, brand: Brand | None = None, scheduled_at
     _require(user, brand, Perm.WRITE)
     _check_time(scheduled_at)
     same_brand = brand.pk == post.brand_id
-    copy = Post.objects.create(
-        brand=brand,
-        author=user,
-        text=post.text,
-        campaign=post.campaign if same_brand else None,
-        scheduled_at=scheduled_at,
-    )
-    if same_brand:
-        targets = list(post.targets.all())
-        PostTarget.objects.bulk_create(PostTarget(post=copy, account_id=t.account_id, text=t.text) for t in targets)
-    links = list(post.postmedia_set.select_related("media").order_by("position"))
-    PostMedia.objects.bulk_create(
-        PostMedia(
-            post=copy,
-            media=link.media if same_brand else media_copy(media=link.media, brand=brand, user=user),
-            position=link.position,
+    content = post.content
+    if not same_brand:
+        content = PostContent(
+            text=content.text, media=[media_copy(media=m, brand=brand, user=user) for m in content.media]
         )
-        for link in links
-    )
+    copy = _insert(brand=brand, author=user, content=replace(content, scheduled_at=scheduled_at))
     details = {"from_post": post.pk} if same_brand else {"from_post": post.pk, "from_brand": post.brand.slug}
     _record(
         copy,

@@ -45,6 +45,7 @@ from posts.forms import (
 from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
 from posts.publishing.rules import publish_now_refusal
 from posts.publishing.waiting import waits_of
+from posts.workflow import Action
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -238,8 +239,7 @@ def post_detail(request, pk: int):
         "may_comment": can(membership, Perm.COMMENT),
         "may_publish": can(membership, Perm.SCHEDULE) and publish_now_refusal(post) is None,
         "may_deliver": can(membership, Perm.SCHEDULE),  # retry, "needs checking" answers
-        "approval_current": post.state != PostState.APPROVED
-        or post.approved_fingerprint == workflow.post_fingerprint(post),
+        "approval_current": post.state != PostState.APPROVED or post.approved_fingerprint == post.content.fingerprint,
     }
     return render(request, "posts/detail.html", context)
 
@@ -251,7 +251,7 @@ def post_create(request):
     form = PostForm(request.POST or None, brand=request.brand, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.post_create(brand=request.brand, author=request.user, **form.service_arguments())
+            post = services.post_create(brand=request.brand, author=request.user, content=form.content())
             _save_alt_texts(request, form)
             return _after_save(request, post)
         except ValidationError as error:
@@ -270,7 +270,7 @@ def post_edit(request, pk: int):
         version = form.cleaned_data["version"] or 0
         was_approved = post.state == PostState.APPROVED
         try:
-            post = services.post_update(post=post, user=request.user, version=version, **form.service_arguments())
+            post = services.post_update(post=post, user=request.user, version=version, content=form.content())
             _save_alt_texts(request, form)
             if was_approved and post.state != PostState.APPROVED:
                 messages.warning(
@@ -320,13 +320,17 @@ def _attach(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, problems)
 
 
+# What the composer offers after saving (its plain "save" is no workflow action).
+COMPOSER_ACTIONS = frozenset({Action.SUBMIT, Action.SCHEDULE, Action.PUBLISH_NOW})
+
+
 def _after_save(request, post: Post):
     """Save first, then the action the person chose (submit, schedule, publish now)."""
     action = request.POST.get("action", "save")
     messages.success(request, _("The post is saved."))
-    if action in ("submit", "schedule", "publish_now"):
+    if action in COMPOSER_ACTIONS:
         try:
-            _run_action(request, post, action)
+            _run_action(request, post, Action(action))
         except PermissionDenied as refusal:  # the post is saved: say why the action was not taken
             messages.error(request, str(refusal) or _("You may not do this on this brand."))
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
@@ -358,7 +362,7 @@ def _composer(request, form: PostForm, post: Post | None, *, stale: Post | None 
         # Saving a content change withdraws an approval (posts/workflow.py): the page says so
         # before, and the save button's words change once the content differs.
         "approved": post is not None and post.state == PostState.APPROVED,
-        "may_submit": post is None or post.state in workflow.TRANSITIONS["submit"].sources,
+        "may_submit": post is None or post.state in workflow.TRANSITIONS[Action.SUBMIT].sources,
         "user_zone": request.user.time_zone if request.user.time_zone != brand.time_zone else "",
         "max_upload": settings.MAX_UPLOAD_BYTES,
         "max_upload_text": filesizeformat(settings.MAX_UPLOAD_BYTES),
@@ -400,40 +404,39 @@ def _chosen_media(form: PostForm, post: Post | None) -> list[Media]:
 
 
 # --- actions on a post -----------------------------------------------------------------------
-ACTION_DONE = {
-    "submit": lambda: _("The post is submitted for review."),
-    "approve": lambda: _("The post is approved."),
-    "approve_for_client": lambda: _("The post is approved and waits for the client."),
-    "request_changes": lambda: _("Changes are requested; the author is told."),
-    "schedule": lambda: _("The post is scheduled."),
-    "publish_now": lambda: _("The post is being published."),
-    "unschedule": lambda: _("The post has no time any more: it will not go out."),
-}
+# The workflow actions a member takes from a page (the client's and the deadline's are not).
+MEMBER_ACTIONS = frozenset(action for action in Action if action.perm is not None)
 
 
-def _run_action(request, post: Post, action: str) -> Post | None:
+def _take(request, post: Post, action: Action) -> Post:
+    """The service that takes `action` (posts/services.py judges whether it may be taken)."""
+    user = request.user
+    if action == Action.REQUEST_CHANGES:
+        comment = posted(RequestChangesForm, request.POST)["comment"]
+        return services.post_request_changes(post=post, user=user, comment=comment)
+    if action == Action.PUBLISH_NOW:
+        return _publish_now(post, user)
+    plain = {
+        Action.SUBMIT: services.post_submit,
+        Action.APPROVE: services.post_approve,
+        Action.APPROVE_FOR_CLIENT: services.post_approve,
+        Action.SCHEDULE: services.post_schedule,
+        Action.UNSCHEDULE: services.post_unschedule,
+    }
+    return plain[action](post=post, user=user)
+
+
+def _run_action(request, post: Post, action: Action) -> Post | None:
     """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
     try:
-        if action == "submit":
-            post = services.post_submit(post=post, user=request.user)
-        elif action in ("approve", "approve_for_client"):
-            post = services.post_approve(post=post, user=request.user)
-        elif action == "request_changes":
-            comment = posted(RequestChangesForm, request.POST)["comment"]
-            post = services.post_request_changes(post=post, user=request.user, comment=comment)
-        elif action == "schedule":
-            post = services.post_schedule(post=post, user=request.user)
-        elif action == "unschedule":
-            post = services.post_unschedule(post=post, user=request.user)
-        elif action == "publish_now":
-            post = _publish_now(post, request.user)
+        post = _take(request, post, action)
     except ValidationError as error:
         messages.error(request, _errors_text(error))
         return None
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         return None
-    messages.success(request, ACTION_DONE[action]())
+    messages.success(request, action.done_message)
     return post
 
 
@@ -444,10 +447,7 @@ def _publish_now(post: Post, user) -> Post:
     # composer keeps working while the engine changes alongside.
     from posts.publishing import services as publishing
 
-    if post.state != PostState.APPROVED:
-        if post.scheduled_at is None:
-            post = services.post_reschedule(post=post, user=user, scheduled_at=timezone.now())
-        post = services.post_schedule(post=post, user=user)
+    post = services.post_schedule_now(post=post, user=user)
     return publishing.post_publish_now(post=post, user=user)
 
 
@@ -468,9 +468,9 @@ def post_transition(request, pk: int, action: str):
             return redirect(detail)
         messages.success(request, _("The post is deleted."))
         return redirect("posts:list", brand_slug=request.brand.slug)
-    if action not in ACTION_DONE:
+    if action not in MEMBER_ACTIONS:
         raise Http404
-    _run_action(request, post, action)
+    _run_action(request, post, Action(action))
     return _back(request, detail)
 
 

@@ -1,5 +1,6 @@
-"""The approval workflow: the one table of transitions, who may take each, and the content
-fingerprint an approval is bound to.
+"""The approval workflow: every action as one enum member (Action) with its transition, who may
+take it and what a page says once it is done (RULES), and the rules around them. The content an
+approval is bound to is hashed by posts.content.PostContent.fingerprint.
 
 States (posts.models.PostState)::
 
@@ -51,14 +52,13 @@ internal then client (Brand.client_approval_required)::
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,13 +82,81 @@ class WorkflowError(Exception):
         self.message = message
 
 
+class Action(models.TextChoices):
+    """Every action of the workflow, named once. Pages (through the `workflow_actions` template
+    tag), the API and the services take the names from here; the label is the button's words.
+
+    What each action does, who may take it and what a page says once it is done are in RULES
+    below, read through the properties: `transition` (None: the post keeps its state), `perm`
+    (None: no member takes it) and `done_message`.
+    """
+
+    SUBMIT = "submit", gettext_lazy("Submit for review")
+    APPROVE = "approve", gettext_lazy("Approve")
+    APPROVE_FOR_CLIENT = "approve_for_client", gettext_lazy("Approve and send to the client")
+    REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
+    CLIENT_APPROVE = "client_approve", gettext_lazy("Approved by the client")
+    CLIENT_REQUEST_CHANGES = "client_request_changes", gettext_lazy("Changes requested by the client")
+    EXPIRE = "expire", gettext_lazy("Expired")
+    SCHEDULE = "schedule", gettext_lazy("Schedule")
+    UNSCHEDULE = "unschedule", gettext_lazy("Remove the time")
+    PUBLISH_NOW = "publish_now", gettext_lazy("Publish now")
+
+    @property
+    def transition(self) -> Transition | None:
+        return TRANSITIONS.get(self)
+
+    @property
+    def perm(self) -> Perm | None:
+        return RULES[self].perm
+
+    @property
+    def member_perm(self) -> Perm:
+        """The permission a member needs to take it (a page's or the API's first check)."""
+        perm = RULES[self].perm
+        assert perm is not None, f"{self} is not taken by a member"
+        return perm
+
+    @property
+    def done_message(self) -> str:
+        """What a member's page says once the action is done."""
+        done = RULES[self].done
+        assert done is not None, f"{self} is not taken from a member's page"
+        return str(done)
+
+    @property
+    def approves(self) -> bool:
+        """Whether taking it is an approval (internal or the client's): shown as a green button."""
+        return self.transition is not None and self.transition.target in (S.APPROVED, S.AWAITING_CLIENT)
+
+
+@dataclass(frozen=True)
+class Rule:
+    perm: Perm | None  # None: no member may take it (a client by link, or the system)
+    done: StrOrPromise | None  # what a member's page says once done; None: no member's page takes it
+    sources: frozenset[str] = frozenset()
+    target: str | None = None  # None: the post keeps its state
+
+
 @dataclass(frozen=True)
 class Transition:
-    name: str
+    """An action that moves the post from one of `sources` to `target`."""
+
+    action: Action
     sources: frozenset[str]
     target: str
-    perm: Perm | None  # None: no member may take it (a client by link, or the system)
-    label: StrOrPromise  # lazily translated: shown on buttons and in the history
+
+    @property
+    def name(self) -> Action:
+        return self.action
+
+    @property
+    def perm(self) -> Perm | None:
+        return self.action.perm
+
+    @property
+    def label(self) -> StrOrPromise:  # lazily translated: shown on buttons and in the history
+        return self.action.label
 
 
 class Stage(StrEnum):
@@ -105,53 +173,51 @@ def approval_stages(brand) -> tuple[Stage, ...]:
     return (Stage.INTERNAL,)
 
 
+def approval_action(brand) -> Action:
+    """A member's approval: the last one, or, when the brand's client approves too, the internal
+    one that sends the post to the client."""
+    return Action.APPROVE_FOR_CLIENT if Stage.CLIENT in approval_stages(brand) else Action.APPROVE
+
+
 S = PostState
+A = Action
 # States still waiting for an approval: the deadline sweep expires them when their time comes.
 AWAITING_APPROVAL = frozenset({S.IN_REVIEW, S.AWAITING_CLIENT, S.CHANGES_REQUESTED})
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "submit",
-            frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.EXPIRED}),
-            S.IN_REVIEW,
-            Perm.WRITE,
-            gettext_lazy("Submit for review"),
-        ),
-        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, Perm.REVIEW, gettext_lazy("Approve")),
-        Transition(
-            "approve_for_client",
-            frozenset({S.IN_REVIEW}),
-            S.AWAITING_CLIENT,
-            Perm.REVIEW,
-            gettext_lazy("Approve and send to the client"),
-        ),
-        Transition(
-            "request_changes",
-            frozenset({S.IN_REVIEW, S.AWAITING_CLIENT}),
-            S.CHANGES_REQUESTED,
-            Perm.REVIEW,
-            gettext_lazy("Request changes"),
-        ),
-        Transition(
-            "client_approve", frozenset({S.AWAITING_CLIENT}), S.APPROVED, None, gettext_lazy("Approved by the client")
-        ),
-        Transition(
-            "client_request_changes",
-            frozenset({S.AWAITING_CLIENT}),
-            S.CHANGES_REQUESTED,
-            None,
-            gettext_lazy("Changes requested by the client"),
-        ),
-        Transition("expire", AWAITING_APPROVAL, S.EXPIRED, None, gettext_lazy("Expired")),
-        Transition(
-            "schedule",
-            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
-            S.APPROVED,
-            Perm.WRITE,  # tightened in _check_rules when the brand requires approval
-            gettext_lazy("Schedule"),
-        ),
-    )
+RULES: dict[Action, Rule] = {
+    A.SUBMIT: Rule(
+        Perm.WRITE,
+        gettext_lazy("The post is submitted for review."),
+        frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.EXPIRED}),
+        S.IN_REVIEW,
+    ),
+    A.APPROVE: Rule(Perm.REVIEW, gettext_lazy("The post is approved."), frozenset({S.IN_REVIEW}), S.APPROVED),
+    A.APPROVE_FOR_CLIENT: Rule(
+        Perm.REVIEW,
+        gettext_lazy("The post is approved and waits for the client."),
+        frozenset({S.IN_REVIEW}),
+        S.AWAITING_CLIENT,
+    ),
+    A.REQUEST_CHANGES: Rule(
+        Perm.REVIEW,
+        gettext_lazy("Changes are requested; the author is told."),
+        frozenset({S.IN_REVIEW, S.AWAITING_CLIENT}),
+        S.CHANGES_REQUESTED,
+    ),
+    # The client's page names the post in its own messages (clients/views.py).
+    A.CLIENT_APPROVE: Rule(None, None, frozenset({S.AWAITING_CLIENT}), S.APPROVED),
+    A.CLIENT_REQUEST_CHANGES: Rule(None, None, frozenset({S.AWAITING_CLIENT}), S.CHANGES_REQUESTED),
+    A.EXPIRE: Rule(None, None, AWAITING_APPROVAL, S.EXPIRED),  # the deadline sweep tells the author
+    A.SCHEDULE: Rule(
+        Perm.WRITE,  # tightened in _check_rules when the brand requires approval
+        gettext_lazy("The post is scheduled."),
+        frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+        S.APPROVED,
+    ),
+    A.UNSCHEDULE: Rule(Perm.WRITE, gettext_lazy("The post has no time any more: it will not go out.")),  # may_move
+    A.PUBLISH_NOW: Rule(Perm.SCHEDULE, gettext_lazy("The post is being published.")),  # the engine's rule
+}
+TRANSITIONS: dict[Action, Transition] = {
+    action: Transition(action, rule.sources, rule.target) for action, rule in RULES.items() if rule.target
 }
 
 # Targets in these states mean the post is (being) out: it can no longer change.
@@ -168,9 +234,9 @@ def ensure_editable(post: Post) -> None:
         raise WorkflowError(_("This post is published or being published: it can no longer be changed."))
 
 
-def check_transition(post: Post, name: str, membership: Membership | None, user) -> Transition:
+def check_transition(post: Post, action: Action, membership: Membership | None, user) -> Transition:
     """The transition if `user` may take it now; PermissionDenied or WorkflowError otherwise."""
-    transition = TRANSITIONS[name]
+    transition = TRANSITIONS[Action(action)]
     if transition.perm is None or not can(membership, transition.perm):
         raise PermissionDenied(_("You may not do this on this brand."))
     _check_state(post, transition)
@@ -178,11 +244,11 @@ def check_transition(post: Post, name: str, membership: Membership | None, user)
     return transition
 
 
-def check_unattended_transition(post: Post, name: str) -> Transition:
+def check_unattended_transition(post: Post, action: Action) -> Transition:
     """A transition no member takes (perm None): a client's decision through a link the caller has
     checked, or the deadline sweep. WorkflowError when the post's state does not allow it."""
-    transition = TRANSITIONS[name]
-    assert transition.perm is None, f"{name} is taken by members: use check_transition"
+    transition = TRANSITIONS[action]
+    assert transition.perm is None, f"{action} is taken by members: use check_transition"
     _check_state(post, transition)
     return transition
 
@@ -196,25 +262,26 @@ def _check_state(post: Post, transition: Transition) -> None:
         )
 
 
-INTERNAL_DECISIONS = frozenset({"approve", "approve_for_client", "request_changes"})
+INTERNAL_DECISIONS = frozenset({A.APPROVE, A.APPROVE_FOR_CLIENT, A.REQUEST_CHANGES})
 
 
 def _check_rules(post: Post, transition: Transition, membership: Membership | None, user) -> None:
     brand = post.brand
     stages = approval_stages(brand)
-    approves = transition.target in (S.APPROVED, S.AWAITING_CLIENT)
-    if transition.name == "schedule" and Stage.CLIENT in stages:
+    action = transition.action
+    approves = action.approves
+    if action == A.SCHEDULE and Stage.CLIENT in stages:
         raise WorkflowError(_("This brand's client approves its posts: submit the post for review instead."))
-    if transition.name == "approve_for_client" and Stage.CLIENT not in stages:
+    if action == A.APPROVE_FOR_CLIENT and Stage.CLIENT not in stages:
         raise WorkflowError(_("This brand has no client approval: approve the post."))
-    if transition.name == "approve" and Stage.CLIENT in stages:
+    if action == A.APPROVE and Stage.CLIENT in stages:
         raise WorkflowError(_("This brand's client approves too: send the post to the client."))
-    if transition.name == "schedule" and brand.approval_required and not can(membership, Perm.REVIEW):
+    if action == A.SCHEDULE and brand.approval_required and not can(membership, Perm.REVIEW):
         raise PermissionDenied(_("This brand needs a manager's approval: submit the post for review instead."))
-    internal = transition.name in INTERNAL_DECISIONS or (transition.name == "schedule" and brand.approval_required)
+    internal = action in INTERNAL_DECISIONS or (action == A.SCHEDULE and brand.approval_required)
     if internal and not is_internal_approver(brand, user):
         raise PermissionDenied(_("Only this brand's named approvers may approve its posts."))
-    reviewed_by_someone = transition.name != "schedule" or brand.approval_required
+    reviewed_by_someone = action != A.SCHEDULE or brand.approval_required
     if approves and reviewed_by_someone and _own_post_forbidden(brand, post.author_id, user):
         raise PermissionDenied(
             _("This brand does not allow approving one's own post: another manager must approve it.")
@@ -258,7 +325,7 @@ def approvable_by(user, memberships: Iterable[Membership]) -> Q:
     """The posts `user` may approve now, as a query over all their brands at once (the home
     page's "waiting for my review"): the approve transition's rules, with the self-approval rule
     read from each post's brand."""
-    approve = TRANSITIONS["approve"]
+    approve = TRANSITIONS[A.APPROVE]
     assert approve.perm is not None  # approving is a member's decision
     reviewing = [m.brand_id for m in memberships if can(m, approve.perm)]
     own_forbidden = Q(brand__self_approval_forbidden=True, author_id=user.pk)
@@ -271,9 +338,9 @@ def approvable_by(user, memberships: Iterable[Membership]) -> Q:
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:
     """The transitions `user` may take now (for the buttons a page shows)."""
     allowed = []
-    for name in TRANSITIONS:
+    for action in TRANSITIONS:
         try:
-            allowed.append(check_transition(post, name, membership, user))
+            allowed.append(check_transition(post, action, membership, user))
         except (PermissionDenied, WorkflowError):
             continue
     return allowed
@@ -290,31 +357,3 @@ def may_move(post: Post, membership: Membership | None) -> bool:
     if post.state in (S.APPROVED, S.AWAITING_CLIENT) and post.brand.approval_required:
         return can(membership, Perm.SCHEDULE)
     return can(membership, Perm.WRITE)
-
-
-def content_fingerprint(
-    *, text: str, target_texts: dict[int, str], media_ids: Iterable[int], account_ids: Iterable[int]
-) -> str:
-    """A hash of everything an approval covers: text, per-network texts, media (in order), accounts.
-
-    Times are left out on purpose: moving an approved post keeps its approval.
-    """
-    accounts = sorted(set(account_ids))
-    content = {
-        "text": text,
-        "targets": [[account, target_texts.get(account, "")] for account in accounts],
-        "media": list(media_ids),
-        "accounts": accounts,
-    }
-    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
-
-
-def post_fingerprint(post: Post) -> str:
-    """The fingerprint of the post as stored now."""
-    targets = list(post.targets.all())
-    return content_fingerprint(
-        text=post.text,
-        target_texts={target.account_id: target.text for target in targets},
-        media_ids=[link.media_id for link in post.postmedia_set.order_by("position")],
-        account_ids=[target.account_id for target in targets],
-    )

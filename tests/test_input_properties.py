@@ -17,10 +17,13 @@ import inspect
 import pkgutil
 import socket
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
 from django import forms
+from django.apps import apps as django_apps
+from django.conf import settings as django_settings
 from django.db.models import Model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,7 +39,14 @@ from networks.adapters.mastodon import normalize_instance_url
 from posts.forms import BulkForm
 from posts.timing import EARLIEST_DAY, LATEST_DAY
 
-APPS = ("accounts", "networks", "posts", "calendars", "api", "cm_platform")
+# Every app of ours (a folder of this project in INSTALLED_APPS), so a new app's forms are fuzzed too.
+APPS = tuple(
+    dict.fromkeys(
+        app.name.split(".")[0]
+        for app in django_apps.get_app_configs()
+        if (Path(django_settings.BASE_DIR) / app.name.split(".")[0]).is_dir()
+    )
+)
 FUZZ = settings(
     max_examples=40,
     deadline=None,
@@ -192,6 +202,8 @@ def _keyword_arguments(form_class: type[forms.BaseForm], brand, owner) -> dict:
         "candidates": [{"display_name": "Brand A", "handle": "@a"}, {"display_name": "Brand A jobs"}],
         "actions": BulkForm.Action.values,  # every bulk action offered
         "brands": Brand.objects.filter(pk=brand.pk),  # where a copy may go
+        "networks": [("fake", "Fake"), ("mastodon", "Mastodon")],  # a filter's network choices
+        "members": [(str(owner.pk), str(owner))],  # an inbox filter's assignees
     }
     needed = [
         name

@@ -5,6 +5,7 @@ from api.serializers.fields import InstantField, TextField
 from calendars.models import Campaign
 from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
+from posts.content import PostContent
 from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
 from posts.publishing.waiting import waits_of
 
@@ -132,17 +133,28 @@ class PostWriteSerializer(serializers.Serializer):
     campaign = BrandRelatedField(Campaign, required=False, allow_null=True)
     scheduled_at = InstantField(required=False, allow_null=True, default=None)
 
-    def service_kwargs(self) -> dict:
+    def content(self) -> PostContent:
         """The validated data as post_create / post_update take it."""
         data = self.validated_data
         targets = data.get("targets", [])
+        return PostContent(
+            text=data.get("text", ""),
+            accounts=[t["account"] for t in targets],
+            target_texts={t["account"].pk: t["text"] for t in targets if t.get("text")},
+            media=data.get("media", []),
+            campaign=data.get("campaign"),
+            scheduled_at=data.get("scheduled_at"),
+        )
+
+    @staticmethod
+    def data_of(content: PostContent) -> dict:
+        """`content` as this serializer reads it: a PATCH fills what it does not name from here."""
         return {
-            "text": data.get("text", ""),
-            "accounts": [t["account"] for t in targets],
-            "target_texts": {t["account"].pk: t["text"] for t in targets if t.get("text")},
-            "media": data.get("media", []),
-            "campaign": data.get("campaign"),
-            "scheduled_at": data.get("scheduled_at"),
+            "text": content.text,
+            "targets": [{"account": a.pk, "text": content.target_texts.get(a.pk, "")} for a in content.accounts],
+            "media": [item.pk for item in content.media],
+            "campaign": getattr(content.campaign, "pk", None),
+            "scheduled_at": content.scheduled_at,
         }
 
 

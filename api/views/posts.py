@@ -1,6 +1,5 @@
 """Posts, their workflow actions and comments. Every write is a posts service (one rule each)."""
 
-from django.db import transaction
 from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
@@ -12,6 +11,7 @@ from api.views.base import BrandScoped
 from posts import services
 from posts.models import Post, PostMedia, PostTarget
 from posts.publishing.services import post_publish_now
+from posts.workflow import Action
 
 
 def brand_posts(brand):
@@ -20,7 +20,7 @@ def brand_posts(brand):
         .select_related("author", "approved_by")
         .prefetch_related(
             Prefetch("targets", queryset=PostTarget.objects.select_related("account").order_by("pk")),
-            Prefetch("postmedia_set", queryset=PostMedia.objects.order_by("position")),
+            Prefetch("postmedia_set", queryset=PostMedia.objects.select_related("media").order_by("position")),
         )
         .order_by(F("scheduled_at").asc(nulls_last=True), "pk")  # the same order on every database
     )
@@ -65,7 +65,7 @@ class PostList(PostObject, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = services.post_create(brand=self.brand, author=request.user, **serializer.service_kwargs())
+        post = services.post_create(brand=self.brand, author=request.user, content=serializer.content())
         return self.answer(post, status.HTTP_201_CREATED)
 
 
@@ -111,27 +111,16 @@ class PostDetail(PostObject, generics.GenericAPIView):
         post = self.post_object()
         data = self.request.data
         if partial:
-            data = {**_current_content(post), **{k: data[k] for k in data}}
+            data = {**s.PostUpdateSerializer.data_of(post.content), **{k: data[k] for k in data}}
         serializer = s.PostUpdateSerializer(data=data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         post = services.post_update(
             post=post,
             user=self.request.user,
             version=serializer.validated_data["version"],
-            **serializer.service_kwargs(),
+            content=serializer.content(),
         )
         return self.answer(post)
-
-
-def _current_content(post: Post) -> dict:
-    """The post as PostUpdateSerializer reads it: PATCH fills what it does not name from here."""
-    return {
-        "text": post.text,
-        "targets": [{"account": t.account_id, "text": t.text} for t in post.targets.all()],
-        "media": [link.media_id for link in post.postmedia_set.all()],
-        "campaign": post.campaign_id,
-        "scheduled_at": post.scheduled_at,
-    }
 
 
 class PostAction(PostObject, generics.GenericAPIView):
@@ -157,7 +146,7 @@ class PostAction(PostObject, generics.GenericAPIView):
 class PostSubmit(PostAction):
     """Ask the brand's managers to review the post."""
 
-    perms = {"POST": Perm.WRITE}
+    perms = {"POST": Action.SUBMIT.member_perm}
 
     def act(self, post, user, **data):
         return services.post_submit(post=post, user=user)
@@ -167,7 +156,7 @@ class PostSubmit(PostAction):
 class PostApprove(PostAction):
     """Approve the post as it is now (a later change of its content sends it back to review)."""
 
-    perms = {"POST": Perm.REVIEW}
+    perms = {"POST": Action.APPROVE.member_perm}
 
     def act(self, post, user, **data):
         return services.post_approve(post=post, user=user)
@@ -181,7 +170,7 @@ class PostApprove(PostAction):
 class PostRequestChanges(PostAction):
     """Send the post back to its author with what to change."""
 
-    perms = {"POST": Perm.REVIEW}
+    perms = {"POST": Action.REQUEST_CHANGES.member_perm}
     body = s.RequestChangesSerializer
 
     def act(self, post, user, **data):
@@ -195,14 +184,11 @@ class PostSchedule(PostAction):
     """Approve the post for its time, optionally moving it first. In a brand that needs approval
     only a manager may; in the others anyone who writes."""
 
-    perms = {"POST": Perm.WRITE}
+    perms = {"POST": Action.SCHEDULE.member_perm}
     body = s.ScheduleSerializer
 
-    @transaction.atomic  # moving and approving: both or neither
     def act(self, post, user, **data):
-        if data.get("scheduled_at") is not None:
-            post = services.post_reschedule(post=post, user=user, scheduled_at=data["scheduled_at"])
-        return services.post_schedule(post=post, user=user)
+        return services.post_schedule(post=post, user=user, scheduled_at=data.get("scheduled_at"))
 
 
 @extend_schema_view(
@@ -222,7 +208,7 @@ class PostReschedule(PostAction):
 class PostUnschedule(PostAction):
     """Take the post off the calendar: without a time it never goes out."""
 
-    perms = {"POST": Perm.WRITE}
+    perms = {"POST": Action.UNSCHEDULE.member_perm}
 
     def act(self, post, user, **data):
         return services.post_unschedule(post=post, user=user)
@@ -232,7 +218,7 @@ class PostUnschedule(PostAction):
 class PostPublishNow(PostAction):
     """Send an approved post now: the workers pick it up within seconds."""
 
-    perms = {"POST": Perm.SCHEDULE}
+    perms = {"POST": Action.PUBLISH_NOW.member_perm}
 
     def act(self, post, user, **data):
         return post_publish_now(post=post, user=user)

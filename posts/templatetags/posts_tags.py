@@ -1,12 +1,20 @@
-"""Template helpers of posts: times in a zone, the notification bell."""
+"""Template helpers of posts: times in a zone, the notification bell, the workflow's actions."""
 
 from zoneinfo import ZoneInfo
 
 from django import template
 
 from posts.models import Notification
+from posts.workflow import Action
 
 register = template.Library()
+
+
+@register.simple_tag
+def workflow_actions() -> type[Action]:
+    """`{% workflow_actions as Action %}`, then `{{ Action.SUBMIT }}` (the name a form posts) or
+    `{{ Action.SUBMIT.label }}` (the button's words): a template never spells an action."""
+    return Action
 
 
 @register.filter

@@ -36,7 +36,8 @@
   });
   action.addEventListener("change", showFields);
   form.addEventListener("submit", (event) => {
-    if (action.value === "delete" && !window.confirm(form.dataset.confirmDelete)) event.preventDefault();
+    const deleting = action.value === form.dataset.deleteAction; // the name comes from the page (BulkForm.Action)
+    if (deleting && !window.confirm(form.dataset.confirmDelete)) event.preventDefault();
   });
   showFields();
   refresh();

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from clients import services as client_services
 from posts import services
+from posts.content import PostContent
 from tests.factories import NetworkAccountFactory
 
 
@@ -43,7 +44,8 @@ def awaiting(client_brand, account, editor, manager):
 
     def _make(text="Bonjour <b>le</b> monde"):
         when = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
-        post = services.post_create(brand=client_brand, author=editor, text=text, accounts=[account], scheduled_at=when)
+        content = PostContent(text=text, accounts=[account], scheduled_at=when)
+        post = services.post_create(brand=client_brand, author=editor, content=content)
         post = services.post_submit(post=post, user=editor)
         return services.post_approve(post=post, user=manager)
 

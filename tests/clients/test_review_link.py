@@ -12,7 +12,9 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import ReviewAction, ReviewRecord
 from posts import services
+from posts.content import PostContent
 from posts.models import PostState
+from posts.workflow import Action
 from tests.factories import BrandFactory
 
 
@@ -42,7 +44,7 @@ def test_the_client_approves_and_the_view_and_decision_are_recorded(client, invi
     page = client.get(path, HTTP_USER_AGENT="PhoneBrowser/1.0").content.decode()
     fingerprint = page.split(f'name="fingerprint_{post.pk}" value="')[1].split('"')[0]
     response = client.post(
-        path + "decide/", {"one": f"approve:{post.pk}", f"fingerprint_{post.pk}": fingerprint},
+        path + "decide/", {"one": f"{Action.CLIENT_APPROVE}:{post.pk}", f"fingerprint_{post.pk}": fingerprint},
         HTTP_USER_AGENT="PhoneBrowser/1.0", follow=True,
     )  # fmt: skip
     assert f"Post {post.pk} approved." in response.content.decode()
@@ -61,14 +63,16 @@ def test_a_decision_on_content_changed_since_display_is_refused_with_the_reason(
     _, path = invite()
     page = client.get(path).content.decode()
     fingerprint = page.split(f'name="fingerprint_{post.pk}" value="')[1].split('"')[0]
-    services.post_update(post=post, user=editor, version=post.version, text="Nouveau", accounts=[account],
-                         scheduled_at=post.scheduled_at)  # fmt: skip
+    content = PostContent(text="Nouveau", accounts=[account], scheduled_at=post.scheduled_at)
+    services.post_update(post=post, user=editor, version=post.version, content=content)
     # Back in internal review after the edit; approved again by the manager, the client sees it anew.
     post.refresh_from_db()
     post.state = PostState.AWAITING_CLIENT
     post.save()
     response = client.post(
-        path + "decide/", {"one": f"approve:{post.pk}", f"fingerprint_{post.pk}": fingerprint}, follow=True
+        path + "decide/",
+        {"one": f"{Action.CLIENT_APPROVE}:{post.pk}", f"fingerprint_{post.pk}": fingerprint},
+        follow=True,
     )
     assert "changed since you opened the page" in response.content.decode()
     post.refresh_from_db()
@@ -80,7 +84,11 @@ def test_bulk_request_changes_needs_a_comment_and_keeps_it_as_text(client, invit
     first, second = awaiting("Un"), awaiting("Deux")
     _, path = invite()
     page = client.get(path).content.decode()
-    data = {"decision": "changes", "post": [first.pk, second.pk], "comment_all": "<script>x</script> trop long"}
+    data = {
+        "decision": Action.CLIENT_REQUEST_CHANGES,
+        "post": [first.pk, second.pk],
+        "comment_all": "<script>x</script> trop long",
+    }
     for post in (first, second):
         data[f"fingerprint_{post.pk}"] = page.split(f'name="fingerprint_{post.pk}" value="')[1].split('"')[0]
     client.post(path + "decide/", data)
@@ -96,7 +104,9 @@ def test_asking_for_changes_without_a_comment_is_refused(client, invite, awaitin
     page = client.get(path).content.decode()
     fingerprint = page.split(f'name="fingerprint_{post.pk}" value="')[1].split('"')[0]
     response = client.post(
-        path + "decide/", {"one": f"changes:{post.pk}", f"fingerprint_{post.pk}": fingerprint}, follow=True
+        path + "decide/",
+        {"one": f"{Action.CLIENT_REQUEST_CHANGES}:{post.pk}", f"fingerprint_{post.pk}": fingerprint},
+        follow=True,
     )
     assert "say what should change" in response.content.decode()
     post.refresh_from_db()
@@ -109,7 +119,9 @@ def test_another_brands_post_cannot_be_decided_by_this_link(client, invite, awai
     post = awaiting()
     post.brand = other
     post.save()
-    response = client.post(path + "decide/", {"one": f"approve:{post.pk}", f"fingerprint_{post.pk}": "x"}, follow=True)
+    response = client.post(
+        path + "decide/", {"one": f"{Action.CLIENT_APPROVE}:{post.pk}", f"fingerprint_{post.pk}": "x"}, follow=True
+    )
     assert "is not one of those waiting for you" in response.content.decode()
     post.refresh_from_db()
     assert post.state == PostState.AWAITING_CLIENT
@@ -117,7 +129,7 @@ def test_another_brands_post_cannot_be_decided_by_this_link(client, invite, awai
 
 # --- the life of a link ----------------------------------------------------------------------
 def _gone(client, path):
-    get, post = client.get(path), client.post(path + "decide/", {"decision": "approve"})
+    get, post = client.get(path), client.post(path + "decide/", {"decision": Action.CLIENT_APPROVE})
     assert get.status_code == post.status_code == 404
     return get.content.decode()
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from posts import services
+from posts.content import PostContent
 from tests.factories import NetworkAccountFactory
 
 
@@ -27,14 +28,10 @@ def tomorrow():
 @pytest.fixture
 def write_post(account, tomorrow):
     def _write(author, *, text="Bonjour le monde", accounts=None, **extra):
-        return services.post_create(
-            brand=account.brand,
-            author=author,
-            text=text,
-            accounts=accounts or [account],
-            scheduled_at=extra.pop("scheduled_at", tomorrow),
-            **extra,
+        content = PostContent(
+            text=text, accounts=accounts or [account], scheduled_at=extra.pop("scheduled_at", tomorrow), **extra
         )
+        return services.post_create(brand=account.brand, author=author, content=content)
 
     return _write
 

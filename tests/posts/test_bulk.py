@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from calendars.models import Campaign
 from posts import bulk, services
+from posts.content import PostContent
 from posts.models import EventKind, Post, PostState, TargetState
 from tests.factories import PostFactory
 
@@ -27,7 +28,7 @@ def _reasons(outcome):
 
 def test_submit_sends_each_ready_post_and_explains_the_others(write_post, editor):
     ready = write_post(editor)
-    no_account = services.post_create(brand=ready.brand, author=editor, text="Sans réseau", accounts=[])
+    no_account = services.post_create(brand=ready.brand, author=editor, content=PostContent(text="Sans réseau"))
     outcome = bulk.posts_bulk_submit(posts=[ready, no_account], user=editor)
     assert [post.pk for post in outcome.done] == [ready.pk]
     assert _reasons(outcome) == {no_account.pk: "Choose at least one network account."}

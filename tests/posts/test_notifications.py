@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from posts import services
+from posts.content import PostContent
 from posts.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,9 @@ def test_every_action_names_the_post(write_post, editor, manager):
 def test_an_edit_that_withdraws_the_approval_says_so(write_post, editor, manager, account):
     post = services.post_submit(post=write_post(editor, text="Avant"), user=editor)
     post = services.post_approve(post=post, user=manager)
-    services.post_update(post=post, user=editor, version=post.version, text="Après", accounts=[account])
+    services.post_update(
+        post=post, user=editor, version=post.version, content=PostContent(text="Après", accounts=[account])
+    )
     latest = Notification.objects.filter(user=manager).first()
     assert latest.message == f"{editor} changed “Après” after its approval: it needs your review again."
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from posts import services
+from posts.content import PostContent
 from posts.models import DisplayStatus, EventKind, Notification, Post, PostState, TargetState
 from posts.workflow import WorkflowError
 from tests.factories import NetworkAccountFactory, PostTargetFactory
@@ -28,7 +29,8 @@ def _edit(post, user, **changes):
         "campaign": post.campaign,
         "scheduled_at": post.scheduled_at,
     }
-    return services.post_update(post=post, user=user, version=post.version, **{**values, **changes})
+    content = PostContent(**{**values, **changes})
+    return services.post_update(post=post, user=user, version=post.version, content=content)
 
 
 # --- creating --------------------------------------------------------------------------------
@@ -174,8 +176,7 @@ def test_stale_version_is_refused_and_nothing_is_saved(write_post, editor, manag
             post=post,
             user=editor,
             version=opened_version,
-            text="L'éditeur écrase",
-            accounts=[t.account for t in post.targets.all()],
+            content=PostContent(text="L'éditeur écrase", accounts=[t.account for t in post.targets.all()]),
         )
     post.refresh_from_db()
     assert post.text == "Le manager a changé"

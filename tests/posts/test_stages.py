@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from posts import services, workflow
+from posts.content import PostContent
 from posts.models import EventKind, Notification, PostState
 from posts.publishing.rules import releasable_posts
 from posts.workflow import Stage, WorkflowError
@@ -40,7 +41,7 @@ def test_internal_approval_sends_the_post_to_the_client(client_brand, write_post
     post = services.post_approve(post=post, user=manager)
     assert post.state == PostState.AWAITING_CLIENT
     assert post.approved_by == manager
-    assert post.approved_fingerprint == workflow.post_fingerprint(post)
+    assert post.approved_fingerprint == post.content.fingerprint
 
 
 def test_awaiting_client_is_not_releasable(client_brand, write_post, editor, manager):
@@ -74,7 +75,7 @@ def test_no_member_may_take_the_client_transitions(client_brand, write_post, edi
 def test_the_client_approval_releases_the_post(client_brand, write_post, editor, manager):
     post = services.post_approve(post=services.post_submit(post=write_post(editor), user=editor), user=manager)
     post = services.post_client_decide(
-        post=post, reviewer_name="Claire Client", fingerprint=workflow.post_fingerprint(post), approve=True
+        post=post, reviewer_name="Claire Client", fingerprint=post.content.fingerprint, approve=True
     )
     assert post.state == PostState.APPROVED
     assert post.approved_by == manager  # the internal approver stays named
@@ -85,7 +86,7 @@ def test_the_client_approval_releases_the_post(client_brand, write_post, editor,
 
 def test_a_client_decision_on_changed_content_is_refused(client_brand, write_post, editor, manager):
     post = services.post_approve(post=services.post_submit(post=write_post(editor), user=editor), user=manager)
-    shown = workflow.post_fingerprint(post)
+    shown = post.content.fingerprint
     post.text = "Changed behind the client's back"
     post.save()
     with pytest.raises(services.StaleContent):
@@ -96,7 +97,7 @@ def test_a_client_decision_on_changed_content_is_refused(client_brand, write_pos
 
 def test_the_client_asks_for_changes_with_a_comment(client_brand, write_post, editor, manager):
     post = services.post_approve(post=services.post_submit(post=write_post(editor), user=editor), user=manager)
-    fingerprint = workflow.post_fingerprint(post)
+    fingerprint = post.content.fingerprint
     with pytest.raises(services.ValidationError):
         services.post_client_decide(post=post, reviewer_name="C", fingerprint=fingerprint, approve=False)
     post = services.post_client_decide(
@@ -110,10 +111,8 @@ def test_a_content_change_while_awaiting_the_client_goes_back_to_the_first_stage
     client_brand, write_post, editor, manager, account
 ):
     post = services.post_approve(post=services.post_submit(post=write_post(editor), user=editor), user=manager)
-    post = services.post_update(
-        post=post, user=editor, version=post.version, text="Autre texte", accounts=[account],
-        scheduled_at=post.scheduled_at,
-    )  # fmt: skip
+    content = PostContent(text="Autre texte", accounts=[account], scheduled_at=post.scheduled_at)
+    post = services.post_update(post=post, user=editor, version=post.version, content=content)
     assert post.state == PostState.IN_REVIEW
     assert post.approved_fingerprint == ""
 

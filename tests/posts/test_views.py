@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import services
+from posts.content import PostContent
 from posts.models import EventKind, Post, PostState
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,8 @@ def test_french_messages(client, editor, brand_a, account):
 def test_second_saver_is_told_and_keeps_their_text(client, editor, manager, brand_a, account, write_post):
     post = write_post(editor, text="Premier jet")
     opened = post.version
-    services.post_update(post=post, user=manager, version=opened, text="Version du manager", accounts=[account])
+    content = PostContent(text="Version du manager", accounts=[account])
+    services.post_update(post=post, user=manager, version=opened, content=content)
     client.force_login(editor)
     response = client.post(_url("edit", brand_a, pk=post.pk), _form(account, text="Ma version à moi", version=opened))
     html = response.content.decode()
@@ -159,9 +161,8 @@ def test_another_brands_post_is_404(client, outsider, editor, brand_a, write_pos
 
 def test_post_page_shows_the_history_and_failure_advice(client, editor, manager, brand_a, write_post):
     post = write_post(editor, text="Avant")
-    services.post_update(
-        post=post, user=editor, version=post.version, text="Après", accounts=[t.account for t in post.targets.all()]
-    )
+    content = PostContent(text="Après", accounts=[t.account for t in post.targets.all()])
+    services.post_update(post=post, user=editor, version=post.version, content=content)
     post.targets.update(state="failed", error_kind="reconnect", last_error="The token was revoked.")
     client.force_login(manager)
     html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()
@@ -223,9 +224,7 @@ def test_history_shows_states_in_words_and_per_network_texts(client, editor, bra
         post=post,
         user=editor,
         version=post.version,
-        text=post.text,
-        accounts=[account],
-        target_texts={account.pk: "Court"},
+        content=PostContent(text=post.text, accounts=[account], target_texts={account.pk: "Court"}),
     )
     client.force_login(editor)
     html = client.get(_url("detail", brand_a, pk=post.pk)).content.decode()

@@ -4,8 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
+from calendars.models import Campaign
+from networks.models import NetworkAccount
 from posts import workflow
-from posts.models import PostState, TargetState
+from posts.content import PostContent
+from posts.models import Media, PostState, TargetState
 from posts.workflow import WorkflowError
 
 
@@ -79,10 +82,20 @@ def test_moving_an_approved_post_needs_the_schedule_right(write_post, editor, ma
     assert workflow.may_move(post, _membership(manager, brand_a))
 
 
+def _content(*, text, target_texts, media_ids, account_ids, **others):
+    return PostContent(
+        text=text,
+        target_texts=target_texts,
+        media=[Media(pk=pk) for pk in media_ids],
+        accounts=[NetworkAccount(pk=pk) for pk in account_ids],
+        **others,
+    )
+
+
 def test_fingerprint_covers_text_target_texts_media_and_accounts_but_not_order_of_accounts():
     base = {"text": "a", "target_texts": {1: ""}, "media_ids": [5, 6], "account_ids": [1, 2]}
-    fingerprint = workflow.content_fingerprint(**base)
-    assert workflow.content_fingerprint(**{**base, "account_ids": [2, 1]}) == fingerprint
+    fingerprint = _content(**base).fingerprint
+    assert _content(**{**base, "account_ids": [2, 1]}).fingerprint == fingerprint
     for change in (
         {"text": "b"},
         {"target_texts": {1: "other"}},
@@ -90,7 +103,13 @@ def test_fingerprint_covers_text_target_texts_media_and_accounts_but_not_order_o
         {"media_ids": [5]},
         {"account_ids": [1]},
     ):
-        assert workflow.content_fingerprint(**{**base, **change}) != fingerprint, change
+        assert _content(**{**base, **change}).fingerprint != fingerprint, change
+
+
+def test_fingerprint_leaves_out_the_time_and_the_campaign(tomorrow):
+    base = {"text": "a", "target_texts": {}, "media_ids": [], "account_ids": [1]}
+    moved = _content(**base, scheduled_at=tomorrow, campaign=Campaign(pk=3))
+    assert moved.fingerprint == _content(**base).fingerprint
 
 
 def test_allowed_transitions_for_the_buttons(write_post, editor, manager, brand_a):

@@ -18,7 +18,6 @@ from networks.adapters.conversations import MessageKind
 from networks.adapters.fake import FakeAdapter
 from networks.models import NetworkAccount
 from posts.models import Post, PostState, PostTarget
-from posts.workflow import post_fingerprint
 
 PEOPLE = [
     # (email, password, display name, role). Demo passwords: readable on purpose, local use only.
@@ -80,7 +79,7 @@ class Command(BaseCommand):
             )
             PostTarget.objects.create(post=post, account=account)
             # Bind the approval to this exact content, as post_approve does.
-            post.approved_fingerprint = post_fingerprint(post)
+            post.approved_fingerprint = post.content.fingerprint
             post.save(update_fields=["approved_fingerprint"])
 
     def _community(self, brand: Brand) -> None:
