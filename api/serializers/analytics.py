@@ -101,7 +101,7 @@ class TopPostSerializer(serializers.Serializer):
     post = serializers.IntegerField()
     network = serializers.CharField()
     account = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(read_only=True)
     engagement = serializers.IntegerField()
     text = serializers.CharField()
     url = serializers.CharField(help_text="The post on its network (empty if unknown).")
