@@ -88,6 +88,7 @@ messages:
 demo: setup
 	$(MANAGE) demo
 	$(MANAGE) demo_listening
+	$(MANAGE) demo_analytics
 
 clean:
 	rm -rf $(VENV) node_modules var

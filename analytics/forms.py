@@ -38,13 +38,8 @@ class AnalyticsFilterForm(forms.Form):
     def filters(self) -> Filters:
         """The filters asked for; defaults for any field that was not valid (the page says which)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        days = int(data.get("days") or 30)
-        end = timezone.now().astimezone(self.brand.tz).date()
-        return Filters(
-            start=end - timedelta(days=days - 1),
-            end=end,
-            network=data.get("network") or "",
-            campaign=data.get("campaign"),
+        return Filters.last_days(
+            self.brand, int(data.get("days") or 30), network=data.get("network") or "", campaign=data.get("campaign")
         )
 
 

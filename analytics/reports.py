@@ -33,8 +33,7 @@ SHARE_SALT = "analytics.report-share"
 
 # --- the numbers and the two formats ----------------------------------------------------------
 def report_context(brand: Brand, filters: Filters) -> dict:
-    numbers = selectors.page_numbers(brand, filters)
-    numbers["top_posts"] = selectors.top_posts(brand, filters, limit=10)
+    numbers = selectors.page_numbers(brand, filters, top=10)
     trend = numbers["chart_data"]["trend"]
     return {
         "brand": brand,

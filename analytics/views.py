@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,6 +17,7 @@ from analytics import selectors
 from analytics.forms import AnalyticsFilterForm, ReportForm, ReportScheduleForm, ShareLinkForm
 from analytics.models import ReportSchedule, ShareLink
 from analytics.selectors import Filters
+from analytics.templatetags.analytics_tags import heatmap_rows
 
 
 def _filter_form(request) -> AnalyticsFilterForm:
@@ -31,12 +31,12 @@ def _filter_form(request) -> AnalyticsFilterForm:
 def dashboard(request):
     form = _filter_form(request)
     filters = form.filters()
-    numbers = selectors.page_numbers(request.brand, filters)
+    numbers = selectors.page_numbers(request.brand, filters, metrics=selectors.PAGE_METRICS)
     context = {
         "form": form,
         "filters": filters,
         "hours": range(24),
-        "heat_rows": [{"label": WEEKDAYS[day], "values": numbers["best_hours"][day]} for day in range(7)],
+        "heat_rows": heatmap_rows(numbers["best_hours"], numbers["best_hours_peak"]),
         "chart_labels": {"published": _("Posts published"), "engagement": _("Engagement")},
         **numbers,
     }

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import brands, calendar, inbox, media, networks, posts, webhooks
+from api.views import analytics, brands, calendar, inbox, media, networks, posts, webhooks
 
 app_name = "api"
 
@@ -62,6 +62,7 @@ urlpatterns = [
     path(brand("replies/<id:pk>/decline/"), inbox.ReplyDecline.as_view(), name="reply_decline"),
     path(brand("messages/<id:pk>/hide/"), inbox.MessageHide.as_view(), name="message_hide"),
     path(brand("messages/<id:pk>/delete/"), inbox.MessageDelete.as_view(), name="message_delete"),
+    path(brand("analytics/"), analytics.Analytics.as_view(), name="analytics"),
     path(brand("webhooks/"), webhooks.WebhookList.as_view(), name="webhook_list"),
     path(brand("webhooks/<id:pk>/"), webhooks.WebhookDetail.as_view(), name="webhook_detail"),
 ]

@@ -39,7 +39,7 @@ from django.utils import timezone  # noqa: E402
 TARGETS, SLOTS, METRICS = 10_200, (1, 6, 24, 72, 168, 720), ("likes", "reposts", "replies", "views", "reach")
 
 
-def seed(targets: int, tag: str):
+def seed(targets: int, tag: str, *, days: int = 90, campaigns: int = 6):
     from accounts.models import Brand, Membership, User
     from accounts.roles import Role
     from analytics.models import DailyRollup, HourRollup, MetricSnapshot, SnapshotSchedule
@@ -56,16 +56,16 @@ def seed(targets: int, tag: str):
         NetworkAccount(brand=brand, network=("fake", "mastodon", "bluesky")[i % 3], display_name=f"A{i}")
         for i in range(6)
     )
-    campaigns = Campaign.objects.bulk_create(Campaign(brand=brand, name=f"Campaign {i}") for i in range(6))
+    made = Campaign.objects.bulk_create(Campaign(brand=brand, name=f"Campaign {i}") for i in range(campaigns))
     now = timezone.now()
-    times = [now - timedelta(minutes=rng.randrange(90 * 24 * 60)) for _ in range(targets)]
+    times = [now - timedelta(minutes=rng.randrange(days * 24 * 60)) for _ in range(targets)]
     posts = Post.objects.bulk_create(
         Post(
             brand=brand,
             text=f"Post {n}",
             state=PostState.APPROVED,
             scheduled_at=times[n],
-            campaign=campaigns[n % 7] if n % 7 < 6 else None,
+            campaign=made[n % (campaigns + 1)] if n % (campaigns + 1) < campaigns else None,
         )
         for n in range(targets)
     )
@@ -123,6 +123,10 @@ def seed(targets: int, tag: str):
             HourRollup(brand=brand, network=k[0], weekday=k[1], hour=k[2], metric=k[3], total=v[0], count=v[1])
             for k, v in hourly.items()
         )
+    with connection.cursor() as cursor:
+        # The planner's statistics, as PostgreSQL's autovacuum (and a long-lived SQLite file's
+        # ANALYZE) has them for a brand that grew over months rather than in one bulk insert.
+        cursor.execute("ANALYZE")
     return brand, user, len(snapshots)
 
 

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cm_platform.ids import ModelIdsField
 from listening.expressions import ExpressionError, compile_expression, fold
 from listening.models import SavedSearch, Source
 from networks import http
@@ -85,3 +86,38 @@ class SourceForm(forms.ModelForm):
 
 class MentionTagForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), max_length=1000, required=False)
+
+
+# --- the crisis room ------------------------------------------------------------------------------
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    words = forms.CharField(
+        label=_("Words of the incident"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Separated by commas: the room shows the mentions and conversations holding any of them."),
+    )
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(label=_("Holding statement"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class StatementApproveForm(forms.Form):
+    accounts = ModelIdsField(label=_("Networks"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = accounts  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    resume = forms.BooleanField(label=_("Resume publishing now"), required=False)
+
+
+class RoomReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)

@@ -119,6 +119,10 @@ class Mention(models.Model):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     searches = models.ManyToManyField(SavedSearch, through="MentionMatch", related_name="mentions")
+    # Opened in the inbox (listening/crisis.py): where its answers are written and sent.
+    conversation = models.ForeignKey(
+        "inbox.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -229,3 +233,104 @@ class Alert(models.Model):
             "negative": 100 * self.negative_share,
             "usual_negative": 100 * self.usual_negative_share,
         }
+
+
+# --- the crisis room ---------------------------------------------------------------------------
+class Incident(models.Model):
+    """A crisis, one page: opened from an alert or by a manager, the brand's publishing paused
+    meanwhile; closing it writes the summary for management (listening/crisis.py)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="incidents")
+    title = models.CharField(_("title"), max_length=200)
+    # Words as typed: a mention or an inbox message holding any of them is the incident's (they
+    # narrow the room's mentions and conversations).
+    words = models.JSONField(_("words"), default=list)
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Written once, at closing (listening.crisis.incident_summary): what management reads.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            # The pause is the brand's: one crisis at a time, or closing one would resume another's pause.
+            models.UniqueConstraint(
+                fields=["brand"], condition=models.Q(closed_at__isnull=True), name="one_open_incident"
+            )
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Statement(models.Model):
+    """A holding statement: written in the room (from one of the brand's saved texts), then
+    approved by a manager, which publishes it at once through the engine as an ordinary post.
+    The post is the statement's one delivery: the engine sends each of its targets exactly once.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="statements")
+    text = models.TextField(_("statement"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Set once, under the statement's row lock, in the transaction that creates the post: a
+    # second approval (a double click, a retried request) finds it and sends nothing.
+    # publishing/rules.py lets such a post through the brand's pause.
+    post = models.OneToOneField(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="crisis_statement"
+    )
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("holding statement")
+        verbose_name_plural = _("holding statements")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class IncidentAction(models.TextChoices):
+    OPENED = "opened", _("Incident opened")
+    PAUSED = "paused", _("Publishing paused")
+    ASSIGNED = "assigned", _("Assigned")
+    STATEMENT_WRITTEN = "statement_written", _("Holding statement written")
+    STATEMENT_APPROVED = "statement_approved", _("Holding statement approved and published")
+    CONVERSATION_OPENED = "conversation_opened", _("Mention opened in the inbox")
+    REPLY = "reply", _("Reply written")
+    HIDDEN = "hidden", _("Message hidden")
+    CLOSED = "closed", _("Incident closed")
+    RESUMED = "resumed", _("Publishing resumed")
+
+
+class IncidentEvent(models.Model):
+    """The incident's timeline: every action in the room, with its time and author."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30, choices=IncidentAction.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.action}"

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from statistics import median
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDay, TruncHour
 from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import Brand
 from cm_platform.ids import parse_id
 from core.sentiment import Label
-from listening.models import Mention, MentionHourly, MentionTag
+from inbox.models import Conversation, Message, Reply, ReplyState
+from listening.models import Incident, Mention, MentionHourly, MentionTag, Statement
+from networks.capabilities.conversations import MessageAction
+from networks.models import AccountStatus, NetworkAccount
+from posts.models import PostTarget, TargetState
 from posts.timing import validate_day_in_range
 
 PAGE_SIZE = 50
@@ -83,8 +90,8 @@ def mentions_for(brand: Brand, filters: MentionFilters) -> QuerySet[Mention]:
         mentions = mentions.filter(handled_at__isnull=filters.handled == "no")
     if filters.text:
         mentions = mentions.filter(Q(text__icontains=filters.text) | Q(title__icontains=filters.text))
-    for word in filters.words:
-        mentions = mentions.filter(Q(text__icontains=word) | Q(title__icontains=word))
+    if filters.words:
+        mentions = mentions.filter(words_q(filters.words, "text", "title"))
     if filters.tag:
         mentions = mentions.filter(tags__name=filters.tag)
     if filters.start:
@@ -92,6 +99,28 @@ def mentions_for(brand: Brand, filters: MentionFilters) -> QuerySet[Mention]:
     if filters.end:
         mentions = mentions.filter(published_at__lt=_local_midnight(filters.end + timedelta(days=1), brand))
     return mentions
+
+
+def answerable_networks(brand: Brand) -> set[str]:
+    """Networks where the brand has a connected account that can answer a mention said there."""
+    accounts = NetworkAccount.objects.filter(brand=brand, status=AccountStatus.CONNECTED)
+    return {account.network for account in accounts if account.adapter_class.offers(MessageAction.REPLY)}
+
+
+def answerable_mentions(brand: Brand, mentions: Sequence[Mention]) -> set[int]:
+    """The mentions the desk can answer: already in the inbox, or said (with their id) on a
+    network the brand can answer from. A web page's mention cannot be answered from here."""
+    networks = answerable_networks(brand)
+    return {m.pk for m in mentions if m.conversation_id or (m.remote_id and m.network in networks)}
+
+
+def words_q(words: Sequence[str], *fields: str) -> Q:
+    """Any of the words in any of the fields (an incident's words: its mentions and messages)."""
+    found = Q(pk__in=[])
+    for word in words:
+        for name in fields:
+            found |= Q(**{f"{name}__icontains": word})
+    return found
 
 
 def mention_page(brand: Brand, filters: MentionFilters) -> tuple[list[Mention], bool]:
@@ -132,4 +161,101 @@ def volume(brand: Brand, search_id: int | None, *, now: datetime | None = None) 
         "per_hour": [per_hour.get(h, 0) for h in hours],
         "days": [d.isoformat() for d in days],
         "per_day": [per_day.get(d, 0) for d in days],
+    }
+
+
+# --- the crisis room ------------------------------------------------------------------------------
+# The room looks this far before the opening: the burst that made someone open it.
+HOURS_BEFORE_OPENING = 24
+ROOM_ROWS = 50
+
+
+def _incident_span(incident: Incident, until: datetime | None = None) -> tuple[datetime, datetime]:
+    since = incident.opened_at - timedelta(hours=HOURS_BEFORE_OPENING)
+    return since, until or incident.closed_at or timezone.now()
+
+
+def incident_mentions(incident: Incident, *, until: datetime | None = None) -> QuerySet[Mention]:
+    """The brand's mentions holding any of the incident's words, from the day before it opened."""
+    since, until = _incident_span(incident, until)
+    return Mention.objects.filter(
+        words_q(incident.words, "text", "title"),
+        brand_id=incident.brand_id,
+        published_at__gte=since,
+        published_at__lte=until,
+    )
+
+
+def incident_conversations(incident: Incident, *, until: datetime | None = None) -> QuerySet[Conversation]:
+    """The inbox narrowed to the incident: conversations with a message holding one of its words."""
+    since, until = _incident_span(incident, until)
+    messages = Message.objects.filter(
+        words_q(incident.words, "text"),
+        conversation__brand_id=incident.brand_id,
+        created_at__gte=since,
+        created_at__lte=until,
+    )
+    return Conversation.objects.filter(brand_id=incident.brand_id, pk__in=messages.values("conversation_id"))
+
+
+def incident_response(incident: Incident, *, until: datetime | None = None) -> dict:
+    """How fast the brand answered: the first statement or reply out after the opening, and the
+    inbox's first-response times (business minutes) of the incident's conversations."""
+    conversations = incident_conversations(incident, until=until)
+    statement_out = PostTarget.objects.filter(
+        post__crisis_statement__incident=incident, state=TargetState.PUBLISHED
+    ).aggregate(at=Min("published_at"))["at"]
+    reply_out = Reply.objects.filter(
+        conversation__in=conversations.values("pk"), state=ReplyState.SENT, sent_at__gte=incident.opened_at
+    ).aggregate(at=Min("sent_at"))["at"]
+    first = min((moment for moment in (statement_out, reply_out) if moment is not None), default=None)
+    seconds = [s for s in conversations.values_list("first_response_seconds", flat=True) if s is not None]
+    return {
+        "first_response_at": first.isoformat() if first else None,
+        "first_response_seconds": round((first - incident.opened_at).total_seconds()) if first else None,
+        "conversations": conversations.count(),
+        "answered": len(seconds),
+        "median_response_minutes": round(median(seconds) / 60, 1) if seconds else None,
+    }
+
+
+def incident_curve(incident: Incident, *, until: datetime | None = None) -> list[dict]:
+    """Mentions (and negative ones) per hour, from the day before the opening to `until`."""
+    since, until = _incident_span(incident, until)
+    rows = (
+        incident_mentions(incident, until=until)
+        .annotate(hour=TruncHour("published_at", tzinfo=UTC))
+        .values("hour")
+        .annotate(n=Count("pk"), negative=Count("pk", filter=Q(sentiment=Label.NEGATIVE)))
+    )
+    counted = {row["hour"]: (row["n"], row["negative"]) for row in rows}
+    first = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    hours = min(int((until - first).total_seconds() // 3600) + 1, MAX_CURVE_HOURS)
+    curve = []
+    for step in range(hours):
+        hour = first + timedelta(hours=step)
+        count, negative = counted.get(hour, (0, 0))
+        curve.append({"hour": hour.isoformat(), "mentions": count, "negative": negative})
+    return curve
+
+
+MAX_CURVE_HOURS = 24 * 31
+
+
+def incident_summary(incident: Incident, *, until: datetime) -> dict:
+    """What management reads once the incident is closed; kept on it (Incident.summary)."""
+    curve = incident_curve(incident, until=until)
+    peak = max(curve, key=lambda point: point["mentions"], default=None)
+    actions = Counter(incident.events.values_list("action", flat=True))
+    return {
+        "opened_at": incident.opened_at.isoformat(),
+        "closed_at": until.isoformat(),
+        "duration_minutes": round((until - incident.opened_at).total_seconds() / 60),
+        "mentions": sum(point["mentions"] for point in curve),
+        "negative": sum(point["negative"] for point in curve),
+        "peak": peak if peak and peak["mentions"] else None,
+        "curve": curve,
+        "statements_published": Statement.objects.filter(incident=incident, post__isnull=False).count(),
+        "actions": dict(sorted(actions.items())),
+        **incident_response(incident, until=until),
     }

@@ -124,6 +124,7 @@ def mentions(request):
         "searches": SavedSearch.objects.filter(brand=brand),
         "sources": Source.objects.filter(brand=brand),
         "chart": selectors.volume(brand, filters.search),
+        "repliable": selectors.answerable_mentions(brand, rows),
         **_nav(request, "mentions"),
     }
     return render(request, "listening/mentions.html", context)

@@ -4,6 +4,11 @@ A post goes out when it is approved (brands that need no approval approve on "sc
 posts/workflow.py: a draft never goes out), its time has come, its brand is not paused, and no
 crisis pause left it waiting for a manager (an OverdueHold). A target of such a post goes out
 when it is pending, its account is connected, and any retry delay has passed.
+
+One exception to the pause: a holding statement a manager approved in the crisis room
+(listening.Statement, reached as `crisis_statement`). The pause stops what was planned before the
+crisis, not the brand's answer to it; the statement is approved after the pause, by someone who
+may lift it, and says so in its own words, so letting it through is that person's decision.
 """
 
 from datetime import datetime
@@ -21,10 +26,11 @@ from publishing.pause import is_paused
 def releasable_posts(now: datetime | None = None) -> QuerySet[Post]:
     """Posts that may be published at `now` (default: this instant)."""
     return Post.objects.filter(
+        ~Q(brand__in=Pause.objects.values("brand")) | Q(crisis_statement__isnull=False),
         state=PostState.APPROVED,
         scheduled_at__lte=now or timezone.now(),
         overdue_hold__isnull=True,
-    ).exclude(brand__in=Pause.objects.values("brand"))
+    )
 
 
 def releasable_target_q(now: datetime | None = None) -> Q:

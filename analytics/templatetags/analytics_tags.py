@@ -2,6 +2,8 @@
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -43,3 +45,15 @@ def heat(value, peak):
     if value is None or not peak:
         return "cm-heat-0"
     return f"cm-heat-{min(4, 1 + int(3 * value / peak))}"
+
+
+def heatmap_rows(grid: list[list[float | None]], peak: float | None) -> list[dict]:
+    """The best-hours heatmap's 7 x 24 cells as (class, title), made once here: through template
+    filters the 168 cells took a third of the page's time."""
+    na = str(_("not available"))
+
+    def cell(value: float | None) -> tuple[str, str]:
+        title = na if value is None else number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
+        return heat(value, peak), title
+
+    return [{"label": WEEKDAYS[day], "cells": [cell(value) for value in grid[day]]} for day in range(7)]

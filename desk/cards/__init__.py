@@ -2,6 +2,7 @@
 numbers) adds its card here with one line; see desk/cards/base.py for what a card is."""
 
 from desk.cards.base import Card, PostsCard, ShownCard
+from desk.cards.numbers import Numbers
 from desk.cards.posts import ChangesRequested, ComingUp, NeedsAttention, Overdue, ToReview, UndatedDrafts
 from desk.scope import DeskScope
 
@@ -12,6 +13,7 @@ CARDS: list[type[Card]] = [
     NeedsAttention,
     Overdue,
     UndatedDrafts,
+    Numbers,
 ]
 
 

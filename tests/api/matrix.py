@@ -228,3 +228,9 @@ CASES += [
         "api:message_delete", REVIEWERS, kwargs=_message_kwargs, method="post", data=lambda b, p: {"reason": "Spam"}
     ),
 ]
+
+
+CASES += [
+    ApiCase("api:analytics", EVERYONE),
+    ApiCase("api:analytics", EVERYONE, data=lambda b, p: {"start": "2026-01-01", "end": "2026-01-31", "campaign": 0}),
+]

@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from listening.models import Alert, Mention, SavedSearch, Source
-from tests.matrix import EVERYONE, WRITERS, Case
+from listening.models import Alert, Incident, Mention, SavedSearch, Source, Statement
+from tests.inbox.matrix import _conversation
+from tests.matrix import EVERYONE, REVIEWERS, WRITERS, Case
 
 
 def _search(brand, people):
@@ -36,6 +37,33 @@ def _mention(brand, people):
     return {"brand_slug": brand.slug, "pk": mention.pk}
 
 
+def _incident(brand, people, **fields) -> Incident:
+    return Incident.objects.create(brand=brand, title="Rappel", words=["acme"], opened_by=people["manager"], **fields)
+
+
+def _room(brand, people):
+    return {"brand_slug": brand.slug, "pk": _incident(brand, people).pk}
+
+
+def _closed_room(brand, people):
+    closed = _incident(brand, people, closed_at=timezone.now(), summary={"mentions": 0, "curve": []})
+    return {"brand_slug": brand.slug, "pk": closed.pk}
+
+
+def _statement(brand, people):
+    incident = _incident(brand, people)
+    statement = Statement.objects.create(incident=incident, text="Nous vous entendons.", written_by=people["editor"])
+    return {"brand_slug": brand.slug, "pk": incident.pk, "statement": statement.pk}
+
+
+def _room_conversation(brand, people):
+    return {**_room(brand, people), "conversation": _conversation(brand).pk}
+
+
+def _room_message(brand, people):
+    return {**_room(brand, people), "message": _conversation(brand).messages.get().pk}
+
+
 CASES = [
     Case("listening:mentions", EVERYONE),
     Case("listening:mention_handled", WRITERS, kwargs=_mention, method="post", data=lambda b, p: {"handled": "yes"}),
@@ -51,4 +79,21 @@ CASES = [
     Case("listening:search_create", WRITERS, method="post", data=lambda b, p: {"name": "n", "expression": "acme"}),
     Case("listening:search_edit", WRITERS, kwargs=_search),
     Case("listening:search_delete", WRITERS, kwargs=_search, method="post"),
+    # The crisis room: managers open, close and approve; editors act in the room; viewers read.
+    Case("listening:mention_conversation", WRITERS, kwargs=_mention, method="post"),
+    Case("listening:mention_reply", WRITERS, kwargs=_mention, method="post", data=lambda b, p: {"text": "Merci"}),
+    Case("listening:incidents", EVERYONE),
+    Case("listening:incident_open", REVIEWERS),
+    Case("listening:incident_open", REVIEWERS, method="post", data=lambda b, p: {"title": "Rappel", "words": "x"}),
+    Case("listening:incident", EVERYONE, kwargs=_room),
+    Case("listening:incident", EVERYONE, kwargs=_closed_room),
+    Case("listening:incident_assign", WRITERS, kwargs=_room, method="post", data=lambda b, p: {"assignee": "me"}),
+    Case("listening:statement_write", WRITERS, kwargs=_room, method="post", data=lambda b, p: {"text": "Texte"}),
+    Case("listening:statement_approve", REVIEWERS, kwargs=_statement, method="post"),
+    Case("listening:incident_close", REVIEWERS, kwargs=_room, method="post"),
+    Case("listening:incident_export", EVERYONE, kwargs=_closed_room),
+    Case(
+        "listening:incident_reply", WRITERS, kwargs=_room_conversation, method="post", data=lambda b, p: {"text": "Oui"}
+    ),
+    Case("listening:incident_hide", REVIEWERS, kwargs=_room_message, method="post", data=lambda b, p: {"reason": "x"}),
 ]

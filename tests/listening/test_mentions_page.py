@@ -70,7 +70,8 @@ def test_page_reads_a_fixed_number_of_queries(client, brand_a, editor, acme):
     _mentions(brand_a, acme, 60, sentiment="negative")
     with CaptureQueriesContext(connection) as many:
         body = _get(client, brand_a).content.decode()
-    assert len(many) == len(few) == 13  # the layout: the Today navigation and the inbox's unread count
+    # The layout (the Today navigation and the inbox's unread count), and the accounts that can answer.
+    assert len(many) == len(few) == 14
     assert body.count('data-mention="') == 50 and "page=2" in body
 
 
