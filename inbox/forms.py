@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Brand
 from accounts.roles import Perm, has_perm
 from cm_platform.ids import IdField
+from core.sentiment import Label
 from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
 
@@ -22,6 +23,7 @@ class InboxFilterForm(forms.Form):
     network = forms.ChoiceField(label=_("Network"), required=False)  # choices: the brand's networks
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)  # choices: the brand's members
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=[])
     q = forms.CharField(label=_("Text"), max_length=200, required=False)
 
     def __init__(self, data=None, *, brand: Brand, networks: list[tuple[str, str]], members: list[tuple[str, str]]):
@@ -34,6 +36,7 @@ class InboxFilterForm(forms.Form):
             required=False,
             choices=[("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody")), *members],
         )
+        self.fields["sentiment"].choices = [("", _("Any")), *sentiment_choices()]
 
     def filters(self) -> InboxFilters:
         self.is_valid()
@@ -46,8 +49,17 @@ class InboxFilterForm(forms.Form):
             network=value("network"),
             assignee=value("assignee"),
             tag=value("tag"),
+            sentiment=value("sentiment"),
             text=value("q"),
         )
+
+
+def sentiment_choices() -> list[tuple[str, str]]:
+    return [(label.value, label.verbose) for label in Label]
+
+
+class SentimentForm(forms.Form):
+    sentiment = forms.ChoiceField(label=_("Sentiment"), choices=sentiment_choices)
 
 
 def assignable_members(brand: Brand) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from core.sentiment import Label
 from inbox.hours import DEFAULT_HOURS, BusinessHours
 from networks.adapters.conversations import MessageKind
 from networks.models import NetworkAccount
@@ -130,6 +131,8 @@ class Conversation(models.Model):
     last_message_text = models.CharField(max_length=300, blank=True)
     last_author = models.CharField(max_length=200, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    # Of their latest message (core.sentiment.Label), so the list filters without a join.
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     # Business seconds from their first message to our first answer (inbox/hours.py).
     first_response_seconds = models.FloatField(null=True, blank=True)
@@ -145,6 +148,7 @@ class Conversation(models.Model):
             models.Index(fields=["brand", "state", "-last_message_at"]),
             models.Index(fields=["brand", "-last_message_at"]),
             models.Index(fields=["brand", "assignee"]),
+            models.Index(fields=["brand", "sentiment", "-last_message_at"]),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +176,8 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     url = models.CharField(max_length=500, blank=True)  # http(s) only
     in_reply_to = models.CharField(max_length=300, blank=True)
+    # core.sentiment.Label for theirs, read when stored and correctable by hand; "" for ours.
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
     sent_by = _person()
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = _person()
@@ -264,6 +270,7 @@ class EventKind(models.TextChoices):
     REPLY_FAILED = "reply_failed", _("Reply not sent")
     HIDDEN = "hidden", _("Message hidden")
     DELETED = "deleted", _("Message deleted")
+    SENTIMENT = "sentiment", _("Sentiment corrected")
 
 
 class Event(models.Model):
@@ -288,6 +295,8 @@ class Event(models.Model):
         """What it became, in words: a state's label rather than its code."""
         if self.kind in (EventKind.STATE, EventKind.REOPENED, EventKind.REPLY_SENT):
             return str(ConversationState(self.after).label) if self.after in ConversationState.values else self.after
+        if self.kind == EventKind.SENTIMENT and self.after in [label.value for label in Label]:
+            return Label(self.after).verbose
         if self.kind == EventKind.REPLY_FAILED and self.after in ReplyState.values:
             return str(ReplyState(self.after).label)
         return self.after

@@ -27,6 +27,7 @@ class InboxFilters:
     network: str = ""  # an adapter slug
     assignee: str = ""  # "me", "nobody" or a user id
     tag: str = ""
+    sentiment: str = ""  # a core.sentiment.Label: of their latest message
     text: str = ""
 
 
@@ -48,6 +49,8 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
         conversations = conversations.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         conversations = conversations.filter(tags__name__iexact=filters.tag)
+    if filters.sentiment:
+        conversations = conversations.filter(sentiment=filters.sentiment)
     if filters.text:
         said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.text)
         conversations = conversations.filter(Q(last_author__icontains=filters.text) | Exists(said))

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership, User
 from accounts.permissions import can
 from accounts.roles import Perm
+from core import sentiment
 from inbox import saved_replies, states
 from inbox.models import (
     Conversation,
@@ -280,6 +281,7 @@ def _message_row(account: NetworkAccount, message: InboundMessage, conversation_
         edited_at=message.edited_at,
         url=web_address(message.url),
         in_reply_to=message.in_reply_to[:300],
+        sentiment="" if message.ours else sentiment.analyse(message.text).label,
     )
 
 
@@ -288,11 +290,13 @@ def refresh_summaries(conversation_ids: set[int]) -> None:
     messages = Message.objects.filter(conversation=OuterRef("pk")).order_by()
     latest = messages.order_by("-created_at", "-pk")
     ours = messages.filter(ours=True).values("conversation")
+    latest_theirs = latest.filter(ours=False)
     Conversation.objects.filter(pk__in=conversation_ids).update(
         message_count=Subquery(messages.values("conversation").annotate(n=Count("pk")).values("n")[:1]),
         last_message_at=Subquery(messages.values("conversation").annotate(at=Max("created_at")).values("at")[:1]),
         last_message_text=Subquery(latest.annotate(short=Substr("text", 1, 300)).values("short")[:1]),
         last_author=Subquery(latest.values("author_handle")[:1]),
+        sentiment=Coalesce(Subquery(latest_theirs.values("sentiment")[:1]), Value("")),
         first_response_at=Coalesce("first_response_at", Subquery(ours.annotate(at=Min("created_at")).values("at")[:1])),
     )
 
@@ -409,6 +413,28 @@ def conversation_set_priority(*, conversation: Conversation, user: User, priorit
         conversation.save(update_fields=["priority"])
         record_event(conversation, user, EventKind.PRIORITY, before=before, after=conversation.get_priority_display())
     return conversation
+
+
+@transaction.atomic
+def message_set_sentiment(*, message: Message, user: User, label: str) -> Message:
+    """Correct what the desk read in their message; the conversation follows its latest one."""
+    _require(user, message.conversation.brand, Perm.INBOX_TRIAGE)
+    if message.ours:
+        raise ValidationError({"sentiment": _("Only their messages have a sentiment.")})
+    try:
+        corrected = sentiment.Label(label)
+    except ValueError:
+        raise ValidationError({"sentiment": _("Choose positive, neutral or negative.")}) from None
+    message = Message.objects.select_for_update().select_related("conversation__brand").get(pk=message.pk)
+    if message.sentiment != corrected:
+        before = sentiment.Label(message.sentiment).verbose if message.sentiment else ""
+        Message.objects.filter(pk=message.pk).update(sentiment=corrected)
+        refresh_summaries({message.conversation_id})
+        record_event(
+            message.conversation, user, EventKind.SENTIMENT, before=before, after=corrected, detail=message.text[:300]
+        )
+        message.sentiment = corrected
+    return message
 
 
 def conversation_url(conversation: Conversation) -> str:

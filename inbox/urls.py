@@ -23,5 +23,6 @@ urlpatterns = [
     path(inbox("<id:pk>/notes/"), views.note_create, name="note"),
     path(inbox("<id:pk>/reply/"), views.reply_create, name="reply"),
     path(inbox("replies/<id:pk>/<slug:decision>/"), views.reply_decide, name="reply_decide"),
+    path(inbox("messages/<id:pk>/sentiment/"), views.message_sentiment, name="sentiment"),
     path(inbox("messages/<id:pk>/<slug:action>/"), views.message_moderate, name="moderate"),
 ]

@@ -97,6 +97,7 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
         "note_form": forms.NoteForm(),
         "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in conversation.tags.all())}),
         "priority_form": forms.PriorityForm(initial={"priority": conversation.priority}),
+        "sentiments": forms.sentiment_choices(),
         "moves": [(move, states.MOVES[move].label) for move in states.moves_from(conversation.state)],
         "members": forms.assignable_members(request.brand),
         "limits": conversation.account.adapter().get_limits().as_json(),
@@ -316,6 +317,20 @@ def message_moderate(request, pk: int, action: str):
 
     done = _("The message is hidden.") if action == "hide" else _("The message is deleted.")
     return _act(request, message.conversation, apply, done)
+
+
+@require_POST
+@brand_view(Perm.INBOX_TRIAGE)
+def message_sentiment(request, pk: int):
+    message = selectors.message_for(brand=request.brand, pk=pk)
+    form = forms.SentimentForm(request.POST)
+
+    def apply():
+        if not form.is_valid():
+            raise ValidationError(_("Choose positive, neutral or negative."))
+        services.message_set_sentiment(message=message, user=request.user, label=form.cleaned_data["sentiment"])
+
+    return _act(request, message.conversation, apply, _("Sentiment corrected."))
 
 
 # --- settings -----------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.html import format_html
 
+from core.sentiment import Label
 from inbox.models import ConversationState, Priority
 from inbox.selectors import inbox_unread_count
 from inbox.states import OPEN
@@ -33,6 +35,26 @@ def inbox_nav_item(context):
 @register.filter
 def state_class(state: str) -> str:
     return STATE_CLASSES.get(ConversationState(state), "text-bg-secondary") if state in ConversationState.values else ""
+
+
+SENTIMENT_CLASSES = {
+    Label.POSITIVE: "text-bg-success",
+    Label.NEUTRAL: "text-bg-light border",
+    Label.NEGATIVE: "text-bg-danger",
+}
+
+
+@register.simple_tag
+def sentiment_badge(label: str):
+    """A message's or conversation's sentiment as a badge ("" when it has none)."""
+    if label not in SENTIMENT_CLASSES:
+        return ""
+    return format_html(
+        '<span class="badge {} sentiment sentiment-{}">{}</span>',
+        SENTIMENT_CLASSES[Label(label)],
+        label,
+        Label(label).verbose,
+    )
 
 
 @register.filter

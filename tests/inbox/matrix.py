@@ -40,6 +40,10 @@ def moderate_kwargs(brand, people):
     return {"brand_slug": brand.slug, "pk": _conversation(brand).messages.get().pk, "action": "hide"}
 
 
+def message_kwargs(brand, people):
+    return {"brand_slug": brand.slug, "pk": _conversation(brand).messages.get().pk}
+
+
 def saved_kwargs(brand, people):
     saved = SavedReply.objects.create(brand=brand, title="Merci", language="fr", text="Merci {prénom} !")
     return {"brand_slug": brand.slug, "pk": saved.pk}
@@ -72,5 +76,12 @@ CASES = [
     Case("inbox:priority", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"priority": "2"}),
     Case("inbox:reply", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"text": "Merci !"}),
     Case("inbox:reply_decide", REVIEWERS, kwargs=reply_kwargs, method="post"),
+    Case(
+        "inbox:sentiment",
+        WRITERS,
+        kwargs=message_kwargs,
+        method="post",
+        data=lambda b, p: {"sentiment": "negative"},
+    ),
     Case("inbox:moderate", REVIEWERS, kwargs=moderate_kwargs, method="post", data=lambda b, p: {"reason": "Spam"}),
 ]
