@@ -11,6 +11,7 @@ from cm_platform.ids import IdField
 from core.sentiment import Label
 from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
+from inbox.triage import RuleSpec
 
 STATE_CHOICES = [("open", _("Open (new or assigned)")), ("", _("All")), *ConversationState.choices]
 
@@ -151,6 +152,42 @@ class InboxSettingsForm(forms.Form):
             hours[str(day)] = [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
         data["business_hours"] = hours
         return data
+
+
+class TriageRuleForm(forms.Form):
+    """A triage rule: conditions (all those given must hold) and what to do."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    keyword = forms.CharField(label=_("Text contains"), max_length=100, required=False)
+    author = forms.CharField(label=_("Author (handle)"), max_length=200, required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False)
+    tag = forms.CharField(label=_("Add the tag"), max_length=50, required=False)
+    assignee = IdField(label=_("Assign to"), required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Priority.choices]
+    )
+    mark_spam = forms.BooleanField(label=_("Mark as spam"), required=False)
+
+    def __init__(self, *args, networks: list[tuple[str, str]], members: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].choices = [("", _("Any network")), *networks]
+        self.fields["sentiment"].choices = [("", _("Any")), *sentiment_choices()]
+        self.members = members  # for the assignee's select; an id outside it is refused by the service
+
+    def spec(self) -> RuleSpec:
+        data = self.cleaned_data
+        return RuleSpec(
+            name=data["name"],
+            keyword=data["keyword"],
+            author=data["author"],
+            network=data["network"],
+            sentiment=data["sentiment"],
+            tag=data["tag"],
+            assignee_id=data["assignee"],
+            priority=data["priority"],
+            mark_spam=data["mark_spam"],
+        )
 
 
 class SavedReplyForm(forms.Form):

@@ -103,6 +103,33 @@ class Tag(models.Model):
         return self.name
 
 
+class TriageRule(models.Model):
+    """When a message from them matches every condition given (keyword, author, network,
+    sentiment), its conversation gets the rule's tag, assignee, priority, or goes to spam.
+    Applied once, when the message is stored (inbox/triage.py matches, services apply)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="triage_rules")
+    name = models.CharField(_("name"), max_length=100)
+    keyword = models.CharField(_("keyword"), max_length=100, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)  # a handle, "@" or not
+    network = models.CharField(_("network"), max_length=30, blank=True)  # an adapter slug
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)  # core.sentiment.Label
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, null=True, blank=True)
+    mark_spam = models.BooleanField(_("mark as spam"), default=False)
+    created_by = _person()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Conversation(models.Model):
     """A thread under one of the brand's published posts, or around a mention of the brand."""
 
@@ -178,6 +205,8 @@ class Message(models.Model):
     in_reply_to = models.CharField(max_length=300, blank=True)
     # core.sentiment.Label for theirs, read when stored and correctable by hand; "" for ours.
     sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
+    # Stored, not yet through the brand's triage rules: whoever stored it applies them, once.
+    triage_pending = models.BooleanField(default=False)
     sent_by = _person()
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = _person()

@@ -15,7 +15,18 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
-from inbox.models import Conversation, ConversationState, Event, Message, Note, Reply, ReplyState, SavedReply, Tag
+from inbox.models import (
+    Conversation,
+    ConversationState,
+    Event,
+    Message,
+    Note,
+    Reply,
+    ReplyState,
+    SavedReply,
+    Tag,
+    TriageRule,
+)
 from inbox.states import OPEN
 
 
@@ -83,6 +94,10 @@ def message_for(*, brand: Brand, pk: int) -> Message:
 
 def saved_reply_for(*, brand: Brand, pk: int) -> SavedReply:
     return get_object_or_404(SavedReply, pk=_id(pk), brand=brand)
+
+
+def triage_rule_for(*, brand: Brand, pk: int) -> TriageRule:
+    return get_object_or_404(TriageRule, pk=_id(pk), brand=brand)
 
 
 def reply_for(*, brand: Brand, pk: int) -> Reply:

@@ -27,7 +27,7 @@ from accounts.roles import Perm
 from cm_platform.ids import parse_id
 from inbox import forms, selectors, services, states
 from inbox.models import Conversation, InboxSettings, SavedReply
-from networks.adapters import get_adapter_class
+from networks.adapters import adapter_classes, get_adapter_class
 from networks.adapters.conversations import MessageAction
 from posts.forms import posted
 from posts.workflow import WorkflowError
@@ -350,6 +350,39 @@ def inbox_settings(request):
         messages.success(request, _("Inbox settings saved."))
         return redirect("inbox:settings", brand_slug=request.brand.slug)
     return render(request, "inbox/settings.html", {"form": form})
+
+
+# --- triage rules -------------------------------------------------------------------------------------
+@brand_view(Perm.INBOX_ASSIGN)
+def triage_rules(request):
+    form = forms.TriageRuleForm(
+        request.POST or None, networks=_networks(), members=forms.assignable_members(request.brand)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.triage_rule_save(brand=request.brand, user=request.user, spec=form.spec())
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("Triage rule saved."))
+            return redirect("inbox:rules", brand_slug=request.brand.slug)
+    rules = request.brand.triage_rules.select_related("tag", "assignee")
+    return render(request, "inbox/rules.html", {"form": form, "rules": rules, "networks": dict(_networks())})
+
+
+def _networks() -> list[tuple[str, str]]:
+    return sorted(((adapter.slug, adapter.name) for adapter in adapter_classes()), key=lambda choice: choice[1])
+
+
+@require_POST
+@brand_view(Perm.INBOX_ASSIGN)
+def triage_rule_delete(request, pk: int):
+    rule = selectors.triage_rule_for(brand=request.brand, pk=pk)
+    services.triage_rule_delete(rule=rule, user=request.user)
+    messages.success(request, _("Triage rule deleted."))
+    return redirect("inbox:rules", brand_slug=request.brand.slug)
 
 
 # --- saved replies ------------------------------------------------------------------------------------
