@@ -12,8 +12,26 @@ from core.sentiment import Label
 from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
 from inbox.triage import RuleSpec
+from networks.adapters import adapter_classes
 
 STATE_CHOICES = [("open", _("Open (new or assigned)")), ("", _("All")), *ConversationState.choices]
+
+
+def sentiment_choices() -> list[tuple[str, str]]:
+    return [(label.value, label.verbose) for label in Label]
+
+
+def any_sentiment() -> list[tuple[str, object]]:
+    return [("", _("Any")), *sentiment_choices()]
+
+
+def network_choices() -> list[tuple[str, str]]:
+    """Every network the desk knows, by name (a rule may name one not connected yet)."""
+    return sorted(((adapter.slug, adapter.name) for adapter in adapter_classes()), key=lambda choice: choice[1])
+
+
+def any_network() -> list[tuple[str, object]]:
+    return [("", _("Any network")), *network_choices()]
 
 
 class InboxFilterForm(forms.Form):
@@ -24,7 +42,7 @@ class InboxFilterForm(forms.Form):
     network = forms.ChoiceField(label=_("Network"), required=False)  # choices: the brand's networks
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)  # choices: the brand's members
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
-    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=[])
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=any_sentiment)
     q = forms.CharField(label=_("Text"), max_length=200, required=False)
 
     def __init__(self, data=None, *, brand: Brand, networks: list[tuple[str, str]], members: list[tuple[str, str]]):
@@ -37,7 +55,6 @@ class InboxFilterForm(forms.Form):
             required=False,
             choices=[("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody")), *members],
         )
-        self.fields["sentiment"].choices = [("", _("Any")), *sentiment_choices()]
 
     def filters(self) -> InboxFilters:
         self.is_valid()
@@ -53,10 +70,6 @@ class InboxFilterForm(forms.Form):
             sentiment=value("sentiment"),
             text=value("q"),
         )
-
-
-def sentiment_choices() -> list[tuple[str, str]]:
-    return [(label.value, label.verbose) for label in Label]
 
 
 class SentimentForm(forms.Form):
@@ -160,8 +173,8 @@ class TriageRuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     keyword = forms.CharField(label=_("Text contains"), max_length=100, required=False)
     author = forms.CharField(label=_("Author (handle)"), max_length=200, required=False)
-    network = forms.ChoiceField(label=_("Network"), required=False)
-    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False, choices=any_network)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=any_sentiment)
     tag = forms.CharField(label=_("Add the tag"), max_length=50, required=False)
     assignee = IdField(label=_("Assign to"), required=False)
     priority = forms.TypedChoiceField(
@@ -169,10 +182,8 @@ class TriageRuleForm(forms.Form):
     )
     mark_spam = forms.BooleanField(label=_("Mark as spam"), required=False)
 
-    def __init__(self, *args, networks: list[tuple[str, str]], members: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, members: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].choices = [("", _("Any network")), *networks]
-        self.fields["sentiment"].choices = [("", _("Any")), *sentiment_choices()]
         self.members = members  # for the assignee's select; an id outside it is refused by the service
 
     def spec(self) -> RuleSpec:

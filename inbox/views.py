@@ -27,7 +27,7 @@ from accounts.roles import Perm
 from cm_platform.ids import parse_id
 from inbox import forms, selectors, services, states
 from inbox.models import Conversation, InboxSettings, SavedReply
-from networks.adapters import adapter_classes, get_adapter_class
+from networks.adapters import get_adapter_class
 from networks.adapters.conversations import MessageAction
 from posts.forms import posted
 from posts.workflow import WorkflowError
@@ -355,9 +355,7 @@ def inbox_settings(request):
 # --- triage rules -------------------------------------------------------------------------------------
 @brand_view(Perm.INBOX_ASSIGN)
 def triage_rules(request):
-    form = forms.TriageRuleForm(
-        request.POST or None, networks=_networks(), members=forms.assignable_members(request.brand)
-    )
+    form = forms.TriageRuleForm(request.POST or None, members=forms.assignable_members(request.brand))
     if request.method == "POST" and form.is_valid():
         try:
             services.triage_rule_save(brand=request.brand, user=request.user, spec=form.spec())
@@ -369,11 +367,8 @@ def triage_rules(request):
             messages.success(request, _("Triage rule saved."))
             return redirect("inbox:rules", brand_slug=request.brand.slug)
     rules = request.brand.triage_rules.select_related("tag", "assignee")
-    return render(request, "inbox/rules.html", {"form": form, "rules": rules, "networks": dict(_networks())})
-
-
-def _networks() -> list[tuple[str, str]]:
-    return sorted(((adapter.slug, adapter.name) for adapter in adapter_classes()), key=lambda choice: choice[1])
+    context = {"form": form, "rules": rules, "networks": dict(forms.network_choices())}
+    return render(request, "inbox/rules.html", context)
 
 
 @require_POST

@@ -68,7 +68,7 @@ CASES = [
     Case("inbox:settings", OWNERS),
     Case("inbox:settings", OWNERS, method="post", data=lambda b, p: {"replies_need_approval": "on"}),
     Case("inbox:rules", REVIEWERS),
-    Case("inbox:rules", REVIEWERS, method="post", data=lambda b, p: {"name": "Devis", "keyword": "devis", "tag": "devis"}),
+    Case("inbox:rules", REVIEWERS, method="post", data=lambda b, p: {"name": "Devis", "keyword": "devis", "tag": "x"}),
     Case("inbox:rule_delete", REVIEWERS, kwargs=rule_kwargs, method="post"),
     Case("inbox:note", EVERYONE, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"text": "Vu"}),
     Case("inbox:assign", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"assignee": "me"}),
