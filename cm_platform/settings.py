@@ -604,6 +604,13 @@ CELERY_BEAT_SCHEDULE["inbox-dispatch"] = {
     "schedule": INBOX_DISPATCH_INTERVAL,
     "options": {"expires": max(2 * INBOX_DISPATCH_INTERVAL, 5.0)},
 }
+# Conversations about to miss their response target are looked for this often (inbox/ontime.py).
+INBOX_WARN_INTERVAL = env.float("INBOX_WARN_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE["inbox-warn-due"] = {
+    "task": "inbox.warn_due",
+    "schedule": INBOX_WARN_INTERVAL,
+    "options": {"expires": max(2 * INBOX_WARN_INTERVAL, 5.0)},
+}
 # A sending reply's claim is taken back after this long (longer than one network call).
 INBOX_REPLY_LEASE_SECONDS = env.float("INBOX_REPLY_LEASE_SECONDS", default=150.0)
 # A pending reply whose task message was lost is handed over again after this long.

@@ -165,6 +165,8 @@ class Conversation(models.Model):
     first_response_seconds = models.FloatField(null=True, blank=True)
     # While they wait for us: when the brand's response target runs out.
     reply_due_at = models.DateTimeField(null=True, blank=True)
+    # When its assignee (else the managers) was told that reply_due_at comes: once per clock.
+    due_warned_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -120,8 +120,7 @@ def messages_store(*, account: NetworkAccount, messages: Sequence[InboundMessage
     triage_rules = list(TriageRule.objects.filter(brand_id=account.brand_id))
     conversations, opened = _conversations_for(account, fresh, roots, rules)
     rows = [
-        _message_row(account, m, conversations[roots[m.remote_id].remote_id], triage=bool(triage_rules))
-        for m in fresh
+        _message_row(account, m, conversations[roots[m.remote_id].remote_id], triage=bool(triage_rules)) for m in fresh
     ]
     Message.objects.bulk_create(rows, ignore_conflicts=True)
     touched = {conversations[roots[m.remote_id].remote_id] for m in fresh}
@@ -231,7 +230,7 @@ def _start_clocks(rules: InboxSettings, earliest: dict[int, datetime], *, exclud
         pk__in=[pk for pk in earliest if pk not in exclude], reply_due_at__isnull=True, state__in=states.OPEN
     ).values_list("pk", flat=True)
     for pk in waiting:
-        Conversation.objects.filter(pk=pk).update(reply_due_at=reply_due(rules, earliest[pk]))
+        Conversation.objects.filter(pk=pk).update(reply_due_at=reply_due(rules, earliest[pk]), due_warned_at=None)
 
 
 def reply_due(rules: InboxSettings, since: datetime) -> datetime | None:
@@ -315,7 +314,11 @@ def _apply_triage(conversation_id: int, outcome: triage.Outcome) -> None:
         after_tags = sorted(conversation.tags.values_list("name", flat=True))
         if after_tags != before_tags:
             record_event(
-                conversation, None, EventKind.TAGS, before=", ".join(before_tags), after=", ".join(after_tags),
+                conversation,
+                None,
+                EventKind.TAGS,
+                before=", ".join(before_tags),
+                after=", ".join(after_tags),
                 detail=detail,
             )
     assignee = _rule_assignee(conversation, outcome.assignee_id)
@@ -327,7 +330,11 @@ def _apply_triage(conversation_id: int, outcome: triage.Outcome) -> None:
         before = conversation.get_priority_display()
         conversation.priority = outcome.priority
         record_event(
-            conversation, None, EventKind.PRIORITY, before=before, after=conversation.get_priority_display(),
+            conversation,
+            None,
+            EventKind.PRIORITY,
+            before=before,
+            after=conversation.get_priority_display(),
             detail=detail,
         )
     spam = outcome.spam and states.after_move(conversation.state, states.Move.SPAM, has_assignee=False)
@@ -346,9 +353,7 @@ def _rule_assignee(conversation: Conversation, user_id: int | None) -> User | No
 
 
 @transaction.atomic
-def triage_rule_save(
-    *, brand: Brand, user: User, spec: triage.RuleSpec, rule: TriageRule | None = None
-) -> TriageRule:
+def triage_rule_save(*, brand: Brand, user: User, spec: triage.RuleSpec, rule: TriageRule | None = None) -> TriageRule:
     """Write a triage rule (a new one, or `rule` changed); nothing is saved unless all of it holds."""
     _require(user, brand, Perm.INBOX_ASSIGN)
     errors: dict[str, list[str]] = {}
@@ -462,7 +467,8 @@ def conversation_move(*, conversation: Conversation, user: User, move: states.Mo
     # Put aside or waiting for them: nothing is due from us; reopened: the clock starts again.
     opening = after in states.OPEN
     conversation.reply_due_at = reply_due(inbox_settings_for(conversation.brand), timezone.now()) if opening else None
-    conversation.save(update_fields=["state", "resolved_at", "reply_due_at"])
+    conversation.due_warned_at = None  # a new clock, a new warning
+    conversation.save(update_fields=["state", "resolved_at", "reply_due_at", "due_warned_at"])
     record_event(conversation, user, EventKind.STATE, before=before, after=after)
     return conversation
 

@@ -1,17 +1,14 @@
 """Template helpers of the inbox: the navigation's entry with its unread count, state badges."""
 
-from datetime import timedelta
-
 from django import template
 from django.utils.html import format_html
 
 from core.sentiment import Label
 from inbox.models import ConversationState, Priority
+from inbox.ontime import due_state
 from inbox.selectors import inbox_unread_count
-from inbox.states import OPEN
 
 register = template.Library()
-DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
 
 STATE_CLASSES = {
     ConversationState.NEW: "text-bg-primary",
@@ -64,12 +61,8 @@ def is_pressing(priority: int) -> bool:
 
 @register.simple_tag
 def due_badge(conversation, now):
-    """ "late" when the response target ran out, "soon" within the next quarter of an hour, else ""."""
-    if conversation.reply_due_at is None or conversation.state not in OPEN:
-        return ""
-    if conversation.reply_due_at <= now:
-        return "late"
-    return "soon" if conversation.reply_due_at <= now + DUE_SOON else ""
+    """ "late" when the response target ran out, "soon" when it runs out shortly, else ""."""
+    return due_state(conversation, now)
 
 
 @register.filter
