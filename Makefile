@@ -67,6 +67,7 @@ test: $(VENV)/.dev node_modules/.installed $(PDS_DIR)/node_modules/.installed
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(MANAGE) makemigrations --check --dry-run -v 0
@@ -81,8 +82,8 @@ test-services:
 # Each app's catalogue: chdir only after django.setup(), because Celery's Django fixup puts the
 # working folder first on sys.path, where networks/http.py would shadow the standard library's http.
 messages:
-	for app in accounts networks posts calendars inbox desk analytics listening clients api; do mkdir -p $$app/locale; $(BIN)/python -c "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cm_platform.settings'); django.setup(); os.chdir('$$app'); from django.core.management import call_command; call_command('makemessages', locale=['fr'], no_obsolete=True)"; done
-	$(MANAGE) makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=accounts --ignore=networks --ignore=posts --ignore=calendars --ignore=inbox --ignore=desk --ignore=analytics --ignore=listening --ignore=clients --ignore=api --ignore=tests --ignore=bench
+	for app in accounts networks notifications posts calendars inbox desk analytics listening clients api; do mkdir -p $$app/locale; $(BIN)/python -c "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cm_platform.settings'); django.setup(); os.chdir('$$app'); from django.core.management import call_command; call_command('makemessages', locale=['fr'], no_obsolete=True)"; done
+	$(MANAGE) makemessages -l fr --no-obsolete --ignore=.venv --ignore=node_modules --ignore=accounts --ignore=networks --ignore=notifications --ignore=posts --ignore=calendars --ignore=inbox --ignore=desk --ignore=analytics --ignore=listening --ignore=clients --ignore=api --ignore=tests --ignore=bench
 
 demo: setup
 	$(MANAGE) demo

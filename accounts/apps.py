@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and brands")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the receivers)
+        from accounts import signals  # noqa: F401, PLC0415 — app registry: receivers connect once the apps are loaded

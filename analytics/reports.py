@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import ImageFile
 
 from accounts.models import Brand
 from analytics import selectors
@@ -49,8 +50,7 @@ def report_context(brand: Brand, filters: Filters) -> dict:
 
 
 def report_pdf(brand: Brand, filters: Filters, *, language: str) -> bytes:
-    import weasyprint  # heavy (Pango, fonts): loaded only when a PDF is made
-    from PIL import ImageFile
+    import weasyprint  # noqa: PLC0415 — heavy (Pango, fonts: seconds, ~40 MB): only in the process making a PDF
 
     # WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; our reports hold
     # only SVG drawn here, and the upload pipeline (accounts/images.py) must keep refusing

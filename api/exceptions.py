@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from posts.services import StaleVersion
+from posts.workflow import WorkflowError
+
 
 class Conflict(exceptions.APIException):
     """The request is fine but the object's state forbids it now (workflow, stale version)."""
@@ -21,28 +24,18 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _conflict_types() -> tuple[type[Exception], ...]:
-    # Imported late: the workflow and the services are the posts app's (one place per rule).
-    from posts.services import StaleVersion
-    from posts.workflow import WorkflowError
-
-    return (WorkflowError, StaleVersion)
-
-
 def as_api_exception(exc: Exception, request=None) -> Exception:
     """The DRF exception that carries `exc` to the client, or `exc` itself."""
     if isinstance(exc, exceptions.APIException | Http404 | PermissionDenied):
         return exc
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_request_fields(_field_errors(exc), request))
-    if isinstance(exc, _conflict_types()):
+    if isinstance(exc, WorkflowError | StaleVersion):
         return Conflict(detail=str(getattr(exc, "message", exc)), code=_conflict_code(exc))
     return exc
 
 
 def _conflict_code(exc: Exception) -> str:
-    from posts.services import StaleVersion
-
     return "stale_version" if isinstance(exc, StaleVersion) else "workflow"
 
 

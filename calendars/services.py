@@ -132,7 +132,7 @@ def import_job_start(*, job: ImportJob, user, skip_bad_rows: bool, import_presen
 
     Rows already in the calendar are skipped unless `import_present` says to import them again.
     """
-    from calendars.tasks import import_job_run_task
+    from calendars.tasks import import_job_run_task  # noqa: PLC0415 — cycle: the task calls this service
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.PREVIEW:

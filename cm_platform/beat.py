@@ -7,6 +7,8 @@ scheduler and a dead worker show up as two different facts on /healthz.
 import time
 
 from celery.beat import PersistentScheduler
+from django.conf import settings
+from django.db import close_old_connections
 
 
 class HeartbeatScheduler(PersistentScheduler):
@@ -14,8 +16,6 @@ class HeartbeatScheduler(PersistentScheduler):
     _last_touch = 0.0
 
     def tick(self, *args, **kwargs):
-        from django.conf import settings
-
         now = time.monotonic()
         if now - self._last_touch >= settings.BEAT_INTERVAL:
             self._touch()
@@ -23,9 +23,7 @@ class HeartbeatScheduler(PersistentScheduler):
         return min(super().tick(*args, **kwargs), settings.BEAT_INTERVAL)
 
     def _touch(self) -> None:
-        from django.db import close_old_connections
-
-        from cm_platform.models import Heartbeat
+        from cm_platform.models import Heartbeat  # noqa: PLC0415 — app registry: beat imports this class by its path, maybe before setup
 
         close_old_connections()
         Heartbeat.touch("beat")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cm_platform",
     "accounts",
     "networks",
+    "notifications",
     "posts",
     "posts.publishing",
     "calendars",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
+    path("", include("notifications.urls")),
     path("", include("posts.urls")),
     path("", include("posts.publishing.urls")),
     path("", include("calendars.urls")),

@@ -109,14 +109,14 @@ def guess_language(text: str) -> str:
 
 @cache
 def _english():
-    from textblob.en import sentiment
+    from textblob.en import sentiment  # noqa: PLC0415 — heavy: seconds to load, only where text is judged
 
     return sentiment
 
 
 @cache
 def _french():
-    from textblob._text import Sentiment as Lexicon
+    from textblob._text import Sentiment as Lexicon  # noqa: PLC0415 — heavy: seconds to load, only where text is judged
 
     spec = importlib.util.find_spec("textblob_fr")  # found, not imported (see the module's docstring)
     assert spec is not None and spec.submodule_search_locations, "textblob-fr is not installed"

@@ -17,10 +17,10 @@ from accounts.roles import Perm, has_perm
 from inbox.models import Conversation, InboxSettings
 from inbox.services import conversation_url, inbox_settings_for
 from inbox.states import OPEN
-from posts import notifications
+from notifications.services import notify
 
 DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
-# The notifications' kind (posts.models.NotificationKind has no inbox member yet; see the report).
+# The notifications' kind (notifications.models.NotificationKind has no inbox member yet).
 DUE_KIND = "inbox_due"
 BATCH = 500
 
@@ -68,7 +68,7 @@ def _warn_once(conversation: Conversation, now: datetime) -> bool:
             return _("%(author)s has waited for an answer since %(when)s: the response target is missed.") % values
         return _("%(author)s is waiting for an answer, due by %(when)s.") % values
 
-    notifications.notify(
+    notify(
         _recipients(conversation),
         brand=conversation.brand,
         kind=DUE_KIND,

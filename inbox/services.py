@@ -46,8 +46,9 @@ from networks.adapters import adapter_classes
 from networks.adapters.base import PublishError
 from networks.adapters.conversations import InboundMessage, MessageAction, web_address
 from networks.models import NetworkAccount
-from posts import notifications
-from posts.models import NotificationKind, PostTarget
+from notifications.models import NotificationKind
+from notifications.services import mentioned_members, notify
+from posts.models import PostTarget
 from posts.workflow import WorkflowError
 
 logger = logging.getLogger(__name__)
@@ -564,10 +565,10 @@ def note_add(*, conversation: Conversation, user: User, text: str) -> Note:
     if len(text) > MAX_NOTE:
         raise ValidationError({"text": _("A note has at most %(count)d characters.") % {"count": MAX_NOTE}})
     note = Note.objects.create(conversation=conversation, author=user, text=text)
-    mentioned = notifications.mentioned_members(conversation.brand, text, exclude=user)
+    mentioned = mentioned_members(conversation.brand, text, exclude=user)
     note.mentions.set(mentioned)
     record_event(conversation, user, EventKind.NOTE, detail=text[:300])
-    notifications.notify(
+    notify(
         mentioned,
         brand=conversation.brand,
         kind=NotificationKind.MENTIONED,
@@ -677,7 +678,7 @@ def reply_decline(*, reply: Reply, user: User, reason: str = "") -> Reply:
 
 def _send_after_commit(reply: Reply) -> None:
     """Hand the reply to the sender once the transaction that made it sendable committed."""
-    from inbox.tasks import send_reply  # cycle: the tasks module calls these services
+    from inbox.tasks import send_reply  # noqa: PLC0415 — cycle: the tasks module calls these services
 
     transaction.on_commit(lambda: send_reply.delay(reply.pk))
 

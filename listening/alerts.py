@@ -13,7 +13,7 @@ An alert fires when the hour holds at least LISTENING_ALERT_MIN_COUNT mentions a
 Then none for that search during LISTENING_ALERT_COOLDOWN seconds (taken by a compare-and-set).
 
 It is told at once: under the bell and by email to the brand's managers and owners (after the
-transaction commits), and to the brand's outgoing webhooks (`listening.alert`, api/signals.py).
+transaction commits), and to the brand's outgoing webhooks (`listening.alert`).
 """
 
 from __future__ import annotations
@@ -25,13 +25,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.roles import Perm, has_perm
 from core.sentiment import Label
 from listening.models import Alert, AlertReason, MentionHourly, MentionMatch, SavedSearch
-from posts.notifications import notify
+from notifications import webhooks
+from notifications.models import NotificationKind, WebhookEndpoint, WebhookEvent
+from notifications.services import notify
 
 BASELINE_DAYS = 7
 
@@ -110,8 +113,32 @@ def _tell(alert: Alert) -> None:
     notify(
         people,
         brand=brand,
-        kind="listening_alert",
+        kind=NotificationKind.LISTENING_ALERT,
         link=link,
         excerpt="",
         message_for=lambda: _("Spike on “%(search)s”: %(why)s") % {"search": alert.search.name, "why": alert.why()},
     )
+    to = WebhookEndpoint.objects.filter(brand_id=alert.brand_id)
+    webhooks.announce(WebhookEvent.LISTENING_ALERT, to=to, document=lambda: webhook_document(alert))
+
+
+def webhook_document(alert: Alert) -> dict:
+    """The `listening.alert` webhook's JSON."""
+    with translation.override("en"):  # a machine reads it: one language, the numbers are fields too
+        why = alert.why()
+    return {
+        "event": WebhookEvent.LISTENING_ALERT,
+        "occurred_at": alert.created_at.isoformat(),
+        "brand": alert.search.brand.slug,
+        "alert": {
+            "id": alert.pk,
+            "search": {"id": alert.search_id, "name": alert.search.name},
+            "reason": alert.reason,
+            "count": alert.count,
+            "negative": alert.negative,
+            "usual_mean": alert.usual_mean,
+            "usual_std": alert.usual_std,
+            "usual_negative_share": alert.usual_negative_share,
+            "why": why,
+        },
+    }

@@ -39,6 +39,8 @@ from core.sentiment import Label, analyse, guess_language
 from listening import alerts, feeds
 from listening.expressions import Document, Node
 from listening.models import Mention, MentionHourly, MentionMatch, SavedSearch, Source, SourceKind
+from notifications.models import NotificationKind
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 HEARTBEAT = "listening-dispatcher"
@@ -218,8 +220,6 @@ def _tell_if_failing_long(source_id: int, now: datetime) -> None:
         failure_notified_at=now
     ):
         return
-    from posts.notifications import notify
-
     source = Source.objects.select_related("brand", "created_by").get(pk=source_id)
     owners = [
         m.user
@@ -230,7 +230,7 @@ def _tell_if_failing_long(source_id: int, now: datetime) -> None:
     notify(
         owners,
         brand=source.brand,
-        kind="source_failing",
+        kind=NotificationKind.SOURCE_FAILING,
         link=link,
         excerpt=source.last_error,
         message_for=lambda: (
@@ -247,7 +247,7 @@ def _claimable(now: datetime) -> Q:
 
 def dispatch_due(*, now: datetime | None = None) -> list[int]:
     """Claim the active sources whose time has come and enqueue one poll each, after commit."""
-    from listening.tasks import poll_source  # cycle: the task module calls this one
+    from listening.tasks import poll_source  # noqa: PLC0415 — cycle: the task module calls this one
 
     now = now or timezone.now()
     Heartbeat.touch(HEARTBEAT)

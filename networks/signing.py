@@ -1,7 +1,7 @@
 """How the webhooks this desk sends are signed, and how a receiver checks them.
 
 Both kinds of webhook use it: the webhook network (networks/adapters/webhook.py) and the API's
-outgoing webhooks (api/webhooks.py). Each request carries:
+outgoing webhooks (notifications/delivery.py). Each request carries:
 
     X-Delivery-Id: <id>                   the same on every retry of one delivery
     X-Timestamp: <unix seconds>           when this attempt was signed

@@ -18,7 +18,7 @@ from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
 from posts.content import PostContent
 from posts.models import Media, Post, SavedText
-from posts.timing import validate_day_in_range, wall_time_to_utc
+from posts.timing import parse_wall_time, validate_day_in_range, wall_time_to_utc
 from posts.workflow import Action as WorkflowAction
 
 
@@ -153,8 +153,6 @@ def posted(form_class: type[forms.Form], data) -> dict:
 
 def prefill_time(value: str | None, brand: Brand) -> dict:
     """Initial day and time from the calendar's `?at=YYYY-MM-DDTHH:MM`, if it reads."""
-    from posts.timing import parse_wall_time
-
     parsed = parse_wall_time(value or "")
     return {"day": parsed[0], "at": parsed[1]} if parsed else {}
 

@@ -29,7 +29,7 @@ from pymediainfo import MediaInfo
 
 from accounts.images import IMAGE_FORMATS, CleanImage, image_clean
 from accounts.models import Brand
-from accounts.permissions import can
+from accounts.permissions import can, membership_for
 from accounts.roles import Perm
 from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
 from networks.adapters.base import Limits, MediaFile
@@ -154,8 +154,6 @@ def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = ""
     through the image pipeline; anything else must be a video MediaInfo can parse.
     Raises ValidationError({"file": ...}) with a message naming the file.
     """
-    from accounts.permissions import membership_for
-
     membership = membership_for(user, brand.slug)
     if not can(membership, Perm.WRITE):
         raise PermissionDenied
@@ -282,8 +280,6 @@ def stored_file_type(name: str) -> str | None:
 
 def media_set_alt_text(*, media: Media, user, alt_text: str) -> Media:
     """Alt text is kept with the media: every post using it sends the same description."""
-    from accounts.permissions import membership_for
-
     if not can(membership_for(user, media.brand.slug), Perm.WRITE):
         raise PermissionDenied
     media.alt_text = alt_text.strip()

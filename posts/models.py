@@ -313,63 +313,6 @@ class Comment(models.Model):
         return self.text[:60]
 
 
-class NotificationKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted for review")
-    APPROVED = "approved", _("Approved")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    MENTIONED = "mentioned", _("Mentioned")
-    PUBLISH_FAILED = "publish_failed", _("Publishing failed")
-    PUBLISHED = "published", _("Published")
-    LISTENING_ALERT = "listening_alert", _("Listening alert")
-    SOURCE_FAILING = "source_failing", _("Listening source failing")
-    EXPIRED = "expired", _("Expired")
-
-
-class DigestSent(models.Model):
-    """A person's daily digest of a day (in their zone): taken before the email goes, so a task
-    run twice (two beats, a retry) sends it once."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
-    day = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    notification_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-day"]
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.day}"
-
-
-class Notification(models.Model):
-    """Something a person should know; shown under the bell and sent by email."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+")
-    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
-    message = models.CharField(max_length=500)
-    # Where "Open" leads when the notification is not about a post (a path on this site).
-    link = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-        constraints = [
-            # "Your post is published" is said once, even when two workers finish its last
-            # targets at the same instant (posts.notifications.notify_if_published).
-            models.UniqueConstraint(
-                fields=["user", "post"], condition=models.Q(kind="published"), name="one_published_notice_per_post"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class SavedText(models.Model):
     """A caption or a group of hashtags a brand's team reuses, inserted from the composer."""
 

@@ -20,7 +20,8 @@ from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
 from networks.models import AccountStatus
-from posts import notifications, workflow
+from notifications.services import mentioned_members
+from posts import notices, workflow
 from posts.content import PostContent
 from posts.media import media_copy, media_files_for
 from posts.models import Comment, EventKind, Post, PostEvent, PostMedia, PostState, PostTarget
@@ -82,7 +83,10 @@ def _bump(post: Post, *fields: str) -> None:
 
 
 def _record(post: Post, user, kind: str, **values) -> PostEvent:
-    return PostEvent.objects.create(post=post, actor=user if getattr(user, "pk", None) else None, kind=kind, **values)
+    """A step of the post's history, announced to the brand's webhooks that listen for it."""
+    event = PostEvent.objects.create(post=post, actor=user if getattr(user, "pk", None) else None, kind=kind, **values)
+    notices.announce_event(event)
+    return event
 
 
 def _check_time(scheduled_at: datetime | None, *, previous: datetime | None = None) -> None:
@@ -221,7 +225,7 @@ def post_update(*, post: Post, user, version: int, content: PostContent) -> Post
         )
     if back_to_review:
         _record(post, user, EventKind.BACK_TO_REVIEW, from_state=state_before, to_state=post.state)
-        notifications.notify_submitted(post=post, by=user, after_edit=True)
+        notices.notify_submitted(post=post, by=user, after_edit=True)
     if post.scheduled_at != time_before:
         _record(
             post,
@@ -311,7 +315,7 @@ def post_submit(*, post: Post, user) -> Post:
     _check_ready(post)
     post, before = _transition(post, user, Action.SUBMIT)
     _record(post, user, EventKind.SUBMITTED, from_state=before, to_state=post.state)
-    notifications.notify_submitted(post=post, by=user)
+    notices.notify_submitted(post=post, by=user)
     return post
 
 
@@ -321,7 +325,7 @@ def post_approve(*, post: Post, user) -> Post:
     or, in a brand whose client approves too, the internal one that sends it to the client."""
     post, before = _transition(post, user, workflow.approval_action(post.brand))
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
-    notifications.notify_reviewed(post=post, by=user, approved=True)
+    notices.notify_reviewed(post=post, by=user, approved=True)
     return post
 
 
@@ -334,7 +338,7 @@ def post_request_changes(*, post: Post, user, comment: str) -> Post:
     post, before = _transition(post, user, Action.REQUEST_CHANGES)
     _record(post, user, EventKind.CHANGES_REQUESTED, from_state=before, to_state=post.state, comment=comment)
     Comment.objects.create(post=post, author=user, text=comment)
-    notifications.notify_reviewed(post=post, by=user, approved=False, comment=comment)
+    notices.notify_reviewed(post=post, by=user, approved=False, comment=comment)
     return post
 
 
@@ -399,7 +403,7 @@ def post_client_decide(*, post: Post, reviewer_name: str, fingerprint: str, appr
         comment=comment,
         details={"client_reviewer": reviewer_name},
     )
-    notifications.notify_client_reviewed(post=post, reviewer_name=reviewer_name, approved=approve, comment=comment)
+    notices.notify_client_reviewed(post=post, reviewer_name=reviewer_name, approved=approve, comment=comment)
     return post
 
 
@@ -423,7 +427,7 @@ def _post_expire(*, post_id: int, now: datetime) -> bool:
         return False  # out already (a target published or being published): not ours to expire
     before = _apply(post, transition, approver=None)
     _record(post, None, EventKind.EXPIRED, from_state=before, to_state=post.state, scheduled_before=post.scheduled_at)
-    notifications.notify_expired(post=post)
+    notices.notify_expired(post=post)
     return True
 
 
@@ -489,7 +493,7 @@ def comment_add(*, post: Post, user, text: str) -> Comment:
     if not text:
         raise ValidationError({"text": _("Write a comment.")})
     comment = Comment.objects.create(post=post, author=user, text=text)
-    mentioned = notifications.mentioned_members(post.brand, text, exclude=user)
+    mentioned = mentioned_members(post.brand, text, exclude=user)
     comment.mentions.set(mentioned)
-    notifications.notify_mentioned(post=post, by=user, users=mentioned, text=text)
+    notices.notify_mentioned(post=post, by=user, users=mentioned, text=text)
     return comment

@@ -1,4 +1,4 @@
-"""Celery tasks of the publishing engine (and the daily digest): thin, each calls a service.
+"""Celery tasks of the publishing engine: thin, each calls a service.
 
 Beat runs `dispatch_due` and `sweep_expired` (settings.CELERY_BEAT_SCHEDULE); the dispatcher
 enqueues `publish_target` once its claim committed; the sweeper enqueues `recover_target`.
@@ -9,7 +9,6 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init
 from django.db import close_old_connections
 
-from posts import notifications
 from posts import services as post_services
 from posts.publishing import dispatcher, leases, services
 
@@ -51,9 +50,3 @@ def recover_target(target_id: int, claim: str) -> str:
 def expire_unapproved() -> int:
     """Beat, every APPROVAL_DEADLINE_INTERVAL: posts whose time came before their approvals."""
     return post_services.posts_expire()
-
-
-@shared_task(name="posts.send_digests")
-def send_digests() -> int:
-    """Beat, every DIGEST_CHECK_INTERVAL: the daily digests whose morning has come (once each)."""
-    return notifications.digests_send()

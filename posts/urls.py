@@ -23,7 +23,4 @@ urlpatterns = [
         saved_text_views.saved_text_delete,
         name="saved_text_delete",
     ),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("notifications/<id:pk>/", views.notification_open, name="notification_open"),
 ]

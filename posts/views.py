@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -20,7 +19,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -42,7 +40,8 @@ from posts.forms import (
     posted,
     prefill_time,
 )
-from posts.models import EventKind, Media, Notification, Post, PostState, SavedText
+from posts.models import EventKind, Media, Post, PostState, SavedText
+from posts.publishing import services as publishing
 from posts.publishing.rules import publish_now_refusal
 from posts.publishing.waiting import waits_of
 from posts.workflow import Action
@@ -443,10 +442,6 @@ def _run_action(request, post: Post, action: Action) -> Post | None:
 @transaction.atomic
 def _publish_now(post: Post, user) -> Post:
     """From the composer a post may not be approved yet: schedule it (approve) now, then send it."""
-    # The publishing engine's service (posts/publishing/ is its app), imported when used so the
-    # composer keeps working while the engine changes alongside.
-    from posts.publishing import services as publishing
-
     post = services.post_schedule_now(post=post, user=user)
     return publishing.post_publish_now(post=post, user=user)
 
@@ -610,32 +605,3 @@ def media_alt_text(request, pk: int):
     media_service.media_set_alt_text(media=item, user=request.user, alt_text=alt_text)
     messages.success(request, _("The description of %(name)s is saved.") % {"name": item.original_name})
     return redirect("posts:media_library", brand_slug=request.brand.slug)
-
-
-# --- notifications ---------------------------------------------------------------------------
-@login_required
-def notifications(request):
-    items = Notification.objects.filter(user=request.user).select_related("brand", "post")[:100]
-    return render(request, "posts/notifications.html", {"items": items})
-
-
-@require_POST
-@login_required
-def notification_open(request, pk: int):
-    """Mark one notification read and go to its post."""
-    item = get_object_or_404(Notification, pk=pk, user=request.user)
-    item.read_at = item.read_at or timezone.now()
-    item.save(update_fields=["read_at"])
-    if item.post_id:
-        return redirect("posts:detail", brand_slug=item.brand.slug, pk=item.post_id)
-    if item.link.startswith("/") and not item.link.startswith("//"):  # a path on this site only
-        return redirect(item.link)
-    return redirect("posts:notifications")
-
-
-@require_POST
-@login_required
-def notifications_read(request):
-    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
-    messages.success(request, _("All notifications are marked as read."))
-    return redirect("posts:notifications")

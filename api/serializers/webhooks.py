@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
-from api.models import WebhookEndpoint, WebhookEvent
+from notifications.models import WebhookEndpoint, WebhookEvent
 
 
 class AddressField(serializers.CharField):

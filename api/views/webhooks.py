@@ -3,11 +3,11 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from accounts.roles import Perm
-from api import webhooks
-from api.models import WebhookEndpoint
 from api.serializers.webhooks import CreatedWebhookSerializer, WebhookSerializer
 from api.views.base import BrandScoped
 from cm_platform.sensitive import api_handles_secrets
+from notifications import webhooks
+from notifications.models import WebhookEndpoint
 
 
 @api_handles_secrets  # POST takes an address that may hold a password or a token

@@ -10,6 +10,7 @@ from typing import Any
 
 from cm_platform.reasons import Reason, as_reason, reason
 from posts.models import EventKind, PostEvent, PostTarget, TargetState
+from posts.notices import announce_event
 
 TAKEN = reason("Taken by a publishing worker")
 KIND_FOR_STATE = {TargetState.PUBLISHED: EventKind.PUBLISHED, TargetState.FAILED: EventKind.FAILED}
@@ -32,7 +33,10 @@ def _event(target: PostTarget, from_state: str, to_state: str, note: str | Reaso
 
 
 def record(target: PostTarget, from_state: str, to_state: str, *, note: str | Reason = "", actor=None) -> None:
-    _event(target, from_state, to_state, note, actor).save()
+    """One transition in the history; published and failed are announced to the brand's webhooks."""
+    event = _event(target, from_state, to_state, note, actor)
+    event.save()
+    announce_event(event)
 
 
 def record_claims(target_ids: list[int]) -> None:

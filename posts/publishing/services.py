@@ -334,7 +334,7 @@ def _needs_checking(target: PostTarget, message: Reason) -> str:
 def _tell_author_if_all_out(target: PostTarget) -> None:
     """Inside the transaction that recorded the publication (no second turn at the writers'
     lock): the author hears once the post's last target is out."""
-    from posts.notifications import notify_if_published
+    from posts.notices import notify_if_published
 
     try:
         with transaction.atomic():  # a savepoint: a failure here leaves the publication recorded
@@ -344,7 +344,7 @@ def _tell_author_if_all_out(target: PostTarget) -> None:
 
 
 def _tell_people(target: PostTarget) -> None:
-    from posts.notifications import notify_publish_failed
+    from posts.notices import notify_publish_failed
 
     try:
         with writing():

@@ -1,10 +1,12 @@
-"""Template helpers of posts: times in a zone, the notification bell, the workflow's actions."""
+"""Template helpers of posts: times in a zone, the workflow's actions."""
 
 from zoneinfo import ZoneInfo
 
 from django import template
 
-from posts.models import Notification
+from accounts.permissions import can
+from accounts.roles import Perm
+from posts.models import PostState, TargetState
 from posts.workflow import Action
 
 register = template.Library()
@@ -25,13 +27,6 @@ def in_zone(moment, zone_name: str):
     return moment.astimezone(ZoneInfo(zone_name))
 
 
-@register.inclusion_tag("posts/includes/bell.html", takes_context=True)
-def notification_bell(context):
-    user = context["request"].user
-    unread = Notification.objects.filter(user=user, read_at=None).count() if user.is_authenticated else 0
-    return {"unread": unread}
-
-
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
@@ -40,17 +35,12 @@ def get_item(mapping, key):
 @register.filter
 def may(membership, perm: str) -> bool:
     """`{% if membership|may:"review" %}`: asks accounts.roles, never compares role names."""
-    from accounts.permissions import can
-    from accounts.roles import Perm
-
     return can(membership, Perm(perm))
 
 
 @register.filter
 def state_label(value: str) -> str:
     """A workflow or delivery state, in words (history rows store the raw values)."""
-    from posts.models import PostState, TargetState
-
     for choices in (PostState, TargetState):
         if value in choices.values:
             return str(choices(value).label)

@@ -47,7 +47,7 @@ def soon(hours: int = 24) -> str:
 
 
 def webhook(brand, people, url="http://127.0.0.1:9/hook"):
-    from api.webhooks import webhook_create
+    from notifications.webhooks import webhook_create
 
     return webhook_create(brand=brand, user=people["owner"], url=url, events=["post.published"])[0]
 

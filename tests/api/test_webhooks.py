@@ -9,10 +9,11 @@ import requests
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from api.models import WebhookEndpoint
-from api.webhooks import DeliveryFailed, deliver
 from networks import signing
-from posts.models import EventKind, PostEvent, PostState
+from notifications.delivery import DeliveryFailed, deliver
+from notifications.models import WebhookEndpoint
+from posts.models import PostState, TargetState
+from posts.publishing import history
 from tests.api import builders as b
 from tests.networks.servers.receiver import Receiver, SigningReceiver
 
@@ -122,9 +123,9 @@ def test_a_refused_delivery_is_recorded_and_raised_for_a_retry(brand_a, people):
 
 
 def test_a_brand_without_webhooks_costs_publishing_one_query(brand_a, people, django_assert_num_queries):
-    post = b.post(brand_a, people)
+    target = b.post(brand_a, people).targets.get()
     with django_assert_num_queries(2):  # the event's INSERT, then the look-up of the brand's webhooks
-        PostEvent.objects.create(post=post, kind=EventKind.PUBLISHED, to_state="published")
+        history.record(target, TargetState.PUBLISHING, TargetState.PUBLISHED)
 
 
 # --- addresses holding a user and password or a token ---------------------------------------

@@ -13,7 +13,7 @@ from inbox import services, tasks
 from inbox.ontime import DUE_KIND
 from inbox.states import Move
 from networks.adapters.conversations import MessageKind
-from posts.models import Notification
+from notifications.models import Notification
 from tests.inbox.conftest import inbound, store
 
 TUESDAY_10 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris

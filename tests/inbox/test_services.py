@@ -11,7 +11,7 @@ from inbox.models import ConversationState, Event, EventKind, Priority, Reply, R
 from inbox.states import Move
 from networks.models import AccountStatus
 from networks.services import account_disconnect
-from posts.models import Notification
+from notifications.models import Notification
 from posts.workflow import WorkflowError
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store

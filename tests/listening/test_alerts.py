@@ -9,11 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from api.models import WebhookEndpoint
 from listening import alerts, collect
 from listening.feeds import Item
 from listening.models import Alert, Source
-from posts.models import Notification
+from notifications.models import Notification, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 1, 14, 20, tzinfo=UTC)  # pinned: the windows straddle 13:20-14:20
@@ -118,7 +117,7 @@ def test_alert_is_told_under_the_bell_by_email_and_by_webhook(
     baseline(source, [0, 0, 0, 0, 0, 0, 0])
     with (
         django_capture_on_commit_callbacks(execute=True),
-        mock.patch("api.tasks.deliver_webhook.delay") as deliver,
+        mock.patch("notifications.tasks.deliver_webhook.delay") as deliver,
     ):
         (alert,) = store(source, NOW - timedelta(minutes=5), 12, negative=12)
     told = Notification.objects.filter(kind="listening_alert")

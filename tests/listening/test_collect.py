@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from listening import collect
 from listening.collect import url_key
 from listening.models import Mention, MentionHourly, Source
-from posts.models import Notification
+from notifications.models import Notification
 from tests.listening.conftest import FEEDS, make_source, poll
 
 pytestmark = pytest.mark.django_db

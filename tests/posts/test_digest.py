@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from cm_platform.celery import app
+from notifications.digest import digests_send
+from notifications.models import DigestSent, Notification
 from posts import services
-from posts.models import DigestSent, Notification
-from posts.notifications import digests_send
 
 pytestmark = pytest.mark.django_db
 # 07:30 in Paris (winter, UTC+1): past DIGEST_HOUR (7) for a Paris user.

@@ -6,9 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership
+from notifications.models import Notification
 from posts import services
 from posts.content import PostContent
-from posts.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -80,5 +80,5 @@ def test_a_member_who_left_hears_nothing_more(write_post, editor, manager, owner
 def test_the_bell_page_shows_the_brand_beside_each_line(client, write_post, editor, manager, brand_a):
     services.post_submit(post=write_post(editor, text="Bonjour"), user=editor)
     client.force_login(manager)
-    html = client.get(reverse("posts:notifications")).content.decode()
+    html = client.get(reverse("notifications:list")).content.decode()
     assert "<strong>Brand A</strong>" in html and "asks for your review of “Bonjour”" in html

@@ -7,9 +7,9 @@ from accounts import services as accounts
 from accounts.models import Membership
 from accounts.roles import Role
 from networks import services as networks
+from notifications.models import Notification
 from posts import services
-from posts.models import Notification
-from posts.notifications import notify_publish_failed
+from posts.notices import notify_publish_failed
 
 
 def _remove(user, brand, by):

@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from notifications.models import Notification
 from posts import services
 from posts.content import PostContent
-from posts.models import DisplayStatus, EventKind, Notification, Post, PostState, TargetState
+from posts.models import DisplayStatus, EventKind, Post, PostState, TargetState
 from posts.workflow import WorkflowError
 from tests.factories import NetworkAccountFactory, PostTargetFactory
 
@@ -242,7 +243,7 @@ def test_display_status_follows_the_delivery(write_post, editor):
 
 
 def test_publish_failed_tells_author_and_managers(write_post, editor, manager, owner):
-    from posts.notifications import notify_publish_failed
+    from posts.notices import notify_publish_failed
 
     target = write_post(editor).targets.get()
     target.last_error = "Le jeton a expiré"

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Membership
+from notifications.models import Notification
 from posts import services, workflow
 from posts.content import PostContent
-from posts.models import EventKind, Notification, PostState
+from posts.models import EventKind, PostState
 from posts.publishing.rules import releasable_posts
 from posts.workflow import Stage, WorkflowError
 

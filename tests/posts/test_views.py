@@ -175,7 +175,7 @@ def test_bell_shows_the_unread_count(client, editor, manager, brand_a, write_pos
     client.force_login(manager)
     html = client.get(_url("list", brand_a)).content.decode()
     assert 'data-unread="1"' in html
-    client.post(reverse("posts:notifications_read"))
+    client.post(reverse("notifications:read_all"))
     assert 'data-unread="' not in client.get(_url("list", brand_a)).content.decode()
 
 
@@ -252,7 +252,7 @@ def test_html_in_comments_names_and_alt_texts_is_escaped_in_notifications_and_th
     media = Media(brand=brand_a, content_type="image/png", original_name=evil, alt_text=evil)
     media.file.save("x.png", ContentFile(b"png"), save=True)
     client.force_login(editor)
-    for url in (reverse("posts:notifications"), _url("media_library", brand_a), _url("detail", brand_a, pk=post.pk)):
+    for url in (reverse("notifications:list"), _url("media_library", brand_a), _url("detail", brand_a, pk=post.pk)):
         html = client.get(url).content.decode()
         assert "<img src=x" not in html, url
         assert "&lt;img src=x" in html, url

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from accounts.models import Membership
 from networks.adapters.fake import FakeAdapter
-from posts.models import Notification, PostTarget, TargetState
-from posts.notifications import notify_if_published
+from notifications.models import Notification
+from posts.models import PostTarget, TargetState
+from posts.notices import notify_if_published
 from posts.publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory
 from tests.publishing.conftest import approved_post
@@ -62,9 +63,9 @@ def test_the_author_is_told_once_every_target_is_out_with_an_excerpt(brand_a, ed
     assert notice.message == f"Your post “{EXCERPT}” is published on Masto, Sky."
     client = Client(headers={"accept-language": "en"})
     client.force_login(editor)
-    page = client.get(reverse("posts:notifications")).content.decode()
+    page = client.get(reverse("notifications:list")).content.decode()
     assert "Brand A" in page and "is published on Masto, Sky" in page
-    opened = client.post(reverse("posts:notification_open", args=[notice.pk]))
+    opened = client.post(reverse("notifications:open", args=[notice.pk]))
     assert opened["Location"] == reverse("posts:detail", args=[brand_a.slug, post.pk])
 
 

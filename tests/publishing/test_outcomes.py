@@ -10,7 +10,8 @@ from django.utils import timezone
 from networks.adapters import ADAPTERS
 from networks.adapters.fake import FakeAdapter
 from networks.models import AccountStatus
-from posts.models import Notification, PostEvent, PostTarget, TargetState
+from notifications.models import Notification
+from posts.models import PostEvent, PostTarget, TargetState
 from posts.publishing import dispatcher, services
 from tests.factories import NetworkAccountFactory
 from tests.publishing.adapters import BlindAdapter, LookingAdapter
