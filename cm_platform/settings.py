@@ -558,6 +558,8 @@ INBOX_POLL_MAX_PAGES = env.int("INBOX_POLL_MAX_PAGES", default=50)
 INBOX_THREADS_PER_POLL = env.int("INBOX_THREADS_PER_POLL", default=20)
 # Polls go to the default queue unless a deployment gives them workers of their own.
 INBOX_POLL_QUEUE = env.str("INBOX_POLL_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
+# Conversations about to miss their response target are looked for this often (inbox/ontime.py).
+INBOX_WARN_INTERVAL = env.float("INBOX_WARN_INTERVAL", default=60.0)
 # A sending reply's claim is taken back after this long (longer than one network call).
 INBOX_REPLY_LEASE_SECONDS = env.float("INBOX_REPLY_LEASE_SECONDS", default=150.0)
 # A pending reply whose task message was lost is handed over again after this long.
@@ -574,7 +576,7 @@ CELERY_BEAT_SCHEDULE = {
     **networks_beat.schedule(refresh_every=TOKEN_REFRESH_INTERVAL),
     **analytics_beat.schedule(dispatch_every=METRICS_DISPATCH_INTERVAL, reports_every=REPORTS_SEND_INTERVAL),
     **listening_beat.schedule(dispatch_every=LISTENING_DISPATCH_INTERVAL),
-    **inbox_beat.schedule(dispatch_every=INBOX_DISPATCH_INTERVAL),
+    **inbox_beat.schedule(dispatch_every=INBOX_DISPATCH_INTERVAL, warn_every=INBOX_WARN_INTERVAL),
 }
 CELERY_TASK_ROUTES = {
     **publishing_beat.routes(control_queue=PUBLISH_CONTROL_QUEUE),

@@ -7,15 +7,22 @@ and inbox/tasks.py names its tasks from it.
 DISPATCH = "inbox.dispatch"
 POLL_ACCOUNT = "inbox.poll_account"
 SEND_REPLY = "inbox.send_reply"
+WARN_DUE = "inbox.warn_due"
 
 
-def schedule(*, dispatch_every: float) -> dict[str, dict]:
-    """The dispatcher claims the accounts due for reading and hands pending replies to senders."""
+def schedule(*, dispatch_every: float, warn_every: float) -> dict[str, dict]:
+    """The dispatcher claims the accounts due for reading and hands pending replies to senders;
+    the warning looks for conversations about to miss their response target (inbox/ontime.py)."""
     return {
         "inbox-dispatch": {
             "task": DISPATCH,
             "schedule": dispatch_every,
             "options": {"expires": max(2 * dispatch_every, 5.0)},
+        },
+        "inbox-warn-due": {
+            "task": WARN_DUE,
+            "schedule": warn_every,
+            "options": {"expires": max(2 * warn_every, 5.0)},
         },
     }
 

@@ -8,10 +8,30 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Brand
 from accounts.roles import Perm, has_perm
 from cm_platform.ids import IdField
+from core.sentiment import Label
 from inbox.models import ConversationState, Priority, SavedReply
 from inbox.selectors import InboxFilters
+from inbox.triage import RuleSpec
+from networks.registry import adapter_classes
 
 STATE_CHOICES = [("open", _("Open (new or assigned)")), ("", _("All")), *ConversationState.choices]
+
+
+def sentiment_choices() -> list[tuple[str, str]]:
+    return [(label.value, label.verbose) for label in Label]
+
+
+def any_sentiment() -> list[tuple[str, object]]:
+    return [("", _("Any")), *sentiment_choices()]
+
+
+def network_choices() -> list[tuple[str, str]]:
+    """Every network the desk knows, by name (a rule may name one not connected yet)."""
+    return sorted(((adapter.slug, adapter.name) for adapter in adapter_classes()), key=lambda choice: choice[1])
+
+
+def any_network() -> list[tuple[str, object]]:
+    return [("", _("Any network")), *network_choices()]
 
 
 class InboxFilterForm(forms.Form):
@@ -22,6 +42,7 @@ class InboxFilterForm(forms.Form):
     network = forms.ChoiceField(label=_("Network"), required=False)  # choices: the brand's networks
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)  # choices: the brand's members
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=any_sentiment)
     q = forms.CharField(label=_("Text"), max_length=200, required=False)
 
     def __init__(self, data=None, *, brand: Brand, networks: list[tuple[str, str]], members: list[tuple[str, str]]):
@@ -46,8 +67,13 @@ class InboxFilterForm(forms.Form):
             network=value("network"),
             assignee=value("assignee"),
             tag=value("tag"),
+            sentiment=value("sentiment"),
             text=value("q"),
         )
+
+
+class SentimentForm(forms.Form):
+    sentiment = forms.ChoiceField(label=_("Sentiment"), choices=sentiment_choices)
 
 
 def assignable_members(brand: Brand) -> list[tuple[str, str]]:
@@ -139,6 +165,40 @@ class InboxSettingsForm(forms.Form):
             hours[str(day)] = [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
         data["business_hours"] = hours
         return data
+
+
+class TriageRuleForm(forms.Form):
+    """A triage rule: conditions (all those given must hold) and what to do."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    keyword = forms.CharField(label=_("Text contains"), max_length=100, required=False)
+    author = forms.CharField(label=_("Author (handle)"), max_length=200, required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False, choices=any_network)
+    sentiment = forms.ChoiceField(label=_("Sentiment"), required=False, choices=any_sentiment)
+    tag = forms.CharField(label=_("Add the tag"), max_length=50, required=False)
+    assignee = IdField(label=_("Assign to"), required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Priority.choices]
+    )
+    mark_spam = forms.BooleanField(label=_("Mark as spam"), required=False)
+
+    def __init__(self, *args, members: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members  # for the assignee's select; an id outside it is refused by the service
+
+    def spec(self) -> RuleSpec:
+        data = self.cleaned_data
+        return RuleSpec(
+            name=data["name"],
+            keyword=data["keyword"],
+            author=data["author"],
+            network=data["network"],
+            sentiment=data["sentiment"],
+            tag=data["tag"],
+            assignee_id=data["assignee"],
+            priority=data["priority"],
+            mark_spam=data["mark_spam"],
+        )
 
 
 class SavedReplyForm(forms.Form):

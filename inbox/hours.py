@@ -45,6 +45,11 @@ class BusinessHours:
             if interval is not None:
                 yield interval
 
+    def is_open(self, moment: datetime) -> bool:
+        """Whether the team works at `moment`."""
+        interval = self._open_interval(moment.astimezone(self.zone).date())
+        return interval is not None and interval[0] <= moment < interval[1]
+
     def seconds_between(self, start: datetime, end: datetime) -> float:
         """Business seconds from `start` to `end` (0 when end is not after start)."""
         total = 0.0

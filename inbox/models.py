@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from core.sentiment import Label
 from inbox.hours import DEFAULT_HOURS, BusinessHours
 from networks.capabilities.conversations import MessageKind
 from networks.models import NetworkAccount
@@ -102,6 +103,33 @@ class Tag(models.Model):
         return self.name
 
 
+class TriageRule(models.Model):
+    """When a message from them matches every condition given (keyword, author, network,
+    sentiment), its conversation gets the rule's tag, assignee, priority, or goes to spam.
+    Applied once, when the message is stored (inbox/triage.py matches, services apply)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="triage_rules")
+    name = models.CharField(_("name"), max_length=100)
+    keyword = models.CharField(_("keyword"), max_length=100, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)  # a handle, "@" or not
+    network = models.CharField(_("network"), max_length=30, blank=True)  # an adapter slug
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)  # core.sentiment.Label
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, null=True, blank=True)
+    mark_spam = models.BooleanField(_("mark as spam"), default=False)
+    created_by = _person()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Conversation(models.Model):
     """A thread under one of the brand's published posts, or around a mention of the brand."""
 
@@ -130,11 +158,15 @@ class Conversation(models.Model):
     last_message_text = models.CharField(max_length=300, blank=True)
     last_author = models.CharField(max_length=200, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    # Of their latest message (core.sentiment.Label), so the list filters without a join.
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     # Business seconds from their first message to our first answer (inbox/hours.py).
     first_response_seconds = models.FloatField(null=True, blank=True)
     # While they wait for us: when the brand's response target runs out.
     reply_due_at = models.DateTimeField(null=True, blank=True)
+    # When its assignee (else the managers) was told that reply_due_at comes: once per clock.
+    due_warned_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -145,6 +177,7 @@ class Conversation(models.Model):
             models.Index(fields=["brand", "state", "-last_message_at"]),
             models.Index(fields=["brand", "-last_message_at"]),
             models.Index(fields=["brand", "assignee"]),
+            models.Index(fields=["brand", "sentiment", "-last_message_at"]),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +205,10 @@ class Message(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     url = models.CharField(max_length=500, blank=True)  # http(s) only
     in_reply_to = models.CharField(max_length=300, blank=True)
+    # core.sentiment.Label for theirs, read when stored and correctable by hand; "" for ours.
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
+    # Stored, not yet through the brand's triage rules: whoever stored it applies them, once.
+    triage_pending = models.BooleanField(default=False)
     sent_by = _person()
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = _person()
@@ -264,6 +301,7 @@ class EventKind(models.TextChoices):
     REPLY_FAILED = "reply_failed", _("Reply not sent")
     HIDDEN = "hidden", _("Message hidden")
     DELETED = "deleted", _("Message deleted")
+    SENTIMENT = "sentiment", _("Sentiment corrected")
 
 
 class Event(models.Model):
@@ -288,6 +326,8 @@ class Event(models.Model):
         """What it became, in words: a state's label rather than its code."""
         if self.kind in (EventKind.STATE, EventKind.REOPENED, EventKind.REPLY_SENT):
             return str(ConversationState(self.after).label) if self.after in ConversationState.values else self.after
+        if self.kind == EventKind.SENTIMENT and self.after in [label.value for label in Label]:
+            return Label(self.after).verbose
         if self.kind == EventKind.REPLY_FAILED and self.after in ReplyState.values:
             return str(ReplyState(self.after).label)
         return self.after

@@ -15,7 +15,18 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Brand, Membership
 from accounts.permissions import can
 from accounts.roles import Perm
-from inbox.models import Conversation, ConversationState, Event, Message, Note, Reply, ReplyState, SavedReply, Tag
+from inbox.models import (
+    Conversation,
+    ConversationState,
+    Event,
+    Message,
+    Note,
+    Reply,
+    ReplyState,
+    SavedReply,
+    Tag,
+    TriageRule,
+)
 from inbox.states import OPEN
 
 
@@ -27,6 +38,7 @@ class InboxFilters:
     network: str = ""  # an adapter slug
     assignee: str = ""  # "me", "nobody" or a user id
     tag: str = ""
+    sentiment: str = ""  # a core.sentiment.Label: of their latest message
     text: str = ""
 
 
@@ -48,6 +60,8 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
         conversations = conversations.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         conversations = conversations.filter(tags__name__iexact=filters.tag)
+    if filters.sentiment:
+        conversations = conversations.filter(sentiment=filters.sentiment)
     if filters.text:
         said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.text)
         conversations = conversations.filter(Q(last_author__icontains=filters.text) | Exists(said))
@@ -80,6 +94,10 @@ def message_for(*, brand: Brand, pk: int) -> Message:
 
 def saved_reply_for(*, brand: Brand, pk: int) -> SavedReply:
     return get_object_or_404(SavedReply, pk=_id(pk), brand=brand)
+
+
+def triage_rule_for(*, brand: Brand, pk: int) -> TriageRule:
+    return get_object_or_404(TriageRule, pk=_id(pk), brand=brand)
 
 
 def reply_for(*, brand: Brand, pk: int) -> Reply:

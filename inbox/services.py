@@ -16,7 +16,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Brand, Membership, User
 from accounts.permissions import can
 from accounts.roles import Perm
-from inbox import saved_replies, states
+from core import sentiment
+from inbox import saved_replies, states, triage
 from inbox.models import (
     Conversation,
     ConversationState,
@@ -39,10 +40,12 @@ from inbox.models import (
     ReplyState,
     SavedReply,
     Tag,
+    TriageRule,
 )
 from networks.base import PublishError
 from networks.capabilities.conversations import InboundMessage, MessageAction, web_address
 from networks.models import NetworkAccount
+from networks.registry import adapter_classes
 from notifications.models import NotificationKind
 from notifications.services import mentioned_members, notify
 from posts.models import PostTarget
@@ -116,8 +119,11 @@ def messages_store(*, account: NetworkAccount, messages: Sequence[InboundMessage
         return stored
     roots = _roots_of(account, fresh)
     rules = inbox_settings_for(account.brand)
+    triage_rules = list(TriageRule.objects.filter(brand_id=account.brand_id))
     conversations, opened = _conversations_for(account, fresh, roots, rules)
-    rows = [_message_row(account, m, conversations[roots[m.remote_id].remote_id]) for m in fresh]
+    rows = [
+        _message_row(account, m, conversations[roots[m.remote_id].remote_id], triage=bool(triage_rules)) for m in fresh
+    ]
     Message.objects.bulk_create(rows, ignore_conflicts=True)
     touched = {conversations[roots[m.remote_id].remote_id] for m in fresh}
     touched |= _adopt_earlier_replies(account, fresh, roots, conversations)
@@ -126,6 +132,8 @@ def messages_store(*, account: NetworkAccount, messages: Sequence[InboundMessage
     _reopen(theirs - opened)
     _start_clocks(rules, _earliest_theirs(fresh, roots, conversations), exclude=opened)
     Event.objects.bulk_create(Event(conversation_id=pk, kind=EventKind.OPENED) for pk in sorted(opened))
+    if triage_rules:
+        _triage(account, [m.remote_id for m in fresh if not m.ours], triage_rules)
     stored.created = len(rows)
     stored.conversations = touched
     stored.post_roots = {root.remote_id for root in roots.values() if root.kind == Conversation.Kind.POST}
@@ -224,7 +232,7 @@ def _start_clocks(rules: InboxSettings, earliest: dict[int, datetime], *, exclud
         pk__in=[pk for pk in earliest if pk not in exclude], reply_due_at__isnull=True, state__in=states.OPEN
     ).values_list("pk", flat=True)
     for pk in waiting:
-        Conversation.objects.filter(pk=pk).update(reply_due_at=reply_due(rules, earliest[pk]))
+        Conversation.objects.filter(pk=pk).update(reply_due_at=reply_due(rules, earliest[pk]), due_warned_at=None)
 
 
 def reply_due(rules: InboxSettings, since: datetime) -> datetime | None:
@@ -267,7 +275,7 @@ def _conversation_ids(account: NetworkAccount, roots: list[str]) -> dict[str, in
     return dict(found.values_list("root_remote_id", "pk"))
 
 
-def _message_row(account: NetworkAccount, message: InboundMessage, conversation_id: int) -> Message:
+def _message_row(account: NetworkAccount, message: InboundMessage, conversation_id: int, *, triage: bool) -> Message:
     return Message(
         conversation_id=conversation_id,
         account=account,
@@ -282,7 +290,112 @@ def _message_row(account: NetworkAccount, message: InboundMessage, conversation_
         edited_at=message.edited_at,
         url=web_address(message.url),
         in_reply_to=message.in_reply_to[:300],
+        sentiment="" if message.ours else sentiment.analyse(message.text).label,
+        triage_pending=triage and not message.ours,
     )
+
+
+# --- triage rules, applied once per message stored -------------------------------------------------
+def _triage(account: NetworkAccount, remote_ids: list[str], rules: list[TriageRule]) -> None:
+    """Apply the brand's rules to the messages this call stored. Only those are still pending:
+    a message delivered again was not stored again, and another writer that stored it cleared
+    its flag in the same transaction."""
+    pending = Message.objects.filter(account=account, remote_id__in=remote_ids, triage_pending=True)
+    messages = list(pending.only("pk", "conversation_id", "text", "author_handle", "sentiment"))
+    Message.objects.filter(pk__in=[m.pk for m in messages]).update(triage_pending=False)
+    for conversation_id, outcome in sorted(triage.outcomes(rules, messages, network=account.network).items()):
+        _apply_triage(conversation_id, outcome)
+
+
+def _apply_triage(conversation_id: int, outcome: triage.Outcome) -> None:
+    conversation = Conversation.objects.select_for_update().select_related("brand").get(pk=conversation_id)
+    detail = _("Triage rule: %(names)s") % {"names": ", ".join(outcome.rules)}
+    before_tags = sorted(conversation.tags.values_list("name", flat=True))
+    if outcome.tag_ids:
+        conversation.tags.add(*outcome.tag_ids)
+        after_tags = sorted(conversation.tags.values_list("name", flat=True))
+        if after_tags != before_tags:
+            record_event(
+                conversation,
+                None,
+                EventKind.TAGS,
+                before=", ".join(before_tags),
+                after=", ".join(after_tags),
+                detail=detail,
+            )
+    assignee = _rule_assignee(conversation, outcome.assignee_id)
+    if assignee is not None:
+        conversation.assignee = assignee
+        conversation.state = states.after_assignment(conversation.state, has_assignee=True)
+        record_event(conversation, None, EventKind.ASSIGNED, after=assignee, detail=detail)
+    if outcome.priority is not None and outcome.priority > conversation.priority:
+        before = conversation.get_priority_display()
+        conversation.priority = outcome.priority
+        record_event(
+            conversation,
+            None,
+            EventKind.PRIORITY,
+            before=before,
+            after=conversation.get_priority_display(),
+            detail=detail,
+        )
+    spam = outcome.spam and states.after_move(conversation.state, states.Move.SPAM, has_assignee=False)
+    if spam:
+        record_event(conversation, None, EventKind.STATE, before=conversation.state, after=spam, detail=detail)
+        conversation.state, conversation.reply_due_at = spam, None
+    conversation.save(update_fields=["assignee", "state", "priority", "reply_due_at"])
+
+
+def _rule_assignee(conversation: Conversation, user_id: int | None) -> User | None:
+    """The rule's assignee, when nobody holds the conversation and they may still answer it."""
+    if user_id is None or conversation.assignee_id is not None:
+        return None
+    membership = Membership.objects.filter(brand=conversation.brand, user_id=user_id).select_related("user").first()
+    return membership.user if can(membership, Perm.INBOX_REPLY) and membership is not None else None
+
+
+@transaction.atomic
+def triage_rule_save(*, brand: Brand, user: User, spec: triage.RuleSpec, rule: TriageRule | None = None) -> TriageRule:
+    """Write a triage rule (a new one, or `rule` changed); nothing is saved unless all of it holds."""
+    _require(user, brand, Perm.INBOX_ASSIGN)
+    errors: dict[str, list[str]] = {}
+    name = spec.name.strip()
+    if not name or len(name) > 100:
+        errors["name"] = [_("Give the rule a name of at most 100 characters.")]
+    if not spec.has_condition:
+        errors["keyword"] = [_("A rule needs at least one condition: a keyword, an author, a network or a sentiment.")]
+    if not spec.has_action:
+        errors["tag"] = [_("A rule needs at least one action: a tag, an assignee, a priority or spam.")]
+    if spec.network and spec.network not in {adapter.slug for adapter in adapter_classes()}:
+        errors["network"] = [_("Choose a network from the list.")]
+    if spec.sentiment and spec.sentiment not in [label.value for label in sentiment.Label]:
+        errors["sentiment"] = [_("Choose positive, neutral or negative.")]
+    if spec.priority is not None and spec.priority not in Priority.values:
+        errors["priority"] = [_("Choose a priority from the list.")]
+    if len(spec.tag.strip()) > 50:
+        errors["tag"] = [_("A tag has at most 50 characters.")]
+    assignee = None
+    if spec.assignee_id is not None:
+        membership = Membership.objects.filter(brand=brand, user_id=spec.assignee_id).select_related("user").first()
+        if not can(membership, Perm.INBOX_REPLY) or membership is None:
+            errors["assignee"] = [_("This person is not a member of the brand who can answer conversations.")]
+        else:
+            assignee = membership.user
+    if errors:
+        raise ValidationError(errors)
+    rule = rule or TriageRule(brand=brand, created_by=user)
+    rule.name, rule.keyword, rule.author = name, spec.keyword.strip(), spec.author.strip()
+    rule.network, rule.sentiment, rule.priority = spec.network, spec.sentiment, spec.priority
+    rule.assignee, rule.mark_spam = assignee, spec.mark_spam
+    rule.tag = _tag(brand, " ".join(spec.tag.split())) if spec.tag.strip() else None
+    rule.full_clean(exclude=["brand", "tag", "assignee", "created_by"])
+    rule.save()
+    return rule
+
+
+def triage_rule_delete(*, rule: TriageRule, user: User) -> None:
+    _require(user, rule.brand, Perm.INBOX_ASSIGN)
+    rule.delete()
 
 
 def refresh_summaries(conversation_ids: set[int]) -> None:
@@ -290,11 +403,13 @@ def refresh_summaries(conversation_ids: set[int]) -> None:
     messages = Message.objects.filter(conversation=OuterRef("pk")).order_by()
     latest = messages.order_by("-created_at", "-pk")
     ours = messages.filter(ours=True).values("conversation")
+    latest_theirs = latest.filter(ours=False)
     Conversation.objects.filter(pk__in=conversation_ids).update(
         message_count=Subquery(messages.values("conversation").annotate(n=Count("pk")).values("n")[:1]),
         last_message_at=Subquery(messages.values("conversation").annotate(at=Max("created_at")).values("at")[:1]),
         last_message_text=Subquery(latest.annotate(short=Substr("text", 1, 300)).values("short")[:1]),
         last_author=Subquery(latest.values("author_handle")[:1]),
+        sentiment=Coalesce(Subquery(latest_theirs.values("sentiment")[:1]), Value("")),
         first_response_at=Coalesce("first_response_at", Subquery(ours.annotate(at=Min("created_at")).values("at")[:1])),
     )
 
@@ -354,7 +469,8 @@ def conversation_move(*, conversation: Conversation, user: User, move: states.Mo
     # Put aside or waiting for them: nothing is due from us; reopened: the clock starts again.
     opening = after in states.OPEN
     conversation.reply_due_at = reply_due(inbox_settings_for(conversation.brand), timezone.now()) if opening else None
-    conversation.save(update_fields=["state", "resolved_at", "reply_due_at"])
+    conversation.due_warned_at = None  # a new clock, a new warning
+    conversation.save(update_fields=["state", "resolved_at", "reply_due_at", "due_warned_at"])
     record_event(conversation, user, EventKind.STATE, before=before, after=after)
     return conversation
 
@@ -411,6 +527,28 @@ def conversation_set_priority(*, conversation: Conversation, user: User, priorit
         conversation.save(update_fields=["priority"])
         record_event(conversation, user, EventKind.PRIORITY, before=before, after=conversation.get_priority_display())
     return conversation
+
+
+@transaction.atomic
+def message_set_sentiment(*, message: Message, user: User, label: str) -> Message:
+    """Correct what the desk read in their message; the conversation follows its latest one."""
+    _require(user, message.conversation.brand, Perm.INBOX_TRIAGE)
+    if message.ours:
+        raise ValidationError({"sentiment": _("Only their messages have a sentiment.")})
+    try:
+        corrected = sentiment.Label(label)
+    except ValueError:
+        raise ValidationError({"sentiment": _("Choose positive, neutral or negative.")}) from None
+    message = Message.objects.select_for_update().select_related("conversation__brand").get(pk=message.pk)
+    if message.sentiment != corrected:
+        before = sentiment.Label(message.sentiment).verbose if message.sentiment else ""
+        Message.objects.filter(pk=message.pk).update(sentiment=corrected)
+        refresh_summaries({message.conversation_id})
+        record_event(
+            message.conversation, user, EventKind.SENTIMENT, before=before, after=corrected, detail=message.text[:300]
+        )
+        message.sentiment = corrected
+    return message
 
 
 def conversation_url(conversation: Conversation) -> str:

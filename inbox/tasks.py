@@ -2,12 +2,12 @@
 
 Beat runs `inbox.dispatch` (inbox/beat.py), which enqueues one
 `inbox.poll_account` per account due for reading (on INBOX_POLL_QUEUE) and hands pending replies
-to `inbox.send_reply`.
+to `inbox.send_reply`; and `inbox.warn_due`, which tells people of answers about to be late.
 """
 
 from celery import shared_task
 
-from inbox import beat, collect, sending
+from inbox import beat, collect, ontime, sending
 
 
 @shared_task(name=beat.DISPATCH)
@@ -23,3 +23,8 @@ def poll_account(read_state_id: int, claim: str) -> str:
 @shared_task(name=beat.SEND_REPLY)
 def send_reply(reply_id: int) -> str:
     return sending.reply_send(reply_id=reply_id)
+
+
+@shared_task(name=beat.WARN_DUE)
+def warn_due() -> int:
+    return ontime.conversations_warn_due()

@@ -12,6 +12,8 @@ def inbox(route: str) -> str:
 urlpatterns = [
     path(inbox(""), views.conversation_list, name="list"),
     path(inbox("settings/"), views.inbox_settings, name="settings"),
+    path(inbox("rules/"), views.triage_rules, name="rules"),
+    path(inbox("rules/<id:pk>/delete/"), views.triage_rule_delete, name="rule_delete"),
     path(inbox("saved-replies/"), views.saved_reply_list, name="saved_replies"),
     path(inbox("saved-replies/<id:pk>/"), views.saved_reply_edit, name="saved_reply"),
     path(inbox("saved-replies/<id:pk>/delete/"), views.saved_reply_delete, name="saved_reply_delete"),
@@ -23,5 +25,6 @@ urlpatterns = [
     path(inbox("<id:pk>/notes/"), views.note_create, name="note"),
     path(inbox("<id:pk>/reply/"), views.reply_create, name="reply"),
     path(inbox("replies/<id:pk>/<slug:decision>/"), views.reply_decide, name="reply_decide"),
+    path(inbox("messages/<id:pk>/sentiment/"), views.message_sentiment, name="sentiment"),
     path(inbox("messages/<id:pk>/<slug:action>/"), views.message_moderate, name="moderate"),
 ]

@@ -97,6 +97,7 @@ def _conversation_context(request, conversation: Conversation) -> dict[str, Any]
         "note_form": forms.NoteForm(),
         "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in conversation.tags.all())}),
         "priority_form": forms.PriorityForm(initial={"priority": conversation.priority}),
+        "sentiments": forms.sentiment_choices(),
         "moves": [(move, states.MOVES[move].label) for move in states.moves_from(conversation.state)],
         "members": forms.assignable_members(request.brand),
         "limits": conversation.account.adapter().get_limits().as_json(),
@@ -318,6 +319,20 @@ def message_moderate(request, pk: int, action: str):
     return _act(request, message.conversation, apply, done)
 
 
+@require_POST
+@brand_view(Perm.INBOX_TRIAGE)
+def message_sentiment(request, pk: int):
+    message = selectors.message_for(brand=request.brand, pk=pk)
+    form = forms.SentimentForm(request.POST)
+
+    def apply():
+        if not form.is_valid():
+            raise ValidationError(_("Choose positive, neutral or negative."))
+        services.message_set_sentiment(message=message, user=request.user, label=form.cleaned_data["sentiment"])
+
+    return _act(request, message.conversation, apply, _("Sentiment corrected."))
+
+
 # --- settings -----------------------------------------------------------------------------------------
 @brand_view(Perm.MANAGE_BRAND)
 def inbox_settings(request):
@@ -335,6 +350,34 @@ def inbox_settings(request):
         messages.success(request, _("Inbox settings saved."))
         return redirect("inbox:settings", brand_slug=request.brand.slug)
     return render(request, "inbox/settings.html", {"form": form})
+
+
+# --- triage rules -------------------------------------------------------------------------------------
+@brand_view(Perm.INBOX_ASSIGN)
+def triage_rules(request):
+    form = forms.TriageRuleForm(request.POST or None, members=forms.assignable_members(request.brand))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.triage_rule_save(brand=request.brand, user=request.user, spec=form.spec())
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("Triage rule saved."))
+            return redirect("inbox:rules", brand_slug=request.brand.slug)
+    rules = request.brand.triage_rules.select_related("tag", "assignee")
+    context = {"form": form, "rules": rules, "networks": dict(forms.network_choices())}
+    return render(request, "inbox/rules.html", context)
+
+
+@require_POST
+@brand_view(Perm.INBOX_ASSIGN)
+def triage_rule_delete(request, pk: int):
+    rule = selectors.triage_rule_for(brand=request.brand, pk=pk)
+    services.triage_rule_delete(rule=rule, user=request.user)
+    messages.success(request, _("Triage rule deleted."))
+    return redirect("inbox:rules", brand_slug=request.brand.slug)
 
 
 # --- saved replies ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
@@ -188,7 +189,6 @@ def account_mark_needs_reconnect(*, account: NetworkAccount, message: str | Reas
 def email_owners(account: NetworkAccount, compose: Callable[[str], tuple[str, str]]) -> None:
     """Email each owner of the account's brand in their own language: `compose(link)` writes the
     subject and body, `link` being the brand's Networks page."""
-    from django.urls import reverse
 
     link = settings.SITE_URL + reverse("networks:list", kwargs={"brand_slug": account.brand.slug})
     owners = Membership.objects.filter(brand=account.brand, role=Role.OWNER).select_related("user")
@@ -200,7 +200,7 @@ def email_owners(account: NetworkAccount, compose: Callable[[str], tuple[str, st
 
 def _tell_owners(account: NetworkAccount, message: str | Reason) -> None:
     """`message` may be a reason (cm_platform/reasons.py): each owner reads it in their language."""
-    from networks.selectors import targets_waiting
+    from networks.selectors import targets_waiting  # noqa: PLC0415 — cycle: networks.selectors imports these services
 
     pending = targets_waiting(account).count()
 
@@ -224,7 +224,7 @@ def _tell_owners(account: NetworkAccount, message: str | Reason) -> None:
 
 def mastodon_app_for(*, instance_url: str, redirect_uri: str) -> MastodonApp:
     """Our OAuth app on this instance: registered once (POST /api/v1/apps), then reused."""
-    from networks.mastodon.adapter import register_app
+    from networks.mastodon.adapter import register_app  # noqa: PLC0415 — cycle: the Mastodon package imports these services
 
     existing = MastodonApp.objects.filter(instance_url=instance_url, redirect_uri=redirect_uri).first()
     if existing is not None:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -117,9 +118,8 @@ def _warn_if_expiring(account: NetworkAccount) -> bool:
 
 def posts_after_expiry(account: NetworkAccount):
     """Pending targets of `account` scheduled after its access ends (or not scheduled yet)."""
-    from django.db.models import Q
 
-    from posts.models import PostTarget, TargetState
+    from posts.models import PostTarget, TargetState  # noqa: PLC0415 — layer leak (pyproject ignore_imports): posts sits above networks
 
     if not account.token_expires_at:
         return PostTarget.objects.none()

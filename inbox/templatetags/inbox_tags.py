@@ -1,15 +1,14 @@
 """Template helpers of the inbox: the navigation's entry with its unread count, state badges."""
 
-from datetime import timedelta
-
 from django import template
+from django.utils.html import format_html
 
+from core.sentiment import Label
 from inbox.models import ConversationState, Priority
+from inbox.ontime import due_state
 from inbox.selectors import inbox_unread_count
-from inbox.states import OPEN
 
 register = template.Library()
-DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
 
 STATE_CLASSES = {
     ConversationState.NEW: "text-bg-primary",
@@ -35,6 +34,26 @@ def state_class(state: str) -> str:
     return STATE_CLASSES.get(ConversationState(state), "text-bg-secondary") if state in ConversationState.values else ""
 
 
+SENTIMENT_CLASSES = {
+    Label.POSITIVE: "text-bg-success",
+    Label.NEUTRAL: "text-bg-light border",
+    Label.NEGATIVE: "text-bg-danger",
+}
+
+
+@register.simple_tag
+def sentiment_badge(label: str):
+    """A message's or conversation's sentiment as a badge ("" when it has none)."""
+    if label not in SENTIMENT_CLASSES:
+        return ""
+    return format_html(
+        '<span class="badge {} sentiment sentiment-{}">{}</span>',
+        SENTIMENT_CLASSES[Label(label)],
+        label,
+        Label(label).verbose,
+    )
+
+
 @register.filter
 def is_pressing(priority: int) -> bool:
     return priority >= Priority.HIGH
@@ -42,12 +61,8 @@ def is_pressing(priority: int) -> bool:
 
 @register.simple_tag
 def due_badge(conversation, now):
-    """ "late" when the response target ran out, "soon" within the next quarter of an hour, else ""."""
-    if conversation.reply_due_at is None or conversation.state not in OPEN:
-        return ""
-    if conversation.reply_due_at <= now:
-        return "late"
-    return "soon" if conversation.reply_due_at <= now + DUE_SOON else ""
+    """ "late" when the response target ran out, "soon" when it runs out shortly, else ""."""
+    return due_state(conversation, now)
 
 
 @register.filter

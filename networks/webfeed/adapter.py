@@ -51,7 +51,7 @@ class WebFeedAdapter(Adapter):
         return Connection(display_name=data["title"], handle=reverse("networks:feed_page", args=[brand.slug]))
 
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
-        from networks.models import FeedEntry
+        from networks.models import FeedEntry  # noqa: PLC0415 — app registry: adapters load before the models
 
         entry, _created = FeedEntry.objects.get_or_create(
             key=key,
@@ -64,7 +64,7 @@ class WebFeedAdapter(Adapter):
         return self._result(entry)
 
     def find_published(self, *, key: str) -> PublishResult | None:
-        from networks.models import FeedEntry
+        from networks.models import FeedEntry  # noqa: PLC0415 — app registry: adapters load before the models
 
         entry = FeedEntry.objects.filter(key=key, account=self.account).first()
         return None if entry is None else self._result(entry)

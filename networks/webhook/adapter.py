@@ -143,7 +143,7 @@ def _json_or_empty(response: requests.Response) -> dict[str, Any]:
 
 def _post_page_url(key: str) -> str | None:
     """The post's page in this app, for the receiver's link back (None if it cannot be named)."""
-    from posts.models import PostTarget
+    from posts.models import PostTarget  # noqa: PLC0415 — layer leak (pyproject ignore_imports): posts sits above networks
 
     target = PostTarget.objects.filter(key=key).select_related("post__brand").first()
     if target is None:

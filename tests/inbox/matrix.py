@@ -3,7 +3,7 @@ write notes; editors (and up) reply, tag, prioritise, change the state and take 
 managers (and up) give it to someone else, approve replies, hide and delete; owners set the
 inbox's rules."""
 
-from inbox.models import Conversation, Reply, ReplyState, SavedReply
+from inbox.models import Conversation, Reply, ReplyState, SavedReply, TriageRule
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, published_target, store
 from tests.matrix import EVERYONE, OWNERS, REVIEWERS, WRITERS, Case
@@ -40,6 +40,15 @@ def moderate_kwargs(brand, people):
     return {"brand_slug": brand.slug, "pk": _conversation(brand).messages.get().pk, "action": "hide"}
 
 
+def message_kwargs(brand, people):
+    return {"brand_slug": brand.slug, "pk": _conversation(brand).messages.get().pk}
+
+
+def rule_kwargs(brand, people):
+    rule = TriageRule.objects.create(brand=brand, name="Spam", keyword="promo", mark_spam=True)
+    return {"brand_slug": brand.slug, "pk": rule.pk}
+
+
 def saved_kwargs(brand, people):
     saved = SavedReply.objects.create(brand=brand, title="Merci", language="fr", text="Merci {prénom} !")
     return {"brand_slug": brand.slug, "pk": saved.pk}
@@ -58,6 +67,9 @@ CASES = [
     Case("inbox:saved_reply_delete", REVIEWERS, kwargs=saved_kwargs, method="post"),
     Case("inbox:settings", OWNERS),
     Case("inbox:settings", OWNERS, method="post", data=lambda b, p: {"replies_need_approval": "on"}),
+    Case("inbox:rules", REVIEWERS),
+    Case("inbox:rules", REVIEWERS, method="post", data=lambda b, p: {"name": "Devis", "keyword": "devis", "tag": "x"}),
+    Case("inbox:rule_delete", REVIEWERS, kwargs=rule_kwargs, method="post"),
     Case("inbox:note", EVERYONE, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"text": "Vu"}),
     Case("inbox:assign", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"assignee": "me"}),
     Case(
@@ -72,5 +84,12 @@ CASES = [
     Case("inbox:priority", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"priority": "2"}),
     Case("inbox:reply", WRITERS, kwargs=conversation_kwargs, method="post", data=lambda b, p: {"text": "Merci !"}),
     Case("inbox:reply_decide", REVIEWERS, kwargs=reply_kwargs, method="post"),
+    Case(
+        "inbox:sentiment",
+        WRITERS,
+        kwargs=message_kwargs,
+        method="post",
+        data=lambda b, p: {"sentiment": "negative"},
+    ),
     Case("inbox:moderate", REVIEWERS, kwargs=moderate_kwargs, method="post", data=lambda b, p: {"reason": "Spam"}),
 ]
