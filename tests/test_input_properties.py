@@ -35,6 +35,7 @@ from cm_platform.ids import MAX_ID
 from networks import http
 from networks.base import ConnectError
 from networks.mastodon.adapter import normalize_instance_url
+from networks.models import NetworkAccount
 from networks.registry import ADAPTERS, get_adapter_class
 from posts.forms import BulkForm
 from posts.timing import EARLIEST_DAY, LATEST_DAY
@@ -204,6 +205,7 @@ def _keyword_arguments(form_class: type[forms.BaseForm], brand, owner) -> dict:
         "brands": Brand.objects.filter(pk=brand.pk),  # where a copy may go
         "networks": [("fake", "Fake"), ("mastodon", "Mastodon")],  # a filter's network choices
         "members": [(str(owner.pk), str(owner))],  # an inbox filter's assignees
+        "accounts": NetworkAccount.objects.filter(brand=brand),  # where a statement may go
     }
     needed = [
         name
