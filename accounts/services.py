@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -21,18 +21,15 @@ from django.utils.translation import gettext as _
 
 from accounts.images import logo_clean
 from accounts.models import Brand, Invitation, Membership, User
-from accounts.permissions import can
+from accounts.permissions import require_member
 from accounts.roles import Perm, Role, has_perm
+from core.exceptions import Invalid
 
 INVITATION_SALT = "accounts.invitation"
 
 
-class InvitationError(Exception):
+class InvitationError(Invalid):
     """An invitation link that cannot be used: tampered with, expired, used, or for someone else."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Brands -----------------------------------------------------------------------------------
@@ -97,7 +94,7 @@ def brand_update(
 ) -> Brand:
     """Change a brand's settings (owners). The slug stays: it is in every bookmarked address.
     Approval stages (posts/workflow.py: approval_stages) change only when given."""
-    _require(user, brand, Perm.MANAGE_BRAND)
+    require_member(user, brand, Perm.MANAGE_BRAND)
     cleaned_logo = _logo_clean(logo) if logo else None
     with transaction.atomic():
         brand = Brand.objects.select_for_update().get(pk=brand.pk)
@@ -143,7 +140,7 @@ def user_set_language(*, user: User, language: str) -> User:
 # --- Invitations ------------------------------------------------------------------------------
 def member_invite(*, brand: Brand, by: User, email: str, role: str) -> Invitation:
     """Invite `email` to the brand with `role` and email them a signed link (after the commit)."""
-    _require(by, brand, Perm.MANAGE_MEMBERS)
+    require_member(by, brand, Perm.MANAGE_MEMBERS)
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -207,7 +204,7 @@ def invitation_accept_new_user(*, token: str, display_name: str, password: str) 
 
 
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
-    _require(by, invitation.brand, Perm.MANAGE_MEMBERS)
+    require_member(by, invitation.brand, Perm.MANAGE_MEMBERS)
     with transaction.atomic():
         Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
 
@@ -273,7 +270,7 @@ def _lock_for_owner_change(membership: Membership, by: User) -> Membership:
     moment are serialised and the second sees that only one owner is left.
     """
     Brand.objects.select_for_update().filter(pk=membership.brand_id).first()
-    _require(by, membership.brand, Perm.MANAGE_MEMBERS)
+    require_member(by, membership.brand, Perm.MANAGE_MEMBERS)
     return Membership.objects.select_related("brand", "user").get(pk=membership.pk)
 
 
@@ -282,8 +279,3 @@ def _refuse_if_last_owner(membership: Membership) -> None:
     if not owners.exclude(pk=membership.pk).exists():
         message = _("%(brand)s must keep at least one owner: make someone else owner first.")
         raise ValidationError(message % {"brand": membership.brand}, code="last_owner")
-
-
-def _require(user: User, brand: Brand, perm: Perm) -> None:
-    if not can(Membership.objects.filter(user=user, brand=brand).first(), perm):
-        raise PermissionDenied

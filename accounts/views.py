@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -33,6 +32,7 @@ from accounts.models import Brand, Invitation, Membership, User
 from accounts.permissions import brand_view, brands_of, can
 from accounts.roles import Perm
 from cm_platform.sensitive import handles_secrets
+from core.web import refusals_as_messages, refusals_on_form
 
 
 @login_required
@@ -130,11 +130,8 @@ def _with_language_cookie(response, code: str):
 def brand_create(request):
     form = BrandForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on_form(form):
             brand = services.brand_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The brand %(brand)s was created; you are its owner.") % {"brand": brand})
             return redirect("accounts:brand_home", brand_slug=brand.slug)
     return render(request, "accounts/brand_form.html", {"form": form, "time_zones": TIME_ZONES})
@@ -150,11 +147,8 @@ def brand_settings(request):
         data = form.cleaned_data
         # The form hands back the current logo when none is uploaded, and False when "clear" is ticked.
         changes = {"logo": request.FILES.get("logo"), "remove_logo": data.pop("logo") is False}
-        try:
+        with refusals_on_form(form):
             brand = services.brand_update(brand=request.brand, user=request.user, **data, **changes)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The settings of %(brand)s were saved.") % {"brand": brand})
             return redirect("accounts:brand_settings", brand_slug=request.brand.slug)
     return render(request, "accounts/brand_settings.html", {"form": form, "time_zones": TIME_ZONES})
@@ -183,11 +177,8 @@ def _members_page(request, invite_form: InviteForm, status: int = 200):
 def member_invite(request):
     form = InviteForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on_form(form):
             invitation = services.member_invite(brand=request.brand, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("An invitation was sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:members", brand_slug=request.brand.slug)
     messages.error(request, _("The invitation was not sent: see the form below."))
@@ -202,11 +193,8 @@ def member_role(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Unknown role."))
         return redirect("accounts:members", brand_slug=request.brand.slug)
-    try:
+    with refusals_as_messages(request):
         membership = services.membership_change_role(membership=membership, by=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _report(request, error)
-    else:
         messages.success(
             request,
             _("%(person)s is now %(role)s.") % {"person": membership.user, "role": membership.get_role_display()},
@@ -218,11 +206,8 @@ def member_role(request, pk: int):
 @brand_view(Perm.MANAGE_MEMBERS)
 def member_remove(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk, brand=request.brand)
-    try:
+    with refusals_as_messages(request):
         services.membership_remove(membership=membership, by=request.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
         messages.success(
             request,
             _("%(person)s no longer belongs to %(brand)s.") % {"person": membership.user, "brand": request.brand},
@@ -244,11 +229,6 @@ def _after_member_change(request):
     if Membership.objects.filter(user=request.user, brand=request.brand).exists():
         return redirect("accounts:members", brand_slug=request.brand.slug)
     return redirect("accounts:home")
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- Accepting an invitation (the link in the email; no brand membership yet) -----------------

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Brand
 from analytics.models import Language, ReportSchedule
 from analytics.selectors import PERIODS, Filters
-from posts.timing import validate_day_in_range
+from core.timing import validate_day_in_range
 
 
 class AnalyticsFilterForm(forms.Form):

@@ -1,7 +1,7 @@
 """One JSON shape for every error: {"detail": words, "code": slug, "errors": {field: [words]}}.
 
-The services raise Django's errors and the workflow's; this maps them onto HTTP so the API
-answers as the web pages do: 400 with the fields at fault, 403, 404, 409 for conflicts.
+The one place where the application's errors (core/exceptions.py) and Django's become API
+answers, as the web pages tell them: 400 with the fields at fault, 403, 404, 409 for conflicts.
 """
 
 import re
@@ -10,33 +10,34 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from posts.services import StaleVersion
-from posts.workflow import WorkflowError
+from core.exceptions import ApplicationError, Invalid, http_status
 
 
-class Conflict(exceptions.APIException):
-    """The request is fine but the object's state forbids it now (workflow, stale version)."""
+class Refusal(exceptions.APIException):
+    """An application error that is no field's fault (a conflict with the object's state: 409)."""
 
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+    def __init__(self, error: ApplicationError):
+        self.status_code = http_status(error)
+        super().__init__(detail=error.message, code=error.code)
 
 
 def as_api_exception(exc: Exception, request=None) -> Exception:
-    """The DRF exception that carries `exc` to the client, or `exc` itself."""
+    """The DRF exception that carries `exc` to the client, or `exc` itself.
+
+    Forbidden and NotFound are Django's PermissionDenied and Http404: DRF answers them as such.
+    """
     if isinstance(exc, exceptions.APIException | Http404 | PermissionDenied):
         return exc
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_request_fields(_field_errors(exc), request))
-    if isinstance(exc, WorkflowError | StaleVersion):
-        return Conflict(detail=str(getattr(exc, "message", exc)), code=_conflict_code(exc))
+    if isinstance(exc, Invalid):
+        return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+    if isinstance(exc, ApplicationError):
+        return Refusal(exc)
     return exc
-
-
-def _conflict_code(exc: Exception) -> str:
-    return "stale_version" if isinstance(exc, StaleVersion) else "workflow"
 
 
 def _field_errors(exc: DjangoValidationError) -> dict[str, list[str]]:

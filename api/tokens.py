@@ -4,12 +4,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
+from core.exceptions import Forbidden
 
 # A recognisable start lets secret scanners and people spot a leaked token.
 TOKEN_START = "cmp_"  # noqa: S105 (a marker, not a secret)
@@ -35,7 +36,7 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
 def token_revoke(*, token: ApiToken, user) -> ApiToken:
     """Revoke one of the user's own tokens; revoking twice keeps the first time."""
     if token.user_id != user.pk:
-        raise PermissionDenied
+        raise Forbidden
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendars.models import Campaign, PostingSlot
+from core.timing import validate_day_in_range
 from networks.models import NetworkAccount
-from posts.timing import validate_day_in_range
 
 
 class CampaignForm(forms.ModelForm):

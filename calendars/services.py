@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
-from accounts.permissions import can
+from accounts.permissions import can, require
 from accounts.roles import Perm
 from calendars.csv_io import RowContext, parse_upload, present_post_id
 from calendars.models import FeedToken, ImportJob, PostingSlot
+from core.exceptions import Forbidden, refusal_texts
 from networks.models import NetworkAccount
 from posts.models import Post
 from posts.services import post_create, post_reschedule
@@ -110,15 +111,14 @@ def post_add_to_queue(*, post: Post, user) -> Post:
 
 # --- iCal feed links --------------------------------------------------------------------------
 def feed_token_create(*, brand: Brand, user, membership) -> FeedToken:
-    if not can(membership, Perm.VIEW):
-        raise PermissionDenied
+    require(membership, Perm.VIEW)
     return FeedToken.objects.create(brand=brand, created_by=user)
 
 
 def feed_token_revoke(*, token: FeedToken, user, membership) -> FeedToken:
     """Its creator or a brand owner may revoke a link; a revoked link stays revoked."""
     if token.created_by_id != user.pk and not can(membership, Perm.MANAGE_BRAND):
-        raise PermissionDenied(_("Only the person who made this link or an owner can revoke it."))
+        raise Forbidden(_("Only the person who made this link or an owner can revoke it."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -155,8 +155,7 @@ def import_job_start(*, job: ImportJob, user, skip_bad_rows: bool, import_presen
 
 def import_job_create(*, brand: Brand, user, membership, file_name: str, raw: bytes) -> ImportJob:
     """Check an uploaded CSV and keep its rows for the preview; no post is created yet."""
-    if not can(membership, Perm.WRITE):
-        raise PermissionDenied
+    require(membership, Perm.WRITE)
     parsed = parse_upload(raw, brand=brand)
     if not parsed.rows:
         raise ValidationError(_("The file has a header but no rows."))
@@ -237,7 +236,7 @@ def _import_row(job: ImportJob, context: RowContext, row: dict) -> bool:
             with transaction.atomic():
                 post_create(brand=job.brand, author=job.created_by, content=resolved.content)
         except (ValidationError, PermissionDenied) as error:
-            problems = _messages(error)
+            problems = refusal_texts(error)
     if problems or resolved is None:
         job.failed_count += 1
         job.report.append({"line": row["line"], "message": " ".join(problems)})
@@ -246,9 +245,3 @@ def _import_row(job: ImportJob, context: RowContext, row: dict) -> bool:
     month = f"{resolved.scheduled_at.astimezone(job.brand.tz):%Y-%m}"
     job.landed[month] = job.landed.get(month, 0) + 1
     return True
-
-
-def _messages(error: Exception) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or _("You may not create posts on this brand.")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,16 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
-from accounts.permissions import brand_view, can
+from accounts.permissions import brand_view, can, require
 from accounts.roles import Perm
 from calendars import csv_io, ical, selectors, services
 from calendars.forms import CampaignForm, CSVUploadForm, ExportForm, ImportConfirmForm, PostingSlotForm
 from calendars.models import Campaign, FeedToken, ImportJob, PostingSlot, row_is_present
+from core.exceptions import REFUSALS, http_status, refusal_text
+from core.timing import validate_day_in_range, wall_time_to_utc
+from core.web import refusals_as_messages, refusals_on_form
 from networks.models import NetworkAccount
 from posts.models import DisplayStatus, Post
 from posts.services import post_reschedule
-from posts.timing import validate_day_in_range, wall_time_to_utc
-from posts.workflow import WorkflowError
 
 # FullCalendar's widest view (a month grid) spans six weeks; more is not a calendar's request.
 MAX_RANGE = timedelta(days=62)
@@ -44,6 +45,10 @@ def _parse_instant(value: str | None, brand) -> datetime | None:
         return wall_time_to_utc(moment.date(), moment.time(), brand.tz)
     except (ValueError, ValidationError):
         return None
+
+
+# The drag and drop's answer carries the refusal's status and words, a 403 included.
+_REFUSED: tuple[type[Exception], ...] = (*REFUSALS, PermissionDenied)
 
 
 def _json_error(message: str, status: int) -> JsonResponse:
@@ -113,12 +118,8 @@ def post_move(request, pk):
         return _json_error(_("The new time is not a valid date and time."), 400)
     try:
         post = post_reschedule(post=post, user=request.user, scheduled_at=start)
-    except PermissionDenied as error:
-        return _json_error(str(error) or _("You may not move posts of this brand."), 403)
-    except WorkflowError as error:
-        return _json_error(error.message, 409)
-    except ValidationError as error:
-        return _json_error(" ".join(error.messages), 400)
+    except _REFUSED as error:
+        return _json_error(refusal_text(error), http_status(error))
     local = post.scheduled_at.astimezone(request.brand.tz)
     return JsonResponse(
         {
@@ -141,11 +142,8 @@ def _back(request, default: str):
 def post_queue(request, pk):
     """ "Add to queue": the post goes to the next free posting slot of its accounts."""
     post = get_object_or_404(Post, pk=pk, brand=request.brand)
-    try:
+    with refusals_as_messages(request, also=(PermissionDenied,)):
         post = services.post_add_to_queue(post=post, user=request.user)
-    except (ValidationError, WorkflowError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
         local = post.scheduled_at.astimezone(request.brand.tz)
         messages.success(request, _("Post queued for %(when)s.") % {"when": date_format(local, "DATETIME_FORMAT")})
     return _back(request, reverse("calendars:calendar", kwargs={"brand_slug": request.brand.slug}))
@@ -204,8 +202,7 @@ def slots(request):
     can_edit = can(request.membership, Perm.SCHEDULE)
     form = PostingSlotForm(request.POST or None, brand=request.brand)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
+        require(request.membership, Perm.SCHEDULE)
         if form.is_valid():
             slot = form.save()
             messages.success(request, _("Posting slot added: %(slot)s.") % {"slot": slot})
@@ -266,7 +263,7 @@ def import_upload(request):
     form = CSVUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with refusals_on_form(form, renames={NON_FIELD_ERRORS: "file"}):
             job = services.import_job_create(
                 brand=request.brand,
                 user=request.user,
@@ -274,9 +271,6 @@ def import_upload(request):
                 file_name=upload.name,
                 raw=upload.read(),
             )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
             return redirect("calendars:import_job", brand_slug=request.brand.slug, pk=job.pk)
     return render(request, "calendars/import_upload.html", {"form": form})
 
@@ -342,16 +336,13 @@ def import_start(request, pk):
     job = get_object_or_404(ImportJob, pk=pk, brand=request.brand)
     form = ImportConfirmForm(request.POST)
     form.is_valid()
-    try:
+    with refusals_as_messages(request):
         services.import_job_start(
             job=job,
             user=request.user,
             skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False),
             import_present=form.cleaned_data.get("import_present", False),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.info(request, _("Import started: the posts appear as they are created."))
     return redirect("calendars:import_job", brand_slug=request.brand.slug, pk=job.pk)
 

@@ -17,7 +17,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -26,18 +26,19 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.models import Brand, Membership, User
-from accounts.permissions import can
+from accounts.models import Brand, User
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from clients.models import ClientReviewer, ReviewAction, ReviewRecord
 from cm_platform.spreadsheets import csv_text
+from core.exceptions import NotFound
 from posts import services as post_services
 from posts.models import Post, PostState
 
 LINK_SALT = "clients.review"
 
 
-class ReviewLinkInvalid(Exception):  # noqa: N818 — a 404 for every reason, on purpose
+class ReviewLinkInvalid(NotFound):  # a 404 for every reason, on purpose
     """The link does not open anything (tampered, unknown, revoked, expired or removed)."""
 
 
@@ -49,12 +50,6 @@ class Visit:
     user_agent: str
 
 
-def _require_owner(user, brand: Brand) -> None:
-    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
-    if not can(membership, Perm.MANAGE_MEMBERS):
-        raise PermissionDenied(_("You may not do this on this brand."))
-
-
 def _digest(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
@@ -62,7 +57,7 @@ def _digest(nonce: str) -> str:
 # --- the owner's side ------------------------------------------------------------------------
 def client_reviewer_invite(*, brand: Brand, by: User, name: str, email: str) -> ClientReviewer:
     """A new client reviewer, emailed their link after the commit (the only copy of it)."""
-    _require_owner(by, brand)
+    require_member(by, brand, Perm.MANAGE_MEMBERS)
     name, email = (name or "").strip(), User.objects.normalize_email((email or "").strip()).lower()
     errors = {}
     if not name:
@@ -101,7 +96,7 @@ def _send_link(reviewer: ClientReviewer, url: str) -> None:
 
 def client_reviewer_revoke(*, reviewer: ClientReviewer, by: User) -> ClientReviewer:
     """The link stops working for good; the reviewer stays named in the audit trail."""
-    _require_owner(by, reviewer.brand)
+    require_member(by, reviewer.brand, Perm.MANAGE_MEMBERS)
     if reviewer.revoked_at is None:
         reviewer.revoked_at = timezone.now()
         reviewer.save(update_fields=["revoked_at"])
@@ -110,7 +105,7 @@ def client_reviewer_revoke(*, reviewer: ClientReviewer, by: User) -> ClientRevie
 
 def client_reviewer_remove(*, reviewer: ClientReviewer, by: User) -> None:
     """Delete the reviewer (their link with them); the records keep their name and email."""
-    _require_owner(by, reviewer.brand)
+    require_member(by, reviewer.brand, Perm.MANAGE_MEMBERS)
     reviewer.delete()
 
 
@@ -119,7 +114,7 @@ AUDIT_FIELDS = ("when", "reviewer", "email", "post", "action", "fingerprint", "c
 
 def audit_csv(*, brand: Brand, by: User) -> str:
     """Every view and decision of the brand's client reviewers, oldest first (spreadsheet-safe)."""
-    _require_owner(by, brand)
+    require_member(by, brand, Perm.MANAGE_MEMBERS)
     headers = [_("When (UTC)"), _("Reviewer"), _("Email"), _("Post"), _("Action"), _("Content fingerprint")]
     headers += [_("Comment"), _("IP address"), _("Browser")]
     records = ReviewRecord.objects.filter(brand=brand).order_by("created_at", "pk")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,7 +18,8 @@ from accounts.roles import Perm
 from clients import services
 from clients.forms import ReviewerInviteForm
 from clients.models import ClientReviewer
-from clients.services import Decision, ReviewLinkInvalid, Visit
+from clients.services import Decision, Visit
+from core.web import refusals_on_form
 from posts.models import Post
 from posts.workflow import Action, WorkflowError
 
@@ -28,11 +29,8 @@ from posts.workflow import Action, WorkflowError
 def reviewers(request):
     form = ReviewerInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on_form(form):
             reviewer = services.client_reviewer_invite(brand=request.brand, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.success(request, _("The link was emailed to %(email)s.") % {"email": reviewer.email})
             return redirect("clients:reviewers", brand_slug=request.brand.slug)
     context = {"form": form, "reviewers": ClientReviewer.objects.filter(brand=request.brand)}
@@ -71,10 +69,7 @@ def audit_export(request):
 
 # --- the client's pages ----------------------------------------------------------------------
 def _reviewer(token: str) -> ClientReviewer:
-    try:
-        return services.reviewer_for_token(token)
-    except ReviewLinkInvalid:
-        raise Http404 from None
+    return services.reviewer_for_token(token)  # ReviewLinkInvalid is a 404 (core's NotFound)
 
 
 def _visit(request) -> Visit:

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Brand, Membership
-from accounts.permissions import can
+from accounts.permissions import can, membership_of
 from accounts.roles import Perm
 from inbox.models import (
     Conversation,
@@ -138,7 +138,7 @@ def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = No
     answered. The navigation and the home page's inbox card show it; 0 for a non-member.
     A page that already holds the user's membership of the brand passes it (one query less)."""
     if membership is None or membership.brand_id != brand.pk or membership.user_id != user.pk:
-        membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
+        membership = membership_of(user, brand)
     if not can(membership, Perm.VIEW):
         return 0
     waiting = Q(state=ConversationState.NEW) | Q(state=ConversationState.ASSIGNED, assignee=user)

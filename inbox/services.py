@@ -1,7 +1,7 @@
 """Every write of the inbox: typed, keyword-only `<thing>_<action>` functions.
 
 People's actions check the acting user's permission themselves (pages and API share the rule)
-and raise PermissionDenied (403), ValidationError with a field (400) or WorkflowError when the
+and raise Forbidden (403), ValidationError with a field (400) or WorkflowError when the
 conversation's state forbids it now (409). `messages_store` is the desk's own: what the pollers
 (and, later, webhooks) read from networks goes in through it, idempotently.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand, Membership, User
-from accounts.permissions import can
+from accounts.permissions import can, membership_of, require_member
 from accounts.roles import Perm
 from core import sentiment
+from core.exceptions import Forbidden
 from inbox import saved_replies, states, triage
 from inbox.models import (
     Conversation,
@@ -56,21 +57,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TAGS = 20
 MAX_NOTE = 5000
-
-
-# --- permissions -------------------------------------------------------------------------------
-def _membership(user, brand: Brand) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Membership.objects.filter(user=user, brand=brand).first()
-
-
-def _require(user, brand: Brand, perm: Perm) -> Membership:
-    membership = _membership(user, brand)
-    if not can(membership, perm):
-        raise PermissionDenied(_("You may not do this on this brand."))
-    assert membership is not None
-    return membership
 
 
 def record_event(conversation: Conversation, actor, kind: str, *, before="", after="", detail="") -> Event:
@@ -357,7 +343,7 @@ def _rule_assignee(conversation: Conversation, user_id: int | None) -> User | No
 @transaction.atomic
 def triage_rule_save(*, brand: Brand, user: User, spec: triage.RuleSpec, rule: TriageRule | None = None) -> TriageRule:
     """Write a triage rule (a new one, or `rule` changed); nothing is saved unless all of it holds."""
-    _require(user, brand, Perm.INBOX_ASSIGN)
+    require_member(user, brand, Perm.INBOX_ASSIGN)
     errors: dict[str, list[str]] = {}
     name = spec.name.strip()
     if not name or len(name) > 100:
@@ -394,7 +380,7 @@ def triage_rule_save(*, brand: Brand, user: User, spec: triage.RuleSpec, rule: T
 
 
 def triage_rule_delete(*, rule: TriageRule, user: User) -> None:
-    _require(user, rule.brand, Perm.INBOX_ASSIGN)
+    require_member(user, rule.brand, Perm.INBOX_ASSIGN)
     rule.delete()
 
 
@@ -434,13 +420,13 @@ def _reopen(conversation_ids: set[int]) -> None:
 def conversation_assign(*, conversation: Conversation, user: User, assignee: User | None) -> Conversation:
     """Give the conversation to `assignee` (None: nobody). Editors take one themselves and give
     back what they hold; giving it to someone else is a manager's."""
-    membership = _require(user, conversation.brand, Perm.INBOX_TRIAGE)
+    membership = require_member(user, conversation.brand, Perm.INBOX_TRIAGE)
     conversation = _locked(conversation)
     taking_it = assignee is not None and assignee.pk == user.pk
     giving_back = assignee is None and conversation.assignee_id == user.pk
     if not (taking_it or giving_back) and not can(membership, Perm.INBOX_ASSIGN):
-        raise PermissionDenied(_("Only a manager can give a conversation to someone else."))
-    if assignee is not None and not can(_membership(assignee, conversation.brand), Perm.INBOX_REPLY):
+        raise Forbidden(_("Only a manager can give a conversation to someone else."))
+    if assignee is not None and not can(membership_of(assignee, conversation.brand), Perm.INBOX_REPLY):
         raise ValidationError({"assignee": _("This person cannot answer this brand's conversations.")})
     if conversation.assignee_id == (assignee.pk if assignee else None):
         return conversation
@@ -455,7 +441,7 @@ def conversation_assign(*, conversation: Conversation, user: User, assignee: Use
 @transaction.atomic
 def conversation_move(*, conversation: Conversation, user: User, move: states.Move) -> Conversation:
     """Wait, resolve, reopen, mark as spam or archive (inbox/states.py says from where)."""
-    _require(user, conversation.brand, Perm.INBOX_TRIAGE)
+    require_member(user, conversation.brand, Perm.INBOX_TRIAGE)
     conversation = _locked(conversation)
     after = states.after_move(conversation.state, move, has_assignee=conversation.assignee_id is not None)
     if after is None:
@@ -478,7 +464,7 @@ def conversation_move(*, conversation: Conversation, user: User, move: states.Mo
 @transaction.atomic
 def conversation_set_tags(*, conversation: Conversation, user: User, names: Sequence[str]) -> Conversation:
     """Replace the conversation's tags; a new name becomes one of the brand's tags."""
-    _require(user, conversation.brand, Perm.INBOX_TRIAGE)
+    require_member(user, conversation.brand, Perm.INBOX_TRIAGE)
     wanted = _clean_tags(names)
     conversation = _locked(conversation)
     tags = [_tag(conversation.brand, name) for name in wanted]
@@ -517,7 +503,7 @@ def _tag(brand: Brand, name: str) -> Tag:
 
 @transaction.atomic
 def conversation_set_priority(*, conversation: Conversation, user: User, priority: int) -> Conversation:
-    _require(user, conversation.brand, Perm.INBOX_TRIAGE)
+    require_member(user, conversation.brand, Perm.INBOX_TRIAGE)
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Choose a priority from the list.")})
     conversation = _locked(conversation)
@@ -532,7 +518,7 @@ def conversation_set_priority(*, conversation: Conversation, user: User, priorit
 @transaction.atomic
 def message_set_sentiment(*, message: Message, user: User, label: str) -> Message:
     """Correct what the desk read in their message; the conversation follows its latest one."""
-    _require(user, message.conversation.brand, Perm.INBOX_TRIAGE)
+    require_member(user, message.conversation.brand, Perm.INBOX_TRIAGE)
     if message.ours:
         raise ValidationError({"sentiment": _("Only their messages have a sentiment.")})
     try:
@@ -559,7 +545,7 @@ def conversation_url(conversation: Conversation) -> str:
 @transaction.atomic
 def note_add(*, conversation: Conversation, user: User, text: str) -> Note:
     """An internal note, never sent to the network; members it @mentions are told."""
-    _require(user, conversation.brand, Perm.COMMENT)
+    require_member(user, conversation.brand, Perm.COMMENT)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a note.")})
@@ -596,7 +582,7 @@ def inbox_settings_update(
     business_hours: dict[str, list[str]] | None = None,
 ) -> InboxSettings:
     """The brand's inbox rules: approval of editors' replies, response target, business hours."""
-    _require(user, brand, Perm.MANAGE_BRAND)
+    require_member(user, brand, Perm.MANAGE_BRAND)
     rules = inbox_settings_for(brand)
     rules.replies_need_approval = replies_need_approval
     if response_target_minutes is not None:
@@ -618,7 +604,7 @@ def reply_needs_approval(membership: Membership) -> bool:
 def reply_create(*, conversation: Conversation, user: User, text: str, in_reply_to: Message | None = None) -> Reply:
     """A reply to the conversation (by default to its latest message from them), checked against
     the network's limits as a post is, then sent once, or held for a manager's approval."""
-    membership = _require(user, conversation.brand, Perm.INBOX_REPLY)
+    membership = require_member(user, conversation.brand, Perm.INBOX_REPLY)
     conversation = _locked(conversation)
     adapter_class = conversation.account.adapter_class
     if not adapter_class.offers(MessageAction.REPLY):
@@ -654,7 +640,7 @@ def _latest_theirs(conversation: Conversation) -> Message | None:
 
 @transaction.atomic
 def reply_approve(*, reply: Reply, user: User) -> Reply:
-    _require(user, reply.conversation.brand, Perm.INBOX_APPROVE)
+    require_member(user, reply.conversation.brand, Perm.INBOX_APPROVE)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.state != ReplyState.AWAITING_APPROVAL:
         raise WorkflowError(_("This reply is not waiting for approval."))
@@ -667,7 +653,7 @@ def reply_approve(*, reply: Reply, user: User) -> Reply:
 
 @transaction.atomic
 def reply_decline(*, reply: Reply, user: User, reason: str = "") -> Reply:
-    _require(user, reply.conversation.brand, Perm.INBOX_APPROVE)
+    require_member(user, reply.conversation.brand, Perm.INBOX_APPROVE)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.state != ReplyState.AWAITING_APPROVAL:
         raise WorkflowError(_("This reply is not waiting for approval."))
@@ -698,7 +684,7 @@ def message_delete(*, message: Message, user: User, reason: str) -> Message:
 
 def _moderate(message: Message, user: User, reason: str, action: MessageAction) -> Message:
     conversation = message.conversation
-    _require(user, conversation.brand, Perm.INBOX_MODERATE)
+    require_member(user, conversation.brand, Perm.INBOX_MODERATE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why: your team will see it in the history.")})
@@ -732,7 +718,7 @@ def saved_reply_save(
     *, brand: Brand, user: User, title: str, language: str, text: str, saved: SavedReply | None = None
 ) -> SavedReply:
     """Write a saved reply (a new one, or `saved` changed); its variables are checked here."""
-    _require(user, brand, Perm.INBOX_SAVED_REPLIES)
+    require_member(user, brand, Perm.INBOX_SAVED_REPLIES)
     title, text = (title or "").strip(), (text or "").strip()
     errors: dict[str, list[str]] = {}
     if not title or len(title) > 100:
@@ -757,11 +743,11 @@ def saved_reply_save(
 
 
 def saved_reply_delete(*, saved: SavedReply, user: User) -> None:
-    _require(user, saved.brand, Perm.INBOX_SAVED_REPLIES)
+    require_member(user, saved.brand, Perm.INBOX_SAVED_REPLIES)
     saved.delete()
 
 
 def saved_reply_fill(*, saved: SavedReply, message: Message | None, user: User) -> str:
     """The saved reply's text for the person who wrote `message`, sent by `user`."""
-    _require(user, saved.brand, Perm.INBOX_REPLY)
+    require_member(user, saved.brand, Perm.INBOX_REPLY)
     return saved_replies.fill(saved.text, saved_replies.person_for(message, brand=saved.brand, sender=user))

@@ -25,12 +25,12 @@ from accounts.models import User
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from cm_platform.ids import parse_id
+from core.web import refusals_as_messages, refusals_on_form
 from inbox import forms, selectors, services, states
 from inbox.models import Conversation, InboxSettings, SavedReply
 from networks.capabilities.conversations import MessageAction
 from networks.registry import get_adapter_class
 from posts.forms import posted
-from posts.workflow import WorkflowError
 
 PAGE_SIZES = (10, 25, 50, 100)
 
@@ -143,13 +143,8 @@ def _why_not_reply(membership, adapter) -> str:
 # --- actions ------------------------------------------------------------------------------------------
 def _act(request, conversation: Conversation, action: Callable[[], object], done: str):
     """Run a service; a refusal a person can fix becomes a message on the conversation's page."""
-    try:
+    with refusals_as_messages(request):
         action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, done)
     return _back(request, conversation)
 
@@ -357,13 +352,8 @@ def inbox_settings(request):
 def triage_rules(request):
     form = forms.TriageRuleForm(request.POST or None, members=forms.assignable_members(request.brand))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on_form(form):
             services.triage_rule_save(brand=request.brand, user=request.user, spec=form.spec())
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
             messages.success(request, _("Triage rule saved."))
             return redirect("inbox:rules", brand_slug=request.brand.slug)
     rules = request.brand.triage_rules.select_related("tag", "assignee")
@@ -396,13 +386,8 @@ def _saved_reply_page(request, *, saved: SavedReply | None):
     initial = {"title": saved.title, "language": saved.language, "text": saved.text} if saved else {}
     form = forms.SavedReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on_form(form):
             services.saved_reply_save(brand=request.brand, user=request.user, saved=saved, **form.cleaned_data)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
             messages.success(request, _("Saved reply saved."))
             return redirect("inbox:saved_replies", brand_slug=request.brand.slug)
     context = {"form": form, "saved": saved, "saved_replies": request.brand.saved_replies.all()}

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Brand, Membership, User
-from accounts.permissions import can
+from accounts.permissions import can, membership_of, require_member
 from accounts.roles import Perm
+from core.exceptions import Forbidden
 from inbox.models import Conversation, Message, Reply
 from inbox.services import message_hide, messages_store, reply_create
 from listening import selectors
@@ -42,14 +43,6 @@ from publishing.pause import brand_pause, brand_resume, is_paused
 
 MAX_WORDS = 10
 MAX_STATEMENT = 5000
-
-
-def _require(user, brand: Brand, perm: Perm) -> Membership:
-    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
-    if not can(membership, perm):
-        raise PermissionDenied(_("You may not do this on this brand."))
-    assert membership is not None
-    return membership
 
 
 def record(incident: Incident, actor, action: str, detail: str = "") -> IncidentEvent:
@@ -79,7 +72,7 @@ def clean_words(text: str) -> list[str]:
 @transaction.atomic
 def incident_open(*, brand: Brand, user: User, title: str, words: str, alert: Alert | None = None) -> Incident:
     """Open the room and pause the brand's publishing, both on the timeline."""
-    _require(user, brand, Perm.CRISIS)
+    require_member(user, brand, Perm.CRISIS)
     title = " ".join((title or "").split())[:200]
     if not title:
         raise ValidationError({"title": _("Give the incident a title.")})
@@ -105,9 +98,9 @@ def open_incident(brand: Brand) -> Incident | None:
 @transaction.atomic
 def incident_assign(*, incident: Incident, user: User, assignee: User | None) -> Incident:
     """Managers give the incident to anyone of the brand; those who act in the room take it."""
-    membership = _require(user, incident.brand, Perm.LISTEN)
+    membership = require_member(user, incident.brand, Perm.LISTEN)
     if assignee is not None and assignee != user and not can(membership, Perm.CRISIS):
-        raise PermissionDenied(_("Only a manager may give the incident to someone else."))
+        raise Forbidden(_("Only a manager may give the incident to someone else."))
     if assignee is not None and not Membership.objects.filter(user=assignee, brand=incident.brand).exists():
         raise ValidationError({"assignee": _("Choose a member of this brand.")})
     incident = _open(incident)
@@ -120,7 +113,7 @@ def incident_assign(*, incident: Incident, user: User, assignee: User | None) ->
 @transaction.atomic
 def incident_close(*, incident: Incident, user: User, resume: bool) -> Incident:
     """Close the room, keep its summary, and lift the pause if the manager says so."""
-    _require(user, incident.brand, Perm.CRISIS)
+    require_member(user, incident.brand, Perm.CRISIS)
     incident = _open(incident)
     now = timezone.now()
     incident.closed_at, incident.closed_by = now, user
@@ -142,7 +135,7 @@ def incident_close(*, incident: Incident, user: User, resume: bool) -> Incident:
 # --- holding statements ---------------------------------------------------------------------------
 @transaction.atomic
 def statement_write(*, incident: Incident, user: User, text: str) -> Statement:
-    _require(user, incident.brand, Perm.LISTEN)
+    require_member(user, incident.brand, Perm.LISTEN)
     incident = _open(incident)
     text = (text or "").strip()
     if not text:
@@ -164,7 +157,7 @@ def statement_approve(*, statement: Statement, user: User, accounts: Sequence[Ne
     statement's row lock: a second approval waits for the first, then finds its post.
     """
     incident = statement.incident
-    _require(user, incident.brand, Perm.CRISIS)
+    require_member(user, incident.brand, Perm.CRISIS)
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if statement.post_id is not None:
         raise WorkflowError(_("This statement is already approved and published."))
@@ -186,7 +179,7 @@ def statement_approve(*, statement: Statement, user: User, accounts: Sequence[Ne
 
 
 def _writes(user: User | None, brand: Brand) -> bool:
-    return user is not None and can(Membership.objects.filter(user=user, brand=brand).first(), Perm.WRITE)
+    return user is not None and can(membership_of(user, brand), Perm.WRITE)
 
 
 def statement_accounts(brand: Brand) -> list[NetworkAccount]:
@@ -208,7 +201,7 @@ def answering_account(mention: Mention) -> NetworkAccount | None:
 @transaction.atomic
 def mention_open_conversation(*, mention: Mention, user: User, incident: Incident | None = None) -> Conversation:
     """The mention as an inbox conversation (made once: a second call finds it)."""
-    _require(user, mention.brand, Perm.LISTEN)
+    require_member(user, mention.brand, Perm.LISTEN)
     mention = Mention.objects.select_for_update().get(pk=mention.pk)
     if mention.conversation_id is not None:
         return mention.conversation  # type: ignore[return-value]

@@ -24,6 +24,7 @@ from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from cm_platform.ids import parse_id
 from cm_platform.spreadsheets import csv_text
+from core.web import refusals_as_messages
 from inbox.models import Conversation, Message
 from listening import crisis, selectors
 from listening.forms import CloseForm, HideForm, IncidentForm, RoomReplyForm, StatementApproveForm, StatementForm
@@ -32,7 +33,6 @@ from listening.views import _back, _nav
 from networks.models import AccountStatus
 from posts.forms import posted
 from posts.models import SavedText
-from posts.workflow import WorkflowError
 
 
 def _incident(request, pk: int) -> Incident:
@@ -41,16 +41,10 @@ def _incident(request, pk: int) -> Incident:
 
 def _act(request, action: Callable[[], object], done: str) -> bool:
     """Run a service; a refusal a person can fix becomes a message. True when it went through."""
-    try:
+    with refusals_as_messages(request) as attempt:
         action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
         messages.success(request, done)
-        return True
-    return False
+    return not attempt.refused
 
 
 def _to_room(request, incident: Incident):
@@ -212,7 +206,8 @@ def statement_approve(request, pk: int, statement: int):
     def approve():
         form = StatementApproveForm(request.POST, accounts=accounts)
         if not form.is_valid():
-            raise ValidationError([f"{form[name].label}: {m}" for name, errors in form.errors.items() for m in errors])
+            problems = [f"{form[name].label}: {m}" for name, errors in form.errors.items() for m in errors]
+            raise ValidationError(" ".join(problems))  # one message, as the room has always said it
         crisis.statement_approve(statement=chosen, user=request.user, accounts=list(form.cleaned_data["accounts"]))
 
     _act(request, approve, _("The statement is approved: it is being published now."))

@@ -24,18 +24,19 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.exceptions import Invalid
+
 OPERATORS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 MAX_LENGTH = 1000
 _TOKEN = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|(?P<quote>")|(?P<word>[^\s()"]+))')
 _WORDS = re.compile(r"\w+")
 
 
-class ExpressionError(ValueError):
+class ExpressionError(Invalid, ValueError):
     """An expression that cannot be read; `message` says where and what, in the user's language."""
 
     def __init__(self, message: str, position: int):
         super().__init__(message)
-        self.message = message
         self.position = position
 
     @classmethod

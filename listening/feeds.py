@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from core.exceptions import Invalid
 from networks import http
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
@@ -32,10 +33,8 @@ _ENCODING_COMPLAINTS = (
 )
 
 
-class FeedError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class FeedError(Invalid):
+    """A feed that cannot be read; `message` says why, in the user's language."""
 
 
 @dataclass(frozen=True)

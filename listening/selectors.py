@@ -17,12 +17,12 @@ from django.utils import timezone
 from accounts.models import Brand
 from cm_platform.ids import parse_id
 from core.sentiment import Label
+from core.timing import validate_day_in_range
 from inbox.models import Conversation, Message, Reply, ReplyState
 from listening.models import Incident, Mention, MentionHourly, MentionTag, Statement
 from networks.capabilities.conversations import MessageAction
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import PostTarget, TargetState
-from posts.timing import validate_day_in_range
 
 PAGE_SIZE = 50
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
+from core.web import refusals_as_messages
 from listening import selectors
 from listening.forms import MentionTagForm, SavedSearchForm, SourceForm
 from listening.models import Alert, Mention, MentionTag, SavedSearch, Source, SourceKind
@@ -151,10 +151,9 @@ def mention_handled(request, pk: int):
 @brand_view(Perm.LISTEN)
 def mention_tag(request, pk: int):
     mention = get_object_or_404(Mention, brand=request.brand, pk=pk)
-    try:
+    with refusals_as_messages(request) as attempt:
         name = " ".join(posted(MentionTagForm, request.POST)["tag"].split())[:50]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if attempt.refused:
         return _back(request)
     if not name:
         messages.error(request, _("Write a tag."))

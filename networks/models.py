@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
-from networks.crypto import EncryptedJSONField
+from core.crypto import EncryptedJSONField
 
 
 class AccountStatus(models.TextChoices):

@@ -47,7 +47,8 @@ from accounts.permissions import brand_view, membership_for
 from accounts.roles import Perm
 from cm_platform.ids import IdField
 from cm_platform.sensitive import handles_secrets
-from networks import crypto, services
+from core import crypto
+from networks import services
 from networks.base import ConnectError, Connection, ErrorKind, PublishError
 from networks.http_adapter import HttpAdapter, filled, json_of
 from networks.models import NetworkAccount

@@ -1,7 +1,7 @@
 """Every write of the networks app: connecting, checking, disconnecting accounts, flagging them.
 
 Each service checks the acting user's permission itself (web pages and the API share the rule)
-and raises PermissionDenied; network failures while connecting raise ConnectError whose message
+and raises Forbidden (core/exceptions.py); network failures while connecting raise ConnectError whose message
 is for the user and holds no secret. Nothing is saved when connecting fails.
 """
 
@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from accounts.models import Brand, Membership
-from accounts.permissions import can
+from accounts.permissions import require_member
 from accounts.roles import Perm, Role
 from cm_platform.reasons import Reason
 from networks import http
@@ -32,12 +31,6 @@ from networks.registry import get_adapter_class
 from networks.selectors import offered_adapters
 
 logger = logging.getLogger(__name__)
-
-
-def _require(user, brand: Brand, perm: Perm) -> None:
-    membership = Membership.objects.filter(user=user, brand=brand).first()
-    if not can(membership, perm):
-        raise PermissionDenied
 
 
 def missing_settings(adapter_class: type[Adapter]) -> list[str]:
@@ -50,7 +43,7 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
 
     The same remote account connected again (same handle) is updated, not duplicated.
     """
-    _require(user, brand, Perm.MANAGE_NETWORKS)
+    require_member(user, brand, Perm.MANAGE_NETWORKS)
     adapter_class = get_adapter_class(network)
     if adapter_class not in offered_adapters():
         raise ConnectError(_("This network cannot be connected here."))
@@ -77,7 +70,7 @@ def account_connect(*, brand: Brand, user, network: str, data: dict[str, Any]) -
 
 def account_reconnect(*, account: NetworkAccount, user, data: dict[str, Any]) -> NetworkAccount:
     """Give an existing account new credentials (after a revoked token, an expired session)."""
-    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    require_member(user, account.brand, Perm.MANAGE_NETWORKS)
     connection = account.adapter_class.connect({**data, "brand": account.brand, "account": account})
     with transaction.atomic():
         _apply(account, connection)
@@ -103,7 +96,7 @@ def account_check(*, account: NetworkAccount, user) -> str:
     A refusal flags the account (needs reconnecting); a success clears an earlier flag.
     Raises PublishError with a message for the user when the check fails.
     """
-    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    require_member(user, account.brand, Perm.MANAGE_NETWORKS)
     adapter = account.adapter()
     try:
         handle = adapter.check_connection()
@@ -149,7 +142,7 @@ def _record_error(account: NetworkAccount, message: str) -> None:
 
 def account_set_read_budget(*, account: NetworkAccount, user, reads: int) -> NetworkAccount:
     """How many reads a month the brand pays for on a network that bills them (X)."""
-    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    require_member(user, account.brand, Perm.MANAGE_NETWORKS)
     account.monthly_read_budget = reads
     account.save(update_fields=["monthly_read_budget"])
     return account
@@ -158,7 +151,7 @@ def account_set_read_budget(*, account: NetworkAccount, user, reads: int) -> Net
 def account_disconnect(*, account: NetworkAccount, user) -> None:
     """Forget an account. One that posts or inbox conversations point at is kept, disabled and
     without credentials, so the history of what was published and answered stays readable."""
-    _require(user, account.brand, Perm.MANAGE_NETWORKS)
+    require_member(user, account.brand, Perm.MANAGE_NETWORKS)
     with transaction.atomic():
         if account.targets.exists() or account.conversations.exists():
             account.status = AccountStatus.DISABLED

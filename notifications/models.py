@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
-from networks.crypto import EncryptedJSONField
+from core.crypto import EncryptedJSONField
 
 
 class NotificationKind(models.TextChoices):

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.permissions import membership_for, require
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from networks import http
 from notifications.models import WebhookEndpoint
@@ -30,7 +30,7 @@ from notifications.tasks import deliver_webhook
 @transaction.atomic
 def webhook_create(*, brand, user, url: str, events: list[str]) -> tuple[WebhookEndpoint, str]:
     """A new endpoint; returns it with its signing secret, which is shown only this once."""
-    require(membership_for(user, brand.slug), Perm.MANAGE_NETWORKS)
+    require_member(user, brand, Perm.MANAGE_NETWORKS)
     try:
         http.check_public_url(url)
     except http.UnsafeHost as error:
@@ -49,7 +49,7 @@ def webhook_create(*, brand, user, url: str, events: list[str]) -> tuple[Webhook
 
 
 def webhook_delete(*, endpoint: WebhookEndpoint, user) -> None:
-    require(membership_for(user, endpoint.brand.slug), Perm.MANAGE_NETWORKS)
+    require_member(user, endpoint.brand, Perm.MANAGE_NETWORKS)
     endpoint.delete()
 
 

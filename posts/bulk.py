@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
+from core.exceptions import REFUSALS, refusal_text
+from core.timing import wall_time_to_utc
 from posts import services
 from posts.models import Post
-from posts.timing import wall_time_to_utc
-from posts.workflow import WorkflowError
 
 MAX_POSTS = 200  # one request (about 40 ms a post on a busy machine: bench/bench_desk.py); the form refuses more
 
@@ -48,12 +48,8 @@ def _excerpt(post: Post) -> str:
     return (text[:57] + "…" if len(text) > 60 else text) or f"#{post.pk}"
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    if isinstance(error, WorkflowError | services.StaleVersion):
-        return error.message
-    return str(error) or _("You may not do this on this brand.")
+# A post this member may not change is one refusal in the list, not a 403 for the whole batch.
+_REFUSED: tuple[type[Exception], ...] = (*REFUSALS, PermissionDenied)
 
 
 def _each(posts: Iterable[Post], act: Callable[[Post], object]) -> BulkOutcome:
@@ -61,8 +57,8 @@ def _each(posts: Iterable[Post], act: Callable[[Post], object]) -> BulkOutcome:
     for post in posts:
         try:
             act(post)
-        except (PermissionDenied, ValidationError, WorkflowError, services.StaleVersion) as error:
-            outcome.refused.append(Refusal(post.pk, _excerpt(post), _reason(error)))
+        except _REFUSED as error:
+            outcome.refused.append(Refusal(post.pk, _excerpt(post), refusal_text(error)))
         else:
             outcome.done.append(post)
     return outcome

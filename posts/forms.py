@@ -1,6 +1,6 @@
 """The composer's form: what a person typed, turned into the arguments of posts.services.
 
-Times are typed as a wall time in the brand's zone (posts/timing.py refuses the ones that do not
+Times are typed as a wall time in the brand's zone (core/timing.py refuses the ones that do not
 exist or exist twice); every network rule is left to the services, which ask each adapter.
 """
 
@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Brand
 from calendars.models import Campaign
 from cm_platform.ids import IdField, ModelIdsField, parse_id, parse_ids
+from core.timing import parse_wall_time, validate_day_in_range, wall_time_to_utc
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
 from posts.content import PostContent
 from posts.models import Media, Post, SavedText
-from posts.timing import parse_wall_time, validate_day_in_range, wall_time_to_utc
 from posts.workflow import Action as WorkflowAction
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from pymediainfo import MediaInfo
 
 from accounts.models import Brand
-from accounts.permissions import can, membership_for
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from cm_platform.storage import EXTENSIONS, VERIFIED_TYPES, extension_for
 from core import images
@@ -122,9 +122,7 @@ def media_upload(*, brand: Brand, user, upload: UploadedFile, alt_text: str = ""
     through the image pipeline; anything else must be a video MediaInfo can parse.
     Raises ValidationError({"file": ...}) with a message naming the file.
     """
-    membership = membership_for(user, brand.slug)
-    if not can(membership, Perm.WRITE):
-        raise PermissionDenied
+    require_member(user, brand, Perm.WRITE)
     name = (upload.name or "upload")[:255]
     check_upload_size(upload.size or 0, name)
     try:
@@ -244,8 +242,7 @@ def stored_file_type(name: str) -> str | None:
 
 def media_set_alt_text(*, media: Media, user, alt_text: str) -> Media:
     """Alt text is kept with the media: every post using it sends the same description."""
-    if not can(membership_for(user, media.brand.slug), Perm.WRITE):
-        raise PermissionDenied
+    require_member(user, media.brand, Perm.WRITE)
     media.alt_text = alt_text.strip()
     media.save(update_fields=["alt_text"])
     return media

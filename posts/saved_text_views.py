@@ -1,13 +1,13 @@
 """The brand's saved captions and hashtag groups: every member reads them, writers manage them."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
+from core.web import refusals_on_form
 from posts import saved_texts
 from posts.forms import SavedTextForm
 from posts.models import SavedText
@@ -26,16 +26,12 @@ def _save(request, form: SavedTextForm, saved: SavedText | None) -> bool:
     """Through the services (they check the role); problems land on the form's fields."""
     if not form.is_valid():
         return False
-    try:
+    with refusals_on_form(form) as attempt:
         if saved is None:
             saved_texts.saved_text_create(brand=request.brand, user=request.user, **form.cleaned_data)
         else:
             saved_texts.saved_text_update(saved=saved, user=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-        return False
-    return True
+    return not attempt.refused
 
 
 @brand_view(Perm.VIEW)

@@ -7,22 +7,16 @@ the media library, it is the team's.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Brand, Membership
-from accounts.permissions import can
+from accounts.models import Brand
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from posts.models import SavedText
 
 MAX_TEXT = 5000
-
-
-def _require_writer(user, brand: Brand) -> None:
-    membership = Membership.objects.filter(user=user, brand=brand).first() if user.is_authenticated else None
-    if not can(membership, Perm.WRITE):
-        raise PermissionDenied(_("You may not do this on this brand."))
 
 
 def _clean(*, brand: Brand, kind: str, name: str, text: str, saved: SavedText | None = None) -> tuple[str, str]:
@@ -55,14 +49,14 @@ def _name_taken(brand: Brand, kind: str, name: str, saved: SavedText | None) -> 
 
 @transaction.atomic
 def saved_text_create(*, brand: Brand, user, kind: str, name: str, text: str) -> SavedText:
-    _require_writer(user, brand)
+    require_member(user, brand, Perm.WRITE)
     name, text = _clean(brand=brand, kind=kind, name=name, text=text)
     return SavedText.objects.create(brand=brand, kind=kind, name=name, text=text, created_by=user)
 
 
 @transaction.atomic
 def saved_text_update(*, saved: SavedText, user, kind: str, name: str, text: str) -> SavedText:
-    _require_writer(user, saved.brand)
+    require_member(user, saved.brand, Perm.WRITE)
     saved.name, saved.text = _clean(brand=saved.brand, kind=kind, name=name, text=text, saved=saved)
     saved.kind = kind
     saved.save(update_fields=["kind", "name", "text", "updated_at"])
@@ -71,5 +65,5 @@ def saved_text_update(*, saved: SavedText, user, kind: str, name: str, text: str
 
 @transaction.atomic
 def saved_text_delete(*, saved: SavedText, user) -> None:
-    _require_writer(user, saved.brand)
+    require_member(user, saved.brand, Perm.WRITE)
     saved.delete()

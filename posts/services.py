@@ -2,7 +2,7 @@
 user's permission itself so the web pages and the API share the same rules.
 
 Errors: posts.workflow.WorkflowError (not possible now, API 409), StaleVersion (409),
-ValidationError with a field dict (400), PermissionDenied (403). Messages are translated and
+ValidationError with a field dict (400), Forbidden (403). Messages are translated and
 name the field or the network.
 """
 
@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Brand, Membership
-from accounts.permissions import can
+from accounts.models import Brand
+from accounts.permissions import membership_of, require_member
 from accounts.roles import Perm
+from core.exceptions import Conflict, Forbidden
 from networks.models import AccountStatus
 from notifications.services import mentioned_members
 from posts import notices, workflow
@@ -48,30 +49,17 @@ __all__ = [
 ]
 
 
-class StaleVersion(Exception):  # noqa: N818 — the contract's name
+class StaleVersion(Conflict):
     """Someone saved the post after this editor opened it; nothing was saved (API 409)."""
+
+    code = "stale_version"
 
     def __init__(self, post: Post):
         super().__init__(_("Someone else saved this post while you were editing it."))
-        self.message = str(self)
         self.post = post
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def _membership(user, brand: Brand) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Membership.objects.filter(user=user, brand=brand).first()
-
-
-def _require(user, brand: Brand, perm: Perm) -> Membership:
-    membership = _membership(user, brand)
-    if not can(membership, perm):
-        raise PermissionDenied(_("You may not do this on this brand."))
-    assert membership is not None
-    return membership
-
-
 def _locked_copy(post: Post) -> Post:
     """The post re-read under a row lock: concurrent writers queue here."""
     return Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
@@ -180,7 +168,7 @@ def _insert(*, brand: Brand, author, content: PostContent) -> Post:
 @transaction.atomic
 def post_create(*, brand: Brand, author, content: PostContent) -> Post:
     """A new draft with one pending target per network account."""
-    _require(author, brand, Perm.WRITE)
+    require_member(author, brand, Perm.WRITE)
     _check_time(content.scheduled_at)
     _check_content(brand=brand, content=content)
     post = _insert(brand=brand, author=author, content=content)
@@ -194,7 +182,7 @@ def post_create(*, brand: Brand, author, content: PostContent) -> Post:
 def post_update(*, post: Post, user, version: int, content: PostContent) -> Post:
     """Save `content` as an edit made from `version`. A content change on an approved post sends it
     back to review; a change of time alone keeps the approval (and needs the right to move it)."""
-    membership = _require(user, post.brand, Perm.WRITE)
+    membership = require_member(user, post.brand, Perm.WRITE)
     post = _locked_copy(post)
     if post.version != version:
         raise StaleVersion(post)
@@ -205,7 +193,7 @@ def post_update(*, post: Post, user, version: int, content: PostContent) -> Post
     campaign_changed = post.campaign_id != getattr(content.campaign, "pk", None)
     content_changed = post.content.fingerprint != content.fingerprint
     if content.scheduled_at != time_before and not content_changed and not workflow.may_move(post, membership):
-        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+        raise Forbidden(_("Only a manager can move a post that was approved."))
     changes = _write_content(post, content)
     post.text, post.campaign, post.scheduled_at = content.text, content.campaign, content.scheduled_at
     back_to_review = content_changed and post.state in (PostState.APPROVED, PostState.AWAITING_CLIENT)
@@ -249,11 +237,11 @@ def _unapprove(post: Post) -> None:
 @transaction.atomic
 def post_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
     """Move the post to another time. Keeps its approval; recorded in the history."""
-    membership = _require(user, post.brand, Perm.WRITE)
+    membership = require_member(user, post.brand, Perm.WRITE)
     post = _locked_copy(post)
     workflow.ensure_editable(post)
     if not workflow.may_move(post, membership):
-        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+        raise Forbidden(_("Only a manager can move a post that was approved."))
     _check_time(scheduled_at, previous=post.scheduled_at)
     return _move(post, user, scheduled_at, EventKind.RESCHEDULED)
 
@@ -261,11 +249,11 @@ def post_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
 @transaction.atomic
 def post_unschedule(*, post: Post, user) -> Post:
     """Take the post off the calendar (no time: it never goes out). Keeps its state and approval."""
-    membership = _require(user, post.brand, Perm.WRITE)
+    membership = require_member(user, post.brand, Perm.WRITE)
     post = _locked_copy(post)
     workflow.ensure_editable(post)
     if not workflow.may_move(post, membership):
-        raise PermissionDenied(_("Only a manager can move a post that was approved."))
+        raise Forbidden(_("Only a manager can move a post that was approved."))
     return _move(post, user, None, EventKind.UNSCHEDULED)
 
 
@@ -290,7 +278,7 @@ def _move(post: Post, user, scheduled_at: datetime | None, kind: str) -> Post:
 # --- transitions -----------------------------------------------------------------------------
 def _transition(post: Post, user, action: Action) -> tuple[Post, str]:
     post = _locked_copy(post)
-    membership = _membership(user, post.brand)
+    membership = membership_of(user, post.brand)
     transition = workflow.check_transition(post, action, membership, user)
     return post, _apply(post, transition, approver=user)
 
@@ -449,9 +437,9 @@ def post_duplicate(*, post: Post, user, brand: Brand | None = None, scheduled_at
     not exist: the copy starts without them (its author chooses accounts in the composer) and
     each media item is copied into that brand's library, since media belong to one brand.
     """
-    _require(user, post.brand, Perm.VIEW)
+    require_member(user, post.brand, Perm.VIEW)
     brand = brand or post.brand
-    _require(user, brand, Perm.WRITE)
+    require_member(user, brand, Perm.WRITE)
     _check_time(scheduled_at)
     same_brand = brand.pk == post.brand_id
     content = post.content
@@ -476,19 +464,19 @@ def post_duplicate(*, post: Post, user, brand: Brand | None = None, scheduled_at
 @transaction.atomic
 def post_delete(*, post: Post, user) -> None:
     """Delete a post that has not gone out (published posts stay, with their history)."""
-    membership = _require(user, post.brand, Perm.WRITE)
+    membership = require_member(user, post.brand, Perm.WRITE)
     post = _locked_copy(post)
     if workflow.is_locked(post):
         raise WorkflowError(_("A published post cannot be deleted."))
     if not workflow.may_move(post, membership):
-        raise PermissionDenied(_("Only a manager can delete a post that was approved."))
+        raise Forbidden(_("Only a manager can delete a post that was approved."))
     post.delete()
 
 
 @transaction.atomic
 def comment_add(*, post: Post, user, text: str) -> Comment:
     """An internal comment; members it @mentions (by email or display name) are told."""
-    _require(user, post.brand, Perm.COMMENT)
+    require_member(user, post.brand, Perm.COMMENT)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write a comment.")})

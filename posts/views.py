@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
@@ -26,6 +25,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.permissions import brand_view, brands_where, can
 from accounts.roles import Perm
 from cm_platform.ids import parse_ids
+from core.exceptions import Forbidden, refusal_text
+from core.web import add_to_form, refusals_as_messages, refusals_on_form, tell
 from posts import bulk as bulk_service
 from posts import media as media_service
 from posts import services, workflow
@@ -55,10 +56,6 @@ def post_for(request, pk: int) -> Post:
     """The post of the current brand, or 404 (another brand's post does not exist)."""
     queryset = Post.objects.select_related("brand", "author", "campaign", "approved_by")
     return get_object_or_404(queryset, pk=pk, brand=request.brand)
-
-
-def _errors_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _back(request, fallback: str):
@@ -253,7 +250,7 @@ def post_create(request):
             _save_alt_texts(request, form)
             return _after_save(request, post)
         except ValidationError as error:
-            _attach(form, error)
+            add_to_form(form, error, renames=SERVICE_FIELDS)
     return _composer(request, form, None)
 
 
@@ -290,9 +287,9 @@ def post_edit(request, pk: int):
             form.data = data
             return _composer(request, form, post, stale=stale.post, status=409)
         except ValidationError as error:
-            _attach(form, error)
+            add_to_form(form, error, renames=SERVICE_FIELDS)
         except workflow.WorkflowError as error:
-            messages.error(request, error.message)
+            tell(request, error)
     return _composer(request, form, post)
 
 
@@ -312,12 +309,6 @@ def _save_alt_texts(request, form: PostForm) -> None:
 SERVICE_FIELDS = {"media": "media_ids", "scheduled_at": "at"}
 
 
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        name = SERVICE_FIELDS.get(field, field)
-        form.add_error(name if name in form.fields else None, problems)
-
-
 # What the composer offers after saving (its plain "save" is no workflow action).
 COMPOSER_ACTIONS = frozenset({Action.SUBMIT, Action.SCHEDULE, Action.PUBLISH_NOW})
 
@@ -327,10 +318,8 @@ def _after_save(request, post: Post):
     action = request.POST.get("action", "save")
     messages.success(request, _("The post is saved."))
     if action in COMPOSER_ACTIONS:
-        try:
+        with refusals_as_messages(request, also=(PermissionDenied,)):  # saved: say why the action was not taken
             _run_action(request, post, Action(action), from_composer=True)
-        except PermissionDenied as refusal:  # the post is saved: say why the action was not taken
-            messages.error(request, str(refusal) or _("You may not do this on this brand."))
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
 
 
@@ -425,18 +414,11 @@ def _take(request, post: Post, action: Action, *, from_composer: bool) -> Post:
     return plain[action](post=post, user=user)
 
 
-def _run_action(request, post: Post, action: Action, *, from_composer: bool = False) -> Post | None:
+def _run_action(request, post: Post, action: Action, *, from_composer: bool = False) -> None:
     """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
-    try:
-        post = _take(request, post, action, from_composer=from_composer)
-    except ValidationError as error:
-        messages.error(request, _errors_text(error))
-        return None
-    except workflow.WorkflowError as error:
-        messages.error(request, error.message)
-        return None
-    messages.success(request, action.done_message)
-    return post
+    with refusals_as_messages(request):
+        _take(request, post, action, from_composer=from_composer)
+        messages.success(request, action.done_message)
 
 
 @require_POST
@@ -449,13 +431,10 @@ def post_transition(request, pk: int, action: str):
         messages.success(request, _("A copy was made as a draft: here it is."))
         return redirect("posts:edit", brand_slug=request.brand.slug, pk=copy.pk)
     if action == "delete":
-        try:
+        with refusals_as_messages(request) as attempt:
             services.post_delete(post=post, user=request.user)
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-            return redirect(detail)
-        messages.success(request, _("The post is deleted."))
-        return redirect("posts:list", brand_slug=request.brand.slug)
+            messages.success(request, _("The post is deleted."))
+        return redirect(detail) if attempt.refused else redirect("posts:list", brand_slug=request.brand.slug)
     if action not in MEMBER_ACTIONS:
         raise Http404
     _run_action(request, post, Action(action))
@@ -468,17 +447,14 @@ def post_duplicate(request, pk: int):
     post = post_for(request, pk)
     brands = brands_where(request.user, Perm.WRITE)
     if not brands.exists():
-        raise PermissionDenied(_("You may not write posts in any brand."))
+        raise Forbidden(_("You may not write posts in any brand."))
     form = DuplicateForm(request.POST or None, brands=brands, initial={"brand": request.brand.pk})
     if request.method == "POST" and form.is_valid():
         brand = form.cleaned_data["brand"]
-        try:
+        with refusals_on_form(form, renames=SERVICE_FIELDS):
             copy = services.post_duplicate(
                 post=post, user=request.user, brand=brand, scheduled_at=form.cleaned_data["scheduled_at"]
             )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
             if brand == request.brand:
                 messages.success(request, _("A copy was made as a draft: here it is."))
             else:
@@ -494,11 +470,9 @@ def post_duplicate(request, pk: int):
 @brand_view(Perm.COMMENT)
 def comment_create(request, pk: int):
     post = post_for(request, pk)
-    try:
+    with refusals_as_messages(request):
         services.comment_add(post=post, user=request.user, text=posted(CommentForm, request.POST)["text"])
         messages.success(request, _("Your comment is added."))
-    except ValidationError as error:
-        messages.error(request, _errors_text(error))
     return redirect(reverse("posts:detail", kwargs={"brand_slug": request.brand.slug, "pk": post.pk}) + "#comments")
 
 
@@ -531,7 +505,7 @@ def media_upload(request):
             item = media_service.media_upload(brand=request.brand, user=request.user, upload=upload)
             results.append(_media_json(item))
         except ValidationError as error:
-            errors.append(_errors_text(error))
+            errors.append(refusal_text(error))
     if not results and not errors:
         errors.append(_("Choose a file to upload."))
     if wants_json:
@@ -590,11 +564,8 @@ def _media_json(item: Media) -> dict:
 @brand_view(Perm.WRITE)
 def media_alt_text(request, pk: int):
     item = get_object_or_404(Media, pk=pk, brand=request.brand)
-    try:
+    with refusals_as_messages(request):
         alt_text = posted(AltTextForm, request.POST)["alt_text"]
-    except ValidationError as error:
-        messages.error(request, _errors_text(error))
-        return redirect("posts:media_library", brand_slug=request.brand.slug)
-    media_service.media_set_alt_text(media=item, user=request.user, alt_text=alt_text)
-    messages.success(request, _("The description of %(name)s is saved.") % {"name": item.original_name})
+        media_service.media_set_alt_text(media=item, user=request.user, alt_text=alt_text)
+        messages.success(request, _("The description of %(name)s is saved.") % {"name": item.original_name})
     return redirect("posts:media_library", brand_slug=request.brand.slug)

@@ -57,15 +57,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand, Membership
-from accounts.permissions import can
+from accounts.permissions import can, require
 from accounts.roles import Perm
+from core.exceptions import Conflict, Forbidden
 from posts.models import PostState, TargetState
 
 if TYPE_CHECKING:
@@ -74,12 +74,10 @@ if TYPE_CHECKING:
     from posts.models import Post
 
 
-class WorkflowError(Exception):
+class WorkflowError(Conflict):
     """A transition that is not allowed in the post's current state (the API answers 409)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "workflow"
 
 
 class Action(models.TextChoices):
@@ -235,10 +233,11 @@ def ensure_editable(post: Post) -> None:
 
 
 def check_transition(post: Post, action: Action, membership: Membership | None, user) -> Transition:
-    """The transition if `user` may take it now; PermissionDenied or WorkflowError otherwise."""
+    """The transition if `user` may take it now; Forbidden or WorkflowError otherwise."""
     transition = TRANSITIONS[Action(action)]
-    if transition.perm is None or not can(membership, transition.perm):
-        raise PermissionDenied(_("You may not do this on this brand."))
+    if transition.perm is None:
+        raise Forbidden
+    require(membership, transition.perm)
     _check_state(post, transition)
     _check_rules(post, transition, membership, user)
     return transition
@@ -277,15 +276,13 @@ def _check_rules(post: Post, transition: Transition, membership: Membership | No
     if action == A.APPROVE and Stage.CLIENT in stages:
         raise WorkflowError(_("This brand's client approves too: send the post to the client."))
     if action == A.SCHEDULE and brand.approval_required and not can(membership, Perm.REVIEW):
-        raise PermissionDenied(_("This brand needs a manager's approval: submit the post for review instead."))
+        raise Forbidden(_("This brand needs a manager's approval: submit the post for review instead."))
     internal = action in INTERNAL_DECISIONS or (action == A.SCHEDULE and brand.approval_required)
     if internal and not is_internal_approver(brand, user):
-        raise PermissionDenied(_("Only this brand's named approvers may approve its posts."))
+        raise Forbidden(_("Only this brand's named approvers may approve its posts."))
     reviewed_by_someone = action != A.SCHEDULE or brand.approval_required
     if approves and reviewed_by_someone and _own_post_forbidden(brand, post.author_id, user):
-        raise PermissionDenied(
-            _("This brand does not allow approving one's own post: another manager must approve it.")
-        )
+        raise Forbidden(_("This brand does not allow approving one's own post: another manager must approve it."))
     if approves and not post.targets.exists():
         raise WorkflowError(_("Choose at least one network account first."))
 
@@ -341,7 +338,7 @@ def allowed_transitions(post: Post, membership: Membership | None, user) -> list
     for action in TRANSITIONS:
         try:
             allowed.append(check_transition(post, action, membership, user))
-        except (PermissionDenied, WorkflowError):
+        except (Forbidden, WorkflowError):
             continue
     return allowed
 

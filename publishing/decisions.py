@@ -1,7 +1,7 @@
 """A person's decisions about what the engine does: publish a post now, send a target again,
 answer "is it on the network?", and decide the fate of the posts a crisis pause left overdue.
 
-Each checks the person's role (members.require_member) and records who decided in the post's
+Each checks the person's role (accounts.permissions.require_member) and records who decided in the post's
 history. The engine itself (engine.py) never waits for these: it only reads what they wrote.
 """
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from cm_platform.reasons import reason
 from networks import http
@@ -22,7 +23,6 @@ from posts.models import EventKind, Post, PostEvent, PostState, PostTarget, Targ
 from posts.workflow import WorkflowError
 from publishing import history, rules
 from publishing.engine import tell_author_if_all_out
-from publishing.members import require_member
 from publishing.models import OverdueHold
 
 
@@ -36,7 +36,7 @@ def post_publish_now(*, post: Post, user, approve: bool = False) -> Post:
     scheduled for now (approved, by the workflow's own rules and permissions); the rule then
     applies to it as to any post. Anywhere else a post that is not approved is refused.
     """
-    require_member(user=user, brand=post.brand, perm=Perm.SCHEDULE)
+    require_member(user, post.brand, Perm.SCHEDULE)
     if approve and post.state != PostState.APPROVED:
         post = post_services.post_schedule_now(post=post, user=user)
     post = Post.objects.select_for_update().select_related("brand").get(pk=post.pk)
@@ -65,7 +65,7 @@ def post_publish_now(*, post: Post, user, approve: bool = False) -> Post:
 @transaction.atomic
 def target_retry(*, target: PostTarget, user) -> PostTarget:
     """A person sends a failed target again, or one that needs checking after looking."""
-    require_member(user=user, brand=target.post.brand, perm=Perm.SCHEDULE)
+    require_member(user, target.post.brand, Perm.SCHEDULE)
     if target.state not in (TargetState.FAILED, TargetState.NEEDS_CHECKING):
         raise WorkflowError(_("Only a failed post, or one that needs checking, can be sent again."))
     before = target.state
@@ -80,7 +80,7 @@ def target_retry(*, target: PostTarget, user) -> PostTarget:
 @transaction.atomic
 def target_resolve(*, target: PostTarget, user, published: bool, url: str = "") -> PostTarget:
     """A person's answer to "needs checking": it is on the network (with its address), or not."""
-    require_member(user=user, brand=target.post.brand, perm=Perm.SCHEDULE)
+    require_member(user, target.post.brand, Perm.SCHEDULE)
     if target.state != TargetState.NEEDS_CHECKING:
         raise WorkflowError(_("This post does not need checking."))
     if published:
@@ -117,7 +117,7 @@ def overdue_reschedule(*, post: Post, user, scheduled_at: datetime) -> Post:
 @transaction.atomic
 def overdue_cancel(*, post: Post, user) -> Post:
     """Do not publish an overdue post at all: its pending targets are cancelled."""
-    require_member(user=user, brand=post.brand, perm=Perm.SCHEDULE)
+    require_member(user, post.brand, Perm.SCHEDULE)
     for target in post.targets.filter(state=TargetState.PENDING):
         target.state = TargetState.CANCELLED
         target.save(update_fields=["state"])

@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from posts.timing import wall_time_to_utc
+from core.timing import wall_time_to_utc
 from publishing.pause import pause_of
 
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
+from accounts.permissions import require_member
 from accounts.roles import Perm
 from posts.models import Post, PostState, TargetState
 from publishing.db import pause_lock
-from publishing.members import require_member
 from publishing.models import OverdueHold, Pause
 
 
@@ -37,7 +37,7 @@ def is_paused(brand: Brand) -> bool:
 def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None = None) -> Brand:
     """Stop everything for the brand from this instant (the dispatcher re-checks when claiming).
     Pausing a paused brand changes its reason and time to resume, not its instant."""
-    require_member(user=user, brand=brand, perm=Perm.PAUSE)
+    require_member(user, brand, Perm.PAUSE)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why publishing is paused: your team will see it.")})
@@ -54,7 +54,7 @@ def brand_pause(*, brand: Brand, user, reason: str, resume_at: datetime | None =
 
 def brand_resume(*, brand: Brand, user) -> int:
     """Lift the pause; returns how many posts fell due meanwhile and now wait on the overdue list."""
-    require_member(user=user, brand=brand, perm=Perm.PAUSE)
+    require_member(user, brand, Perm.PAUSE)
     return _resume(brand, actor=user, now=timezone.now())
 
 

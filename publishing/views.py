@@ -4,7 +4,6 @@ Thin: each view checks the brand (brand_view), calls one service, says what happ
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
+from core.web import refusals_as_messages, refusals_on_form
 from posts.models import Post, PostTarget
-from posts.workflow import WorkflowError
 from publishing import decisions
 from publishing.forms import OverdueDecisionForm, PauseForm, ResolveForm
 from publishing.pause import brand_pause, brand_resume, pause_of
@@ -23,21 +22,12 @@ def _post_page(request, post):
     return redirect("posts:detail", brand_slug=request.brand.slug, pk=post.pk)
 
 
-def _errors(request, error: ValidationError | WorkflowError) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [error.message]
-    for text in texts:
-        messages.error(request, text)
-
-
 @brand_view(Perm.PAUSE)
 def pause(request):
     form = PauseForm(request.POST or None, brand=request.brand, initial=PauseForm.initial_for(request.brand))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on_form(form):
             brand_pause(brand=request.brand, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
             messages.warning(request, _("Publishing is paused for %(brand)s.") % {"brand": request.brand})
             return redirect("publishing:pause", brand_slug=request.brand.slug)
     context = {"form": form, "brand": request.brand, "pause": pause_of(request.brand)}
@@ -84,7 +74,7 @@ def overdue_decide(request, pk):
                 messages.error(request, text)
         return redirect("publishing:overdue", brand_slug=request.brand.slug)
     action, scheduled_at = form.cleaned_data["action"], form.cleaned_data["scheduled_at"]
-    try:
+    with refusals_as_messages(request):
         if action == OverdueDecisionForm.Action.RESCHEDULE:
             decisions.overdue_reschedule(post=post, user=request.user, scheduled_at=scheduled_at)
             messages.success(request, _("The post was given a new time."))
@@ -94,8 +84,6 @@ def overdue_decide(request, pk):
         else:
             decisions.overdue_cancel(post=post, user=request.user)
             messages.success(request, _("The post will not be published."))
-    except (ValidationError, WorkflowError) as error:
-        _errors(request, error)
     return redirect("publishing:overdue", brand_slug=request.brand.slug)
 
 
@@ -103,11 +91,8 @@ def overdue_decide(request, pk):
 @brand_view(Perm.SCHEDULE)
 def publish_now(request, pk):
     post = get_object_or_404(Post, pk=pk, brand=request.brand)
-    try:
+    with refusals_as_messages(request):
         decisions.post_publish_now(post=post, user=request.user)
-    except WorkflowError as error:
-        _errors(request, error)
-    else:
         messages.success(request, _("The post is being published."))
     return _post_page(request, post)
 
@@ -116,11 +101,8 @@ def publish_now(request, pk):
 @brand_view(Perm.SCHEDULE)
 def target_retry(request, pk):
     target = get_object_or_404(PostTarget, pk=pk, post__brand=request.brand)
-    try:
+    with refusals_as_messages(request):
         decisions.target_retry(target=target, user=request.user)
-    except WorkflowError as error:
-        _errors(request, error)
-    else:
         messages.success(request, _("It will be sent again to %(account)s.") % {"account": target.account})
     return _post_page(request, target.post)
 
@@ -133,10 +115,7 @@ def target_resolve(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say whether the post is on the network."))
         return _post_page(request, target.post)
-    try:
+    with refusals_as_messages(request):
         decisions.target_resolve(target=target, user=request.user, **form.cleaned_data)
-    except WorkflowError as error:
-        _errors(request, error)
-    else:
         messages.success(request, _("Thank you: the post's state is up to date."))
     return _post_page(request, target.post)

@@ -32,13 +32,13 @@ from rest_framework import serializers
 from accounts.models import Brand
 from api.serializers.fields import InstantField
 from cm_platform.ids import MAX_ID
+from core.timing import EARLIEST_DAY, LATEST_DAY
 from networks import http
 from networks.base import ConnectError
 from networks.mastodon.adapter import normalize_instance_url
 from networks.models import NetworkAccount
 from networks.registry import ADAPTERS, get_adapter_class
 from posts.forms import BulkForm
-from posts.timing import EARLIEST_DAY, LATEST_DAY
 
 # Every app of ours (a folder of this project in INSTALLED_APPS), so a new app's forms are fuzzed too.
 APPS = tuple(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cm_platform.ids import MAX_ID
-from posts.timing import validate_day_in_range
+from core.timing import validate_day_in_range
 
 MAX_PERIOD = timedelta(days=366)
 

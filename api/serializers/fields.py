@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-from posts.timing import validate_day_in_range
+from core.timing import validate_day_in_range
 
 
 class InstantField(serializers.DateTimeField):
-    """A date-time a client sends: within the dates the desk takes (posts/timing.py), so no page
+    """A date-time a client sends: within the dates the desk takes (core/timing.py), so no page
     later fails converting it to a brand's zone. Every input date-time of the API is one."""
 
     def enforce_timezone(self, value):

@@ -3,7 +3,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
-from networks import crypto
+from core import crypto
 from networks.models import MastodonApp, NetworkAccount
 from tests.factories import NetworkAccountFactory
 

@@ -7,7 +7,7 @@ deploy, run this command, then drop the old keys.
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from networks.crypto import rotate
+from core.crypto import rotate
 from networks.models import MastodonApp, NetworkAccount
 
 # Each model with its encrypted field. Rows are rotated as stored tokens (MultiFernet.rotate):

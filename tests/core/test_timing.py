@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from posts.timing import parse_wall_time, wall_time_to_utc
+from core.timing import parse_wall_time, wall_time_to_utc
 
 PARIS = ZoneInfo("Europe/Paris")
 
