@@ -17,11 +17,10 @@ from accounts.roles import Perm, has_perm
 from inbox.models import Conversation, InboxSettings
 from inbox.services import conversation_url, inbox_settings_for
 from inbox.states import OPEN
+from notifications.models import NotificationKind
 from notifications.services import notify
 
 DUE_SOON = timedelta(minutes=15)  # "about to miss its target"
-# The notifications' kind (notifications.models.NotificationKind has no inbox member yet).
-DUE_KIND = "inbox_due"
 BATCH = 500
 
 
@@ -71,7 +70,7 @@ def _warn_once(conversation: Conversation, now: datetime) -> bool:
     notify(
         _recipients(conversation),
         brand=conversation.brand,
-        kind=DUE_KIND,
+        kind=NotificationKind.INBOX_DUE,
         link=conversation_url(conversation),
         excerpt=" ".join(conversation.last_message_text.split())[:60],
         message_for=message_for,

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox import services, tasks
-from inbox.ontime import DUE_KIND
 from inbox.states import Move
 from networks.capabilities.conversations import MessageKind
-from notifications.models import Notification
+from notifications.models import Notification, NotificationKind
 from tests.inbox.conftest import inbound, store
 
 TUESDAY_10 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Paris
@@ -36,7 +35,9 @@ def clock(monkeypatch):
 
 
 def notices(user) -> list[str]:
-    return list(Notification.objects.filter(user=user, kind=DUE_KIND).values_list("message", flat=True))
+    return list(
+        Notification.objects.filter(user=user, kind=NotificationKind.INBOX_DUE).values_list("message", flat=True)
+    )
 
 
 def mention(account, remote_id: str, at: datetime):
