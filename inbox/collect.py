@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
+from core.db import writing
 from inbox import sending
 from inbox.services import messages_store
 from networks import budget
@@ -36,7 +37,6 @@ from networks.base import Adapter, Capability, ErrorKind, PublishError
 from networks.models import AccountStatus, NetworkAccount, ReadState
 from networks.registry import adapter_classes
 from networks.services import account_keep_rotated_credentials, account_mark_needs_reconnect
-from publishing.db import writing
 
 logger = logging.getLogger(__name__)
 

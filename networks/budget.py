@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cm_platform.reasons import Reason, reason
+from core.db import writing
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount  # noqa: PLC0415 — app registry: adapters import this module early
@@ -197,7 +198,6 @@ def take(
     `part_of_callers_transaction`: no savepoint of its own (two round trips less); a refusal
     then makes the caller's whole transaction roll back (it must let OverBudget out of it).
     """
-    from publishing.db import writing  # noqa: PLC0415 — layer leak (pyproject ignore_imports): the engine's writer turns
 
     rates = _needed(account, kinds)
     if guard:
@@ -279,7 +279,6 @@ def _forget_missing(account: NetworkAccount, rates: list[Rate]) -> bool:
 
 def _ensure_rows(account: NetworkAccount, rates: list[Rate], *, trust_memory: bool = True) -> None:
     from networks.models import RateBudget  # noqa: PLC0415 — app registry: adapters import this module early
-    from publishing.db import writing  # noqa: PLC0415 — layer leak (pyproject ignore_imports): the engine's writer turns
 
     missing = [rate for rate in rates if not trust_memory or _key(account, rate) not in _made]
     if not missing:
@@ -326,7 +325,6 @@ def _wait_out_guard(rates: list[Rate], moment: datetime) -> None:
 def pause(account: NetworkAccount, until: datetime) -> None:
     """The network asked us to stop: no call of this account starts before `until`."""
     from networks.models import RateBudget  # noqa: PLC0415 — app registry: adapters import this module early
-    from publishing.db import writing  # noqa: PLC0415 — layer leak (pyproject ignore_imports): the engine's writer turns
 
     rates = _needed(account, ())
     _ensure_rows(account, rates, trust_memory=False)  # rare, and it must not be lost

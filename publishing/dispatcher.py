@@ -36,11 +36,11 @@ from django.utils import timezone
 
 from cm_platform.models import Heartbeat
 from cm_platform.reasons import reason
+from core.db import writing
 from networks import budget
 from networks.registry import get_adapter_class
 from posts.models import PostTarget, TargetState
 from publishing import history, rules
-from publishing.db import writing
 from publishing.pause import brands_resume_due
 
 logger = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from cm_platform.reasons import Reason, literal, reason
+from core.db import writing
 from networks import budget, http
 from networks.base import Adapter, ErrorKind, PublishError, PublishResult
 from networks.models import NetworkAccount
@@ -28,7 +29,7 @@ from posts.media import media_files_for
 from posts.models import PostMedia, PostTarget, TargetState
 from posts.notices import notify_if_published, notify_publish_failed
 from publishing import health, history, leases, rules
-from publishing.db import pause_lock, writing
+from publishing.db import pause_lock
 from publishing.dispatcher import as_held, lease_until
 from publishing.waiting import budget_reason
 

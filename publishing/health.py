@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cm_platform.models import Heartbeat
+from core.db import writing
 from networks import budget
 from publishing import rules
-from publishing.db import writing
 
 # Each worker process writes the publish heartbeat at most this often: a burst of a thousand
 # publishes must neither queue behind one row lock nor pay a query each to read it.

@@ -28,8 +28,8 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from core.db import writing
 from posts.models import PostTarget, TargetState
-from publishing.db import writing
 from publishing.dispatcher import lease_until
 
 logger = logging.getLogger(__name__)
