@@ -18,11 +18,8 @@ Prints JSON, per backend (the embedded defaults: SQLite + filesystem://; and Pos
 Everything happens in a throw-away test database, never in yours.
 """
 
-import argparse
-import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -32,13 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import harness  # noqa: E402
+
 BACKENDS = {
     "embedded": {},
-    "services": {
-        # BENCH_DATABASE_URL / BENCH_BROKER_URL point elsewhere (a database and a Redis db of your own).
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cm_platform"),
-        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
-    },
+    "services": {"DATABASE_URL": harness.SERVICES_DATABASE, "CELERY_BROKER_URL": harness.SERVICES_BROKER},
 }
 INGEST_MESSAGES = 10_000
 KILL_AFTER = 3_000
@@ -46,64 +41,28 @@ LIST_CONVERSATIONS, MESSAGES_EACH = 20_000, 5
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    harness.run(__file__, __doc__, BACKENDS, run_backend, options=_options, timeout=1800)
+
+
+def _options(parser) -> None:
     parser.add_argument("--only", choices=["ingest", "list"])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--latency", type=float, default=0.02)
-    parser.add_argument("--run", choices=list(BACKENDS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run_backend(args)))
-        return
-    names = list(BACKENDS) if args.backend == "both" else [args.backend]
-    print(json.dumps({name: spawn(name, sys.argv[1:]) for name in names}, indent=2))
-
-
-def spawn(backend: str, argv: list[str]) -> dict:
-    """Each backend in its own process: Django reads its settings once."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    env.update(BACKENDS[backend])
-    env.setdefault("DJANGO_SECRET_KEY", f"bench-only-{uuid.uuid4().hex}-{uuid.uuid4().hex}")
-    passed = [a for a in argv if not a.startswith("--backend") and a not in BACKENDS and a != "both"]
-    done = subprocess.run(
-        [sys.executable, __file__, *passed, "--run", backend],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr[-3000:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- inside one backend's process ------------------------------------------------------------------
 def run_backend(args) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
-    os.environ["CM_TEST_RUN_ID"] = f"bench-inbox-{os.getpid()}"
-    import django
+    with harness.throwaway_database("bench-inbox"):
+        from django.conf import settings
+        from django.db import connection
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         result: dict = {"database": connection.vendor, "broker": settings.CELERY_BROKER_URL.split(":")[0]}
         if args.only in (None, "ingest"):
             result["ingest"] = ingest_scenario(Path(settings.VAR_DIR) / "bench-inbox", args.latency)
         if args.only in (None, "list"):
             result["list"] = list_scenario(args.runs)
-        result["load_average_1min"] = round(os.getloadavg()[0], 2)
+        result["load_average_1min"] = harness.load_average()
         return result
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 class Processes:
@@ -242,9 +201,7 @@ def _wait(condition, timeout: float) -> float:
 
 
 def list_scenario(runs: int) -> dict:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     brand, user = _seed_list()
@@ -253,26 +210,9 @@ def list_scenario(runs: int) -> dict:
     url = reverse("inbox:list", kwargs={"brand_slug": brand.slug})
     figures: dict[str, object] = {"messages": LIST_CONVERSATIONS * MESSAGES_EACH, "conversations": LIST_CONVERSATIONS}
     for name, query in (("default", {}), ("all_states", {"state": ""}), ("text_search", {"q": "livraison"})):
-        client.get(url, query)  # warm-up: resolver, templates, the session's first write
-        timings, cpu = [], []
-        for _ in range(runs):
-            began, began_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url, query)
-            timings.append((time.perf_counter() - began) * 1000)
-            cpu.append((time.process_time() - began_cpu) * 1000)
-            assert response.status_code == 200, response.status_code
-        queries = {}
-        for size in (10, 100):
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url, {**query, "size": size})
-            queries[f"page_of_{size}"] = len(captured)
-        timings.sort()
-        figures[name] = {
-            "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-            "cpu_p50_ms": round(statistics.median(cpu), 1),
-            "queries": queries,
-        }
+        timings = harness.page_timings(client, url, query, runs)
+        queries = {f"page_of_{size}": harness.queries_of(client, url, {**query, "size": size}) for size in (10, 100)}
+        figures[name] = {**timings, "queries": queries}
     figures["floor_p95_ms"] = 150
     return figures
 

@@ -17,26 +17,16 @@ The mentions are spread over 30 days (about 280 an hour), four saved searches, a
 Everything happens in a throw-away test database, never in yours.
 """
 
-import argparse
-import json
-import os
-import statistics
-import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BACKENDS = {
-    "embedded": {},
-    # BENCH_DATABASE_URL points elsewhere (a database of your own).
-    "services": {
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cm_platform")
-    },
-}
+from bench import harness  # noqa: E402
+
+BACKENDS = {"embedded": {}, "services": {"DATABASE_URL": harness.SERVICES_DATABASE}}
 MENTIONS = 200_000
 DAYS = 30
 BATCH = 5_000
@@ -51,51 +41,18 @@ TEXTS = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    harness.run(__file__, __doc__, BACKENDS, run_backend, options=_options, timeout=3600)
+
+
+def _options(parser) -> None:
     parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--run", choices=list(BACKENDS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run_backend(args)))
-        return
-    names = list(BACKENDS) if args.backend == "both" else [args.backend]
-    print(json.dumps({name: spawn(name, sys.argv[1:]) for name in names}, indent=2))
-
-
-def spawn(backend: str, argv: list[str]) -> dict:
-    """Each backend in its own process: Django reads its settings once."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(BACKENDS[backend])
-    env.setdefault("DJANGO_SECRET_KEY", f"bench-only-{uuid.uuid4().hex}-{uuid.uuid4().hex}")
-    passed = [a for a in argv if not a.startswith("--backend") and a not in BACKENDS and a != "both"]
-    done = subprocess.run(
-        [sys.executable, __file__, *passed, "--run", backend],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr[-3000:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- inside one backend's process ------------------------------------------------------------------
 def run_backend(args) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
-    os.environ["CM_TEST_RUN_ID"] = f"bench-listening-{os.getpid()}"
-    import django
+    with harness.throwaway_database("bench-listening"):
+        from django.db import connection
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         began = time.perf_counter()
         brand, user, searches, incident = _seed()
         result: dict = {
@@ -104,11 +61,8 @@ def run_backend(args) -> dict:
             "seed_seconds": round(time.perf_counter() - began),
         }
         result.update(_pages(brand, user, searches, incident, args.runs))
-        result["load_average_1min"] = round(os.getloadavg()[0], 2)
+        result["load_average_1min"] = harness.load_average()
         return result
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _pages(brand, user, searches, incident, runs: int) -> dict:
@@ -136,26 +90,7 @@ def _pages(brand, user, searches, incident, runs: int) -> dict:
 
 
 def _measure(client, url: str, query: dict, runs: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url, query)  # warm-up: resolver, templates, the session's first write
-    timings, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, query)
-        timings.append((time.perf_counter() - began) * 1000)
-        cpu.append((time.process_time() - began_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url, query)
-    timings.sort()
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "cpu_p50_ms": round(statistics.median(cpu), 1),
-        "queries": len(captured),
-    }
+    return {**harness.page_timings(client, url, query, runs), "queries": harness.queries_of(client, url, query)}
 
 
 def _seed():
