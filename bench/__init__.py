@@ -1,0 +1,1 @@
+"""Benchmarks: each prints JSON (see each file's docstring); harness.py holds what they share."""
