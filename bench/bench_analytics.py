@@ -44,9 +44,8 @@ def seed(targets: int, tag: str, *, days: int = 90, campaigns: int = 6):
     from accounts.roles import Role
     from analytics.models import DailyRollup, HourRollup, MetricSnapshot, SnapshotSchedule
     from analytics.services import _with_engagement
-    from calendars.models import Campaign
     from networks.models import NetworkAccount
-    from posts.models import Post, PostState, PostTarget, TargetState
+    from posts.models import Campaign, Post, PostState, PostTarget, TargetState
 
     rng = random.Random(7)
     brand = Brand.objects.create(name=f"Bench {tag}", slug=f"bench-{tag}", time_zone="Europe/Paris")

@@ -38,9 +38,8 @@ POSTS, ACCOUNTS = 2000, 20
 def seed(month_start: datetime, posts: int):
     from accounts.models import Brand, Membership, User
     from accounts.roles import Role
-    from calendars.models import Campaign
     from networks.models import NetworkAccount
-    from posts.models import Media, Post, PostMedia, PostState, PostTarget, TargetState
+    from posts.models import Campaign, Media, Post, PostMedia, PostState, PostTarget, TargetState
 
     brand = Brand.objects.create(name=f"Bench {posts}", slug=f"bench-{posts}", time_zone="Europe/Paris")
     user = User.objects.create_user(email=f"bench{posts}@example.com", password="x" * 20)

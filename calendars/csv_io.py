@@ -30,12 +30,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand
-from calendars.models import Campaign
 from cm_platform.spreadsheets import csv_text, restore
 from core.timing import wall_time_to_utc
 from networks.models import AccountStatus, NetworkAccount
 from posts.content import PostContent
-from posts.models import Post, PostTarget
+from posts.models import Campaign, Post, PostTarget
 
 COLUMNS = ("date", "time", "text", "accounts", "campaign", "media_url")
 REQUIRED_COLUMNS = ("date", "time", "text", "accounts")

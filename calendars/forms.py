@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calendars.models import Campaign, PostingSlot
+from calendars.models import PostingSlot
 from core.timing import validate_day_in_range
 from networks.models import NetworkAccount
+from posts.models import Campaign
 
 
 class CampaignForm(forms.ModelForm):

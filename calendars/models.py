@@ -1,39 +1,12 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
 from networks.models import NetworkAccount
-
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #0d6efd."))
-
-
-class Campaign(models.Model):
-    """A named stretch of posts (a launch, a season): a coloured band on the calendar."""
-
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
-    name = models.CharField(_("name"), max_length=120)
-    colour = models.CharField(_("colour"), max_length=7, default="#0d6efd", validators=[colour_validator])
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["starts_on", "name"]
-        verbose_name = _("campaign")
-        verbose_name_plural = _("campaigns")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The campaign ends before it starts.")})
 
 
 class Weekday(models.IntegerChoices):

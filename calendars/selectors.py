@@ -23,12 +23,11 @@ from django.utils import timezone
 from django.utils.encoding import filepath_to_uri
 
 from accounts.models import Brand
-from calendars.models import Campaign
 from cm_platform.ids import parse_id, parse_ids
 from networks.models import NetworkAccount
 from networks.registry import network_icon
 from posts import workflow
-from posts.models import DisplayStatus, Media, Post, PostMedia, PostState, PostTarget, TargetState
+from posts.models import Campaign, DisplayStatus, Media, Post, PostMedia, PostState, PostTarget, TargetState
 from publishing.waiting import TargetFacts, waits
 
 # A post is an instant, but FullCalendar gives an event without an end (or with end == start) an

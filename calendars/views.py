@@ -23,12 +23,12 @@ from accounts.permissions import brand_view, can, require
 from accounts.roles import Perm
 from calendars import csv_io, ical, selectors, services
 from calendars.forms import CampaignForm, CSVUploadForm, ExportForm, ImportConfirmForm, PostingSlotForm
-from calendars.models import Campaign, FeedToken, ImportJob, PostingSlot, row_is_present
+from calendars.models import FeedToken, ImportJob, PostingSlot, row_is_present
 from core.exceptions import REFUSALS, http_status, refusal_text
 from core.timing import validate_day_in_range, wall_time_to_utc
 from core.web import refusals_as_messages, refusals_on_form
 from networks.models import NetworkAccount
-from posts.models import DisplayStatus, Post
+from posts.models import Campaign, DisplayStatus, Post
 from posts.services import post_reschedule
 
 # FullCalendar's widest view (a month grid) spans six weeks; more is not a calendar's request.

@@ -17,9 +17,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from calendars.models import Campaign
     from networks.models import NetworkAccount
-    from posts.models import Media
+    from posts.models import Campaign, Media
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Brand
-from calendars.models import Campaign
 from cm_platform.ids import IdField, ModelIdsField, parse_id, parse_ids
 from core.timing import parse_wall_time, validate_day_in_range, wall_time_to_utc
 from networks.models import AccountStatus, NetworkAccount
 from posts.bulk import MAX_POSTS
 from posts.content import PostContent
-from posts.models import Media, Post, SavedText
+from posts.models import Campaign, Media, Post, SavedText
 from posts.workflow import Action as WorkflowAction
 
 

@@ -11,8 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from calendars.models import Campaign
-from posts.models import Comment, Post
+from posts.models import Campaign, Comment, Post
 from tests.factories import NetworkAccountFactory, PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from calendars.models import Campaign
 from posts.media import media_upload
-from posts.models import PostMedia
+from posts.models import Campaign, PostMedia
 from tests.api.builders import png_upload
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
 

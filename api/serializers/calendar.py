@@ -4,9 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from api.serializers.fields import InstantField
-from calendars.models import Campaign
 from cm_platform.ids import MAX_ID
-from posts.models import DisplayStatus
+from posts.models import Campaign, DisplayStatus
 
 MAX_RANGE = timedelta(days=366)
 

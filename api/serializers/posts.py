@@ -2,11 +2,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.fields import InstantField, TextField
-from calendars.models import Campaign
 from cm_platform.ids import MAX_ID, parse_id
 from networks.models import NetworkAccount
 from posts.content import PostContent
-from posts.models import Comment, DisplayStatus, Media, Post, PostState, PostTarget
+from posts.models import Campaign, Comment, DisplayStatus, Media, Post, PostState, PostTarget
 from publishing.waiting import waits_of
 
 

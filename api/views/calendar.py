@@ -5,8 +5,8 @@ from rest_framework.views import APIView
 
 from api.serializers.calendar import CampaignSerializer, EventRangeSerializer, EventSerializer
 from api.views.base import BrandScoped
-from calendars.models import Campaign
 from calendars.selectors import EventFilters, calendar_events
+from posts.models import Campaign
 
 
 class EventList(BrandScoped, APIView):

@@ -186,7 +186,7 @@ def test_comments_are_listed_and_added(api_as, viewer, brand_a, people):
 
 # --- listing -----------------------------------------------------------------------------------
 def test_the_list_filters_by_status_time_account_and_campaign(api_as, viewer, brand_a, people):
-    from calendars.models import Campaign
+    from posts.models import Campaign
 
     campaign = Campaign.objects.create(brand=brand_a, name="Soldes")
     now = timezone.now()

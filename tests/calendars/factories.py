@@ -2,7 +2,8 @@ from datetime import date, time, timedelta
 
 import factory
 
-from calendars.models import Campaign, FeedToken, PostingSlot
+from calendars.models import FeedToken, PostingSlot
+from posts.models import Campaign
 from tests.factories import BrandFactory, NetworkAccountFactory, UserFactory
 
 

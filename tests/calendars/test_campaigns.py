@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from calendars.models import Campaign
+from posts.models import Campaign
 from tests.calendars.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db

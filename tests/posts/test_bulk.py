@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from calendars.models import Campaign
 from posts import bulk, services
 from posts.content import PostContent
-from posts.models import EventKind, Post, PostState, TargetState
+from posts.models import Campaign, EventKind, Post, PostState, TargetState
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.roles import Role
-from calendars.models import Campaign
 from posts import services
 from posts.media import media_upload
-from posts.models import EventKind, Media, Post, PostState
+from posts.models import Campaign, EventKind, Media, Post, PostState
 from tests.factories import BrandFactory
 from tests.posts.test_media import png
 

@@ -4,11 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership
-from calendars.models import Campaign
 from networks.models import NetworkAccount
 from posts import workflow
 from posts.content import PostContent
-from posts.models import Media, PostState, TargetState
+from posts.models import Campaign, Media, PostState, TargetState
 from posts.workflow import WorkflowError
 
 

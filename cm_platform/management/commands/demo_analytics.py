@@ -15,9 +15,8 @@ from django.utils import timezone
 from accounts.models import Brand
 from analytics import services
 from analytics.models import SnapshotSchedule
-from calendars.models import Campaign
 from networks.models import NetworkAccount
-from posts.models import Post, PostState, PostTarget, TargetState
+from posts.models import Campaign, Post, PostState, PostTarget, TargetState
 
 DAYS = 40  # more than a month: the last full month always has numbers (the report's default)
 TEXTS = [
