@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -27,11 +26,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
 
 import django  # noqa: E402
 
+from bench import harness  # noqa: E402
+
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -133,23 +134,8 @@ def measure(brand, user, runs: int, query: dict) -> dict:
     client = Client()
     client.force_login(user)
     url = reverse("analytics:dashboard", kwargs={"brand_slug": brand.slug})
-    client.get(url, query)  # warm-up: templates, the session's brand
-    timings, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, query)
-        timings.append((time.perf_counter() - began) * 1000)
-        cpu.append((time.process_time() - began_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, query)
-    timings.sort()
-    return {
-        "queries": len(queries),
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "cpu_p50_ms": round(statistics.median(cpu), 1),
-    }
+    timings = harness.page_timings(client, url, query, runs)
+    return {"queries": harness.queries_of(client, url, query), **timings}
 
 
 def main() -> None:

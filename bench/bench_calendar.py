@@ -14,9 +14,7 @@ It works in a throw-away test database (the settings of the test suite), never i
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
 
 import django  # noqa: E402
+
+from bench import harness  # noqa: E402
 
 django.setup()
 
@@ -97,23 +97,13 @@ def measure(brand, user, month_start: datetime, runs: int) -> dict:
     client.force_login(user)
     url = reverse("calendars:events", kwargs={"brand_slug": brand.slug})
     params = {"start": month_start.isoformat(), "end": (month_start + timedelta(days=35)).isoformat()}
-    client.get(url, params)  # warm-up: URL resolver, templates, prepared statements
-    timings, cpu = [], []
-    for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, params)
-        timings.append((time.perf_counter() - began) * 1000)
-        cpu.append((time.process_time() - began_cpu) * 1000)
-        assert response.status_code == 200, response.status_code
+    timings = harness.page_timings(client, url, params, runs)
     with CaptureQueriesContext(connection) as queries:
         events = client.get(url, params).json()
-    timings.sort()
     return {
         "events": sum(1 for e in events if e.get("display") != "background"),
         "queries": len(queries),
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        **timings,
     }
 
 
