@@ -158,8 +158,10 @@ class ConversationFilterSerializer(serializers.Serializer):
         help_text="Default: every state.",
     )
     network = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    # The pattern leaves "" to allow_blank: a value matching both branches of the schema's oneOf
+    # would be invalid by the schema and yet accepted.
     assignee = serializers.RegexField(
-        r"^(me|nobody|[0-9]{1,18})?$", required=False, allow_blank=True, help_text="me, nobody or an id."
+        r"^(me|nobody|[0-9]{1,18})$", required=False, allow_blank=True, help_text="me, nobody or an id."
     )
     tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
     q = serializers.CharField(
