@@ -1,6 +1,6 @@
 """Collection without cron: the dispatcher's claims, exactly-once inserts, failing sources told once."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -75,7 +75,10 @@ def test_poller_killed_mid_page_loses_and_duplicates_nothing(feed_server, brand_
 def test_hourly_counters_follow_inserts(feed_server, brand_a, acme):
     feed_server.put("/rss", FEEDS / "rss2.xml")
     poll(make_source(brand_a, f"{feed_server.url}/rss"))
-    counters = {c.hour.hour: (c.count, c.negative) for c in MentionHourly.objects.filter(search=acme)}
+    # The feed's day only: its undated item counts at the time of the poll, which falls in the
+    # 09:00 hour too when the suite runs between 09:00 and 10:00 UTC.
+    on_the_feeds_day = MentionHourly.objects.filter(search=acme, hour__date=date(2026, 12, 1))
+    counters = {c.hour.hour: (c.count, c.negative) for c in on_the_feeds_day}
     assert counters[9] == (2, 1)  # 09:15 (negative) and 09:30 (positive)
 
 
