@@ -37,9 +37,11 @@ class People:
         in_reply_to: str = "",
         mention: PdsAccount | None = None,
         quote: str = "",
+        plain: bool = False,
         at: datetime | None = None,
     ) -> str:
-        """A post by `by` (Claire): a reply, else a mention of `mention` (the brand unless a quote).
+        """A post by `by` (Claire): a reply, a quote, a `plain` post naming no one, else a mention
+        of `mention` (the brand by default).
 
         Written without the PDS's lexicon check (validate=False) as other clients may: the
         contract's texts include one longer than Bluesky's 300 graphemes."""
@@ -50,7 +52,7 @@ class People:
         elif quote:
             quoted = self.record(quote)
             record["embed"] = {"$type": "app.bsky.embed.record", "record": {"uri": quote, "cid": quoted["cid"]}}
-        else:
+        elif not plain:
             named = mention or self.brand
             prefix = f"@{named.handle} "
             record["text"] = prefix + text
