@@ -230,7 +230,9 @@ class BlueskyAdapter(HttpAdapter):
         params = [("limit", str(self.page_limit)), *(("reasons", r) for r in KEPT_REASONS)]
         if walk.page:
             params.append(("cursor", walk.page))
-        notifications, network_cursor = json_page(self._read("app.bsky.notification.listNotifications", params), "notifications")
+        notifications, network_cursor = json_page(
+            self._read("app.bsky.notification.listNotifications", params), "notifications"
+        )
         listed = [listed_at(n) for n in notifications]
         new, after, more = walk.step(listed, since, network_cursor)
         kept = [notifications[n] for n in new if notifications[n].get("reason") in KEPT_REASONS]
@@ -306,11 +308,16 @@ class BlueskyAdapter(HttpAdapter):
                 reason("Bluesky hides at most 300 replies in one thread; this one cannot be hidden."),
                 kind=ErrorKind.REJECTED,
             )
-        body = {**params, "record": {**gate, "hiddenReplies": [*hidden, remote_id]}}
-        # swapRecord: a hide made meanwhile (another worker) is not overwritten; ours then fails
-        # with InvalidSwap and is tried again, reading the gate again.
-        body["swapRecord"] = found.get("cid")
-        self._call("POST", "com.atproto.repo.putRecord", json=body)
+        # swapRecord (null: "there is none yet"): a hide made meanwhile by another worker is not
+        # overwritten; ours is refused with InvalidSwap and tried again, reading the gate again.
+        record = {**gate, "hiddenReplies": [*hidden, remote_id]}
+        body: dict[str, Any] = {**params, "record": record, "swapRecord": found.get("cid")}
+        response = self._call("POST", "com.atproto.repo.putRecord", json=body, expected_errors=("InvalidSwap",))
+        if response.status_code >= 400:
+            raise PublishError(
+                reason("Bluesky's list of hidden replies changed meanwhile; hiding will be tried again."),
+                kind=ErrorKind.RETRY,
+            )
 
     def _root_of(self, uri: str) -> str:
         thread = self._thread(uri, depth=0)

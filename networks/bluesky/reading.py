@@ -120,9 +120,7 @@ def web_url(handle: str, uri: str) -> str:
     return web_address(f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}")
 
 
-def message_of(
-    view: dict[str, Any], *, kind: MessageKind, our_did: str, reply_refs: bool = True
-) -> InboundMessage:
+def message_of(view: dict[str, Any], *, kind: MessageKind, our_did: str, reply_refs: bool = True) -> InboundMessage:
     """A notification or a post view (both carry uri, author, record, indexedAt) as a message.
 
     `reply_refs`: what it answers is kept (not for a search result: it answers nothing of ours)."""

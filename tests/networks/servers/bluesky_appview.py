@@ -140,7 +140,9 @@ class AppViewServer(LocalServer):
         records: dict[str, dict[str, Any]] = {}
         cursor = ""
         while True:
-            params = {"repo": did, "collection": POST, "limit": 100, **({"cursor": cursor} if cursor else {})}
+            params: dict[str, str] = {"repo": did, "collection": POST, "limit": "100"}
+            if cursor:
+                params["cursor"] = cursor
             answer = requests.get(f"{self.pds_url}/xrpc/com.atproto.repo.listRecords", params=params, timeout=10)
             if answer.status_code != 200:
                 return records
@@ -197,7 +199,7 @@ class AppViewServer(LocalServer):
         if request.method == "GET" and request.route in reads:
             self._sync()
             with self.lock:
-                return reads[request.route](request, {k: v for k, v in query.items()})
+                return reads[request.route](request, query)
         return 501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}, {}
 
     def _get_posts(self, uris: list[str]) -> Answer:
@@ -280,7 +282,11 @@ class AppViewServer(LocalServer):
                 )
         for extra in self.extra:
             if extra["viewer"] == viewer:
-                view = {"uri": extra["uri"], "cid": "bafyreilike", "author": self._profile_view(author_of(extra["uri"]))}
+                view = {
+                    "uri": extra["uri"],
+                    "cid": "bafyreilike",
+                    "author": self._profile_view(author_of(extra["uri"])),
+                }
                 at = extra["record"]["createdAt"]
                 found.append({**view, "reason": extra["reason"], "record": extra["record"], "isRead": False})
                 found[-1].update(indexedAt=at, labels=[], reasonSubject=extra["subject"])
