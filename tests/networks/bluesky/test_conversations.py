@@ -130,6 +130,19 @@ def test_the_pds_refuses_a_second_record_under_the_same_rkey(bluesky_account, pe
     assert pds.post_count(bluesky_user.did) == 1
 
 
+def test_a_repeat_whose_look_up_failed_is_refused_by_the_pds_and_taken_as_the_first_reply(
+    bluesky_account, people, our_post, monkeypatch
+):
+    question = people.write("Un menu enfant ?", in_reply_to=our_post("La carte"))
+    first = bluesky_account.adapter().reply(to=question, text="Oui, à 9 €.", key="menu-enfant")
+    monkeypatch.setattr(BlueskyAdapter, "_lookup_before_posting", lambda self, rkey: None)
+
+    again = bluesky_account.adapter().reply(to=question, text="Oui, à 9 €.", key="menu-enfant")
+
+    assert again == first
+    assert len(people.replies_by_brand()) == 1
+
+
 def test_hiding_a_reply_outside_our_threads_is_refused_in_words(bluesky_account, people):
     theirs = people.write("Mon propre fil", by=people.bob, mention=people.claire)
     reply = people.write("Réponse", in_reply_to=theirs)

@@ -88,3 +88,16 @@ def test_an_editor_adds_a_network_search_among_the_accounts_that_can_search(clie
 
     source = Source.objects.get()
     assert (source.kind, source.account, source.search) == (SourceKind.NETWORK_SEARCH, bluesky_account, search)
+
+
+def test_a_saved_search_with_too_many_alternatives_for_a_network_is_refused_in_words(
+    client, editor, brand_a, bluesky_account
+):
+    search = SavedSearch.objects.create(brand=brand_a, name="Large", expression="(a OR b OR c OR d) (e OR f OR g)")
+    client.force_login(editor)
+    url = reverse("listening:network_search_create", kwargs={"brand_slug": brand_a.slug})
+    form = {"name": "Bluesky", "search": search.pk, "account": bluesky_account.pk, "interval": 300, "active": "on"}
+
+    page = client.post(url, form).content.decode()
+
+    assert "asks for 12 alternatives" in page and not Source.objects.exists()
