@@ -6,21 +6,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Brand
+from core.crypto import EncryptedJSONField
 from posts.models import Post
 
 
 class ClientReviewer(models.Model):
     """Someone of the brand's client who approves posts through a signed link, without an account.
 
-    The link carries this row's id and a random nonce; only the nonce's SHA-256 is kept, so the
-    database alone cannot rebuild a working link. Revoking keeps the row (the audit trail names
-    it); removing it deletes the row, and its link with it.
+    The link carries this row's id and a random nonce (clients/links.py): the nonce's SHA-256
+    checks it, and the nonce itself is kept encrypted so a reminder can send the same link
+    again (the database alone cannot rebuild it: the encryption keys and SECRET_KEY are not in
+    it). Revoking keeps the row (the audit trail names it); removing it deletes the row, and its
+    link with it.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="client_reviewers")
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email address"))
     nonce_hash = models.CharField(max_length=64, editable=False)
+    link_secret = EncryptedJSONField(blank=True, editable=False)
+    # The language of the invitation (the owner's, then): the reminders speak it too.
+    language = models.CharField(max_length=10, blank=True, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires at"))
