@@ -168,6 +168,10 @@ class Stage(StrEnum):
     INTERNAL = "internal"
     CLIENT = "client"
 
+    @property
+    def label(self) -> StrOrPromise:
+        return {Stage.INTERNAL: gettext_lazy("Internal approval"), Stage.CLIENT: gettext_lazy("Client approval")}[self]
+
 
 def approval_stages(brand) -> tuple[Stage, ...]:
     """The approvals a post of this brand needs, in order."""
