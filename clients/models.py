@@ -76,3 +76,30 @@ class ReviewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_name}: {self.action} #{self.post_number}"
+
+
+class CalendarPreview(models.Model):
+    """A read-only view of chosen posts of one brand, by link, for its client: the plan without a
+    decision to take. Its link works as a client reviewer's (clients/links.py): signed, expiring,
+    revocable, the nonce hashed and kept encrypted so the owner can copy the link again."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="calendar_previews")
+    name = models.CharField(_("for"), max_length=100)
+    posts = models.ManyToManyField(Post, related_name="+", verbose_name=_("posts"))
+    nonce_hash = models.CharField(max_length=64, editable=False)
+    link_secret = EncryptedJSONField(blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar preview")
+        verbose_name_plural = _("calendar previews")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
