@@ -64,4 +64,4 @@ def test_the_reminder_speaks_the_language_of_the_invitation(invite, awaiting, dj
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         reminders.client_reminders_send()
-    assert "attendent toujours votre validation" in mail.outbox[0].subject
+    assert "attendent toujours votre approbation" in mail.outbox[0].subject
