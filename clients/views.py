@@ -102,9 +102,11 @@ def _visit(request) -> Visit:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is a secret: no cache keeps the page, no referrer carries the URL away."""
+    """The link is a secret: no cache keeps the page, no referrer carries the URL to another site.
+    Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms, which
+    Django's CSRF check refuses (the client could not decide at all)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
