@@ -109,7 +109,7 @@ def review(request):
         Post.objects.filter(brand=request.brand, state=PostState.IN_REVIEW)
         .annotate(submitted_at=Max("events__created_at", filter=Q(events__kind__in=_SUBMITTING)))
         .select_related("author", "campaign")
-        .prefetch_related("targets__account", "postmedia_set__media")
+        .prefetch_related("targets__account", "postmedia_set__media", "stage_approvals__user")
         .order_by("submitted_at", "pk")
     )
     context = {"posts": posts, "own_forbidden": request.brand.self_approval_forbidden}

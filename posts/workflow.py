@@ -73,7 +73,7 @@ from accounts.models import Brand, Membership
 from accounts.permissions import can, require
 from accounts.roles import Perm
 from core.exceptions import Conflict, Forbidden
-from posts.models import PostState, TargetState
+from posts.models import PostState, StageApproval, TargetState
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -360,7 +360,9 @@ def approvable_by(user, memberships: Iterable[Membership]) -> Q:
     # Where a brand names its internal approvers, only they approve (is_internal_approver).
     named = Brand.internal_approvers.through.objects.filter(brand_id=OuterRef("brand_id"))
     approver = ~Exists(named) | Exists(named.filter(user_id=user.pk))
-    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver
+    # The first of two approvals given: the post now waits for someone else (approval_completes).
+    given = Exists(StageApproval.objects.filter(post_id=OuterRef("pk"), user_id=user.pk))
+    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver & ~given
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:

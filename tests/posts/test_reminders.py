@@ -121,3 +121,11 @@ def test_the_wait_starts_when_the_post_enters_its_state(write_post, editor):
     before = timezone.now()
     post = services.post_submit(post=write_post(editor), user=editor)
     assert post.state_since >= before
+
+
+def test_beat_runs_the_reminders_of_both_apps(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"posts.remind_approvers", "clients.remind_reviewers"} <= tasks
+    for name in ("remind-approvers", "remind-client-reviewers"):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["options"]["expires"] == entry["schedule"] == settings.APPROVAL_REMINDER_INTERVAL

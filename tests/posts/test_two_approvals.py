@@ -2,12 +2,13 @@
 brand's crisis statements need two distinct people at the internal stage."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.roles import Role
 from calendars.models import Campaign
 from posts import services, workflow
 from posts.content import PostContent
-from posts.models import EventKind, PostState, StageApproval
+from posts.models import EventKind, Post, PostState, StageApproval
 from posts.workflow import WorkflowError
 from tests.factories import MembershipFactory, UserFactory
 
@@ -92,3 +93,27 @@ def test_the_other_approvers_are_asked_for_the_second_approval(submitted, manage
     asked = second_manager.notifications.get()
     assert "second approval" in asked.message
     assert not manager.notifications.filter(message__contains="second approval").exists()
+
+
+def test_the_first_approver_no_longer_sees_it_waiting_for_them_but_the_other_does(
+    client, brand_a, submitted, manager, second_manager
+):
+    services.post_approve(post=submitted, user=manager)
+    mine = Post.objects.filter(workflow.approvable_by(manager, manager.memberships.all()))
+    theirs = Post.objects.filter(workflow.approvable_by(second_manager, second_manager.memberships.all()))
+    assert not mine.exists() and list(theirs) == [submitted]
+    client.force_login(second_manager)
+    page = client.get(reverse("posts:review", args=[brand_a.slug])).content.decode()
+    assert "a second approval by someone else is needed" in page
+
+
+def test_only_owners_mark_a_campaign_for_two_approvals(client, brand_a, owner, editor):
+    url = reverse("calendars:campaign_create", args=[brand_a.slug])
+    data = {"name": "Rentrée", "colour": "#112233", "two_approvals": "on"}
+    client.force_login(editor)
+    assert "two_approvals" not in client.get(url).content.decode()
+    client.post(url, data)
+    assert not Campaign.objects.get(name="Rentrée").two_approvals
+    client.force_login(owner)
+    client.post(url, {**data, "name": "Noël"})
+    assert Campaign.objects.get(name="Noël").two_approvals
