@@ -362,7 +362,7 @@ def approvable_by(user, memberships: Iterable[Membership]) -> Q:
     approver = ~Exists(named) | Exists(named.filter(user_id=user.pk))
     # The first of two approvals given: the post now waits for someone else (approval_completes).
     given = Exists(StageApproval.objects.filter(post_id=OuterRef("pk"), user_id=user.pk))
-    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver & ~given
+    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver & Q(~given)
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:
