@@ -36,10 +36,10 @@ def _reminded(audiences: Iterable[str]) -> Exists:
 
 
 def _delays() -> list[int]:
-    """The brands' reminder delays in use (hours): one query per delay, whatever the brands."""
-    return list(
-        Brand.objects.filter(approval_reminder_hours__gt=0).values_list("approval_reminder_hours", flat=True).distinct()
-    )
+    """The brands' reminder delays in use (hours): one query per delay, whatever the brands.
+    Unordered: Brand's default ordering (by name) would make DISTINCT keep one row per brand."""
+    delays = Brand.objects.filter(approval_reminder_hours__gt=0).order_by().values_list("approval_reminder_hours")
+    return [hours for (hours,) in delays.distinct()]
 
 
 def due_for_approvers(*, state: str, now: datetime) -> list[tuple[int, int]]:

@@ -129,3 +129,10 @@ def test_beat_runs_the_reminders_of_both_apps(settings):
     for name in ("remind-approvers", "remind-client-reviewers"):
         entry = settings.CELERY_BEAT_SCHEDULE[name]
         assert entry["options"]["expires"] == entry["schedule"] == settings.APPROVAL_REMINDER_INTERVAL
+
+
+def test_brands_sharing_a_delay_are_looked_at_in_one_query(brand_a, brand_b, waiting, django_assert_num_queries):
+    waiting()
+    with django_assert_num_queries(2):  # the delays in use, then the posts due for the one delay
+        due = reminders.due_for_approvers(state=PostState.IN_REVIEW, now=timezone.now())
+    assert len(due) == 1
