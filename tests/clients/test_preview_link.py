@@ -109,3 +109,14 @@ def test_bad_input_is_said_beside_the_fields(client, client_brand, owner):
     url = reverse("clients:previews", args=[client_brand.slug])
     response = client.post(url, {"name": "", "posts": ["99999999999999999999999"], "days": "0"})
     assert response.status_code == 200 and not CalendarPreview.objects.exists()
+
+
+def test_times_are_shown_in_the_brands_zone(client, client_brand, owner, planned):
+    client_brand.time_zone = "America/Montreal"
+    client_brand.save()
+    post = planned("Montréal")
+    preview = previews.calendar_preview_create(brand=client_brand, by=owner, name="C", posts=[post], days=7)
+    url = previews.preview_url(preview)
+    page = client.get(url[url.index("/preview/") :]).content.decode()
+    assert timezone.localtime(post.scheduled_at, client_brand.tz).strftime("%H:%M") in page
+    assert "America/Montreal" in page
