@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from clients import reminders
+from posts import reminders as post_reminders
 from posts.models import ApprovalReminder, ReminderAudience
 
 
@@ -65,3 +66,13 @@ def test_the_reminder_speaks_the_language_of_the_invitation(invite, awaiting, dj
     with django_capture_on_commit_callbacks(execute=True):
         reminders.client_reminders_send()
     assert "attendent toujours votre approbation" in mail.outbox[0].subject
+
+
+def test_the_owners_follow_the_client_reminder_before_the_posts_time(invite, awaiting, owner):
+    post = _waited(awaiting())
+    invite()
+    assert reminders.client_reminders_send() == 1
+    assert post_reminders.approval_reminders_send(now=post.scheduled_at - timedelta(hours=2)) == 1
+    audiences = set(ApprovalReminder.objects.filter(post=post).values_list("audience", flat=True))
+    assert audiences == {ReminderAudience.CLIENT, ReminderAudience.OWNERS}
+    assert owner.notifications.filter(post=post, kind="approval_reminder").count() == 1
