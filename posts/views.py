@@ -431,8 +431,11 @@ def _take(request, post: Post, action: Action, *, from_composer: bool) -> Post:
 def _run_action(request, post: Post, action: Action, *, from_composer: bool = False) -> None:
     """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
     with refusals_as_messages(request):
-        _take(request, post, action, from_composer=from_composer)
-        messages.success(request, action.done_message)
+        taken = _take(request, post, action, from_composer=from_composer)
+        if action.approves and taken.state == PostState.IN_REVIEW:  # the first of two approvals
+            messages.success(request, _("Your approval is kept: a second approval by someone else is needed."))
+        else:
+            messages.success(request, action.done_message)
 
 
 @require_POST

@@ -117,3 +117,10 @@ def test_only_owners_mark_a_campaign_for_two_approvals(client, brand_a, owner, e
     client.force_login(owner)
     client.post(url, {**data, "name": "Noël"})
     assert Campaign.objects.get(name="Noël").two_approvals
+
+
+def test_the_post_page_says_the_first_approval_is_kept(client, brand_a, submitted, manager):
+    client.force_login(manager)
+    url = reverse("posts:transition", args=[brand_a.slug, submitted.pk, "approve"])
+    page = client.post(url, follow=True).content.decode()
+    assert "Your approval is kept: a second approval by someone else is needed." in page
