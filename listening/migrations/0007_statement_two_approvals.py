@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('listening', '0005_crisis_room'),
+        ('listening', '0006_network_search_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
