@@ -29,7 +29,8 @@ since publishing on X reads nothing.
   text starts with the @handles it answers (X fills them in): they are cut off, the rest is what
   the person typed. Replying is `POST /2/tweets` with `reply.in_reply_to_tweet_id` (no key: an
   unknown outcome is left for a person to check); hiding `PUT /2/tweets/:id/hidden` (replies in
-  the account's own conversations); X deletes only the account's own posts.
+  the account's own conversations); X deletes only the account's own posts. An edited post is a
+  new post whose `edit_history_tweet_ids` starts with the original: it keeps the original's id.
 - metrics: `GET /2/tweets?ids=` (up to 100) with `tweet.fields=public_metrics`; a deleted post is
   an entry of `errors` (resource-not-found); followers from `GET /2/users/me` with
   `user.fields=public_metrics`.
@@ -328,8 +329,11 @@ class XAdapter(OAuthAdapter):
             answered = next((r["id"] for r in tweet.get("referenced_tweets") or [] if r["type"] == "replied_to"), "")
             text = str(tweet["text"])
             conversation = str(tweet.get("conversation_id") or "")
+            # An edit is a new post listing the versions, the original first: the message keeps
+            # the original's id, so the inbox updates it instead of storing it twice.
+            versions = [str(v) for v in tweet.get("edit_history_tweet_ids") or [tweet["id"]]]
             return InboundMessage(
-                remote_id=str(tweet["id"]),
+                remote_id=versions[0],
                 text=REPLY_PREFIX.sub("", text, count=1) if answered else text,
                 author=Author(
                     handle=f"@{author['username']}",
@@ -342,6 +346,7 @@ class XAdapter(OAuthAdapter):
                 in_reply_to=str(answered),
                 root_id=conversation if conversation != str(tweet["id"]) else "",
                 kind=MessageKind.REPLY if answered else MessageKind.MENTION,
+                edited_at=_moment(tweet["created_at"]) if len(versions) > 1 else None,
                 ours=str(author["id"]) == str(self.account.config.get("user_id")),
             )
         except (KeyError, TypeError, ValueError) as error:

@@ -97,3 +97,11 @@ def test_an_edited_message_says_when(discord, account):  # noqa: F811
     discord.edit(message, "Texte final")
     (read,) = read_all(account.adapter())[0]
     assert read.text == "Texte final" and read.edited_at is not None
+
+
+def test_a_rate_limit_says_how_long_to_wait(discord, account):  # noqa: F811
+    discord.rate_limit_reads(reset_after=3)
+    with pytest.raises(PublishError) as caught:
+        account.adapter().read_messages(cursor="", since=week_ago())
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 3
+    assert "slow down" in caught.value.message and discord.bot_token not in caught.value.message

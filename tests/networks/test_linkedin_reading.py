@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from networks.base import ErrorKind
+from networks.base import ErrorKind, PublishError
 from networks.capabilities.conversations import MessageKind
 from networks.capabilities.metrics import GapReason, Metric
 from networks.linkedin.adapter import LINKEDIN_METRICS
@@ -135,3 +135,15 @@ def test_statistics_are_asked_for_a_batch_with_restli_list_syntax(linkedin, orga
     (asked,) = linkedin.requests_to("GET", STATISTICS)
     assert asked.query["shares"] == f"List({','.join(urns)})"
     assert "List(urn%3Ali%3Ashare%3A" in asked.path
+
+
+def test_a_throttled_read_waits_as_long_as_linkedin_says_else_five_minutes(linkedin, organization):  # noqa: F811
+    publish(organization)
+    linkedin.fail_next(429, path=SOCIAL_ACTIONS)
+    with pytest.raises(PublishError) as caught:
+        read_all(organization.adapter())
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 300
+    linkedin.fail_next(429, path=SOCIAL_ACTIONS, headers={"Retry-After": "42"})
+    with pytest.raises(PublishError) as caught:
+        read_all(organization.adapter())
+    assert caught.value.retry_after == 42

@@ -116,3 +116,11 @@ def test_a_channel_without_a_discussion_group_says_how_to_link_one(telegram, bra
         account.adapter().read_messages(cursor="", since=week_ago())
     assert "no discussion group" in caught.value.message and caught.value.kind == ErrorKind.RETRY
     assert telegram.requests_to("POST", updates_path(telegram)) == []
+
+
+def test_a_rate_limit_says_how_long_to_wait(account, telegram):  # noqa: F811
+    telegram.fail_next(429, path=updates_path(telegram), body=telegram.error_body(429))
+    with pytest.raises(PublishError) as caught:
+        account.adapter().read_messages(cursor="", since=week_ago())
+    assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 5
+    assert telegram.token not in caught.value.message

@@ -181,3 +181,13 @@ def test_views_and_bookmarks_are_read_as_x_names_them_today(reader, x_server):
     assert counters.values[Metric.VIEWS] == 1200 and counters.values[Metric.SAVES] == 4
     asked = x_server.requests_to("GET", TWEETS)[-1].query
     assert asked == {"ids": remote_id, "tweet.fields": "public_metrics"}
+
+
+def test_an_edited_mention_keeps_the_original_id_and_says_it_was_edited(reader, x_server):
+    post = publish(reader, "Soldes")
+    original = receive(x_server, "Jusqu'à quand ?", post)
+    _messages, cursor = read_all(reader.adapter())
+    x_server.edit(original, "@thedesk Jusqu'à quand exactement ?")
+    (edited,) = read_all(reader.adapter(), cursor)[0]
+    assert edited.remote_id == original and edited.text == "Jusqu'à quand exactement ?"
+    assert edited.edited_at is not None

@@ -121,6 +121,17 @@ class XServer(LocalServer):
                 text = f"@{self.users[parent['author_id']]['username']} {text}"
             return self._store(user_id, text, in_reply_to=in_reply_to, created_at=created_at)["id"]
 
+    def edit(self, tweet_id: str, text: str) -> str:
+        """An edit makes a new post whose edit_history_tweet_ids starts with the original; only
+        the latest version is listed from then on. Returns the new id."""
+        with self.lock:
+            old = self.all_tweets[tweet_id]
+            new = self._store(old["author_id"], text, in_reply_to=old["in_reply_to"])
+            new["history"] = [*old.get("history", [tweet_id]), new["id"]]
+            new["conversation_id"] = old["conversation_id"]
+            old["deleted"] = True  # superseded: X lists only the latest version
+            return new["id"]
+
     def set_metrics(self, tweet_id: str, **counts: int) -> None:
         with self.lock:
             self.all_tweets[tweet_id]["public_metrics"].update(counts)
@@ -416,7 +427,7 @@ class XServer(LocalServer):
             "author_id": tweet["author_id"],
             "created_at": tweet["created_at"],
             "conversation_id": tweet["conversation_id"],
-            "edit_history_tweet_ids": [tweet["id"]],
+            "edit_history_tweet_ids": tweet.get("history") or [tweet["id"]],
         }
         if tweet["in_reply_to"]:
             shown["in_reply_to_user_id"] = tweet["in_reply_to_user_id"]
