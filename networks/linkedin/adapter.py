@@ -73,7 +73,10 @@ from networks.http_adapter import ReadWording, Wording, read_error
 from networks.oauth import OAuthAdapter, OAuthClient
 
 NAME = "LinkedIn"
-SCOPES = "openid profile w_member_social w_organization_social r_organization_admin"
+# r_organization_social reads the comments on the page's posts (the inbox); r_organization_admin
+# its statistics and followers. An account connected before is refused a read (403) and told to
+# reconnect, which asks for them.
+SCOPES = "openid profile w_member_social w_organization_social r_organization_social r_organization_admin"
 RESERVED = re.compile(r"([|{}@\[\]()<>#\\*_~])")
 HASHTAG = re.compile(r"(?<![\w\\])\\#(\w+)")
 # serviceErrorCode values LinkedIn documents for a token that is invalid, expired or revoked.

@@ -147,3 +147,11 @@ def test_a_throttled_read_waits_as_long_as_linkedin_says_else_five_minutes(linke
     with pytest.raises(PublishError) as caught:
         read_all(organization.adapter())
     assert caught.value.retry_after == 42
+
+
+def test_a_page_connected_without_the_reading_scope_is_told_to_reconnect(linkedin, organization):  # noqa: F811
+    publish(organization)
+    linkedin.fail_next(403, path=SOCIAL_ACTIONS)  # ACCESS_DENIED: the token lacks r_organization_social
+    with pytest.raises(PublishError) as caught:
+        read_all(organization.adapter())
+    assert caught.value.kind == ErrorKind.RECONNECT and "reconnect the account" in caught.value.message
