@@ -31,7 +31,7 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -63,6 +63,9 @@ from networks.capabilities.conversations import (
     MessagePage,
 )
 from networks.http_adapter import KINDS, HttpAdapter, ReadWording, Wording, filled, read_error
+
+if TYPE_CHECKING:
+    from networks.models import NetworkAccount
 
 NAME = "Telegram"
 CAPTION_LIMIT = 1024
@@ -258,6 +261,10 @@ class TelegramAdapter(HttpAdapter):
             )
         return self.account.handle or str(config["chat_id"])
 
+    def __init__(self, account: NetworkAccount) -> None:
+        super().__init__(account)
+        self._pending: list[InboundMessage] | None = None  # the pending updates read_thread saw
+
     # --- conversations ----------------------------------------------------------------------------
     def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
         position = _Position.load(cursor)
@@ -273,10 +280,11 @@ class TelegramAdapter(HttpAdapter):
     def read_thread(self, *, root_id: str) -> list[InboundMessage]:
         """What the pending updates hold under the channel post `root_id` (getUpdates without an
         offset confirms nothing): Telegram keeps no history a bot can read."""
-        forwards: dict[str, str] = {}
-        group = self._discussion()
-        updates = self._updates({"limit": PAGE_SIZE, "timeout": 0})
-        return [m for m in self._messages(updates, group, forwards, since=None) if m.root_id == root_id]
+        if self._pending is None:  # one call per poll, whatever the number of threads asked
+            group, forwards = self._discussion(), dict[str, str]()
+            updates = self._updates({"limit": PAGE_SIZE, "timeout": 0})
+            self._pending = list(self._messages(updates, group, forwards, since=None))
+        return [m for m in self._pending if m.root_id == root_id]
 
     def reply(self, *, to: str, text: str, key: str) -> PublishResult:
         group, message_id = _split(to)

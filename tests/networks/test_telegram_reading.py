@@ -124,3 +124,13 @@ def test_a_rate_limit_says_how_long_to_wait(account, telegram):  # noqa: F811
         account.adapter().read_messages(cursor="", since=week_ago())
     assert caught.value.kind == ErrorKind.RETRY and caught.value.retry_after == 5
     assert telegram.token not in caught.value.message
+
+
+def test_threads_asked_in_one_poll_cost_one_call(account, telegram):  # noqa: F811
+    posts = [publish(account, f"Post {n}") for n in range(3)]
+    for post in posts:
+        telegram.comment_as("claire", "Bien vu", reply_to=post)
+    adapter = account.adapter()
+    threads = [adapter.read_thread(root_id=post) for post in posts]
+    assert [len(thread) for thread in threads] == [1, 1, 1]
+    assert len(telegram.requests_to("POST", updates_path(telegram))) == 1
