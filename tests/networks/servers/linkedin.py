@@ -124,6 +124,23 @@ class LinkedInServer(LocalServer):
             }
             return urn
 
+    def post_as(self, author: str, commentary: str) -> str:
+        """A post already on LinkedIn (made elsewhere than through the desk); returns its URN."""
+        with self.lock:
+            urn = f"urn:li:share:{7100000000000000000 + len(self.posts) + 1}"
+            self.posts.append(
+                {
+                    "urn": urn,
+                    "author": author,
+                    "commentary": commentary,
+                    "shown": commentary,
+                    "images": [],
+                    "created": int(time.time() * 1000),
+                    "statistics": dict.fromkeys(STATISTICS, 0),
+                }
+            )
+            return urn
+
     def edit_comment(self, urn: str, text: str) -> None:
         with self.lock:
             self.comments[urn]["message"]["text"] = text
