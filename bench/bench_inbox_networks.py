@@ -7,8 +7,7 @@ channel's discussion group, waiting as bot updates; Discord: messages in the cha
 answered after `--latency` (20 ms by default). A real `celery worker` and `celery beat` read them
 from the first read (back to 7 days); the worker is SIGKILLed once 3,000 are stored and started
 again. Printed as JSON per network: seconds until all are stored, duplicates (0), lost (0), pages
-read, and the reads X billed. Discord's reads share the account's declared call budget (5 calls
-per 2 seconds, of which polling may take 80 %), so its figure is mostly that budget.
+read, and the reads X billed.
 
     .venv/bin/python bench/bench_inbox_networks.py                      # the embedded defaults
     .venv/bin/python bench/bench_inbox_networks.py --backend services   # PostgreSQL + Redis

@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections import Counter
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
@@ -295,30 +296,29 @@ class LinkedInServer(LocalServer):
             return self._delete_comment(request, target, unquote(tail[1:]))
         return 404, NOT_FOUND, {}
 
-    def _shown(self, comment: dict[str, Any]) -> dict[str, Any]:
-        replies = [c for c in self.comments.values() if c["parentComment"] == comment["$URN"] and not c["deleted"]]
+    def _shown(self, comment: dict[str, Any], replies: int) -> dict[str, Any]:
         shown = {k: v for k, v in comment.items() if k != "deleted" and (k != "parentComment" or v)}
-        return {
-            **shown,
-            "commentsSummary": {"totalFirstLevelComments": len(replies), "aggregatedTotalComments": len(replies)},
-        }
+        return {**shown, "commentsSummary": {"totalFirstLevelComments": replies, "aggregatedTotalComments": replies}}
+
+    def _replies(self) -> Counter:
+        return Counter(c["parentComment"] for c in self.comments.values() if c["parentComment"] and not c["deleted"])
 
     def _comments_on(self, request: LoggedRequest, target: str) -> Answer:
         with self.lock:
             if target not in self.comments and not any(p["urn"] == target for p in self._live_posts()):
                 return 404, NOT_FOUND, {}
+            nested = target in self.comments
             found = [
                 c
                 for c in self.comments.values()
                 if not c["deleted"]
-                and (
-                    (c["parentComment"] == target)
-                    if target in self.comments
-                    else (c["object"] == target and not c["parentComment"])
-                )
+                and (c["parentComment"] == target if nested else (c["object"] == target and not c["parentComment"]))
             ]
-            shown = [self._shown(c) for c in sorted(found, key=lambda c: (c["created"]["time"], int(c["id"])))]
-        return 200, self._page(request, shown), {}
+            found.sort(key=lambda c: (c["created"]["time"], int(c["id"])))
+            page = self._page(request, found)
+            replies = self._replies()
+            page["elements"] = [self._shown(c, replies[c["$URN"]]) for c in page["elements"]]
+        return 200, page, {}
 
     def _comment(self, request: LoggedRequest, target: str) -> Answer:
         body = request.json
@@ -331,7 +331,7 @@ class LinkedInServer(LocalServer):
                 return 404, NOT_FOUND, {}
         urn = self.comment_as(str(body.get("actor", "")), target, text)
         with self.lock:
-            shown = self._shown(self.comments[urn])
+            shown = self._shown(self.comments[urn], 0)
         return 201, shown, {"x-restli-id": urn}
 
     def _delete_comment(self, request: LoggedRequest, target: str, comment_id: str) -> Answer:
