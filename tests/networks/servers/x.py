@@ -290,7 +290,7 @@ class XServer(LocalServer):
 
     # --- API ----------------------------------------------------------------------------------
     def _me(self, request: LoggedRequest) -> Answer:
-        user = dict(self.user)
+        user: dict[str, Any] = dict(self.user)
         if "public_metrics" in request.query.get("user.fields", ""):
             user["public_metrics"] = {"followers_count": self.followers_count, "following_count": 3, "tweet_count": 9}
         return 200, {"data": user}, {}
