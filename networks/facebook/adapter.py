@@ -9,6 +9,14 @@ tests/networks/servers/graph.py:
 - one photo: `POST /{page-id}/photos` (multipart `source`, `message`) -> `{"id", "post_id"}`;
 - several: each photo with `published=false`, then `/feed` with `attached_media[n]={"media_fbid"}`;
 - errors: see networks/meta/graph.py. No idempotency key.
+
+Conversations (networks/meta/reading.py reads them): the Page's posts of the last weeks
+(`GET /{page-id}/published_posts`), each post's comments at every depth
+(`GET /{post-id}/comments?filter=stream&order=chronological`, a reply naming its `parent`), and
+the posts that tag the Page (`GET /{page-id}/tagged`) as mentions. A reply is
+`POST /{object-id}/comments` (Meta has no idempotency key: a reply whose answer was lost is
+"needs checking", inbox/sending.py); hide `POST /{comment-id}` `is_hidden=true`; delete
+`DELETE /{comment-id}` (the Page moderates every comment under its posts).
 """
 
 from __future__ import annotations
@@ -16,18 +24,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.images import Fit
 from core.images import Limits as ImageLimits
-from networks.base import Connection, Limits, MediaFile, PublishResult
+from networks.base import Capability, Connection, Limits, MediaFile, PublishResult
 from networks.budget import CALLS, Rate
+from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind, web_address
 from networks.counting import URL
 from networks.meta.graph import FacebookLoginAdapter
+from networks.meta.reading import Edge, GraphReader, moment
 
 NAME = "Facebook"
 SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement"
 
 
-class FacebookAdapter(FacebookLoginAdapter):
+COMMENT_FIELDS = "id,message,created_time,from{id,name,picture},parent{id},permalink_url"
+MENTION_FIELDS = "id,message,created_time,from{id,name,picture},permalink_url"
+
+
+class FacebookAdapter(FacebookLoginAdapter, GraphReader):
     slug = "facebook"
     name = NAME
     icon = "bi-facebook"
@@ -46,6 +62,8 @@ class FacebookAdapter(FacebookLoginAdapter):
     )
     scopes = SCOPES
     page_fields = "id,name,access_token,picture"
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS})
+    message_actions = frozenset(MessageAction)
 
     @classmethod
     def page_connection(cls, page: dict[str, Any]) -> Connection | None:
@@ -79,6 +97,48 @@ class FacebookAdapter(FacebookLoginAdapter):
     def check_connection(self) -> str:
         page = self._call("GET", f"/{self.account.config['page_id']}", params={"fields": "id,name"})
         return page.get("name") or self.account.display_name
+
+    # --- conversations ---------------------------------------------------------------------------
+    def posts_edge(self) -> Edge:
+        return Edge(f"/{self.account.config['page_id']}/published_posts", {"fields": "id,created_time"})
+
+    def comments_edge(self, post_id: str) -> Edge:
+        return Edge(f"/{post_id}/comments", {"filter": "stream", "order": "chronological", "fields": COMMENT_FIELDS})
+
+    def mentions_edge(self) -> Edge:
+        return Edge(f"/{self.account.config['page_id']}/tagged", {"fields": MENTION_FIELDS})
+
+    def messages_of(self, item: dict[str, Any], *, post_id: str) -> list[InboundMessage]:
+        author = item.get("from") or {}  # absent for people who keep their profile from apps
+        parent = (item.get("parent") or {}).get("id")
+        return [
+            InboundMessage(
+                remote_id=str(item["id"]),
+                text=str(item.get("message") or ""),
+                author=Author(
+                    handle=str(author.get("name") or _("Someone on Facebook")),
+                    name=str(author.get("name") or ""),
+                    avatar_url=web_address(((author.get("picture") or {}).get("data") or {}).get("url")),
+                    remote_id=str(author.get("id") or ""),
+                ),
+                created_at=moment(item["created_time"]),
+                url=web_address(item.get("permalink_url")),
+                in_reply_to=str(parent or post_id),
+                root_id=post_id,
+                kind=MessageKind.REPLY if post_id else MessageKind.MENTION,
+                ours=str(author.get("id") or "") == self.account.config["page_id"],
+            )
+        ]
+
+    def reply(self, *, to: str, text: str, key: str) -> PublishResult:
+        answer = self._call("POST", f"/{to}/comments", publishing=True, spends=(), data={"message": text})
+        return PublishResult(remote_id=str(answer["id"]))
+
+    def hide_message(self, *, remote_id: str) -> None:
+        self._call("POST", f"/{remote_id}", data={"is_hidden": "true"})
+
+    def delete_message(self, *, remote_id: str, ours: bool) -> None:
+        self.delete_object(remote_id)
 
     def _upload(self, item: MediaFile, *, text: str, published: bool) -> dict[str, Any]:
         data = {"published": "true" if published else "false"}
