@@ -9,13 +9,11 @@ import time
 import pytest
 from django.urls import reverse
 
-from inbox.collect import CONVERSATIONS, account_poll, inbox_dispatch
 from inbox.models import Message
 from networks import services
 from networks.base import Connection
-from networks.models import ReadState
+from tests.inbox.conftest import poll_now
 from tests.networks.oauth_helpers import oauth_data
-from tests.networks.servers.graph import GraphServer
 
 FB_SECRET, TH_SECRET = "fb-secret-value", "th-secret-value"
 URL = "/hooks/meta/"
@@ -32,29 +30,6 @@ def secrets(settings):
 def _no_task_messages(monkeypatch):
     monkeypatch.setattr("inbox.collect._enqueue_polls", lambda claimed, claim: None)
     monkeypatch.setattr("inbox.collect._enqueue_replies", lambda ids: None)
-
-
-@pytest.fixture
-def graph(settings):
-    with GraphServer(app_id="fb-app", app_secret=FB_SECRET) as server:
-        settings.GRAPH_API_URL = server.api_url
-        yield server
-
-
-@pytest.fixture
-def page(graph):
-    return graph.page("Desk Café")
-
-
-@pytest.fixture
-def facebook(graph, page, brand_a, owner):
-    connection = Connection(
-        display_name=page["name"],
-        handle=page["id"],
-        credentials={"page_token": page["access_token"]},
-        config={"page_id": page["id"]},
-    )
-    return services.account_connect(brand=brand_a, user=owner, network="facebook", data=oauth_data(connection))
 
 
 @pytest.fixture
@@ -88,13 +63,6 @@ def feed_change(page_id, post_id, comment_id, text, *, verb="add", parent=None, 
         value["parent_id"] = parent
     entry = {"id": page_id, "time": int(time.time()), "changes": [{"field": "feed", "value": value}]}
     return {"object": "page", "entry": [entry]}
-
-
-def poll_now(account) -> str:
-    ReadState.objects.filter(account=account).update(next_read_at=None)
-    inbox_dispatch()
-    state = ReadState.objects.get(account=account, capability=CONVERSATIONS)
-    return account_poll(read_state_id=state.pk, claim=state.claim_id)
 
 
 # --- the subscription check -------------------------------------------------------------------------
