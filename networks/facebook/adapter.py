@@ -31,9 +31,11 @@ from core.images import Limits as ImageLimits
 from networks.base import Capability, Connection, Limits, MediaFile, PublishResult
 from networks.budget import CALLS, Rate
 from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind, web_address
+from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none
 from networks.counting import URL
 from networks.meta.graph import FacebookLoginAdapter
-from networks.meta.reading import Edge, GraphReader, moment
+from networks.meta.metrics import GraphMetrics, insight_values, short_error
+from networks.meta.reading import Edge, GraphReader, missing, moment
 
 NAME = "Facebook"
 SCOPES = "pages_show_list,pages_manage_posts,pages_read_engagement"
@@ -43,7 +45,16 @@ COMMENT_FIELDS = "id,message,created_time,from{id,name,picture},parent{id},perma
 MENTION_FIELDS = "id,message,created_time,from{id,name,picture},permalink_url"
 
 
-class FacebookAdapter(FacebookLoginAdapter, GraphReader):
+# The post's own counters (its fields) and its insights: the desk's metric -> the network's name.
+POST_FIELDS = {Metric.LIKES: "reactions", Metric.REPLIES: "comments", Metric.SHARES: "shares"}
+INSIGHTS = {Metric.VIEWS: "post_media_view", Metric.REACH: "post_total_media_view_unique", Metric.CLICKS: "post_clicks"}
+METRIC_FIELDS = (
+    "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares,"
+    f"insights.metric({','.join(INSIGHTS.values())})"
+)
+
+
+class FacebookAdapter(FacebookLoginAdapter, GraphReader, GraphMetrics):
     slug = "facebook"
     name = NAME
     icon = "bi-facebook"
@@ -62,8 +73,10 @@ class FacebookAdapter(FacebookLoginAdapter, GraphReader):
     )
     scopes = SCOPES
     page_fields = "id,name,access_token,picture"
-    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
     message_actions = frozenset(MessageAction)
+    post_metrics = frozenset(POST_FIELDS) | frozenset(INSIGHTS)
+    insights = INSIGHTS
 
     @classmethod
     def page_connection(cls, page: dict[str, Any]) -> Connection | None:
@@ -139,6 +152,27 @@ class FacebookAdapter(FacebookLoginAdapter, GraphReader):
 
     def delete_message(self, *, remote_id: str, ours: bool) -> None:
         self.delete_object(remote_id)
+
+    # --- metrics (networks/meta/metrics.py) -----------------------------------------------------------
+    def post_counters(self, remote_id: str) -> Counters:
+        response = self.metrics_get(f"/{remote_id}", {"fields": METRIC_FIELDS})
+        if missing(response):
+            return Counters.gap_for_all(self.post_metrics, GapReason.DELETED, short_error(response))
+        post = json_or_none(response)
+        numbers = insight_values((post or {}).get("insights") if isinstance(post, dict) else None)
+        if not isinstance(post, dict) or numbers is None:
+            return Counters.gap_for_all(self.post_metrics, GapReason.MALFORMED, "not a post with its insights")
+        shares = post.get("shares") or {"count": 0}  # left out while nobody shared the post
+        numbers |= {
+            "reactions": ((post.get("reactions") or {}).get("summary") or {}).get("total_count"),
+            "comments": ((post.get("comments") or {}).get("summary") or {}).get("total_count"),
+            "shares": shares.get("count") if isinstance(shares, dict) else None,
+        }
+        return Counters.from_fields({k: v for k, v in numbers.items() if v is not None}, {**POST_FIELDS, **INSIGHTS})
+
+    def read_account_metrics(self) -> Counters:
+        page = json_or_none(self.metrics_get(f"/{self.account.config['page_id']}", {"fields": "followers_count"}))
+        return Counters.from_fields(page, {Metric.FOLLOWERS: "followers_count"})
 
     def _upload(self, item: MediaFile, *, text: str, published: bool) -> dict[str, Any]:
         data = {"published": "true" if published else "false"}

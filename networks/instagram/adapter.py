@@ -51,9 +51,11 @@ from networks.base import (
 )
 from networks.budget import CALLS, POSTS, Rate
 from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind, web_address
+from networks.capabilities.metrics import Counters, Metric, json_or_none
 from networks.meta import containers as meta
 from networks.meta import graph
 from networks.meta.graph import FacebookLoginAdapter
+from networks.meta.metrics import GraphMetrics
 from networks.meta.reading import Edge, GraphReader, missing, moment
 
 NAME = "Instagram"
@@ -74,7 +76,18 @@ COMMENT_FIELDS = f"{REPLY_FIELDS},replies{{{REPLY_FIELDS}}}"
 MENTION_FIELDS = "id,caption,timestamp,username,permalink"
 
 
-class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader):
+# GET /{ig-media-id}/insights: the desk's metric -> Instagram's current name (NETWORKS.md).
+INSTAGRAM_INSIGHTS = {
+    Metric.VIEWS: "views",
+    Metric.REACH: "reach",
+    Metric.LIKES: "likes",
+    Metric.REPLIES: "comments",
+    Metric.SHARES: "shares",
+    Metric.SAVES: "saved",
+}
+
+
+class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader, GraphMetrics):
     slug = "instagram"
     name = NAME
     icon = "bi-instagram"
@@ -91,8 +104,10 @@ class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader)
     )
     scopes = SCOPES
     page_fields = "id,name,access_token,instagram_business_account{id,username,profile_picture_url}"
-    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
     message_actions = frozenset(MessageAction)
+    post_metrics = frozenset(INSTAGRAM_INSIGHTS)
+    insights = INSTAGRAM_INSIGHTS
     containers = meta.Containers(
         create="media",
         publish="media_publish",
@@ -248,3 +263,7 @@ class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader)
 
     def delete_message(self, *, remote_id: str, ours: bool) -> None:
         self.delete_object(remote_id)
+
+    def read_account_metrics(self) -> Counters:
+        user = self.metrics_get(f"/{self.account.config['ig_user_id']}", {"fields": "followers_count"})
+        return Counters.from_fields(json_or_none(user), {Metric.FOLLOWERS: "followers_count"})

@@ -45,8 +45,10 @@ from networks.base import (
 )
 from networks.budget import POSTS, Rate
 from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind, web_address
+from networks.capabilities.metrics import Counters, Metric, json_or_none
 from networks.meta import containers as meta
 from networks.meta import graph
+from networks.meta.metrics import GraphMetrics, insight_values
 from networks.meta.reading import Edge, GraphReader, moment
 from networks.oauth import OAuthClient
 
@@ -68,7 +70,18 @@ REPLY_FIELDS = "id,text,username,timestamp,permalink,replied_to,root_post,is_rep
 MENTION_FIELDS = "id,text,username,timestamp,permalink"
 
 
-class ThreadsAdapter(meta.ContainerAdapter, GraphReader):
+# GET /{media-id}/insights: the desk's metric -> Threads' name.
+THREADS_INSIGHTS = {
+    Metric.VIEWS: "views",
+    Metric.LIKES: "likes",
+    Metric.REPLIES: "replies",
+    Metric.REPOSTS: "reposts",
+    Metric.QUOTES: "quotes",
+    Metric.SHARES: "shares",
+}
+
+
+class ThreadsAdapter(meta.ContainerAdapter, GraphReader, GraphMetrics):
     slug = "threads"
     name = NAME
     icon = "bi-threads"
@@ -83,7 +96,9 @@ class ThreadsAdapter(meta.ContainerAdapter, GraphReader):
     api_url_setting = "THREADS_API_URL"
     scopes = SCOPES
     credential_key = "access_token"
-    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
+    post_metrics = frozenset(THREADS_INSIGHTS)
+    insights = THREADS_INSIGHTS
     message_actions = frozenset({MessageAction.REPLY, MessageAction.HIDE, MessageAction.DELETE_OWN})
     actions_not_offered = {
         MessageAction.DELETE: gettext_lazy(
@@ -212,3 +227,8 @@ class ThreadsAdapter(meta.ContainerAdapter, GraphReader):
         if not ours:
             raise NotImplementedError  # see actions_not_offered
         self.delete_object(remote_id)
+
+    def read_account_metrics(self) -> Counters:
+        path = f"/{self.account.config['user_id']}/threads_insights"
+        values = insight_values(json_or_none(self.metrics_get(path, {"metric": "followers_count"})))
+        return Counters.from_fields(values, {Metric.FOLLOWERS: "followers_count"})

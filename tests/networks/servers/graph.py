@@ -90,6 +90,22 @@ def paged(url: str, items: list[dict[str, Any]], query: dict[str, str], page_siz
     return answer
 
 
+def insights(counts: dict[str, int], names: list[str], renamed: dict[str, str]) -> dict[str, Any]:
+    """An insights answer for the metrics asked (`names`), each under its current name."""
+    return {
+        "data": [
+            {
+                "name": renamed.get(name, name),
+                "period": "lifetime",
+                "values": [{"value": counts.get(name, 0)}],
+                "id": f"x/insights/{name}/lifetime",
+            }
+            for name in names
+            if name
+        ]
+    }
+
+
 def throttled_headers(minutes: int) -> dict[str, str]:
     usage = {"call_count": 100, "total_cputime": 20, "total_time": 30}
     business = {"104000000000001": [{"type": "pages", **usage, "estimated_time_to_regain_access": minutes}]}
@@ -159,6 +175,9 @@ class GraphServer(LocalServer):
         self.comments: dict[str, dict[str, Any]] = {}  # id -> network, root, parent, text, from, created, hidden
         self.tags: list[dict[str, Any]] = []  # posts and media by others naming a page or account
         self.page_size = 25
+        self.counts: dict[str, dict[str, int]] = {}  # post or media id -> {network's metric name: count}
+        self.renamed: dict[str, str] = {}  # a metric Meta now answers under another name
+        self.followers_count = 0
 
     @property
     def api_url(self) -> str:
@@ -302,7 +321,7 @@ class GraphServer(LocalServer):
         ig = page.get("instagram_business_account") or {}
         parts = path.strip("/").split("/")
         if method == "GET" and parts == [page["id"]]:
-            return 200, {"id": page["id"], "name": page["name"]}, {}
+            return 200, {"id": page["id"], "name": page["name"], "followers_count": self.followers_count}, {}
         if method == "POST" and parts == [page["id"], "feed"]:
             return self._feed(page, params)
         if method == "POST" and parts == [page["id"], "photos"]:
@@ -357,6 +376,10 @@ class GraphServer(LocalServer):
         media = next((m for m in self.ig_media if m["id"] == target), None)
         comment = self.comments.get(target)
         post = post or next((t for t in self.tags if t["id"] == target and t["network"] == "facebook"), None)
+        if method == "GET" and parts[1:] == [] and any(p["id"] == target for p in self.posts):
+            return 200, self._fb_metrics(target), {}
+        if method == "GET" and parts[1:] == ["insights"] and media:
+            return 200, insights(self.counts.get(target, {}), params.get("metric", "").split(","), self.renamed), {}
         if method == "GET" and parts[1:] == ["comments"] and (post or media):
             return 200, paged(url, self._comments_of(target, params), params, self.page_size), {}
         if method == "POST" and parts[1:] == ["comments"] and (post or (comment and comment["network"] == "facebook")):
@@ -372,9 +395,25 @@ class GraphServer(LocalServer):
             self.comments = {c: v for c, v in self.comments.items() if c not in doomed}
             return 200, {"success": True}, {}
         unknown = not (post or media or comment) and target not in self.containers
-        if method in ("GET", "POST", "DELETE") and parts[1:] in ([], ["comments"], ["replies"]) and unknown:
+        if (
+            method in ("GET", "POST", "DELETE")
+            and parts[1:] in ([], ["comments"], ["replies"], ["insights"])
+            and unknown
+        ):
             return 400, missing_error(method, target), {}
         return None
+
+    def _fb_metrics(self, post_id: str) -> dict[str, Any]:
+        """A Page post's counters as GET /{post-id}?fields=reactions.summary(...),...,insights.metric(...)."""
+        counts = self.counts.get(post_id, {})
+        answer: dict[str, Any] = {"id": post_id}
+        for edge in ("reactions", "comments"):
+            answer[self.renamed.get(edge, edge)] = {"data": [], "summary": {"total_count": counts.get(edge, 0)}}
+        if counts.get("shares"):  # Graph leaves `shares` out while nobody shared
+            answer[self.renamed.get("shares", "shares")] = {"count": counts["shares"]}
+        names = ["post_media_view", "post_total_media_view_unique", "post_clicks"]
+        answer["insights"] = insights(counts, names, self.renamed)
+        return answer
 
     def _ours(self, on: str, params: dict[str, Any], author_id: str, name: str) -> str:
         if not params.get("message"):
@@ -525,7 +564,7 @@ class GraphServer(LocalServer):
     # --- Instagram ----------------------------------------------------------------------------
     def _instagram(self, method: str, rest: list[str], params: dict[str, Any], ig: dict[str, Any]) -> Answer:
         if method == "GET" and not rest:
-            return 200, {"id": ig["id"], "username": ig["username"]}, {}
+            return 200, {"id": ig["id"], "username": ig["username"], "followers_count": self.followers_count}, {}
         if method == "GET" and rest == ["content_publishing_limit"]:
             return (
                 200,
@@ -621,6 +660,13 @@ class ThreadsServer(LocalServer):
         self.threads: list[dict[str, Any]] = []
         self.container_polls = 1
         self.page_size = 25
+        self.counts: dict[str, dict[str, int]] = {}
+        self.renamed: dict[str, str] = {}
+        self.followers_count = 0
+
+    def forget(self, thread_id: str) -> None:
+        with self.lock:
+            self.threads = [t for t in self.threads if t["id"] != thread_id]
 
     def receive(self, text: str, *, reply_to: str = "", who: str = "claire.m", at: float | None = None) -> str:
         """Someone replies to `reply_to` (a post or a reply), or, without it, mentions the profile."""
@@ -744,12 +790,23 @@ class ThreadsServer(LocalServer):
         if method == "GET" and parts == [user, "threads"]:
             own = [self._listed(t) for t in reversed(self.threads) if t.get("owner") is None and not t.get("reply_to")]
             return 200, paged(url, own, params, self.page_size), {}
+        if method == "GET" and parts == [user, "threads_insights"]:
+            names = params.get("metric", "").split(",")
+            data = [
+                {"name": self.renamed.get(n, n), "period": "day", "total_value": {"value": self.followers_count}}
+                for n in names
+                if n == "followers_count"
+            ]
+            return 200, {"data": data}, {}
         if method == "GET" and parts == [user, "mentions"]:
             mentions = [self._listed(t) for t in reversed(self.threads) if t.get("mentions")]
             return 200, paged(url, mentions, params, self.page_size), {}
         thread = next((t for t in self.threads if t["id"] == parts[0]), None)
         if thread is None:
             return None
+        if method == "GET" and parts[1:] == ["insights"]:
+            counts = self.counts.get(thread["id"], {})
+            return 200, insights(counts, params.get("metric", "").split(","), self.renamed), {}
         if method == "GET" and parts[1:] == ["conversation"]:
             under = sorted((t for t in self.threads if t.get("root") == thread["id"]), key=lambda t: t["created"])
             if params.get("reverse", "true") != "false":
