@@ -113,7 +113,14 @@ class FacebookAdapter(FacebookLoginAdapter, GraphReader, GraphMetrics):
 
     # --- conversations ---------------------------------------------------------------------------
     def posts_edge(self) -> Edge:
-        return Edge(f"/{self.account.config['page_id']}/published_posts", {"fields": "id,created_time"})
+        return Edge(f"/{self.account.config['page_id']}/published_posts", {"fields": "id,created_time,updated_time"})
+
+    def activity_of(self, post: dict[str, Any]) -> str:
+        return str(post.get("updated_time") or "")  # a new comment moves it
+
+    def active_since(self, post: dict[str, Any], mark: float) -> bool:
+        # updated_time counts whole seconds: a comment in the second it was read moves nothing.
+        return bool(post.get("updated_time")) and moment(post["updated_time"]).timestamp() >= mark
 
     def comments_edge(self, post_id: str) -> Edge:
         return Edge(f"/{post_id}/comments", {"filter": "stream", "order": "chronological", "fields": COMMENT_FIELDS})

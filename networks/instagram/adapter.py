@@ -206,7 +206,11 @@ class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader,
 
     # --- conversations ---------------------------------------------------------------------------
     def posts_edge(self) -> Edge:
-        return Edge(f"/{self.account.config['ig_user_id']}/media", {"fields": "id,timestamp"})
+        return Edge(f"/{self.account.config['ig_user_id']}/media", {"fields": "id,timestamp,comments_count"})
+
+    def activity_of(self, post: dict[str, Any]) -> str:
+        count = post.get("comments_count")
+        return str(count) if isinstance(count, int) else ""
 
     def comments_edge(self, post_id: str) -> Edge:
         return Edge(f"/{post_id}/comments", {"fields": COMMENT_FIELDS})

@@ -5,11 +5,12 @@ under a post. A read is therefore a *sweep* over the account's recent posts and 
 one Graph call per `read_messages()`, the position kept in the cursor (the poller stores it with
 what each call brought, so a sweep killed half-way resumes where it stopped):
 
-    {"mark": <epoch>, "seen": [ids], "sweep": {"start": <epoch>, "queue": [sources], "after": "...",
-     "fresh": [ids]}}
+    {"mark": <epoch>, "seen": [ids], "activity": {post: token}, "sweep": {"start": <epoch>,
+     "queue": [sources], "after": "...", "fresh": [ids], "activity": {post: token}}}
 
 - sources are "posts" (the account's posts of the last WATCH_DAYS, newest first, each becoming a
-  "p:<id>" source), each post's comments, and "mentions"; each is read page after page with the
+  "p:<id>" source unless its activity token, `activity_of`, is as at the last sweep), each
+  post's comments, and "mentions"; each is read page after page with the
   Graph API's cursor paging (`paging.cursors.after`, while `paging.next` is present);
 - the time filter (`since`) is the mark: everything created at or after it that is not in
   `seen` is new. When a sweep ends, the mark becomes its start minus MARGIN (a comment written
@@ -99,6 +100,16 @@ class GraphReader(GraphAdapter):
     def mentions_edge(self) -> Edge:
         raise NotImplementedError
 
+    def activity_of(self, post: dict[str, Any]) -> str:
+        """What changes on a listed post when someone comments (Facebook's `updated_time`,
+        Instagram's `comments_count`): a post whose token is as at the last sweep is not read
+        again, which keeps a poll within the Page's 200 calls an hour. "": always read it."""
+        return ""
+
+    def active_since(self, post: dict[str, Any], mark: float) -> bool:
+        """Whether the post's activity is at or after the mark (read it whatever its token)."""
+        return False
+
     def messages_of(self, item: dict[str, Any], *, post_id: str) -> list[InboundMessage]:
         """The messages one listed item holds (post_id "" for a mention); KeyError, TypeError or
         ValueError for an item missing its fields."""
@@ -107,7 +118,13 @@ class GraphReader(GraphAdapter):
     # --- the contract ---------------------------------------------------------------------------
     def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
         state = _state(cursor, since)
-        sweep = state.get("sweep") or {"start": time.time(), "queue": ["posts", "mentions"], "after": "", "fresh": []}
+        sweep = state.get("sweep") or {
+            "start": time.time(),
+            "queue": ["posts", "mentions"],
+            "after": "",
+            "fresh": [],
+            "activity": {},
+        }
         source = sweep["queue"][0]
         listing = self._listing(source, sweep["after"], since_epoch=state["mark"])
         messages, after = self._sweep_step(state, sweep, source, listing)
@@ -117,7 +134,12 @@ class GraphReader(GraphAdapter):
             sweep["queue"], sweep["after"] = sweep["queue"][1:], ""
         if sweep["queue"]:
             return MessagePage(tuple(messages), json.dumps({**state, "sweep": sweep}), more=True)
-        finished = {"mark": sweep["start"] - MARGIN, "seen": sorted(set(sweep["fresh"])), "sweep": None}
+        finished = {
+            "mark": sweep["start"] - MARGIN,
+            "seen": sorted(set(sweep["fresh"])),
+            "activity": sweep.get("activity") or {},
+            "sweep": None,
+        }
         return MessagePage(tuple(messages), json.dumps(finished), more=False)
 
     def read_thread(self, *, root_id: str) -> list[InboundMessage]:
@@ -150,11 +172,20 @@ class GraphReader(GraphAdapter):
     ) -> tuple[list[InboundMessage], str]:
         """What this page brings, and the `after` cursor to read its source further ("": done)."""
         if source == "posts":
+            watched = sweep.setdefault("activity", {})
+            room = max(0, MAX_POSTS - len(watched))
+            items = listing.items[:room]
+            listed = {_id_of(self.name, item): self.activity_of(item) for item in items}
+            before = state.get("activity") or {}
+            changed = [
+                f"p:{post}"
+                for (post, token), item in zip(listed.items(), items, strict=True)
+                if not token or before.get(post) != token or self.active_since(item, state["mark"])
+            ]
+            watched.update(listed)
             queued = [s for s in sweep["queue"] if s not in ("posts", "mentions")]
-            posts = [f"p:{_id_of(self.name, item)}" for item in listing.items][: max(0, MAX_POSTS - len(queued))]
-            sweep["queue"] = ["posts", *queued, *posts, "mentions"]
-            enough = len(queued) + len(posts) >= MAX_POSTS
-            return [], "" if enough else listing.after
+            sweep["queue"] = ["posts", *queued, *changed, "mentions"]
+            return [], "" if len(watched) >= MAX_POSTS else listing.after
         post_id = source.removeprefix("p:") if source.startswith("p:") else ""
         messages = self._messages(listing.items, post_id=post_id)
         floor, seen, new_mark = state["mark"], set(state["seen"]), sweep["start"] - MARGIN
@@ -237,13 +268,14 @@ def _id_of(network: str, item: Any) -> str:
 
 def _state(cursor: str, since: datetime) -> dict[str, Any]:
     """The cursor as written by read_messages, or the first read's (back to `since`)."""
-    first = {"mark": since.timestamp(), "seen": [], "sweep": None}
+    first = {"mark": since.timestamp(), "seen": [], "activity": {}, "sweep": None}
     if not cursor:
         return first
     try:
         state = json.loads(cursor)
         state["mark"] = float(state["mark"])
         state["seen"] = [str(i) for i in state.get("seen") or []]
+        state["activity"] = {str(k): str(v) for k, v in (state.get("activity") or {}).items()}
         sweep = state.get("sweep")
         if sweep is not None and not (isinstance(sweep, dict) and sweep.get("queue")):
             raise ValueError("no queue")

@@ -259,3 +259,17 @@ def test_the_first_read_of_threads_mentions_goes_back_to_since(threads, threads_
     new = threads.receive("récent")
     found = [m.remote_id for m in read_all(threads_account.adapter())[0]]
     assert new in found and old not in found
+
+
+def test_a_post_nobody_commented_since_the_last_sweep_is_not_read_again(graph, facebook_account):
+    post = facebook_account.adapter().publish(text="Calme plat", media=[], key="k").remote_id
+    an_hour_ago = timezone.now().timestamp() - 3600
+    next(p for p in graph.posts if p["id"] == post)["created"] = an_hour_ago
+    graph.comment(on=post, text="Premier", at=an_hour_ago)
+    comments = f"/v21.0/{post}/comments"
+    _messages, cursor = read_all(facebook_account.adapter())
+    _messages, cursor = read_all(facebook_account.adapter(), cursor)
+    assert len(graph.requests_to("GET", comments)) == 1  # its updated_time has not moved
+    late = graph.comment(on=post, text="Enfin quelqu'un")
+    assert [m.remote_id for m in read_all(facebook_account.adapter(), cursor)[0]] == [late]
+    assert len(graph.requests_to("GET", comments)) == 2

@@ -470,7 +470,14 @@ class GraphServer(LocalServer):
         }
 
     def _fb_post(self, post: dict[str, Any]) -> dict[str, Any]:
-        return {"id": post["id"], "created_time": graph_time(post["created"]), "_created": post["created"]}
+        """A Page post; its `updated_time` moves when someone comments."""
+        latest = max([post["created"]] + [c["created"] for c in self.comments.values() if c["root"] == post["id"]])
+        return {
+            "id": post["id"],
+            "created_time": graph_time(post["created"]),
+            "updated_time": graph_time(latest),
+            "_created": post["created"],
+        }
 
     def _fb_tag(self, tag: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -486,7 +493,12 @@ class GraphServer(LocalServer):
         url = f"{self.api_url}/{ig['id']}/{edge}"
         if method == "GET" and edge == "media":
             media = [
-                {"id": m["id"], "timestamp": graph_time(m["created"]), "_created": m["created"]}
+                {
+                    "id": m["id"],
+                    "timestamp": graph_time(m["created"]),
+                    "comments_count": sum(1 for c in self.comments.values() if c["root"] == m["id"]),
+                    "_created": m["created"],
+                }
                 for m in reversed(self.ig_media)
             ]
             return 200, paged(url, media, params, self.page_size), {}
