@@ -126,7 +126,8 @@ def account_poll(*, read_state_id: int, claim: str) -> str:
         # Reading takes from the account's budget after publishing (networks/budget.py).
         with budget.spending(state.account, budget.Priority.BACKGROUND):
             roots = _read_pages(state, adapter, claim)
-            _read_threads(state, adapter, claim, roots)
+            if not adapter.reads_every_depth:
+                _read_threads(state, adapter, claim, roots)
     except LostClaim:
         return "skipped"
     except budget.OverBudget as refused:

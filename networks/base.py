@@ -243,6 +243,9 @@ class Adapter:
     # With `conversations`: what the inbox may do to a message here, and, for each action it
     # may not, why (the page shows the reason instead of a button).
     message_actions: ClassVar[frozenset[MessageAction]] = frozenset()
+    # read_messages() already brings every depth of each thread (Meta's networks read each
+    # post's comments whole): the poller does not read the threads again.
+    reads_every_depth: ClassVar[bool] = False
     actions_not_offered: ClassVar[Mapping[MessageAction, StrOrPromise]] = {}
 
     @classmethod

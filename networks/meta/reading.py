@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -88,7 +88,7 @@ class GraphReader(GraphAdapter):
     """The sweep of a Meta network; a subclass says where its posts, comments and mentions are
     and how one of its items becomes messages."""
 
-    post_fields: ClassVar[str] = "id,created_time"
+    reads_every_depth = True  # each post's comments are read whole, replies included
 
     # --- what each network says ---------------------------------------------------------------
     def posts_edge(self) -> Edge:

@@ -45,3 +45,12 @@ def test_a_reply_whose_answer_was_lost_needs_checking_and_is_not_sent_again(grap
     # The connection closed after the request left: the desk cannot tell, so it waits for a person.
     assert page_comments(graph, page) == []
     assert len(graph.requests_to("POST", f"/v21.0/{question.remote_id}/comments")) == 1
+
+
+def test_a_poll_reads_no_thread_again_for_its_sweep_brought_every_depth(graph, facebook, question):
+    comments = f"/v21.0/{question.in_reply_to}/comments"
+    graph.comment(on=question.remote_id, text="Moi aussi je me demandais")
+    before = len(graph.requests_to("GET", comments))
+    assert poll_now(facebook) == "read"
+    assert len(graph.requests_to("GET", comments)) == before + 1  # the sweep's read, no second one
+    assert Message.objects.filter(account=facebook).count() == 2
