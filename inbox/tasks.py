@@ -7,7 +7,7 @@ to `inbox.send_reply`; and `inbox.warn_due`, which tells people of answers about
 
 from celery import shared_task
 
-from inbox import beat, collect, ontime, sending
+from inbox import beat, collect, ontime, sending, webhooks
 
 
 @shared_task(name=beat.DISPATCH)
@@ -28,3 +28,8 @@ def send_reply(reply_id: int) -> str:
 @shared_task(name=beat.WARN_DUE)
 def warn_due() -> int:
     return ontime.conversations_warn_due()
+
+
+@shared_task(name=beat.READ_MENTION)
+def read_mention(account_id: int, media_id: str, comment_id: str) -> str:
+    return webhooks.mention_read(account_id=account_id, media_id=media_id, comment_id=comment_id)

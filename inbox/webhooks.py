@@ -10,6 +10,8 @@ One public URL (`inbox:meta_webhook`, no login, no CSRF token: Meta cannot have 
   is read. The changes become messages (networks/meta/webhooks.py) stored by the same service
   as the poll's pages (inbox.services.messages_store): one per account and remote id, so the
   same comment delivered by the webhook and read by the poll is stored once.
+Instagram's `mentions` name only ids: a task (`inbox.read_mention`) reads each with
+mentioned_comment / mentioned_media and stores it the same way.
 An account nobody connected, a field that is not a message, a malformed value: logged and
 ignored, answered 200 (Meta would otherwise retry, then disable the subscription).
 """
@@ -20,13 +22,16 @@ import hmac
 import json
 import logging
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from inbox.services import messages_store
+from networks.base import PublishError
 from networks.capabilities.conversations import InboundMessage
 from networks.meta import webhooks
 from networks.models import AccountStatus, NetworkAccount
@@ -79,25 +84,51 @@ def _signed_payload(body: bytes, signature: str | None) -> object | None:
 
 def meta_delivery_store(*, parsed: webhooks.Parsed) -> int:
     """Store what a delivery brought for every connected account it names; returns how many
-    messages were new."""
+    messages were new. Mentions announced by their ids only are read by a task."""
     for what in parsed.ignored:
         logger.info("meta webhook: ignored %s", what)
+    for lookup in parsed.lookups:
+        _enqueue_mention_reads(lookup)
     created = 0
     for delivery in parsed.deliveries:
-        accounts = list(
-            NetworkAccount.objects.filter(
-                network=delivery.network,
-                status=AccountStatus.CONNECTED,
-                **{f"config__{delivery.key}": delivery.account_id},
-            )
-        )
-        if not accounts:
-            logger.info("meta webhook: no connected %s account %s; ignored", delivery.network, delivery.account_id)
-        for account in accounts:
+        for account in _accounts(delivery.network, delivery.key, delivery.account_id):
             messages = [_ours_if_ours(message, account) for message in delivery.messages]
             with writing():
                 created += messages_store(account=account, messages=messages).created
     return created
+
+
+def _accounts(network: str, key: str, account_id: str) -> list[NetworkAccount]:
+    found = NetworkAccount.objects.filter(
+        network=network, status=AccountStatus.CONNECTED, **{f"config__{key}": account_id}
+    )
+    if not found:
+        logger.info("meta webhook: no connected %s account %s; ignored", network, account_id)
+    return list(found)
+
+
+def _enqueue_mention_reads(lookup: webhooks.MentionLookup) -> None:
+    from inbox.tasks import read_mention  # noqa: PLC0415 — cycle: the tasks module calls these services
+
+    for account in _accounts("instagram", "ig_user_id", lookup.account_id):
+        transaction.on_commit(partial(read_mention.delay, account.pk, lookup.media_id, lookup.comment_id))
+
+
+def mention_read(*, account_id: int, media_id: str, comment_id: str) -> str:
+    """Read an Instagram mention the webhook announced and store it (once, as the poll would)."""
+    account = NetworkAccount.objects.filter(pk=account_id, status=AccountStatus.CONNECTED).first()
+    if account is None:
+        return "skipped"
+    try:
+        message = account.adapter().read_mention(media_id=media_id, comment_id=comment_id)
+    except PublishError as error:
+        logger.warning("meta webhook: the mention %s/%s could not be read: %s", media_id, comment_id, error.message)
+        return "failed"
+    if message is None:
+        return "gone"
+    with writing():
+        messages_store(account=account, messages=[_ours_if_ours(message, account)])
+    return "stored"
 
 
 def _ours_if_ours(message: InboundMessage, account: NetworkAccount) -> InboundMessage:

@@ -271,3 +271,22 @@ class InstagramAdapter(meta.ContainerAdapter, FacebookLoginAdapter, GraphReader,
     def read_account_metrics(self) -> Counters:
         user = self.metrics_get(f"/{self.account.config['ig_user_id']}", {"fields": "followers_count"})
         return Counters.from_fields(json_or_none(user), {Metric.FOLLOWERS: "followers_count"})
+
+    def read_mention(self, *, media_id: str, comment_id: str) -> InboundMessage | None:
+        """A mention announced by the `mentions` webhook, read by its ids: the comment naming the
+        account (`mentioned_comment`), else the caption naming it (`mentioned_media`); None when
+        it is gone. Failures raise as reads do."""
+        user = self.account.config["ig_user_id"]
+        if comment_id:
+            fields = f"mentioned_comment.comment_id({comment_id}){{id,text,timestamp,username}}"
+        else:
+            fields = f"mentioned_media.media_id({media_id}){{id,caption,timestamp,username,permalink}}"
+        answer = self.graph_read(f"/{user}", {"fields": fields})
+        found = (answer or {}).get("mentioned_comment" if comment_id else "mentioned_media")
+        if not isinstance(found, dict):
+            return None
+        text = found.get("text") if comment_id else found.get("caption")
+        try:
+            return self._message(found, text=text, post_id="", in_reply_to="")
+        except (KeyError, TypeError, ValueError):
+            return None

@@ -9,8 +9,9 @@ and remote id). Nothing here touches the database; inbox/webhooks.py finds the a
   "time", "changes": [{"field", "value"}]}]}`. Page `feed` changes with `item: "comment"` and
   `verb: "add"|"edited"` carry the comment (`comment_id`, `post_id`, `parent_id`, `message`,
   `from`, `created_time` in epoch seconds); Instagram `comments` carry `id`, `text`, `from`,
-  `media.id`, `parent_id`. Instagram `mentions` carry only `media_id` and `comment_id`:
-  reading them needs `mentioned_comment` / `mentioned_media` calls, not made here (ignored).
+  `media.id`, `parent_id`. Instagram `mentions` carry only `media_id` and `comment_id`: they
+  become `MentionLookup`s, read by a task with `mentioned_comment` / `mentioned_media`
+  (InstagramAdapter.read_mention).
 - Threads: `{"app_id", "target_id": <user id>, "time", "values": {"field": "replies"|"mentions",
   "value": {"id", "username", "text", "timestamp", "permalink", "replied_to", "root_post"}}}`.
 Anything else (other fields, removals, likes) is not a message: ignored, and said so.
@@ -41,9 +42,20 @@ class Delivery:
     messages: list[InboundMessage] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MentionLookup:
+    """An Instagram mention announced by its ids only: read with mentioned_comment (a comment
+    naming the account) or mentioned_media (a caption naming it) by a background task."""
+
+    account_id: str  # the Instagram user id
+    media_id: str
+    comment_id: str = ""  # "" for a mention in the caption
+
+
 @dataclass
 class Parsed:
     deliveries: list[Delivery] = field(default_factory=list)
+    lookups: list[MentionLookup] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # what was not a message, for the log
 
 
@@ -83,6 +95,10 @@ def _entry(kind: str, entry: Any, parsed: Parsed) -> None:
     for change in changes if isinstance(changes, list) else []:
         change_field = change.get("field") if isinstance(change, dict) else None
         value = change.get("value") if isinstance(change, dict) else None
+        if (kind, change_field) == ("instagram", "mentions") and isinstance(value, dict) and value.get("media_id"):
+            lookup = MentionLookup(str(entry["id"]), str(value["media_id"]), str(value.get("comment_id") or ""))
+            parsed.lookups.append(lookup)
+            continue
         read = _READERS.get((kind, str(change_field)))
         message = _safely(read, value, str(entry["id"])) if read and isinstance(value, dict) else None
         if message is None:

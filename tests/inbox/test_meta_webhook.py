@@ -9,6 +9,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from inbox import webhooks
 from inbox.models import Message
 from networks import services
 from networks.base import Connection
@@ -202,3 +203,47 @@ def test_the_receiver_is_public_and_takes_no_csrf_token(client, facebook, page):
     assert answer.status_code == 200 and Message.objects.filter(remote_id="5_1").exists()
     assert reverse("inbox:meta_webhook") == URL
     assert client.put(URL).status_code == 405
+
+
+# --- Instagram mentions: announced by their ids, read by a task ------------------------------------------
+@pytest.fixture
+def instagram(graph, page, brand_a, owner):
+    ig = page["instagram_business_account"]
+    connection = Connection(
+        display_name="@deskcafe",
+        handle="@deskcafe",
+        credentials={"page_token": page["access_token"]},
+        config={"ig_user_id": ig["id"], "page_id": page["id"], "username": "deskcafe"},
+    )
+    return services.account_connect(brand=brand_a, user=owner, network="instagram", data=oauth_data(connection))
+
+
+def mentions_change(ig_id, media_id, comment_id=""):
+    value = {"media_id": media_id, **({"comment_id": comment_id} if comment_id else {})}
+    return {
+        "object": "instagram",
+        "entry": [{"id": ig_id, "time": 1, "changes": [{"field": "mentions", "value": value}]}],
+    }
+
+
+@pytest.mark.parametrize("in_comment", [True, False])
+def test_an_instagram_mention_is_read_by_its_ids_and_stored_once(
+    client, graph, page, instagram, monkeypatch, django_capture_on_commit_callbacks, in_comment
+):
+    enqueued = []
+    monkeypatch.setattr("inbox.tasks.read_mention.delay", lambda *args: enqueued.append(args))
+    media_id, comment_id = graph.mention_elsewhere("Le meilleur café : @deskcafe", in_comment=in_comment)
+    ig_id = page["instagram_business_account"]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(client, mentions_change(ig_id, media_id, comment_id)).status_code == 200
+    assert enqueued == [(instagram.pk, media_id, comment_id)]
+    assert webhooks.mention_read(account_id=instagram.pk, media_id=media_id, comment_id=comment_id) == "stored"
+    assert webhooks.mention_read(account_id=instagram.pk, media_id=media_id, comment_id=comment_id) == "stored"
+    message = Message.objects.get(account=instagram)
+    assert (message.remote_id, message.text) == (comment_id or media_id, "Le meilleur café : @deskcafe")
+    assert message.kind == "mention" and message.author_handle == "@lea.b"
+
+
+def test_a_mention_that_cannot_be_read_is_logged_and_left(graph, instagram, caplog):
+    assert webhooks.mention_read(account_id=instagram.pk, media_id="404", comment_id="405") == "failed"
+    assert "could not be read" in caplog.text and not Message.objects.exists()

@@ -178,6 +178,7 @@ class GraphServer(LocalServer):
         self.counts: dict[str, dict[str, int]] = {}  # post or media id -> {network's metric name: count}
         self.renamed: dict[str, str] = {}  # a metric Meta now answers under another name
         self.followers_count = 0
+        self.elsewhere: dict[str, dict[str, Any]] = {}  # mentions on others' media, by comment or media id
 
     @property
     def api_url(self) -> str:
@@ -230,6 +231,14 @@ class GraphServer(LocalServer):
                 }
             )
             return tag_id
+
+    def mention_elsewhere(self, text: str, *, in_comment: bool = True, who: str = "lea.b") -> tuple[str, str]:
+        """Someone names the Instagram account in a comment (or caption) on their own media:
+        the (media id, comment id) the `mentions` webhook announces."""
+        with self.lock:
+            media_id, comment_id = self.next_id(), self.next_id() if in_comment else ""
+            self.elsewhere[comment_id or media_id] = {"text": text, "username": who, "created": time.time()}
+            return media_id, comment_id
 
     def media_post(self, caption: str) -> str:
         """A media the Instagram account published (as media_publish would have made it)."""
@@ -489,6 +498,18 @@ class GraphServer(LocalServer):
             "_created": tag["created"],
         }
 
+    def _mentioned(self, fields: str, ig: dict[str, Any]) -> Answer:
+        """GET /{ig-user-id}?fields=mentioned_comment.comment_id(ID){...} or mentioned_media.media_id(ID){...}."""
+        found = re.match(r"mentioned_(comment|media)\.(?:comment|media)_id\((\d+)\)", fields)
+        mention = self.elsewhere.get(found.group(2)) if found else None
+        if not found or mention is None:
+            return 400, graph_error("(#100) Invalid mention", 100, type_="IGApiException"), {}
+        item = {"id": found.group(2), "timestamp": graph_time(mention["created"]), "username": mention["username"]}
+        if found.group(1) == "comment":
+            return 200, {"id": ig["id"], "mentioned_comment": {**item, "text": mention["text"]}}, {}
+        item |= {"caption": mention["text"], "permalink": f"https://www.instagram.com/p/M{found.group(2)[-6:]}/"}
+        return 200, {"id": ig["id"], "mentioned_media": item}, {}
+
     def _ig_reading(self, method: str, edge: str, params: dict[str, Any], ig: dict[str, Any]) -> Answer:
         url = f"{self.api_url}/{ig['id']}/{edge}"
         if method == "GET" and edge == "media":
@@ -575,6 +596,8 @@ class GraphServer(LocalServer):
 
     # --- Instagram ----------------------------------------------------------------------------
     def _instagram(self, method: str, rest: list[str], params: dict[str, Any], ig: dict[str, Any]) -> Answer:
+        if method == "GET" and not rest and "mentioned_" in params.get("fields", ""):
+            return self._mentioned(params["fields"], ig)
         if method == "GET" and not rest:
             return 200, {"id": ig["id"], "username": ig["username"], "followers_count": self.followers_count}, {}
         if method == "GET" and rest == ["content_publishing_limit"]:
