@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from inbox.services import messages_store
-from networks.base import PublishError
+from networks.base import ErrorKind, PublishError
 from networks.capabilities.conversations import InboundMessage
 from networks.meta import webhooks
 from networks.models import AccountStatus, NetworkAccount
@@ -115,7 +115,8 @@ def _enqueue_mention_reads(lookup: webhooks.MentionLookup) -> None:
 
 
 def mention_read(*, account_id: int, media_id: str, comment_id: str) -> str:
-    """Read an Instagram mention the webhook announced and store it (once, as the poll would)."""
+    """Read an Instagram mention the webhook announced and store it (once, as the poll would).
+    A failure worth another try (throttled, unreachable) raises PublishError for the task."""
     account = NetworkAccount.objects.filter(pk=account_id, status=AccountStatus.CONNECTED).first()
     if account is None:
         return "skipped"
@@ -123,6 +124,8 @@ def mention_read(*, account_id: int, media_id: str, comment_id: str) -> str:
         message = account.adapter().read_mention(media_id=media_id, comment_id=comment_id)
     except PublishError as error:
         logger.warning("meta webhook: the mention %s/%s could not be read: %s", media_id, comment_id, error.message)
+        if error.kind == ErrorKind.RETRY:
+            raise  # the task tries again after the network's reset
         return "failed"
     if message is None:
         return "gone"

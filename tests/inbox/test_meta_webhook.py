@@ -12,7 +12,7 @@ from django.urls import reverse
 from inbox import webhooks
 from inbox.models import Message
 from networks import services
-from networks.base import Connection
+from networks.base import Connection, PublishError
 from tests.inbox.conftest import poll_now
 from tests.networks.oauth_helpers import oauth_data
 
@@ -244,6 +244,15 @@ def test_an_instagram_mention_is_read_by_its_ids_and_stored_once(
     assert message.kind == "mention" and message.author_handle == "@lea.b"
 
 
-def test_a_mention_that_cannot_be_read_is_logged_and_left(graph, instagram, caplog):
-    assert webhooks.mention_read(account_id=instagram.pk, media_id="404", comment_id="405") == "failed"
+def test_a_mention_that_cannot_be_read_now_is_logged_and_raised_for_the_task_to_retry(graph, instagram, caplog):
+    graph.throttle_reads(minutes=2)
+    with pytest.raises(PublishError) as caught:
+        webhooks.mention_read(account_id=instagram.pk, media_id="404", comment_id="405")
+    assert caught.value.retry_after == 120
     assert "could not be read" in caplog.text and not Message.objects.exists()
+
+
+def test_a_mention_of_an_account_since_disconnected_is_skipped(instagram):
+    instagram.status = "disabled"
+    instagram.save()
+    assert webhooks.mention_read(account_id=instagram.pk, media_id="1", comment_id="") == "skipped"
