@@ -273,3 +273,19 @@ def test_a_post_nobody_commented_since_the_last_sweep_is_not_read_again(graph, f
     late = graph.comment(on=post, text="Enfin quelqu'un")
     assert [m.remote_id for m in read_all(facebook_account.adapter(), cursor)[0]] == [late]
     assert len(graph.requests_to("GET", comments)) == 2
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, 4), (400, 17), (403, 32), (400, 613), (400, 80001)])
+def test_every_throttle_code_is_a_retry_after_the_reset(graph, facebook_account, status, code):
+    graph.throttle_reads(minutes=2, status=status, code=code)
+    with pytest.raises(PublishError) as caught:
+        facebook_account.adapter().read_messages(cursor="", since=week_ago())
+    assert (caught.value.kind, caught.value.retry_after) == (ErrorKind.RETRY, 120)
+
+
+def test_an_app_usage_header_alone_waits_out_part_of_the_hour(graph, facebook_account):
+    body = {"error": {"message": "(#4) Application request limit reached", "type": "OAuthException", "code": 4}}
+    graph.fail_next(400, path="/v21.0/", method="GET", body=body, headers={"X-App-Usage": '{"call_count": 100}'})
+    with pytest.raises(PublishError) as caught:
+        facebook_account.adapter().read_messages(cursor="", since=week_ago())
+    assert caught.value.retry_after == 300
