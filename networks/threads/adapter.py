@@ -214,11 +214,7 @@ class ThreadsAdapter(meta.ContainerAdapter, GraphReader, GraphMetrics):
         self._wait_until_finished(container)
         data = {"creation_id": container}
         reply_id = str(self._call("POST", f"/{user}/threads_publish", publishing=True, spends=(), data=data)["id"])
-        try:
-            permalink = self._call("GET", f"/{reply_id}", params={"fields": "permalink"}).get("permalink")
-        except PublishError:
-            permalink = ""  # the reply is published: a failed look-up must not make it sent again
-        return PublishResult(remote_id=reply_id, url=web_address(permalink))
+        return PublishResult(remote_id=reply_id, url=web_address(self.permalink(reply_id)))
 
     def hide_message(self, *, remote_id: str) -> None:
         self._call("POST", f"/{remote_id}/manage_reply", data={"hide": "true"})

@@ -289,3 +289,11 @@ def test_an_app_usage_header_alone_waits_out_part_of_the_hour(graph, facebook_ac
     with pytest.raises(PublishError) as caught:
         facebook_account.adapter().read_messages(cursor="", since=week_ago())
     assert caught.value.retry_after == 300
+
+
+def test_a_published_post_whose_permalink_cannot_be_read_is_not_published_again(threads, threads_account):
+    published = f"/v1.0/{18100000000000001}"
+    threads.fail_next(500, path=published, method="GET")
+    result = threads_account.adapter().publish(text="Une fois", media=[], key="k")
+    assert result.remote_id == "18100000000000001" and result.url == "https://www.threads.net/@desk.threads"
+    assert len(threads.threads) == 1
