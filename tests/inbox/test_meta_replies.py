@@ -54,3 +54,12 @@ def test_a_poll_reads_no_thread_again_for_its_sweep_brought_every_depth(graph, f
     assert poll_now(facebook) == "read"
     assert len(graph.requests_to("GET", comments)) == before + 1  # the sweep's read, no second one
     assert Message.objects.filter(account=facebook).count() == 2
+
+
+def test_a_manager_hides_then_deletes_a_facebook_comment_on_the_page(graph, question, manager):
+    services.message_hide(message=question, user=manager, reason="Insultes")
+    assert graph.hidden(question.remote_id)
+    services.message_delete(message=Message.objects.get(pk=question.pk), user=manager, reason="Spam")
+    assert not graph.comment_exists(question.remote_id)
+    question.refresh_from_db()
+    assert question.hidden_at and question.deleted_at
