@@ -180,7 +180,8 @@ def _store(state: ReadState, claim: str, messages, *, cursor: str | None) -> set
 
 def _record_success(state: ReadState, claim: str) -> None:
     now = timezone.now()
-    next_read = now + timedelta(seconds=settings.INBOX_POLL_INTERVAL)
+    interval = max(settings.INBOX_POLL_INTERVAL, state.account.adapter_class.read_at_most_every)
+    next_read = now + timedelta(seconds=interval)
     with writing():
         ReadState.objects.filter(pk=state.pk, claim_id=claim).update(
             claim_id="",

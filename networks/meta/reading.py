@@ -89,6 +89,9 @@ class GraphReader(GraphAdapter):
     and how one of its items becomes messages."""
 
     reads_every_depth = True  # each post's comments are read whole, replies included
+    # A quiet poll costs two calls (the posts' listing, the mentions): every 3 minutes, 40 an hour
+    # of a Page's 200; the webhook (inbox/webhooks.py) brings comments sooner.
+    read_at_most_every = 180.0
 
     # --- what each network says ---------------------------------------------------------------
     def posts_edge(self) -> Edge:

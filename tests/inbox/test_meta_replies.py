@@ -1,10 +1,13 @@
 """Answering a Facebook comment from the inbox (inbox/sending.py with the Graph API's local server):
 Meta has no idempotency key, so a reply whose answer was lost is never sent again blindly."""
 
+from datetime import timedelta
+
 import pytest
 
 from inbox import sending, services
 from inbox.models import Message, ReplyState
+from networks.models import ReadState
 from tests.inbox.conftest import poll_now
 
 
@@ -63,3 +66,8 @@ def test_a_manager_hides_then_deletes_a_facebook_comment_on_the_page(graph, ques
     assert not graph.comment_exists(question.remote_id)
     question.refresh_from_db()
     assert question.hidden_at and question.deleted_at
+
+
+def test_a_page_is_polled_at_most_every_three_minutes_to_spare_its_calls(facebook, question):
+    state = ReadState.objects.get(account=facebook)
+    assert state.next_read_at - state.last_success_at >= timedelta(seconds=180)
