@@ -27,8 +27,6 @@ from analytics.selectors import Filters
 from analytics.templatetags.analytics_tags import decimal, duration, minutes, number, percent
 from cm_platform.spreadsheets import neutralise
 from core.sentiment import Label
-from inbox.selectors import community_numbers
-from listening.selectors import period_numbers
 from networks.capabilities.metrics import Metric
 
 SHARE_SALT = "analytics.report-share"
@@ -38,9 +36,7 @@ SHARE_SALT = "analytics.report-share"
 def report_context(brand: Brand, filters: Filters) -> dict:
     numbers = selectors.page_numbers(brand, filters, top=10)
     trend = numbers["chart_data"]["trend"]
-    start, end = selectors.period_bounds(brand, filters)
-    community = community_numbers(brand, start=start, end=end)
-    listening = period_numbers(brand, start=start, end=end)
+    community, listening = numbers["community"], numbers["listening"]
     return {
         "brand": brand,
         "filters": filters,
@@ -52,9 +48,7 @@ def report_context(brand: Brand, filters: Filters) -> dict:
         and not community.messages
         and not listening.mentions
         and not listening.incidents,
-        "community": community,
         "community_sentiment": _by_label(community.sentiment),
-        "listening": listening,
         "listening_sentiment": _by_label(listening.sentiment),
         "published_chart": bar_chart([d[8:] for d in trend["days"]], trend["published"]),
         "engagement_chart": bar_chart([d[8:] for d in trend["days"]], trend["engagement"]),

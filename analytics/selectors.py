@@ -33,6 +33,8 @@ from analytics.models import (
     HourRollup,
     SnapshotSchedule,
 )
+from inbox.selectors import community_numbers
+from listening.selectors import period_numbers
 from networks.capabilities.metrics import Metric
 from networks.registry import get_adapter_class
 from posts.models import PostTarget, TargetState
@@ -317,7 +319,8 @@ def _engagement(totals: object) -> int | None:
 
 def page_numbers(brand: Brand, filters: Filters, *, metrics: Collection[str] | None = None, top: int = 5) -> dict:
     """Everything the analytics page (`metrics`: PAGE_METRICS) or a report (every metric, more
-    top posts) shows, in a fixed number of queries."""
+    top posts) shows, in a fixed number of queries: the engine's, the rollups', the inbox's
+    (response times, sentiment) and listening's (mentions, spikes, incidents)."""
     campaigns = dict(brand.campaigns.values_list("pk", "name"))
     accounts = accounts_of(brand)
     targets, rollups = _publishing_groups(brand, filters, accounts), _rollup_groups(brand, filters, metrics)
@@ -345,7 +348,12 @@ def page_numbers(brand: Brand, filters: Filters, *, metrics: Collection[str] | N
     ]
     followers, growth = follower_growth(brand, filters)
     grid = best_hours(brand, filters)
+    start, end = period_bounds(brand, filters)
     return {
+        # The inbox and listening are the brand's whole: the network and campaign filters
+        # narrow posts, not conversations or mentions.
+        "community": community_numbers(brand, start=start, end=end),
+        "listening": period_numbers(brand, start=start, end=end),
         "publishing": _publishing_of(targets),
         "totals": _totals_of(rollups),
         "followers": followers,
