@@ -379,7 +379,7 @@ def page_numbers(brand: Brand, filters: Filters, *, metrics: Collection[str] | N
     return {
         # The inbox and listening are the brand's whole: the network and campaign filters
         # narrow posts, not conversations or mentions.
-        "community": community_numbers(brand, start=start, end=end),
+        "community": community_numbers(brand, start=start, end=end, networks=set(accounts.values())),
         "listening": period_numbers(brand, start=start, end=end),
         "publishing": _publishing_of(targets),
         "totals": _totals_of(rollups),

@@ -1,8 +1,10 @@
 """Reads of the inbox that need care: the list (a fixed number of queries whatever the page
-size), one conversation with its thread, and the counts other pages show."""
+size), one conversation with its thread, the counts other pages show and the period's figures
+management's reports read."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
@@ -189,10 +191,15 @@ class Community:
         return self.within_target / self.answered if self.answered else None
 
 
-def community_numbers(brand: Brand, *, start: datetime, end: datetime) -> Community:
+def community_numbers(
+    brand: Brand, *, start: datetime, end: datetime, networks: Collection[str] | None = None
+) -> Community:
     """Messages, first responses and sentiment between `start` (included) and `end` (excluded),
-    in a fixed number of queries whatever the volume (the response times are read as one column)."""
-    reads = brand.network_accounts.filter(network__in=networks_with_conversations()).exists()
+    in a fixed number of queries whatever the volume (the response times are read as one column).
+    `networks`: those of the brand's accounts, when the caller has read them."""
+    if networks is None:
+        networks = set(brand.network_accounts.values_list("network", flat=True))
+    reads = bool(set(networks) & set(networks_with_conversations()))
     received = list(
         Message.objects.filter(conversation__brand=brand, ours=False, created_at__gte=start, created_at__lt=end)
         .values("sentiment")

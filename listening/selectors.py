@@ -319,21 +319,28 @@ def period_numbers(brand: Brand, *, start: datetime, end: datetime, now: datetim
     """Mentions by sentiment, spikes and the incidents open at any time between `start`
     (included) and `end` (excluded): a fixed number of queries, plus the one open incident's
     summary so far (a brand has at most one open)."""
-    listens = brand.saved_searches.exists() or brand.listening_sources.exists()
     by_sentiment = list(
         Mention.objects.filter(brand=brand, published_at__gte=start, published_at__lt=end)
         .values("sentiment")
         .annotate(n=Count("pk"))
     )
     spikes = Alert.objects.filter(brand=brand, created_at__gte=start, created_at__lt=end)
+    listed = list(spikes.select_related("search").order_by("created_at", "pk")[:REPORT_SPIKES])
     incidents = Incident.objects.filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=start), brand=brand, opened_at__lt=end
     ).order_by("opened_at", "pk")
     now = now or timezone.now()
     return ListeningNumbers(
-        mentions=sum(row["n"] for row in by_sentiment) if listens or by_sentiment else None,
+        mentions=sum(row["n"] for row in by_sentiment) if by_sentiment or _listens(brand) else None,
         sentiment={row["sentiment"]: row["n"] for row in by_sentiment if row["sentiment"]},
-        spikes=list(spikes.select_related("search").order_by("created_at", "pk")[:REPORT_SPIKES]),
-        spikes_total=spikes.count(),
+        spikes=listed,
+        spikes_total=spikes.count() if len(listed) == REPORT_SPIKES else len(listed),
         incidents=[IncidentReport.of(incident, now=now) for incident in incidents],
     )
+
+
+def _listens(brand: Brand) -> bool:
+    """Whether the brand has a saved search or a source (one query for both)."""
+    return Brand.objects.filter(
+        Q(saved_searches__isnull=False) | Q(listening_sources__isnull=False), pk=brand.pk
+    ).exists()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from analytics.services import metrics_dispatch, posts_collect
 from inbox.models import Conversation
@@ -55,7 +56,7 @@ def test_the_cards_show_what_was_published_on_time_and_its_engagement(client, br
     assert response.context["totals"].engagement_rate == pytest.approx(20 / 600)
     assert "50.0\u00a0%" in body  # on time
     assert "3.3\u00a0%" in body  # engagement rate
-    assert history["first"].post.text[:30] in body  # the top post
+    assert escape(history["first"].post.text[:30]) in body  # the top post (a fake text may hold an apostrophe)
 
 
 @pytest.mark.django_db
