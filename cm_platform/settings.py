@@ -353,7 +353,11 @@ LOGGING = {
     "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": publishing_beat.ROUTINE}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+    "loggers": {
+        **{name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+        # WeasyPrint narrates each PDF's steps at INFO ("Step 1 - Fetching…"): warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------
