@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     SOURCE_FAILING = "source_failing", _("Listening source failing")
     EXPIRED = "expired", _("Expired")
     INBOX_DUE = "inbox_due", _("Answer due in the inbox")
+    APPROVAL_REMINDER = "approval_reminder", _("Approval waiting")
 
 
 class DigestSent(models.Model):

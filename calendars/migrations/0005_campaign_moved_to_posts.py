@@ -1,4 +1,4 @@
-"""Campaign now belongs to the posts app (its 0016), which keeps the table: this app forgets the
+"""Campaign now belongs to the posts app (its 0017), which keeps the table: this app forgets the
 model without touching the database."""
 
 from django.db import migrations
@@ -6,8 +6,8 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calendars", "0003_import_present_and_landed_months"),
-        ("posts", "0016_campaign_moves_here"),
+        ("calendars", "0004_campaign_two_approvals"),
+        ("posts", "0017_campaign_moves_here"),
     ]
 
     operations = [

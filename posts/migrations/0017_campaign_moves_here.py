@@ -1,6 +1,6 @@
 """Campaign moves here from the calendars app (a post's campaign is part of its content), keeping
 its table, calendars_campaign: only Django's idea of where the model lives changes (state
-operations), and its content type follows it. calendars' 0004 then forgets its own copy."""
+operations), and its content type follows it. calendars' 0005 then forgets its own copy."""
 
 import django.core.validators
 import django.db.models.deletion
@@ -24,9 +24,9 @@ def restore_content_type(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("calendars", "0003_import_present_and_landed_months"),
+        ("calendars", "0004_campaign_two_approvals"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("posts", "0015_target_called_at"),
+        ("posts", "0016_reminders_and_two_approvals"),
     ]
 
     operations = [
@@ -59,6 +59,14 @@ class Migration(migrations.Migration):
                         ("starts_on", models.DateField(blank=True, null=True, verbose_name="starts on")),
                         ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
                         ("description", models.TextField(blank=True, verbose_name="description")),
+                        (
+                            "two_approvals",
+                            models.BooleanField(
+                                default=False,
+                                help_text="Each post of the campaign goes out only once two different managers approved it.",
+                                verbose_name="two approvals",
+                            ),
+                        ),
                         (
                             "brand",
                             models.ForeignKey(
