@@ -8,13 +8,14 @@ from datetime import datetime
 from itertools import chain
 from statistics import median
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Brand, Membership
 from accounts.permissions import can, membership_of
 from accounts.roles import Perm
+from inbox import search
 from inbox.models import (
     Conversation,
     ConversationState,
@@ -63,8 +64,8 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
     if filters.sentiment:
         conversations = conversations.filter(sentiment=filters.sentiment)
     if filters.text:
-        said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.text)
-        conversations = conversations.filter(Q(last_author__icontains=filters.text) | Exists(said))
+        said = search.messages_saying(filters.text).values("conversation_id")
+        conversations = conversations.filter(Q(last_author__icontains=filters.text) | Q(pk__in=said))
     return (
         conversations.select_related("account", "assignee")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
