@@ -8,6 +8,7 @@ from datetime import datetime
 from itertools import chain
 from statistics import median
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -71,6 +72,21 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by("-last_message_at", "-pk")
     )
+
+
+def conversations_page(*, brand: Brand, user, filters: InboxFilters, number: str | None, size: int) -> Page:
+    """One page of the list, with its count. A text search reads its matches once: the ids of
+    every matching conversation in order (a list of integers, cheap even at 20,000), counted and
+    sliced here, then the page's rows by id. Counting and paging in SQL would ask the search index
+    twice, and a word found in a quarter of 100,000 messages costs tens of milliseconds each time.
+    Three queries either way (count or ids, rows, tags)."""
+    conversations = conversations_for_list(brand=brand, user=user, filters=filters)
+    if not filters.text:
+        return Paginator(conversations, size).get_page(number)
+    page = Paginator(list(conversations.values_list("pk", flat=True)), size).get_page(number)
+    rows = {row.pk: row for row in conversations.filter(pk__in=page.object_list)}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 MAX_ID = 2**63 - 1  # a longer number in a URL is a 404, not a database overflow

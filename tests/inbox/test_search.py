@@ -2,8 +2,13 @@
 case, through the index migration 0005 made, which follows every message stored, edited or
 deleted (a migration rebuilding inbox_message on SQLite would lose its triggers: this fails)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from inbox.models import Message
 from inbox.search import messages_saying
@@ -57,3 +62,20 @@ def test_postgresql_answers_a_search_from_its_trigram_index(said):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "inbox_message_text_trgm" in plan
+
+
+def test_a_search_in_the_list_counts_and_pages_its_matches_newest_first(client, editor, brand_a, account):
+    for n in range(12):
+        at = timezone.now() - timedelta(minutes=n)
+        store(account, inbound(f"Ma livraison n°{n}", remote_id=f"s{n}", kind=MessageKind.MENTION, at=at))
+    store(account, inbound("Autre chose", remote_id="other", kind=MessageKind.MENTION))
+    client.force_login(editor)
+    url = reverse("inbox:list", kwargs={"brand_slug": brand_a.slug})
+    page = client.get(url, {"q": "LIVRAISON", "size": 10, "page": 2})
+    assert page.context["page"].paginator.count == 12
+    assert [c.last_message_text for c in page.context["page"].object_list] == ["Ma livraison n°10", "Ma livraison n°11"]
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"q": "livraison", "size": 10})
+    with CaptureQueriesContext(connection) as many:
+        client.get(url, {"q": "livraison", "size": 100})
+    assert len(few) == len(many)
