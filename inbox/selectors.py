@@ -67,6 +67,10 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
     if filters.text:
         said = search.messages_saying(filters.text).values("conversation_id")
         conversations = conversations.filter(Q(last_author__icontains=filters.text) | Q(pk__in=said))
+    return _as_rows(conversations)
+
+
+def _as_rows(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
     return (
         conversations.select_related("account", "assignee")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
@@ -84,8 +88,7 @@ def conversations_page(*, brand: Brand, user, filters: InboxFilters, number: str
     if not filters.text:
         return Paginator(conversations, size).get_page(number)
     page = Paginator(list(conversations.values_list("pk", flat=True)), size).get_page(number)
-    rows = {row.pk: row for row in conversations.filter(pk__in=page.object_list)}
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    page.object_list = list(_as_rows(Conversation.objects.filter(brand=brand, pk__in=page.object_list)))
     return page
 
 
