@@ -9,7 +9,7 @@ from itertools import chain
 from statistics import median
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,6 +29,7 @@ from inbox.models import (
     Tag,
     TriageRule,
 )
+from inbox.ontime import DUE_SOON
 from inbox.states import OPEN
 
 
@@ -163,6 +164,39 @@ def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = No
         return 0
     waiting = Q(state=ConversationState.NEW) | Q(state=ConversationState.ASSIGNED, assignee=user)
     return Conversation.objects.filter(waiting, brand=brand).count()
+
+
+@dataclass(frozen=True)
+class InboxFigures:
+    """A brand's inbox at a glance (the home page's card)."""
+
+    brand: Brand
+    new: int  # nobody holds them yet
+    due_soon: int  # open, and the response target runs out within DUE_SOON (or already has)
+    mine: int  # assigned to this person and not answered
+
+
+def inbox_figures(brands: list[Brand], *, user, now: datetime) -> list[InboxFigures]:
+    """The figures of each brand, in one query whatever the number of brands; brands with none
+    of them left out."""
+    due_by = now + DUE_SOON
+    counts = (
+        Conversation.objects.filter(brand__in=brands, state__in=OPEN)
+        .values("brand_id")
+        .annotate(
+            new=Count("pk", filter=Q(state=ConversationState.NEW)),
+            due_soon=Count("pk", filter=Q(reply_due_at__lte=due_by)),
+            mine=Count("pk", filter=Q(state=ConversationState.ASSIGNED, assignee=user)),
+        )
+        .order_by()
+    )
+    by_brand = {row["brand_id"]: row for row in counts}
+    figures = [
+        InboxFigures(brand, by_brand[brand.pk]["new"], by_brand[brand.pk]["due_soon"], by_brand[brand.pk]["mine"])
+        for brand in brands
+        if brand.pk in by_brand
+    ]
+    return [f for f in figures if f.new or f.due_soon or f.mine]
 
 
 def replies_awaiting_approval(brand: Brand) -> QuerySet[Reply]:
