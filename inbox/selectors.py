@@ -88,9 +88,10 @@ def conversations_page(*, brand: Brand, user, filters: InboxFilters, number: str
     conversations = conversations_for_list(brand=brand, user=user, filters=filters)
     if not filters.text:
         return Paginator(conversations, size).get_page(number)
-    page = Paginator(list(conversations.values_list("pk", flat=True)), size).get_page(number)
-    page.object_list = list(_as_rows(Conversation.objects.filter(brand=brand, pk__in=page.object_list)))
-    return page
+    ids: list[int] = list(conversations.values_list("pk", flat=True))
+    page = Paginator(ids, size).get_page(number)
+    rows = list(_as_rows(Conversation.objects.filter(brand=brand, pk__in=page.object_list)))
+    return Page(rows, page.number, page.paginator)
 
 
 MAX_ID = 2**63 - 1  # a longer number in a URL is a 404, not a database overflow
