@@ -2,7 +2,6 @@
 an FTS5 trigram table kept by triggers on SQLite. Neither is in the models' state: each exists on
 one database only, and Django's model indexes would be made on both."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 TABLE = "inbox_message_search"
@@ -23,6 +22,10 @@ SQLITE_DROP = (
     f"DROP TABLE IF EXISTS {TABLE}",
 )
 # Django's icontains compares UPPER(text) on PostgreSQL: the index holds that expression.
+# Not django.contrib.postgres's TrigramExtension: going back, it looks for pg_extension on SQLite too.
+# pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it. Going back
+# leaves it in place, as other indexes may use it.
+POSTGRESQL_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
 POSTGRESQL_CREATE = "CREATE INDEX inbox_message_text_trgm ON inbox_message USING gin (UPPER(text) gin_trgm_ops)"
 POSTGRESQL_DROP = "DROP INDEX IF EXISTS inbox_message_text_trgm"
 
@@ -30,6 +33,7 @@ POSTGRESQL_DROP = "DROP INDEX IF EXISTS inbox_message_text_trgm"
 def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_EXTENSION)
         schema_editor.execute(POSTGRESQL_CREATE)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
@@ -48,7 +52,4 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0004_triage_sentiment_on_time")]
 
-    operations = [
-        TrigramExtension(),  # does nothing on another database than PostgreSQL
-        migrations.RunPython(create, drop),
-    ]
+    operations = [migrations.RunPython(create, drop)]
