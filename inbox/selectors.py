@@ -191,12 +191,8 @@ def inbox_figures(brands: list[Brand], *, user, now: datetime) -> list[InboxFigu
         )
         .order_by()
     )
-    by_brand = {row["brand_id"]: row for row in counts}
-    figures = [
-        InboxFigures(brand, by_brand[brand.pk]["new"], by_brand[brand.pk]["due_soon"], by_brand[brand.pk]["mine"])
-        for brand in brands
-        if brand.pk in by_brand
-    ]
+    by_brand = {row["brand_id"]: (row["new"], row["due_soon"], row["mine"]) for row in counts}
+    figures = (InboxFigures(brand, *by_brand[brand.pk]) for brand in brands if brand.pk in by_brand)
     return [f for f in figures if f.new or f.due_soon or f.mine]
 
 
