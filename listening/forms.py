@@ -6,9 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cm_platform.ids import ModelIdsField
-from listening.expressions import ExpressionError, compile_expression, fold
+from listening.expressions import MAX_NETWORK_QUERIES, ExpressionError, compile_expression, fold, network_queries
 from listening.models import SavedSearch, Source
 from networks import http
+from networks.base import Capability
+from networks.models import AccountStatus, NetworkAccount
+from networks.registry import adapter_classes
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -81,6 +84,47 @@ class SourceForm(forms.ModelForm):
         interval = self.cleaned_data["interval"]
         if not 60 <= interval <= 86400:
             raise forms.ValidationError(_("Read a feed every 60 seconds at least and once a day at most."))
+        return interval
+
+
+class NetworkSearchForm(forms.ModelForm):
+    """A connected account whose network can search (Bluesky), run for one saved search."""
+
+    class Meta:
+        model = Source
+        fields = ["name", "account", "search", "interval", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        brand = self.instance.brand
+        searching = [cls.slug for cls in adapter_classes() if cls.has(Capability.SEARCH)]
+        accounts = NetworkAccount.objects.filter(brand=brand, status=AccountStatus.CONNECTED, network__in=searching)
+        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["account"].required = True
+        self.fields["account"].help_text = _("A connected account whose network can search its public posts.")
+        self.fields["search"].queryset = SavedSearch.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        self.fields["search"].required = True
+        self.fields["search"].help_text = _(
+            "Its expression becomes the network's search; every result is checked by it."
+        )
+
+    def clean_search(self) -> SavedSearch:
+        search = self.cleaned_data["search"]
+        alternatives = len(network_queries(search.matcher(), limit=None))
+        if alternatives > MAX_NETWORK_QUERIES:
+            raise forms.ValidationError(
+                _(
+                    "“%(name)s” asks for %(count)d alternatives (OR); a network search runs at most %(max)d: "
+                    "split it into several saved searches."
+                )
+                % {"name": search.name, "count": alternatives, "max": MAX_NETWORK_QUERIES}
+            )
+        return search
+
+    def clean_interval(self) -> int:
+        interval = self.cleaned_data["interval"]
+        if not 60 <= interval <= 86400:
+            raise forms.ValidationError(_("Run a search every 60 seconds at least and once a day at most."))
         return interval
 
 

@@ -55,6 +55,9 @@ class SourceKind(models.TextChoices):
     # The demo's own feed, read from a file shipped with the code; only `manage.py demo` makes one
     # (no form offers it), so no user-typed address ever reaches the file system.
     DEMO_FILE = "demo_file", _("Demo feed")
+    # A connected account's search (networks/capabilities/search.py: Bluesky's searchPosts), run
+    # with one saved search's expression turned into the network's query (listening/network_search.py).
+    NETWORK_SEARCH = "network_search", _("Network search")
 
 
 class Source(models.Model):
@@ -87,6 +90,25 @@ class Source(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     failure_notified_at = models.DateTimeField(null=True, blank=True)
     items_seen = models.PositiveIntegerField(default=0)
+    # NETWORK_SEARCH: whose search, for which saved search, and where the last read stopped (the
+    # adapter's cursors, one per query), moved in the transaction that stores what it covers.
+    account = models.ForeignKey(
+        "networks.NetworkAccount",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="listening_sources",
+    )
+    search = models.ForeignKey(
+        SavedSearch,
+        verbose_name=_("saved search"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_sources",
+    )
+    cursor = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "pk"]

@@ -13,7 +13,7 @@ from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from core.web import refusals_as_messages
 from listening import selectors
-from listening.forms import MentionTagForm, SavedSearchForm, SourceForm
+from listening.forms import MentionTagForm, NetworkSearchForm, SavedSearchForm, SourceForm
 from listening.models import Alert, Mention, MentionTag, SavedSearch, Source, SourceKind
 from posts.forms import posted
 
@@ -66,7 +66,8 @@ def sources(request):
 
 
 def _source_form(request, source: Source):
-    form = SourceForm(request.POST or None, instance=source)
+    form_class = NetworkSearchForm if source.kind == SourceKind.NETWORK_SEARCH else SourceForm
+    form = form_class(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -82,8 +83,15 @@ def source_create(request):
 
 
 @brand_view(Perm.LISTEN)
+def network_search_create(request):
+    source = Source(brand=request.brand, created_by=request.user, kind=SourceKind.NETWORK_SEARCH)
+    return _source_form(request, source)
+
+
+@brand_view(Perm.LISTEN)
 def source_edit(request, pk: int):
-    return _source_form(request, get_object_or_404(Source, brand=request.brand, pk=pk, kind=SourceKind.FEED))
+    editable = (SourceKind.FEED, SourceKind.NETWORK_SEARCH)
+    return _source_form(request, get_object_or_404(Source, brand=request.brand, pk=pk, kind__in=editable))
 
 
 @require_POST
