@@ -164,8 +164,9 @@ class ConversationFilterSerializer(serializers.Serializer):
         help_text="Default: every state.",
     )
     network = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    # Blank is allow_blank's to accept: a pattern matching "" too made the schema's oneOf match twice.
     assignee = serializers.RegexField(
-        r"^(me|nobody|[0-9]{1,18})?$", required=False, allow_blank=True, help_text="me, nobody or an id."
+        r"^(me|nobody|[0-9]{1,18})$", required=False, allow_blank=True, help_text="me, nobody or an id."
     )
     tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
     sentiment = serializers.ChoiceField(

@@ -29,6 +29,8 @@ def test_conversations_are_listed_with_the_pages_filters(conversation, account, 
     found = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"q": "boutique"}).json()
     assert [c["id"] for c in found["results"]] == [conversation.pk]
     assert found["results"][0]["post"] == conversation.root_target.post_id
+    blank = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"assignee": "", "sentiment": ""})
+    assert blank.status_code == 200 and blank.json()["count"] == 2  # an empty filter filters nothing
     refused = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"state": "nonsense"})
     assert refused.status_code == 400 and "state" in refused.json()["errors"]
 
