@@ -185,11 +185,12 @@ class TriageRuleSerializer(serializers.ModelSerializer):
     """A triage rule: every condition given must hold (at least one), then its actions (at least
     one). inbox.services.triage_rule_save checks it, as on the rules page."""
 
-    keyword = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    network = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    name = TextField(max_length=100)
+    keyword = TextField(max_length=100, required=False, allow_blank=True, default="")
+    author = TextField(max_length=200, required=False, allow_blank=True, default="")
+    network = TextField(max_length=30, required=False, allow_blank=True, default="")
     sentiment = serializers.ChoiceField(choices=SENTIMENTS, required=False, allow_blank=True, default="")
-    tag = serializers.CharField(
+    tag = TextField(
         source="tag.name", max_length=50, required=False, allow_blank=True, default="", help_text="A tag's name."
     )
     assignee = serializers.IntegerField(
