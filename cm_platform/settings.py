@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from analytics import beat as analytics_beat
+from clients import beat as clients_beat
 from cm_platform.keys import development_secret_key, fernet_key_from
 from cm_platform.logs import ROUTINE_TASK_LOGGERS
 from inbox import beat as inbox_beat
@@ -317,6 +318,9 @@ DIGEST_CHECK_INTERVAL = env.float("DIGEST_CHECK_INTERVAL", default=900.0)
 # A post whose time comes before its approvals is expired (never published) and its author
 # told: beat sweeps every APPROVAL_DEADLINE_INTERVAL seconds (idempotent: each post once).
 APPROVAL_DEADLINE_INTERVAL = env.float("APPROVAL_DEADLINE_INTERVAL", default=30.0)
+# Approvals waiting longer than their brand's delay remind their approvers, then the owners:
+# beat looks every APPROVAL_REMINDER_INTERVAL seconds (each reminder once per wait).
+APPROVAL_REMINDER_INTERVAL = env.float("APPROVAL_REMINDER_INTERVAL", default=300.0)
 
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
@@ -349,7 +353,11 @@ LOGGING = {
     "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": publishing_beat.ROUTINE}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+    "loggers": {
+        **{name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+        # WeasyPrint narrates each PDF's steps at INFO ("Step 1 - Fetching…"): warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -556,6 +564,11 @@ INBOX_POLL_LEASE_SECONDS = env.float("INBOX_POLL_LEASE_SECONDS", default=300.0)
 INBOX_BACKFILL_DAYS = env.int("INBOX_BACKFILL_DAYS", default=7)
 INBOX_POLL_MAX_PAGES = env.int("INBOX_POLL_MAX_PAGES", default=50)
 INBOX_THREADS_PER_POLL = env.int("INBOX_THREADS_PER_POLL", default=20)
+# Meta's webhooks (inbox/webhooks.py, at /hooks/meta/): the token typed in the app's Webhooks
+# settings, which Meta sends back when subscribing (empty: the subscription is refused), and the
+# largest delivery taken. Deliveries are signed with FACEBOOK_APP_SECRET / THREADS_APP_SECRET.
+META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 # Polls go to the default queue unless a deployment gives them workers of their own.
 INBOX_POLL_QUEUE = env.str("INBOX_POLL_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
 # Conversations about to miss their response target are looked for this often (inbox/ontime.py).
@@ -571,7 +584,10 @@ INBOX_DISPATCH_BATCH = env.int("INBOX_DISPATCH_BATCH", default=200)
 # once); here they only meet the intervals and queues read above.
 CELERY_BEAT_SCHEDULE = {
     **publishing_beat.schedule(dispatch_every=PUBLISH_DISPATCH_INTERVAL, sweep_every=PUBLISH_SWEEP_INTERVAL),
-    **posts_beat.schedule(deadline_check_every=APPROVAL_DEADLINE_INTERVAL),
+    **posts_beat.schedule(
+        deadline_check_every=APPROVAL_DEADLINE_INTERVAL, reminder_check_every=APPROVAL_REMINDER_INTERVAL
+    ),
+    **clients_beat.schedule(reminder_check_every=APPROVAL_REMINDER_INTERVAL),
     **notifications_beat.schedule(digest_check_every=DIGEST_CHECK_INTERVAL),
     **networks_beat.schedule(refresh_every=TOKEN_REFRESH_INTERVAL),
     **analytics_beat.schedule(dispatch_every=METRICS_DISPATCH_INTERVAL, reports_every=REPORTS_SEND_INTERVAL),

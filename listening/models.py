@@ -313,6 +313,12 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The first of two approvals, in a brand that asks two for its statements (the rule:
+    # posts.workflow.approvals_needed); the second, by someone else, publishes it.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
     # Set once, under the statement's row lock, in the transaction that creates the post: a
     # second approval (a double click, a retried request) finds it and sends nothing.
     # publishing/rules.py lets such a post through the brand's pause.
@@ -334,6 +340,10 @@ class IncidentAction(models.TextChoices):
     PAUSED = "paused", _("Publishing paused")
     ASSIGNED = "assigned", _("Assigned")
     STATEMENT_WRITTEN = "statement_written", _("Holding statement written")
+    STATEMENT_FIRST_APPROVAL = (
+        "statement_first_approval",
+        _("Holding statement approved once (a second approval needed)"),
+    )
     STATEMENT_APPROVED = "statement_approved", _("Holding statement approved and published")
     CONVERSATION_OPENED = "conversation_opened", _("Mention opened in the inbox")
     REPLY = "reply", _("Reply written")
