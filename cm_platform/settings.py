@@ -534,6 +534,10 @@ LISTENING_POLL_LEASE_SECONDS = env.float("LISTENING_POLL_LEASE_SECONDS", default
 LISTENING_FEED_MAX_BYTES = env.int("LISTENING_FEED_MAX_BYTES", default=5 * 1024 * 1024)
 LISTENING_FEED_DEADLINE = env.float("LISTENING_FEED_DEADLINE", default=30.0)
 LISTENING_FEED_MAX_ITEMS = env.int("LISTENING_FEED_MAX_ITEMS", default=500)
+# A network search source: how far back its first read goes, and the most pages one poll reads
+# (the rest waits for the next poll, from the stored cursor).
+LISTENING_SEARCH_BACKFILL_DAYS = env.int("LISTENING_SEARCH_BACKFILL_DAYS", default=2)
+LISTENING_SEARCH_MAX_PAGES = env.int("LISTENING_SEARCH_MAX_PAGES", default=5)
 # A source failing this long tells the brand's owners (once per failing spell).
 LISTENING_SOURCE_FAILING_NOTICE = env.float("LISTENING_SOURCE_FAILING_NOTICE", default=3600.0)
 # /healthz fails when a source has waited this long past its time (no worker polls).

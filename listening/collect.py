@@ -36,7 +36,7 @@ from accounts.models import Membership
 from accounts.roles import Perm, Role, has_perm
 from cm_platform.models import Heartbeat
 from core.sentiment import Label, analyse, guess_language
-from listening import alerts, feeds
+from listening import alerts, feeds, searching
 from listening.expressions import Document, Node
 from listening.models import Mention, MentionHourly, MentionMatch, SavedSearch, Source, SourceKind
 from notifications.models import NotificationKind
@@ -94,7 +94,7 @@ def _store_one(source: Source, item: feeds.Item, searches, now: datetime) -> Sto
     found = tuple(s for s, node in searches if s.matches(doc, language=language, author=item.author, compiled=node))
     if not found:
         return None
-    network, key = "web", url_key(item.url)
+    network, key = item.network, url_key(item.url)
     known = Q(network=network, remote_id=item.remote_id) if item.remote_id else Q(pk__in=[])
     if key:
         known |= Q(url_key=key)
@@ -146,6 +146,8 @@ def count_in_hour(search: SavedSearch, mention: Mention) -> None:
 def _read(source: Source) -> feeds.FeedPage:
     if source.kind == SourceKind.DEMO_FILE:
         return _demo_page(source)
+    if source.kind == SourceKind.NETWORK_SEARCH:
+        return searching.read(source)
     return feeds.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
 
 
@@ -159,7 +161,7 @@ def _demo_page(source: Source) -> feeds.FeedPage:
 
 def source_poll(*, source_id: int, claim: str) -> str:
     """Read a claimed source and store what is new; returns "stored", "not_modified", "failed" or "skipped"."""
-    source = Source.objects.select_related("brand").filter(pk=source_id, claim_id=claim).first()
+    source = Source.objects.select_related("brand", "account").filter(pk=source_id, claim_id=claim).first()
     if source is None:
         return "skipped"
     try:
@@ -190,6 +192,7 @@ def _succeeded(source: Source, claim: str, page: feeds.FeedPage) -> str:
             etag=page.etag if not page.not_modified else F("etag"),
             last_modified=page.last_modified if not page.not_modified else F("last_modified"),
             items_seen=F("items_seen") + len(page.items),
+            cursor=page.cursor if page.cursor is not None else F("cursor"),
         )
         if not released:
             return "skipped"  # taken back after the lease ran out: the new claim reads it again

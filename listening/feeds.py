@@ -50,6 +50,7 @@ class Item:
     published_at: datetime | None
     tags: tuple[str, ...] = ()
     reach: int | None = None
+    network: str = "web"  # the network's slug when a network's search found it (remote_id is its id there)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class FeedPage:
     etag: str = ""
     last_modified: str = ""
     not_modified: bool = False
+    cursor: str | None = None  # a network search's next cursor (None: a feed, which has none)
 
 
 def web_address(url: str | None) -> str:

@@ -9,6 +9,7 @@ from cm_platform.ids import ModelIdsField
 from listening.expressions import ExpressionError, compile_expression, fold
 from listening.models import SavedSearch, Source
 from networks import http
+from networks.models import NetworkAccount
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -81,6 +82,31 @@ class SourceForm(forms.ModelForm):
         interval = self.cleaned_data["interval"]
         if not 60 <= interval <= 86400:
             raise forms.ValidationError(_("Read a feed every 60 seconds at least and once a day at most."))
+        return interval
+
+
+class NetworkSearchSourceForm(forms.ModelForm):
+    """A search on a network, through one of the brand's connected accounts that can search."""
+
+    class Meta:
+        model = Source
+        fields = ["name", "account", "query", "interval", "active"]
+
+    def __init__(self, *args, accounts: list[NetworkAccount], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["account"]
+        field.required = True
+        field.queryset = NetworkAccount.objects.filter(pk__in=[a.pk for a in accounts])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda account: f"{account.adapter_class.name} · {account}"  # type: ignore[attr-defined]
+        self.fields["query"].required = True
+
+    def clean_query(self) -> str:
+        return " ".join(self.cleaned_data["query"].split())
+
+    def clean_interval(self) -> int:
+        interval = self.cleaned_data["interval"]
+        if not 60 <= interval <= 86400:
+            raise forms.ValidationError(_("Read a search every 60 seconds at least and once a day at most."))
         return interval
 
 

@@ -52,23 +52,43 @@ class SavedSearch(models.Model):
 
 class SourceKind(models.TextChoices):
     FEED = "feed", _("RSS or Atom feed")
+    # A network's own search, through a connected account whose adapter declares the `search`
+    # capability (networks/capabilities/search.py): Mastodon, Bluesky, ... (listening/searching.py).
+    NETWORK_SEARCH = "network_search", _("Search on a network")
     # The demo's own feed, read from a file shipped with the code; only `manage.py demo` makes one
     # (no form offers it), so no user-typed address ever reaches the file system.
     DEMO_FILE = "demo_file", _("Demo feed")
 
 
 class Source(models.Model):
-    """Where mentions are read: a feed the community manager adds (more kinds to come: network searches).
+    """Where mentions are read: a feed the community manager adds, or a search on a network
+    through one of the brand's connected accounts.
 
     Polling state lives here (the database says what is due; see listening/collect.py): a claim
     with a lease, the validators of the last answer (ETag, Last-Modified) for conditional GETs,
-    and what a person needs to see: the last error and when it last worked.
+    the network search's cursor (moved in the transaction that stores what it covers), and what
+    a person needs to see: the last error and when it last worked.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_sources")
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
     name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # blank for the demo file
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # feeds only
+    # A network search: the account it reads through (and spends the budget of), and its words.
+    account = models.ForeignKey(
+        "networks.NetworkAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="listening_sources",
+        verbose_name=_("account"),
+    )
+    query = models.CharField(
+        _("search"),
+        max_length=300,
+        blank=True,
+        help_text=_("Words as the network's search takes them, or #hashtags only to read their timeline."),
+    )
     interval = models.PositiveIntegerField(_("read every (seconds)"), default=300)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -79,6 +99,7 @@ class Source(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    cursor = models.TextField(blank=True)  # a network search's, as its adapter made it
     # What people see.
     last_polled_at = models.DateTimeField(_("last read"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last worked"), null=True, blank=True)

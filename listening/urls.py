@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{_B}searches/<id:pk>/delete/", views.search_delete, name="search_delete"),
     path(f"{_B}sources/", views.sources, name="sources"),
     path(f"{_B}sources/new/", views.source_create, name="source_create"),
+    path(f"{_B}sources/new/search/", views.source_search_create, name="source_search_create"),
     path(f"{_B}sources/<id:pk>/", views.source_edit, name="source_edit"),
     path(f"{_B}sources/<id:pk>/delete/", views.source_delete, name="source_delete"),
     path(f"{_B}alerts/", views.alerts, name="alerts"),

@@ -72,6 +72,7 @@ CASES = [
     Case("listening:alert", EVERYONE, kwargs=_alert),
     Case("listening:sources", EVERYONE),
     Case("listening:source_create", WRITERS),
+    Case("listening:source_search_create", WRITERS),
     Case("listening:source_edit", WRITERS, kwargs=_source),
     Case("listening:source_delete", WRITERS, kwargs=_source, method="post"),
     Case("listening:searches", EVERYONE),
