@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from inbox.models import Conversation
 from listening import selectors
 from listening.models import Mention, Source, SourceKind
 from networks import budget
@@ -101,3 +102,24 @@ def test_the_form_offers_only_the_brands_accounts_that_can_search(client, brand_
     assert (source.kind, source.account, source.query) == (SourceKind.NETWORK_SEARCH, account, "acme lumière")
     sources = client.get(reverse("listening:sources", kwargs={"brand_slug": brand_a.slug})).content.decode()
     assert "acme lumière" in sources
+
+
+def test_a_reply_from_the_mentions_page_goes_once_through_the_account_that_found_it(
+    client, brand_a, editor, acme, account, mastodon_server
+):
+    finder = connect_account(brand_a, mastodon_server)  # a second account: the older one is not the finder
+    status = mastodon_server.post_as("lea@other.example", "Acme ne répond pas")
+    poll(_search_source(brand_a, finder))
+    mention = Mention.objects.get()
+    client.force_login(editor)
+    url = reverse("listening:mention_reply", kwargs={"brand_slug": brand_a.slug, "pk": mention.pk})
+    client.post(url, {"text": "Nous regardons, Léa."})
+    client.post(url, {"text": "C'est réglé."})  # the second answer goes to the same conversation
+    mention.refresh_from_db()
+    assert mention.conversation.account_id == finder.pk != account.pk
+    assert mention.conversation.messages.get().remote_id == status
+    assert Conversation.objects.count() == 1
+    assert list(mention.conversation.replies.values_list("text", flat=True).order_by("pk")) == [
+        "Nous regardons, Léa.",
+        "C'est réglé.",
+    ]
