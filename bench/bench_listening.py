@@ -3,7 +3,9 @@ crisis room.
 
 Prints JSON, per backend (the embedded defaults: SQLite; and PostgreSQL): each page as Django's
 test client calls it (middleware, session, view, template), p50 / p95 wall time over `--runs`
-calls (floor for the mentions page: p95 150 ms), CPU time per call and the queries per call:
+calls (floor for the mentions page: p95 150 ms), CPU time per call, the queries per call and
+the time they took (db_ms: on a machine whose cores are shared, wall time minus CPU time is
+mostly waiting for a core, and db_ms tells the database's part):
 
 - mentions: the page unfiltered, by saved search, negative only, a text search, a tag;
 - room: an open incident's page (mentions and inbox narrowed to its words, the volume curve
@@ -155,6 +157,8 @@ def _measure(client, url: str, query: dict, runs: int) -> dict:
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
         "cpu_p50_ms": round(statistics.median(cpu), 1),
         "queries": len(captured),
+        # The database's share of one call (its queries' wall time, as Django saw them).
+        "db_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1),
     }
 
 
