@@ -64,6 +64,8 @@ class BrandSettingsForm(BrandForm):
             "internal_approvers",
             "client_approval_required",
             "client_link_days",
+            "approval_reminder_hours",
+            "two_approvals_for_statements",
             "logo",
         ]
         help_texts = {
@@ -75,6 +77,7 @@ class BrandSettingsForm(BrandForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client_link_days"].required = False  # empty: unchanged
+        self.fields["approval_reminder_hours"].required = False  # empty: unchanged
         reviewers = [role for role in Role.values if has_perm(role, Perm.REVIEW)]
         approvers = User.objects.none()  # a brand not yet saved has no members
         if self.instance.pk:

@@ -119,6 +119,21 @@ class Brand(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # An approval waiting longer than this reminds its approvers, then the owners before the
+    # post's time (posts/reminders.py); 0: no reminders.
+    approval_reminder_hours = models.PositiveSmallIntegerField(
+        _("remind approvers after (hours)"),
+        default=24,
+        validators=[MaxValueValidator(720)],
+        help_text=_("0: no reminders."),
+    )
+    # Two distinct approvers at the internal stage for crisis statements (listening); campaigns
+    # ask for it on their own (Campaign.two_approvals). The rule: posts/workflow.py.
+    two_approvals_for_statements = models.BooleanField(
+        _("two approvals for crisis statements"),
+        default=False,
+        help_text=_("A holding statement goes out only once two different managers approved it."),
+    )
     logo = models.ImageField(_("logo"), upload_to=RandomName("brands/logos"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

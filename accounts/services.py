@@ -91,6 +91,8 @@ def brand_update(
     client_approval_required: bool | None = None,
     client_link_days: int | None = None,
     internal_approvers: Iterable[User] | None = None,
+    approval_reminder_hours: int | None = None,
+    two_approvals_for_statements: bool | None = None,
 ) -> Brand:
     """Change a brand's settings (owners). The slug stays: it is in every bookmarked address.
     Approval stages (posts/workflow.py: approval_stages) change only when given."""
@@ -105,6 +107,10 @@ def brand_update(
             brand.client_approval_required = client_approval_required
         if client_link_days is not None:
             brand.client_link_days = client_link_days
+        if approval_reminder_hours is not None:
+            brand.approval_reminder_hours = approval_reminder_hours
+        if two_approvals_for_statements is not None:
+            brand.two_approvals_for_statements = two_approvals_for_statements
         if remove_logo:
             brand.logo = None  # type: ignore[assignment]
         brand.full_clean(exclude=["logo"])

@@ -12,7 +12,7 @@ from networks.models import NetworkAccount
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "colour", "starts_on", "ends_on", "description"]
+        fields = ["name", "colour", "starts_on", "ends_on", "description", "two_approvals"]
         widgets = {
             "colour": forms.TextInput(attrs={"type": "color"}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -20,10 +20,12 @@ class CampaignForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sets_approvals: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("starts_on", "ends_on"):
             self.fields[name].validators.append(validate_day_in_range)
+        if not sets_approvals:  # the brand's owners set how many approve; writers see it as it is
+            del self.fields["two_approvals"]
 
 
 class PostingSlotForm(forms.ModelForm):

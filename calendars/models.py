@@ -22,6 +22,13 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Its posts need two distinct approvers at the internal stage (posts/workflow.py); set by
+    # the brand's owners only (calendars/forms.py).
+    two_approvals = models.BooleanField(
+        _("two approvals"),
+        default=False,
+        help_text=_("Each post of the campaign goes out only once two different managers approved it."),
+    )
 
     class Meta:
         ordering = ["starts_on", "name"]

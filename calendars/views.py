@@ -164,7 +164,8 @@ def campaigns(request):
 
 
 def _campaign_form(request, campaign: Campaign):
-    form = CampaignForm(request.POST or None, instance=campaign)
+    sets_approvals = can(request.membership, Perm.MANAGE_BRAND)
+    form = CampaignForm(request.POST or None, instance=campaign, sets_approvals=sets_approvals)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Campaign “%(name)s” saved.") % {"name": campaign.name})

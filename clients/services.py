@@ -1,7 +1,7 @@
 """Client review by link: invite, revoke, remove reviewers (owners); resolve a link; record every
 view and decision as evidence; export the evidence as CSV.
 
-The link is `/review/<token>/`, the token signed by TimestampSigner (salt LINK_SALT) over the
+The link is `/review/<token>/`, the token made by clients/links.py (salt LINK_SALT) over the
 reviewer's id and a random nonce whose SHA-256 the reviewer row keeps. A link that is tampered
 with, names an unknown or removed reviewer, carries another nonce, is revoked or expired gives
 ReviewLinkInvalid, which every view turns into the same 404: nothing tells the cases apart.
@@ -9,26 +9,23 @@ ReviewLinkInvalid, which every view turns into the same 404: nothing tells the c
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Brand, User
 from accounts.permissions import require_member
 from accounts.roles import Perm
+from clients import links
 from clients.models import ClientReviewer, ReviewAction, ReviewRecord
 from cm_platform.spreadsheets import csv_text
 from core.exceptions import NotFound
@@ -50,13 +47,9 @@ class Visit:
     user_agent: str
 
 
-def _digest(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
-
-
 # --- the owner's side ------------------------------------------------------------------------
 def client_reviewer_invite(*, brand: Brand, by: User, name: str, email: str) -> ClientReviewer:
-    """A new client reviewer, emailed their link after the commit (the only copy of it)."""
+    """A new client reviewer, emailed their link after the commit."""
     require_member(by, brand, Perm.MANAGE_MEMBERS)
     name, email = (name or "").strip(), User.objects.normalize_email((email or "").strip()).lower()
     errors = {}
@@ -66,25 +59,32 @@ def client_reviewer_invite(*, brand: Brand, by: User, name: str, email: str) -> 
         errors["email"] = [_("Give the reviewer's email address.")]
     if errors:
         raise ValidationError(errors)
-    nonce = secrets.token_urlsafe(32)
     now = timezone.now()
+    reviewer = ClientReviewer(
+        brand=brand,
+        name=name,
+        email=email,
+        invited_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=brand.client_link_days),
+        language=translation.get_language() or "",
+    )
+    nonce = links.new_secret(reviewer)
     with transaction.atomic():
-        reviewer = ClientReviewer.objects.create(
-            brand=brand,
-            name=name,
-            email=email,
-            nonce_hash=_digest(nonce),
-            invited_by=by,
-            created_at=now,
-            expires_at=now + timedelta(days=brand.client_link_days),
-        )
-        url = settings.SITE_URL + reverse("clients:review", args=[_token(reviewer, nonce)])
+        reviewer.save()
+        url = _review_url(links.sign(reviewer, salt=LINK_SALT, nonce=nonce))
         transaction.on_commit(lambda: _send_link(reviewer, url))
     return reviewer
 
 
-def _token(reviewer: ClientReviewer, nonce: str) -> str:
-    return signing.TimestampSigner(salt=LINK_SALT).sign_object({"r": reviewer.pk, "n": nonce})
+def review_url(reviewer: ClientReviewer) -> str | None:
+    """The reviewer's link again (None for a reviewer invited before links were kept)."""
+    token = links.token(reviewer, salt=LINK_SALT)
+    return _review_url(token) if token else None
+
+
+def _review_url(token: str) -> str:
+    return settings.SITE_URL + reverse("clients:review", args=[token])
 
 
 def _send_link(reviewer: ClientReviewer, url: str) -> None:
@@ -138,13 +138,8 @@ def audit_csv(*, brand: Brand, by: User) -> str:
 # --- the client's side -----------------------------------------------------------------------
 def reviewer_for_token(token: str) -> ClientReviewer:
     """The active reviewer a link names, or ReviewLinkInvalid (whatever the reason)."""
-    try:
-        payload = signing.TimestampSigner(salt=LINK_SALT).unsign_object(token)
-        reviewer_id, nonce = int(payload["r"]), str(payload["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ReviewLinkInvalid from exc
-    reviewer = ClientReviewer.objects.select_related("brand").filter(pk=reviewer_id).first()
-    if reviewer is None or not constant_time_compare(reviewer.nonce_hash, _digest(nonce)) or not reviewer.is_active():
+    reviewer = links.opened(token, salt=LINK_SALT, rows=ClientReviewer.objects.select_related("brand"))
+    if reviewer is None:
         raise ReviewLinkInvalid
     return reviewer
 

@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import brand_view
 from accounts.roles import Perm
-from clients import services
-from clients.forms import ReviewerInviteForm
-from clients.models import ClientReviewer
+from clients import previews, services
+from clients.forms import PreviewForm, ReviewerInviteForm
+from clients.models import CalendarPreview, ClientReviewer
 from clients.services import Decision, Visit
 from core.web import refusals_on_form
 from posts.models import Post
@@ -67,6 +68,29 @@ def audit_export(request):
     return response
 
 
+@brand_view(Perm.MANAGE_MEMBERS)
+def calendar_previews(request):
+    form = PreviewForm(request.POST or None, brand=request.brand)
+    if request.method == "POST" and form.is_valid():
+        with refusals_on_form(form):
+            preview = previews.calendar_preview_create(
+                brand=request.brand, by=request.user, posts=list(form.cleaned_data.pop("posts")), **form.cleaned_data
+            )
+            messages.success(request, _("The preview for %(name)s is ready: copy its link below.") % {"name": preview})
+            return redirect("clients:previews", brand_slug=request.brand.slug)
+    shared = [(p, previews.preview_url(p)) for p in CalendarPreview.objects.filter(brand=request.brand)]
+    return render(request, "clients/previews.html", {"form": form, "shared": shared})
+
+
+@require_POST
+@brand_view(Perm.MANAGE_MEMBERS)
+def calendar_preview_revoke(request, pk: int):
+    preview = get_object_or_404(CalendarPreview, pk=pk, brand=request.brand)
+    previews.calendar_preview_revoke(preview=preview, by=request.user)
+    messages.success(request, _("The preview for %(name)s no longer opens.") % {"name": preview.name})
+    return redirect("clients:previews", brand_slug=request.brand.slug)
+
+
 # --- the client's pages ----------------------------------------------------------------------
 def _reviewer(token: str) -> ClientReviewer:
     return services.reviewer_for_token(token)  # ReviewLinkInvalid is a 404 (core's NotFound)
@@ -78,9 +102,11 @@ def _visit(request) -> Visit:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is a secret: no cache keeps the page, no referrer carries the URL away."""
+    """The link is a secret: no cache keeps the page, no referrer carries the URL to another site.
+    Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms, which
+    Django's CSRF check refuses (the client could not decide at all)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -96,6 +122,19 @@ def review(request, token: str):
         "items": list(zip(posts, fingerprints, strict=True)),
     }
     return _private(render(request, "clients/review.html", context))
+
+
+@require_safe
+def preview(request, token: str):
+    """Read-only: the chosen posts by day, in the brand's time; no link leads anywhere else."""
+    shared = previews.preview_for_token(token)  # PreviewLinkInvalid is a 404
+    brand = shared.brand
+    days: dict = {}
+    for post in previews.preview_posts(shared):
+        day = timezone.localtime(post.scheduled_at, brand.tz).date() if post.scheduled_at else None
+        days.setdefault(day, []).append(post)
+    context = {"preview": shared, "brand": brand, "days": list(days.items())}
+    return _private(render(request, "clients/preview.html", context))
 
 
 @require_POST

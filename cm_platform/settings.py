@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 from analytics import beat as analytics_beat
+from clients import beat as clients_beat
 from cm_platform.keys import development_secret_key, fernet_key_from
 from cm_platform.logs import ROUTINE_TASK_LOGGERS
 from inbox import beat as inbox_beat
@@ -317,6 +318,9 @@ DIGEST_CHECK_INTERVAL = env.float("DIGEST_CHECK_INTERVAL", default=900.0)
 # A post whose time comes before its approvals is expired (never published) and its author
 # told: beat sweeps every APPROVAL_DEADLINE_INTERVAL seconds (idempotent: each post once).
 APPROVAL_DEADLINE_INTERVAL = env.float("APPROVAL_DEADLINE_INTERVAL", default=30.0)
+# Approvals waiting longer than their brand's delay remind their approvers, then the owners:
+# beat looks every APPROVAL_REMINDER_INTERVAL seconds (each reminder once per wait).
+APPROVAL_REMINDER_INTERVAL = env.float("APPROVAL_REMINDER_INTERVAL", default=300.0)
 
 # --- Publishing engine ------------------------------------------------------------------------
 PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
@@ -534,10 +538,6 @@ LISTENING_POLL_LEASE_SECONDS = env.float("LISTENING_POLL_LEASE_SECONDS", default
 LISTENING_FEED_MAX_BYTES = env.int("LISTENING_FEED_MAX_BYTES", default=5 * 1024 * 1024)
 LISTENING_FEED_DEADLINE = env.float("LISTENING_FEED_DEADLINE", default=30.0)
 LISTENING_FEED_MAX_ITEMS = env.int("LISTENING_FEED_MAX_ITEMS", default=500)
-# A network search source: how far back its first read goes, and the most pages one poll reads
-# (the rest waits for the next poll, from the stored cursor).
-LISTENING_SEARCH_BACKFILL_DAYS = env.int("LISTENING_SEARCH_BACKFILL_DAYS", default=2)
-LISTENING_SEARCH_MAX_PAGES = env.int("LISTENING_SEARCH_MAX_PAGES", default=5)
 # A source failing this long tells the brand's owners (once per failing spell).
 LISTENING_SOURCE_FAILING_NOTICE = env.float("LISTENING_SOURCE_FAILING_NOTICE", default=3600.0)
 # /healthz fails when a source has waited this long past its time (no worker polls).
@@ -575,7 +575,10 @@ INBOX_DISPATCH_BATCH = env.int("INBOX_DISPATCH_BATCH", default=200)
 # once); here they only meet the intervals and queues read above.
 CELERY_BEAT_SCHEDULE = {
     **publishing_beat.schedule(dispatch_every=PUBLISH_DISPATCH_INTERVAL, sweep_every=PUBLISH_SWEEP_INTERVAL),
-    **posts_beat.schedule(deadline_check_every=APPROVAL_DEADLINE_INTERVAL),
+    **posts_beat.schedule(
+        deadline_check_every=APPROVAL_DEADLINE_INTERVAL, reminder_check_every=APPROVAL_REMINDER_INTERVAL
+    ),
+    **clients_beat.schedule(reminder_check_every=APPROVAL_REMINDER_INTERVAL),
     **notifications_beat.schedule(digest_check_every=DIGEST_CHECK_INTERVAL),
     **networks_beat.schedule(refresh_every=TOKEN_REFRESH_INTERVAL),
     **analytics_beat.schedule(dispatch_every=METRICS_DISPATCH_INTERVAL, reports_every=REPORTS_SEND_INTERVAL),

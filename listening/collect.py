@@ -37,7 +37,7 @@ from accounts.models import Membership
 from accounts.roles import Perm, Role, has_perm
 from cm_platform.models import Heartbeat
 from core.sentiment import Label, analyse, guess_language
-from listening import alerts, feeds, searching
+from listening import alerts, feeds, network_search
 from listening.expressions import Document, Node
 from listening.models import Mention, MentionHourly, MentionMatch, SavedSearch, Source, SourceKind
 from notifications.models import NotificationKind
@@ -88,7 +88,7 @@ def items_store(
     other but they never wait for each other (PostgreSQL detected that deadlock in the cycle
     benchmark when each mention added to its counters as it came)."""
     stored = []
-    for item in sorted(items, key=lambda item: (url_key(item.url), item.network, item.remote_id)):
+    for item in sorted(items, key=lambda item: (url_key(item.url), item.remote_id)):
         result = _store_one(source, item, searches, now)
         if result is not None:
             stored.append(result)
@@ -108,7 +108,7 @@ def _store_one(source: Source, item: feeds.Item, searches, now: datetime) -> Sto
         return None
     sentiment = analyse(text, language)
     try:
-        with transaction.atomic():  # a savepoint: the mention and its counters, or neither
+        with transaction.atomic():  # a savepoint: the mention and its matches, or neither
             mention = Mention.objects.create(
                 brand_id=source.brand_id,
                 source=source,
@@ -177,7 +177,7 @@ def _read(source: Source) -> feeds.FeedPage:
     if source.kind == SourceKind.DEMO_FILE:
         return _demo_page(source)
     if source.kind == SourceKind.NETWORK_SEARCH:
-        return searching.read(source)
+        return network_search.read(source)
     return feeds.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
 
 
@@ -191,7 +191,7 @@ def _demo_page(source: Source) -> feeds.FeedPage:
 
 def source_poll(*, source_id: int, claim: str) -> str:
     """Read a claimed source and store what is new; returns "stored", "not_modified", "failed" or "skipped"."""
-    source = Source.objects.select_related("brand", "account").filter(pk=source_id, claim_id=claim).first()
+    source = Source.objects.select_related("brand").filter(pk=source_id, claim_id=claim).first()
     if source is None:
         return "skipped"
     try:
@@ -221,8 +221,8 @@ def _succeeded(source: Source, claim: str, page: feeds.FeedPage) -> str:
             failure_notified_at=None,
             etag=page.etag if not page.not_modified else F("etag"),
             last_modified=page.last_modified if not page.not_modified else F("last_modified"),
-            items_seen=F("items_seen") + len(page.items),
             cursor=page.cursor if page.cursor is not None else F("cursor"),
+            items_seen=F("items_seen") + len(page.items),
         )
         if not released:
             return "skipped"  # taken back after the lease ran out: the new claim reads it again

@@ -35,6 +35,7 @@ from listening import selectors
 from listening.models import Alert, Incident, IncidentAction, IncidentEvent, Mention, Statement
 from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind
 from networks.models import AccountStatus, NetworkAccount
+from posts import workflow
 from posts.content import PostContent
 from posts.models import Post
 from posts.services import post_create, post_schedule
@@ -150,11 +151,13 @@ def statement_write(*, incident: Incident, user: User, text: str) -> Statement:
 
 
 @transaction.atomic
-def statement_approve(*, statement: Statement, user: User, accounts: Sequence[NetworkAccount]) -> Post:
+def statement_approve(*, statement: Statement, user: User, accounts: Sequence[NetworkAccount]) -> Post | None:
     """Publish the statement at once on `accounts`, through the engine, exactly once.
 
     The post is created and approved by the posts services, in this transaction, under the
-    statement's row lock: a second approval waits for the first, then finds its post.
+    statement's row lock: a second approval waits for the first, then finds its post. In a brand
+    that asks two approvals for its statements (posts.workflow.approvals_needed), the first is
+    kept and nothing goes out (None) until someone else approves.
     """
     incident = statement.incident
     require_member(user, incident.brand, Perm.CRISIS)
@@ -164,6 +167,13 @@ def statement_approve(*, statement: Statement, user: User, accounts: Sequence[Ne
     incident = _open(incident)
     if not accounts:
         raise ValidationError({"accounts": _("Choose at least one network to publish on.")})
+    needed = workflow.approvals_needed(incident.brand, crisis_statement=True)
+    earlier = [statement.first_approved_by_id] if statement.first_approved_by_id else []
+    if not workflow.approval_completes(needed=needed, earlier=earlier, user=user):
+        statement.first_approved_by, statement.first_approved_at = user, timezone.now()
+        statement.save(update_fields=["first_approved_by", "first_approved_at"])
+        record(incident, user, IncidentAction.STATEMENT_FIRST_APPROVAL, statement.text)
+        return None
     author = statement.written_by if _writes(statement.written_by, incident.brand) else user
     content = PostContent(text=statement.text, accounts=accounts, scheduled_at=timezone.now())
     post = post_create(brand=incident.brand, author=author, content=content)

@@ -121,9 +121,9 @@ def incident(request, pk: int):
         "mentions": mentions,
         "repliable": selectors.answerable_mentions(brand, mentions),
         "conversations": conversations,
-        "statements": item.statements.select_related("written_by", "approved_by", "post").prefetch_related(
-            "post__targets__account"
-        ),
+        "statements": item.statements.select_related(
+            "written_by", "approved_by", "first_approved_by", "post"
+        ).prefetch_related("post__targets__account"),
         "templates": SavedText.objects.filter(brand=brand, kind=SavedText.Kind.CAPTION).order_by("name"),
         "draft": _template_text(request),
         "approve_form": StatementApproveForm(accounts=accounts),
@@ -208,9 +208,15 @@ def statement_approve(request, pk: int, statement: int):
         if not form.is_valid():
             problems = [f"{form[name].label}: {m}" for name, errors in form.errors.items() for m in errors]
             raise ValidationError(" ".join(problems))  # one message, as the room has always said it
-        crisis.statement_approve(statement=chosen, user=request.user, accounts=list(form.cleaned_data["accounts"]))
+        return crisis.statement_approve(
+            statement=chosen, user=request.user, accounts=list(form.cleaned_data["accounts"])
+        )
 
-    _act(request, approve, _("The statement is approved: it is being published now."))
+    with refusals_as_messages(request):
+        if approve() is None:
+            messages.success(request, _("Your approval is kept: a second manager approves to publish it."))
+        else:
+            messages.success(request, _("The statement is approved: it is being published now."))
     return _to_room(request, item)
 
 

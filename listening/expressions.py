@@ -118,6 +118,46 @@ def terms_of(node: Node, *, negated: bool = False) -> list[Term]:
     return [term for operand in node.operands for term in terms_of(operand, negated=negated)]
 
 
+MAX_NETWORK_QUERIES = 10
+
+
+def network_queries(node: Node, *, limit: int | None = MAX_NETWORK_QUERIES) -> list[str]:
+    """The expression as the queries a network's keyword search takes (words side by side mean
+    AND there too, "exact phrases", #hashtags): one query per OR alternative, its NOT parts left
+    out, since our own matcher judges every result the network gives. An alternative with nothing
+    to look for (only NOT) cannot be asked of a network; past MAX_NETWORK_QUERIES alternatives,
+    the first ones are asked (the form refuses such an expression for a network source: it counts
+    them with limit=None)."""
+    queries = []
+    for branch in _alternatives(node):
+        query = " ".join(_as_query(term) for term in dict.fromkeys(branch))
+        if query and query not in queries:
+            queries.append(query)
+    return queries[:limit]
+
+
+def _alternatives(node: Node) -> list[tuple[Term, ...]]:
+    """The expression's OR alternatives, each as the terms it needs (disjunctive normal form)."""
+    if isinstance(node, Term):
+        return [(node,)]
+    if isinstance(node, Not):
+        return [()]  # what must be absent: for our matcher
+    if isinstance(node, AnyOf):
+        return [branch for operand in node.operands for branch in _alternatives(operand)]
+    combined: list[tuple[Term, ...]] = [()]
+    for operand in node.operands:
+        combined = [left + right for left in combined for right in _alternatives(operand)]
+        if len(combined) > 4 * MAX_NETWORK_QUERIES:  # a product that explodes: enough to refuse it
+            break
+    return combined
+
+
+def _as_query(term: Term) -> str:
+    if term.kind == "phrase":
+        return f'"{term.value}"'
+    return f"#{term.value}" if term.kind == "tag" else term.value
+
+
 # --- reading --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Token:

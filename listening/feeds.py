@@ -50,7 +50,7 @@ class Item:
     published_at: datetime | None
     tags: tuple[str, ...] = ()
     reach: int | None = None
-    network: str = "web"  # the network's slug when a network's search found it (remote_id is its id there)
+    network: str = "web"  # an adapter's slug for a network's post (remote_id is its id there)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class FeedPage:
     etag: str = ""
     last_modified: str = ""
     not_modified: bool = False
-    cursor: str | None = None  # a network search's next cursor (None: a feed, which has none)
+    cursor: str | None = None  # a network search's cursors after this read (None: none kept)
 
 
 def web_address(url: str | None) -> str:

@@ -6,10 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cm_platform.ids import ModelIdsField
-from listening.expressions import ExpressionError, compile_expression, fold
+from listening.expressions import MAX_NETWORK_QUERIES, ExpressionError, compile_expression, fold, network_queries
 from listening.models import SavedSearch, Source
 from networks import http
-from networks.models import NetworkAccount
+from networks.base import Capability
+from networks.models import AccountStatus, NetworkAccount
+from networks.registry import adapter_classes
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
@@ -85,28 +87,44 @@ class SourceForm(forms.ModelForm):
         return interval
 
 
-class NetworkSearchSourceForm(forms.ModelForm):
-    """A search on a network, through one of the brand's connected accounts that can search."""
+class NetworkSearchForm(forms.ModelForm):
+    """A connected account whose network can search (Bluesky), run for one saved search."""
 
     class Meta:
         model = Source
-        fields = ["name", "account", "query", "interval", "active"]
+        fields = ["name", "account", "search", "interval", "active"]
 
-    def __init__(self, *args, accounts: list[NetworkAccount], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["account"]
-        field.required = True
-        field.queryset = NetworkAccount.objects.filter(pk__in=[a.pk for a in accounts])  # type: ignore[attr-defined]
-        field.label_from_instance = lambda account: f"{account.adapter_class.name} · {account}"  # type: ignore[attr-defined]
-        self.fields["query"].required = True
+        brand = self.instance.brand
+        searching = [cls.slug for cls in adapter_classes() if cls.has(Capability.SEARCH)]
+        accounts = NetworkAccount.objects.filter(brand=brand, status=AccountStatus.CONNECTED, network__in=searching)
+        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["account"].required = True
+        self.fields["account"].help_text = _("A connected account whose network can search its public posts.")
+        self.fields["search"].queryset = SavedSearch.objects.filter(brand=brand)  # type: ignore[attr-defined]
+        self.fields["search"].required = True
+        self.fields["search"].help_text = _(
+            "Its expression becomes the network's search; every result is checked by it."
+        )
 
-    def clean_query(self) -> str:
-        return " ".join(self.cleaned_data["query"].split())
+    def clean_search(self) -> SavedSearch:
+        search = self.cleaned_data["search"]
+        alternatives = len(network_queries(search.matcher(), limit=None))
+        if alternatives > MAX_NETWORK_QUERIES:
+            raise forms.ValidationError(
+                _(
+                    "“%(name)s” asks for %(count)d alternatives (OR); a network search runs at most %(max)d: "
+                    "split it into several saved searches."
+                )
+                % {"name": search.name, "count": alternatives, "max": MAX_NETWORK_QUERIES}
+            )
+        return search
 
     def clean_interval(self) -> int:
         interval = self.cleaned_data["interval"]
         if not 60 <= interval <= 86400:
-            raise forms.ValidationError(_("Read a search every 60 seconds at least and once a day at most."))
+            raise forms.ValidationError(_("Run a search every 60 seconds at least and once a day at most."))
         return interval
 
 

@@ -52,43 +52,26 @@ class SavedSearch(models.Model):
 
 class SourceKind(models.TextChoices):
     FEED = "feed", _("RSS or Atom feed")
-    # A network's own search, through a connected account whose adapter declares the `search`
-    # capability (networks/capabilities/search.py): Mastodon, Bluesky, ... (listening/searching.py).
-    NETWORK_SEARCH = "network_search", _("Search on a network")
     # The demo's own feed, read from a file shipped with the code; only `manage.py demo` makes one
     # (no form offers it), so no user-typed address ever reaches the file system.
     DEMO_FILE = "demo_file", _("Demo feed")
+    # A connected account's search (networks/capabilities/search.py: Bluesky's searchPosts), run
+    # with one saved search's expression turned into the network's query (listening/network_search.py).
+    NETWORK_SEARCH = "network_search", _("Network search")
 
 
 class Source(models.Model):
-    """Where mentions are read: a feed the community manager adds, or a search on a network
-    through one of the brand's connected accounts.
+    """Where mentions are read: a feed the community manager adds (more kinds to come: network searches).
 
     Polling state lives here (the database says what is due; see listening/collect.py): a claim
     with a lease, the validators of the last answer (ETag, Last-Modified) for conditional GETs,
-    the network search's cursor (moved in the transaction that stores what it covers), and what
-    a person needs to see: the last error and when it last worked.
+    and what a person needs to see: the last error and when it last worked.
     """
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="listening_sources")
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
     name = models.CharField(_("name"), max_length=100)
-    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # feeds only
-    # A network search: the account it reads through (and spends the budget of), and its words.
-    account = models.ForeignKey(
-        "networks.NetworkAccount",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="listening_sources",
-        verbose_name=_("account"),
-    )
-    query = models.CharField(
-        _("search"),
-        max_length=300,
-        blank=True,
-        help_text=_("Words as the network's search takes them, or #hashtags only to read their timeline."),
-    )
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)  # blank for the demo file
     interval = models.PositiveIntegerField(_("read every (seconds)"), default=300)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -99,7 +82,6 @@ class Source(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     etag = models.CharField(max_length=300, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
-    cursor = models.TextField(blank=True)  # a network search's, as its adapter made it
     # What people see.
     last_polled_at = models.DateTimeField(_("last read"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last worked"), null=True, blank=True)
@@ -108,6 +90,25 @@ class Source(models.Model):
     failing_since = models.DateTimeField(null=True, blank=True)
     failure_notified_at = models.DateTimeField(null=True, blank=True)
     items_seen = models.PositiveIntegerField(default=0)
+    # NETWORK_SEARCH: whose search, for which saved search, and where the last read stopped (the
+    # adapter's cursors, one per query), moved in the transaction that stores what it covers.
+    account = models.ForeignKey(
+        "networks.NetworkAccount",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="listening_sources",
+    )
+    search = models.ForeignKey(
+        SavedSearch,
+        verbose_name=_("saved search"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_sources",
+    )
+    cursor = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -312,6 +313,12 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The first of two approvals, in a brand that asks two for its statements (the rule:
+    # posts.workflow.approvals_needed); the second, by someone else, publishes it.
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
     # Set once, under the statement's row lock, in the transaction that creates the post: a
     # second approval (a double click, a retried request) finds it and sends nothing.
     # publishing/rules.py lets such a post through the brand's pause.
@@ -333,6 +340,10 @@ class IncidentAction(models.TextChoices):
     PAUSED = "paused", _("Publishing paused")
     ASSIGNED = "assigned", _("Assigned")
     STATEMENT_WRITTEN = "statement_written", _("Holding statement written")
+    STATEMENT_FIRST_APPROVAL = (
+        "statement_first_approval",
+        _("Holding statement approved once (a second approval needed)"),
+    )
     STATEMENT_APPROVED = "statement_approved", _("Holding statement approved and published")
     CONVERSATION_OPENED = "conversation_opened", _("Mention opened in the inbox")
     REPLY = "reply", _("Reply written")

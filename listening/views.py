@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,8 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import brand_view, can
 from accounts.roles import Perm
 from core.web import refusals_as_messages
-from listening import searching, selectors
-from listening.forms import MentionTagForm, NetworkSearchSourceForm, SavedSearchForm, SourceForm
+from listening import selectors
+from listening.forms import MentionTagForm, NetworkSearchForm, SavedSearchForm, SourceForm
 from listening.models import Alert, Mention, MentionTag, SavedSearch, Source, SourceKind
 from posts.forms import posted
 
@@ -62,18 +61,13 @@ def search_delete(request, pk: int):
 # --- sources ----------------------------------------------------------------------------------
 @brand_view()
 def sources(request):
-    items = Source.objects.filter(brand=request.brand).select_related("account")
-    context = {"sources": items, "can_search": bool(searching.searchable_accounts(request.brand.pk))}
-    return render(request, "listening/sources.html", {**context, **_nav(request, "sources")})
+    items = Source.objects.filter(brand=request.brand)
+    return render(request, "listening/sources.html", {"sources": items, **_nav(request, "sources")})
 
 
 def _source_form(request, source: Source):
-    form: forms.ModelForm
-    if source.kind == SourceKind.NETWORK_SEARCH:
-        accounts = searching.searchable_accounts(request.brand.pk)
-        form = NetworkSearchSourceForm(request.POST or None, instance=source, accounts=accounts)
-    else:
-        form = SourceForm(request.POST or None, instance=source)
+    form_class = NetworkSearchForm if source.kind == SourceKind.NETWORK_SEARCH else SourceForm
+    form = form_class(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -89,7 +83,7 @@ def source_create(request):
 
 
 @brand_view(Perm.LISTEN)
-def source_search_create(request):
+def network_search_create(request):
     source = Source(brand=request.brand, created_by=request.user, kind=SourceKind.NETWORK_SEARCH)
     return _source_form(request, source)
 

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     LISTENING_ALERT = "listening_alert", _("Listening alert")
     SOURCE_FAILING = "source_failing", _("Listening source failing")
     EXPIRED = "expired", _("Expired")
+    APPROVAL_REMINDER = "approval_reminder", _("Approval waiting")
 
 
 class DigestSent(models.Model):

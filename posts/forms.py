@@ -284,3 +284,13 @@ class SavedTextForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = self.fields["text"].required = False
+
+
+class TurnaroundForm(forms.Form):
+    DEFAULT_DAYS = 90
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Period"),
+        coerce=int,
+        choices=[(30, gettext_lazy("30 days")), (90, gettext_lazy("90 days")), (365, gettext_lazy("A year"))],
+        initial=DEFAULT_DAYS,
+    )

@@ -93,6 +93,8 @@ class Post(models.Model):
     # Stored in UTC; entered and shown in the brand's time zone.
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True, db_index=True)
     state = models.CharField(_("state"), max_length=20, choices=PostState.choices, default=PostState.DRAFT)
+    # When the post entered its state: how long an approval has been waiting (posts/reminders.py).
+    state_since = models.DateTimeField(default=timezone.now)
     # The approval is bound to the exact content: a fingerprint of text, per-network texts,
     # media and accounts taken at approval (posts/workflow.py compares it on every save).
     approved_fingerprint = models.CharField(max_length=64, blank=True)
@@ -338,3 +340,47 @@ class SavedText(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StageApproval(models.Model):
+    """One approval at the internal stage of a post that needs two distinct approvers
+    (posts/workflow.py: approvals_needed). Bound to the content approved; gone once the post
+    leaves the stage, so a post sent back starts again."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="stage_approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_stage_approval_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.user_id}"
+
+
+class ReminderAudience(models.TextChoices):
+    APPROVERS = "approvers", _("Internal approvers")
+    CLIENT = "client", _("Client reviewers")
+    OWNERS = "owners", _("Owners")
+
+
+class ApprovalReminder(models.Model):
+    """A reminder sent about one wait of a post (its state since `waiting_since`): stored in the
+    transaction that tells people, and unique, so each reminder goes once whatever is retried."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reminders")
+    waiting_since = models.DateTimeField()
+    audience = models.CharField(max_length=20, choices=ReminderAudience.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "waiting_since", "audience"], name="one_reminder_per_wait")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.audience} {self.waiting_since:%Y-%m-%d %H:%M}"

@@ -70,6 +70,51 @@ def notify_submitted(*, post: Post, by, after_edit: bool = False) -> None:
     _send(_reviewers(post.brand), post=post, kind=NotificationKind.SUBMITTED, by=by, message_for=message_for)
 
 
+def _approvers(brand: Brand) -> list:
+    """Who takes the internal stage: the brand's named approvers, else every reviewer."""
+    named = list(brand.internal_approvers.all())
+    return named or _reviewers(brand)
+
+
+def notify_second_approval_needed(*, post: Post, by) -> None:
+    """The other approvers: the post needs a second, different approval."""
+
+    def message_for() -> str:
+        values = {"name": _name(by), "excerpt": excerpt(post)}
+        return _("%(name)s approved “%(excerpt)s”; a second approval by someone else is needed.") % values
+
+    _send(_approvers(post.brand), post=post, kind=NotificationKind.SUBMITTED, by=by, message_for=message_for)
+
+
+def remind_approvers(*, post: Post, hours: int) -> int:
+    """The internal approvers: the post has waited for their approval for `hours` hours.
+    Returns how many people were asked."""
+    people = _approvers(post.brand)
+
+    def message_for() -> str:
+        values = {"excerpt": excerpt(post), "hours": hours}
+        return _("“%(excerpt)s” has been waiting for your approval for %(hours)s hours.") % values
+
+    _send(people, post=post, kind=NotificationKind.APPROVAL_REMINDER, message_for=message_for)
+    return len(people)
+
+
+def remind_owners(*, post: Post) -> int:
+    """The brand's owners: the post's time is near and its approval still waits (the approvers
+    were reminded already). Returns how many people were told."""
+    roles = [role for role in Role.values if has_perm(role, Perm.MANAGE_BRAND)]
+    owners = [m.user for m in Membership.objects.filter(brand=post.brand, role__in=roles).select_related("user")]
+
+    def message_for() -> str:
+        when = post.scheduled_at.astimezone(post.brand.tz).strftime("%Y-%m-%d %H:%M") if post.scheduled_at else ""
+        values = {"excerpt": excerpt(post), "state": post.get_state_display().lower(), "when": when}
+        message = _("“%(excerpt)s” is due on %(when)s and still %(state)s: unapproved, it will not go out.")
+        return message % values
+
+    _send(owners, post=post, kind=NotificationKind.APPROVAL_REMINDER, message_for=message_for)
+    return len(owners)
+
+
 def notify_reviewed(*, post: Post, by, approved: bool, comment: str = "") -> None:
     def message_for() -> str:
         values = {"name": _name(by), "excerpt": excerpt(post), "comment": comment}

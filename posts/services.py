@@ -25,7 +25,7 @@ from notifications.services import mentioned_members
 from posts import notices, workflow
 from posts.content import PostContent
 from posts.media import media_copy, media_files_for
-from posts.models import Comment, EventKind, Post, PostEvent, PostMedia, PostState, PostTarget
+from posts.models import Comment, EventKind, Post, PostEvent, PostMedia, PostState, PostTarget, StageApproval
 from posts.workflow import Action, WorkflowError
 
 __all__ = [
@@ -199,7 +199,11 @@ def post_update(*, post: Post, user, version: int, content: PostContent) -> Post
     back_to_review = content_changed and post.state in (PostState.APPROVED, PostState.AWAITING_CLIENT)
     if back_to_review:
         _unapprove(post)
-    _bump(post, "text", "campaign", "scheduled_at", "state", "approved_fingerprint", "approved_by", "approved_at")
+    _bump(
+        post,
+        *("text", "campaign", "scheduled_at", "state", "state_since"),
+        *("approved_fingerprint", "approved_by", "approved_at"),
+    )
     if content_changed or campaign_changed:
         _record(
             post,
@@ -229,6 +233,7 @@ def post_update(*, post: Post, user, version: int, content: PostContent) -> Post
 
 def _unapprove(post: Post) -> None:
     post.state = PostState.IN_REVIEW
+    post.state_since = timezone.now()
     post.approved_fingerprint = ""
     post.approved_by = None
     post.approved_at = None
@@ -287,13 +292,14 @@ def _apply(post: Post, transition: workflow.Transition, *, approver) -> str:
     """Move the (locked) post along `transition`; returns the state it left. An approval, internal
     or the client's, is bound to the content as it is now; the internal approver stays named."""
     before = post.state
-    post.state = transition.target
+    post.state, post.state_since = transition.target, timezone.now()
+    post.stage_approvals.all().delete()  # a first approval of two counts only while the post waits
     if transition.action.approves:
         post.approved_fingerprint = post.content.fingerprint
         post.approved_at = timezone.now()
         if approver is not None:
             post.approved_by = approver
-    _bump(post, "state", "approved_fingerprint", "approved_by", "approved_at")
+    _bump(post, "state", "state_since", "approved_fingerprint", "approved_by", "approved_at")
     return before
 
 
@@ -310,10 +316,31 @@ def post_submit(*, post: Post, user) -> Post:
 @transaction.atomic
 def post_approve(*, post: Post, user) -> Post:
     """Approve the post exactly as it is now (its content fingerprint is kept): the last approval,
-    or, in a brand whose client approves too, the internal one that sends it to the client."""
-    post, before = _transition(post, user, workflow.approval_action(post.brand))
+    or, in a brand whose client approves too, the internal one that sends it to the client.
+
+    A post that needs two approvers (workflow.approvals_needed) keeps the first one's approval and
+    stays in review until someone else approves the same content."""
+    post = _locked_copy(post)
+    action = workflow.approval_action(post.brand)
+    workflow.check_transition(post, action, membership_of(user, post.brand), user)
+    fingerprint = post.content.fingerprint
+    earlier = list(post.stage_approvals.filter(fingerprint=fingerprint).values_list("user_id", flat=True))
+    needed = workflow.approvals_needed(post.brand, campaign=post.campaign)
+    if not workflow.approval_completes(needed=needed, earlier=earlier, user=user):
+        return _approve_first(post, user, fingerprint=fingerprint, needed=needed)
+    post, before = _transition(post, user, action)
     _record(post, user, EventKind.APPROVED, from_state=before, to_state=post.state)
     notices.notify_reviewed(post=post, by=user, approved=True)
+    return post
+
+
+def _approve_first(post: Post, user, *, fingerprint: str, needed: int) -> Post:
+    """The first of two approvals: kept, recorded, and the other approvers are asked."""
+    post.stage_approvals.exclude(fingerprint=fingerprint).delete()  # given to a version since edited
+    StageApproval.objects.create(post=post, user=user, fingerprint=fingerprint)
+    details = {"approvals": 1, "needed": needed}
+    _record(post, user, EventKind.APPROVED, from_state=post.state, to_state=post.state, details=details)
+    notices.notify_second_approval_needed(post=post, by=user)
     return post
 
 

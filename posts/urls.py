@@ -13,6 +13,7 @@ urlpatterns = [
     path("b/<slug:brand_slug>/posts/<id:pk>/comments/", views.comment_create, name="comment"),
     path("b/<slug:brand_slug>/posts/<id:pk>/duplicate/", views.post_duplicate, name="duplicate"),
     path("b/<slug:brand_slug>/review/", views.review, name="review"),
+    path("b/<slug:brand_slug>/review/turnaround/", views.turnaround, name="turnaround"),
     path("b/<slug:brand_slug>/media/", views.media_library, name="media_library"),
     path("b/<slug:brand_slug>/media/upload/", views.media_upload, name="media_upload"),
     path("b/<slug:brand_slug>/media/<id:pk>/alt/", views.media_alt_text, name="media_alt"),

@@ -6,6 +6,7 @@ user's permission again (PermissionDenied is a 403), so the pages and the API sh
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -29,7 +31,7 @@ from core.exceptions import Forbidden, refusal_text
 from core.web import add_to_form, refusals_as_messages, refusals_on_form, tell
 from posts import bulk as bulk_service
 from posts import media as media_service
-from posts import services, workflow
+from posts import selectors, services, workflow
 from posts.forms import (
     AltTextForm,
     BulkForm,
@@ -37,6 +39,7 @@ from posts.forms import (
     DuplicateForm,
     PostForm,
     RequestChangesForm,
+    TurnaroundForm,
     posted,
     prefill_time,
 )
@@ -106,7 +109,7 @@ def review(request):
         Post.objects.filter(brand=request.brand, state=PostState.IN_REVIEW)
         .annotate(submitted_at=Max("events__created_at", filter=Q(events__kind__in=_SUBMITTING)))
         .select_related("author", "campaign")
-        .prefetch_related("targets__account", "postmedia_set__media")
+        .prefetch_related("targets__account", "postmedia_set__media", "stage_approvals__user")
         .order_by("submitted_at", "pk")
     )
     context = {"posts": posts, "own_forbidden": request.brand.self_approval_forbidden}
@@ -115,6 +118,17 @@ def review(request):
 
 
 _SUBMITTING = [EventKind.SUBMITTED, EventKind.BACK_TO_REVIEW]
+
+
+@require_safe
+@brand_view(Perm.REVIEW)
+def turnaround(request):
+    """How long approvals take, per stage and approver, over the chosen period."""
+    form = TurnaroundForm(request.GET or None)
+    days = int(form.cleaned_data["days"]) if form.is_valid() else TurnaroundForm.DEFAULT_DAYS
+    since = timezone.now() - timedelta(days=days)
+    rows = selectors.approval_turnaround(brand=request.brand, since=since)
+    return render(request, "posts/turnaround.html", {"rows": rows, "form": form, "days": days})
 
 
 # --- bulk work -------------------------------------------------------------------------------
@@ -417,8 +431,11 @@ def _take(request, post: Post, action: Action, *, from_composer: bool) -> Post:
 def _run_action(request, post: Post, action: Action, *, from_composer: bool = False) -> None:
     """Run one workflow action; a refusal becomes a message. PermissionDenied stays a 403."""
     with refusals_as_messages(request):
-        _take(request, post, action, from_composer=from_composer)
-        messages.success(request, action.done_message)
+        taken = _take(request, post, action, from_composer=from_composer)
+        if action.approves and taken.state == PostState.IN_REVIEW:  # the first of two approvals
+            messages.success(request, _("Your approval is kept: a second approval by someone else is needed."))
+        else:
+            messages.success(request, action.done_message)
 
 
 @require_POST

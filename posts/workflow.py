@@ -48,11 +48,18 @@ internal then client (Brand.client_approval_required)::
 - A content change on an awaiting_client post sends it back to in_review (the first stage).
 - expire (perm None, the deadline sweep): a post whose time came before its approvals; the author
   edits it and submits again.
+
+Two approvals (`approvals_needed`): a post of a campaign marked `two_approvals`, or a crisis
+statement of a brand with `two_approvals_for_statements`, needs two distinct people at the
+internal stage. The first approval is kept (posts.models.StageApproval, bound to the content)
+and the post stays in_review; the second, by someone else on the same content, moves it on
+(`approval_completes`). Scheduling from the composer, which is an approval by one person, is
+refused for such a post.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -66,7 +73,7 @@ from accounts.models import Brand, Membership
 from accounts.permissions import can, require
 from accounts.roles import Perm
 from core.exceptions import Conflict, Forbidden
-from posts.models import PostState, TargetState
+from posts.models import PostState, StageApproval, TargetState
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -160,6 +167,10 @@ class Transition:
 class Stage(StrEnum):
     INTERNAL = "internal"
     CLIENT = "client"
+
+    @property
+    def label(self) -> StrOrPromise:
+        return {Stage.INTERNAL: gettext_lazy("Internal approval"), Stage.CLIENT: gettext_lazy("Client approval")}[self]
 
 
 def approval_stages(brand) -> tuple[Stage, ...]:
@@ -275,6 +286,8 @@ def _check_rules(post: Post, transition: Transition, membership: Membership | No
         raise WorkflowError(_("This brand has no client approval: approve the post."))
     if action == A.APPROVE and Stage.CLIENT in stages:
         raise WorkflowError(_("This brand's client approves too: send the post to the client."))
+    if action == A.SCHEDULE and brand.approval_required and approvals_needed(brand, campaign=post.campaign) > 1:
+        raise WorkflowError(_("This campaign's posts need two approvals: submit the post for review instead."))
     if action == A.SCHEDULE and brand.approval_required and not can(membership, Perm.REVIEW):
         raise Forbidden(_("This brand needs a manager's approval: submit the post for review instead."))
     internal = action in INTERNAL_DECISIONS or (action == A.SCHEDULE and brand.approval_required)
@@ -285,6 +298,24 @@ def _check_rules(post: Post, transition: Transition, membership: Membership | No
         raise Forbidden(_("This brand does not allow approving one's own post: another manager must approve it."))
     if approves and not post.targets.exists():
         raise WorkflowError(_("Choose at least one network account first."))
+
+
+def approvals_needed(brand, *, campaign=None, crisis_statement: bool = False) -> int:
+    """How many distinct people approve at the internal stage: two for a campaign that asks for
+    it or a crisis statement of a brand that asks for it, else one."""
+    if campaign is not None and campaign.two_approvals:
+        return 2
+    if crisis_statement and brand.two_approvals_for_statements:
+        return 2
+    return 1
+
+
+def approval_completes(*, needed: int, earlier: Collection[int | None], user) -> bool:
+    """Whether `user`'s approval completes the stage, after `earlier` (the people who already
+    approved the same content at this stage). The same person never counts twice."""
+    if user.pk in earlier:
+        raise WorkflowError(_("You already approved this version: another manager must give the second approval."))
+    return len(set(earlier)) + 1 >= needed
 
 
 def is_internal_approver(brand, user) -> bool:
@@ -329,7 +360,9 @@ def approvable_by(user, memberships: Iterable[Membership]) -> Q:
     # Where a brand names its internal approvers, only they approve (is_internal_approver).
     named = Brand.internal_approvers.through.objects.filter(brand_id=OuterRef("brand_id"))
     approver = ~Exists(named) | Exists(named.filter(user_id=user.pk))
-    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver
+    # The first of two approvals given: the post now waits for someone else (approval_completes).
+    given = Exists(StageApproval.objects.filter(post_id=OuterRef("pk"), user_id=user.pk))
+    return Q(state__in=approve.sources, brand_id__in=reviewing) & ~own_forbidden & approver & Q(~given)
 
 
 def allowed_transitions(post: Post, membership: Membership | None, user) -> list[Transition]:

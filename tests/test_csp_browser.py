@@ -63,6 +63,8 @@ def test_the_main_pages_work_under_the_policy_without_a_violation(sign_in, live_
         (reverse("posts:create", args=[brand]), "#composer textarea"),
         (reverse("posts:detail", args=[brand, post.pk]), ".post-text"),
         (reverse("posts:review", args=[brand]), "main h1"),
+        (reverse("posts:turnaround", args=[brand]), "main h1"),
+        (reverse("clients:previews", args=[brand]), "main h1"),
         (reverse("posts:media_library", args=[brand]), ".media-item img"),
         (reverse("accounts:members", args=[brand]), "main h1"),
         (reverse("networks:list", args=[brand]), "main h1"),

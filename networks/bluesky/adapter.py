@@ -12,7 +12,12 @@ tests/networks/bluesky/conftest.py). Facts used here are in ../shared/NETWORKS.m
 - images (4, with alt text) are uploaded as blobs, made to fit 1,000,000 bytes first when larger
   (the post schema's cap) by the image pipeline (core/images.py), with their aspect ratio;
 - the post's record key (rkey) is derived from the publish key (records.py), so a repeat
-  cannot make a second post: the PDS refuses a second record with the same rkey.
+  cannot make a second post: the PDS refuses a second record with the same rkey. Replies are
+  posts too, keyed by the reply's key the same way;
+- app.bsky reads (notifications, threads, search) go to the account's PDS with its session, and
+  the PDS proxies them to its AppView with a service-auth token, as Bluesky's own app does (the
+  public AppView cannot tell whose notifications to list). They take from the account's budget
+  like every call (networks/http.py, inside budget.spending); reading.py turns them into messages.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cm_platform.reasons import reason
 from core.images import Fit, fit
@@ -42,6 +48,15 @@ from networks.base import (
 )
 from networks.bluesky.facets import build_facets
 from networks.bluesky.forms import DEFAULT_SERVICE, BlueskyConnectForm
+from networks.bluesky.reading import (
+    KEPT_REASONS,
+    Walk,
+    iso,
+    json_page,
+    listed_at,
+    message_of,
+    thread_replies,
+)
 from networks.bluesky.records import rkey_for
 from networks.bluesky.xrpc import (
     ACCOUNT_ERRORS,
@@ -55,13 +70,24 @@ from networks.bluesky.xrpc import (
     pds_endpoint,
 )
 from networks.budget import CALLS, POSTS, Rate
+from networks.capabilities.conversations import InboundMessage, MalformedPage, MessageAction, MessageKind, MessagePage
 from networks.capabilities.metrics import Counters, GapReason, Metric, json_or_none, read_failure
-from networks.http_adapter import HttpAdapter, Wording, seconds_until_epoch, unnamed_error
+from networks.http_adapter import HttpAdapter, ReadWording, Wording, read_error, seconds_until_epoch, unnamed_error
 
 if TYPE_CHECKING:
     from networks.models import NetworkAccount
 
 POST_COLLECTION = "app.bsky.feed.post"
+THREADGATE_COLLECTION = "app.bsky.feed.threadgate"
+HIDDEN_REPLIES_MAX = 300  # app.bsky.feed.threadgate's hiddenReplies holds at most 300 posts
+PAGE_LIMIT = 100  # listNotifications' and searchPosts' largest `limit` (their lexicons)
+THREAD_DEPTH = 1000  # getPostThread's largest `depth`: every reply, however deep
+READING = ReadWording(
+    refused=gettext_lazy("Bluesky refused to let the desk read this account (%(reason)s): reconnect the account."),
+    throttled=gettext_lazy("Bluesky asks to slow down; the messages will be read after its limit resets."),
+    unreachable=gettext_lazy("Bluesky (%(host)s) could not be read just now; the messages will be read again later."),
+    failed=gettext_lazy("Bluesky (%(host)s) could not be read just now; the messages will be read again later."),
+)
 # app.bsky.embed.images caps each image blob at 1,000,000 bytes (the PDS itself takes 5 MiB).
 BLOB_MAX_BYTES = 1_000_000
 # app.bsky.feed.post caps the text at 300 graphemes AND 3,000 UTF-8 bytes: 300 family emoji
@@ -109,7 +135,15 @@ class BlueskyAdapter(HttpAdapter):
             "Bluesky (%(host)s) did not answer after the post was sent: it may or may not be published."
         ),
     )
-    capabilities = frozenset({Capability.PUBLISH, Capability.METRICS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.METRICS, Capability.CONVERSATIONS, Capability.SEARCH})
+    # Hiding: a threadgate's hiddenReplies, on threads that start with one of the account's posts.
+    message_actions = frozenset({MessageAction.REPLY, MessageAction.HIDE, MessageAction.DELETE_OWN})
+    actions_not_offered = {
+        MessageAction.DELETE: gettext_lazy(
+            "Bluesky lets an account delete only its own posts: hide this reply, or report it to Bluesky's moderation."
+        ),
+    }
+    page_limit = PAGE_LIMIT  # tests make pages smaller
     post_metrics = frozenset(BLUESKY_METRICS)
     account_metrics = frozenset({Metric.FOLLOWERS})
     metrics_batch_size = 25  # getPosts' `uris` takes at most 25
@@ -189,6 +223,151 @@ class BlueskyAdapter(HttpAdapter):
                 retry_after=self.retry_after(response),
             )
         return response
+
+    # --- conversations: app.bsky reads through the PDS (see the module docstring) -----------------
+    def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
+        walk = Walk.loads(cursor)
+        params = [("limit", str(self.page_limit)), *(("reasons", r) for r in KEPT_REASONS)]
+        if walk.page:
+            params.append(("cursor", walk.page))
+        notifications, network_cursor = json_page(
+            self._read("app.bsky.notification.listNotifications", params), "notifications"
+        )
+        listed = [listed_at(n) for n in notifications]
+        new, after, more = walk.step(listed, since, network_cursor)
+        kept = [notifications[n] for n in new if notifications[n].get("reason") in KEPT_REASONS]
+        messages = tuple(message_of(n, kind=KEPT_REASONS[n["reason"]], our_did=self.did) for n in kept)
+        return MessagePage(messages, after.dumps(), more=more)
+
+    def read_thread(self, *, root_id: str) -> list[InboundMessage]:
+        thread = self._thread(root_id, depth=THREAD_DEPTH)
+        return [] if thread is None else thread_replies(thread, our_did=self.did)
+
+    def _thread(self, uri: str, *, depth: int) -> dict[str, Any] | None:
+        """getPostThread's threadViewPost for `uri`, or None when the post is gone (NotFound)."""
+        params = [("uri", uri), ("depth", str(depth)), ("parentHeight", "0")]
+        response = self._read("app.bsky.feed.getPostThread", params, missing_ok=True)
+        if response.status_code >= 400:
+            return None
+        thread = json_or_none(response)
+        node = thread.get("thread") if isinstance(thread, dict) else None
+        if not isinstance(node, dict) or not isinstance(node.get("post"), dict):
+            raise MalformedPage(self.name, "not a thread")
+        return node
+
+    def reply(self, *, to: str, text: str, key: str) -> PublishResult:
+        """A post whose reply refs name `to` (parent) and its thread's first post (root), under
+        the rkey derived from `key` (records.py), as publish() does: a repeat after a time-out
+        finds the reply already there, and createRecord refuses a second one with that rkey."""
+        rkey = rkey_for(key)
+        existing = self._lookup_before_posting(rkey)
+        if existing is not None:
+            return self._as_repeat(existing, text, rkey)
+        record: dict[str, Any] = {
+            "$type": POST_COLLECTION,
+            "text": text,
+            "createdAt": _now(),
+            "reply": self._reply_refs(to),
+        }
+        facets = build_facets(text, self._resolve_handle)
+        if facets:
+            record["facets"] = facets
+        return self._create_post(record, rkey, text)
+
+    def _reply_refs(self, to: str) -> dict[str, Any]:
+        thread = self._thread(to, depth=0)
+        if thread is None:
+            raise PublishError(
+                reason("The Bluesky post this reply answers was deleted; the reply cannot be threaded."),
+                kind=ErrorKind.REJECTED,
+            )
+        post = thread["post"]
+        parent = {"uri": post.get("uri"), "cid": post.get("cid")}
+        root = ((post.get("record") or {}).get("reply") or {}).get("root") or parent
+        return {"root": {"uri": root.get("uri"), "cid": root.get("cid")}, "parent": parent}
+
+    def hide_message(self, *, remote_id: str) -> None:
+        """Add the reply to the threadgate of its thread's first post (hiddenReplies): Bluesky's
+        app folds it away for everyone. Only the author of that first post can gate its thread."""
+        root = self._root_of(remote_id)
+        if not root.startswith(f"at://{self.did}/{POST_COLLECTION}/"):
+            raise PublishError(
+                reason("Bluesky hides replies only in threads that start with one of this account's posts."),
+                kind=ErrorKind.REJECTED,
+            )
+        rkey = root.rsplit("/", 1)[-1]  # a threadgate's rkey is its post's
+        params = {"repo": self.did, "collection": THREADGATE_COLLECTION, "rkey": rkey}
+        response = self._call("GET", "com.atproto.repo.getRecord", params=params, expected_errors=("RecordNotFound",))
+        found = response.json() if response.status_code == 200 else {}
+        gate = found.get("value") or {"$type": THREADGATE_COLLECTION, "post": root, "createdAt": _now()}
+        hidden = list(gate.get("hiddenReplies") or ())
+        if remote_id in hidden:
+            return
+        if len(hidden) >= HIDDEN_REPLIES_MAX:
+            raise PublishError(
+                reason("Bluesky hides at most 300 replies in one thread; this one cannot be hidden."),
+                kind=ErrorKind.REJECTED,
+            )
+        # swapRecord (null: "there is none yet"): a hide made meanwhile by another worker is not
+        # overwritten; ours is refused with InvalidSwap and tried again, reading the gate again.
+        record = {**gate, "hiddenReplies": [*hidden, remote_id]}
+        body: dict[str, Any] = {**params, "record": record, "swapRecord": found.get("cid")}
+        response = self._call("POST", "com.atproto.repo.putRecord", json=body, expected_errors=("InvalidSwap",))
+        if response.status_code >= 400:
+            raise PublishError(
+                reason("Bluesky's list of hidden replies changed meanwhile; hiding will be tried again."),
+                kind=ErrorKind.RETRY,
+            )
+
+    def _root_of(self, uri: str) -> str:
+        thread = self._thread(uri, depth=0)
+        if thread is None:
+            return ""
+        record = thread["post"].get("record") or {}
+        return str(((record.get("reply") or {}).get("root") or {}).get("uri") or "")
+
+    def delete_message(self, *, remote_id: str, ours: bool) -> None:
+        if not ours or not remote_id.startswith(f"at://{self.did}/{POST_COLLECTION}/"):
+            raise NotImplementedError  # see actions_not_offered
+        body = {"repo": self.did, "collection": POST_COLLECTION, "rkey": remote_id.rsplit("/", 1)[-1]}
+        self._call("POST", "com.atproto.repo.deleteRecord", json=body)  # a record already gone: a no-op
+
+    # --- search (listening): app.bsky.feed.searchPosts, newest first ---------------------------------
+    def search(self, *, query: str, cursor: str, since: datetime) -> MessagePage:
+        walk = Walk.loads(cursor)
+        # `since` is inclusive: the network leaves out what is older than the walk's floor.
+        floor = walk.stop.at if walk.stop else iso(since)
+        params = [("q", query), ("sort", "latest"), ("since", floor), ("limit", str(self.page_limit))]
+        if walk.page:
+            params.append(("cursor", walk.page))
+        posts, network_cursor = json_page(self._read("app.bsky.feed.searchPosts", params), "posts")
+        new, after, more = walk.step([listed_at(p) for p in posts], since, network_cursor)
+        messages = tuple(
+            message_of(posts[n], kind=MessageKind.MENTION, our_did=self.did, reply_refs=False) for n in new
+        )
+        return MessagePage(messages, after.dumps(), more=more)
+
+    def _read(self, nsid: str, params: list[tuple[str, str]], *, missing_ok: bool = False) -> requests.Response:
+        """An app.bsky read through the PDS, in words about reading. An answer that is neither a
+        page nor a failure we know (a 400 other than NotFound) is a malformed page: read again."""
+        expected = ("NotFound",) if missing_ok else ()
+        try:
+            response = self._call("GET", nsid, params=params, answer_failures=True, expected_errors=expected)
+        except PublishError as error:
+            raise error if error.kind == ErrorKind.RECONNECT else self._read_error(None) from None
+        if response.status_code < 400 or error_of(response)[0] in expected:
+            return response
+        raise self._read_error(response)
+
+    def _read_error(self, response: requests.Response | None) -> PublishError:
+        status = response.status_code if response is not None else None
+        if response is not None and status is not None and status < 500 and status not in (401, 403, 429):
+            return MalformedPage(self.name, error_of(response)[1] or error_of(response)[0] or str(status))
+        values = {"host": host_of(self.pds), "reason": error_of(response)[0] if response is not None else ""}
+        retry_after = self.retry_after(response) if response is not None else None
+        if response is not None and self.access_refused(response):
+            status = 401
+        return read_error(READING, values, None if status is None or status >= 500 else status, retry_after=retry_after)
 
     # --- publishing -----------------------------------------------------------------------------
     def publish(self, *, text: str, media: list[MediaFile], key: str) -> PublishResult:
@@ -324,10 +503,18 @@ class BlueskyAdapter(HttpAdapter):
         return self.account.config.get("service") or DEFAULT_SERVICE
 
     def _call(
-        self, method: str, nsid: str, *, publishing: bool = False, expected_errors: tuple[str, ...] = (), **kwargs
+        self,
+        method: str,
+        nsid: str,
+        *,
+        publishing: bool = False,
+        expected_errors: tuple[str, ...] = (),
+        answer_failures: bool = False,
+        **kwargs,
     ) -> requests.Response:
         """One XRPC call to the account's PDS with the session; a failure is a PublishError,
-        except the XRPC errors named in `expected_errors`, returned for the caller to read.
+        except the XRPC errors named in `expected_errors`, returned for the caller to read
+        (every failed answer with `answer_failures`: reads word their own errors).
 
         An expired or invalid access token is refreshed once and the call made again: the PDS
         refused it before doing anything, so even createRecord cannot run twice.
@@ -337,7 +524,7 @@ class BlueskyAdapter(HttpAdapter):
         if is_token_error(response):
             self._refresh()
             response = self._send(method, url, token=self.credentials["accessJwt"], publishing=publishing, **kwargs)
-        if response.status_code >= 400 and error_of(response)[0] not in expected_errors:
+        if response.status_code >= 400 and error_of(response)[0] not in expected_errors and not answer_failures:
             raise self.error_for(response)
         return response
 

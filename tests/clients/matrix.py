@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from clients.models import ClientReviewer
+from clients.models import CalendarPreview, ClientReviewer
 from tests.matrix import OWNERS, Case
 
 
@@ -22,4 +22,18 @@ CASES = [
     Case("clients:reviewer_revoke", OWNERS, kwargs=_reviewer, method="post"),
     Case("clients:reviewer_remove", OWNERS, kwargs=_reviewer, method="post"),
     Case("clients:audit_export", OWNERS),
+]
+
+
+def _preview(brand, people):
+    preview = CalendarPreview.objects.create(
+        brand=brand, name="Client", nonce_hash="0" * 64, expires_at=timezone.now() + timedelta(days=30)
+    )
+    return {"brand_slug": brand.slug, "pk": preview.pk}
+
+
+CASES += [
+    Case("clients:previews", OWNERS),
+    Case("clients:previews", OWNERS, method="post", data=lambda b, p: {"name": "Client", "days": "7"}),
+    Case("clients:preview_revoke", OWNERS, kwargs=_preview, method="post"),
 ]

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from listening.models import Alert, Incident, Mention, SavedSearch, Source, Statement
+from listening.models import Alert, Incident, Mention, SavedSearch, Source, SourceKind, Statement
+from tests.factories import NetworkAccountFactory
 from tests.inbox.matrix import _conversation
 from tests.matrix import EVERYONE, REVIEWERS, WRITERS, Case
 
@@ -13,6 +14,15 @@ def _search(brand, people):
 
 def _source(brand, people):
     return {"brand_slug": brand.slug, "pk": Source.objects.create(brand=brand, name="f", url="https://f.example/").pk}
+
+
+def _network_source(brand, people):
+    account = NetworkAccountFactory(brand=brand, network="fake")
+    search = SavedSearch.objects.create(brand=brand, name="s", expression="acme")
+    source = Source.objects.create(
+        brand=brand, name="n", kind=SourceKind.NETWORK_SEARCH, account=account, search=search
+    )
+    return {"brand_slug": brand.slug, "pk": source.pk}
 
 
 def _alert(brand, people):
@@ -72,8 +82,9 @@ CASES = [
     Case("listening:alert", EVERYONE, kwargs=_alert),
     Case("listening:sources", EVERYONE),
     Case("listening:source_create", WRITERS),
-    Case("listening:source_search_create", WRITERS),
+    Case("listening:network_search_create", WRITERS),
     Case("listening:source_edit", WRITERS, kwargs=_source),
+    Case("listening:source_edit", WRITERS, kwargs=_network_source),
     Case("listening:source_delete", WRITERS, kwargs=_source, method="post"),
     Case("listening:searches", EVERYONE),
     Case("listening:search_create", WRITERS),

@@ -75,7 +75,8 @@ def test_poller_killed_mid_page_loses_and_duplicates_nothing(feed_server, brand_
 def test_hourly_counters_follow_inserts(feed_server, brand_a, acme):
     feed_server.put("/rss", FEEDS / "rss2.xml")
     poll(make_source(brand_a, f"{feed_server.url}/rss"))
-    # Keyed by the whole hour: the entry without a date is dated now, which may be 9 o'clock too.
+    # Keyed by the whole hour: an item without a date is counted in the current hour, which is
+    # 09:00 on the day the suite runs at that time.
     counters = {c.hour: (c.count, c.negative) for c in MentionHourly.objects.filter(search=acme)}
     assert counters[datetime(2026, 12, 1, 9, tzinfo=UTC)] == (2, 1)  # 09:15 (negative) and 09:30 (positive)
 

@@ -298,3 +298,18 @@ def test_a_manager_cannot_approve_their_own_statement_where_the_brand_wants_four
     assert "another manager must approve it" in caught.value.message
     statement.refresh_from_db()
     assert statement.post is None and not PostTarget.objects.exists()
+
+
+def test_a_brand_asking_two_approvals_publishes_a_statement_on_the_second_persons(
+    incident, brand_a, editor, manager, owner, account
+):
+    brand_a.two_approvals_for_statements = True
+    brand_a.save()
+    statement = crisis.statement_write(incident=incident, user=editor, text="Nous enquêtons.")
+    assert crisis.statement_approve(statement=statement, user=manager, accounts=[account]) is None
+    with pytest.raises(WorkflowError):  # the same manager again
+        crisis.statement_approve(statement=statement, user=manager, accounts=[account])
+    assert not PostTarget.objects.filter(post__crisis_statement=statement).exists()
+    post = crisis.statement_approve(statement=statement, user=owner, accounts=[account])
+    assert post is not None and post.approved_by == owner
+    assert actions(incident)[-2:] == [IncidentAction.STATEMENT_FIRST_APPROVAL, IncidentAction.STATEMENT_APPROVED]

@@ -107,6 +107,25 @@ def test_a_statement_written_by_an_editor_is_approved_by_a_manager_on_the_chosen
     assert [target.account for target in statement.post.targets.all()] == [account]
 
 
+def test_with_two_approvals_the_first_manager_is_told_a_second_one_publishes(
+    client, brand_a, editor, manager, owner, incident, account
+):
+    brand_a.two_approvals_for_statements = True
+    brand_a.save()
+    statement = crisis.statement_write(incident=incident, user=editor, text="Nous vous répondons.")
+    approve = url("statement_approve", brand_a, pk=incident.pk, statement=statement.pk)
+    client.force_login(manager)
+    page = client.post(approve, {"accounts": [account.pk]}, follow=True).content.decode()
+    assert "a second manager approves to publish it" in page and "a second approval by another manager" in page
+    page = client.post(approve, {"accounts": [account.pk]}, follow=True).content.decode()
+    assert "You already approved this version" in page
+    client.force_login(owner)
+    page = client.post(approve, {"accounts": [account.pk]}, follow=True).content.decode()
+    assert "The statement is approved" in page
+    statement.refresh_from_db()
+    assert statement.post is not None and statement.first_approved_by == manager
+
+
 def test_an_account_of_another_brand_cannot_be_chosen_for_a_statement(
     client, brand_a, brand_b, manager, incident, account
 ):

@@ -13,9 +13,10 @@ from tests.networks.conversations_contract import ConversationsContract
 
 def _contract_classes(mixin: type) -> list[type]:
     found = []
-    for module in pkgutil.iter_modules(tests.networks.__path__):
-        if module.name.startswith("test_"):
-            loaded = importlib.import_module(f"tests.networks.{module.name}")
+    # Every test module, those of a network's own folder too (tests/networks/bluesky/).
+    for module in pkgutil.walk_packages(tests.networks.__path__, prefix="tests.networks."):
+        if module.name.rsplit(".", 1)[-1].startswith("test_"):
+            loaded = importlib.import_module(module.name)
             found += [obj for obj in vars(loaded).values() if isinstance(obj, type) and issubclass(obj, mixin)]
     return [cls for cls in found if cls is not mixin]
 

@@ -18,7 +18,7 @@ def _proven_networks() -> set[str]:
         loaded = importlib.import_module(f"tests.networks.{module.name}")
         for obj in vars(loaded).values():
             if isinstance(obj, type) and issubclass(obj, MetricsContract) and obj is not MetricsContract:
-                proven.add(module.name.removeprefix("test_metrics_"))
+                proven.add(obj.network)
     return proven
 
 

@@ -34,6 +34,7 @@ CASES = [
     Case("posts:transition", WRITERS, kwargs=lambda b, p: _post(b, p, action="submit"), method="post"),
     Case("posts:comment", EVERYONE, kwargs=_post, method="post", data=lambda b, p: {"text": "Bien vu"}),
     Case("posts:review", REVIEWERS),
+    Case("posts:turnaround", REVIEWERS),
     Case("posts:media_library", EVERYONE),
     Case("posts:media_upload", WRITERS, method="post"),
     Case("posts:media_alt", WRITERS, kwargs=_media, method="post", data=lambda b, p: {"alt_text": "Un chat"}),

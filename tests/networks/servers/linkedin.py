@@ -13,6 +13,23 @@ Every /rest request must carry Linkedin-Version (YYYYMM) and X-Restli-Protocol-V
 reserved character shows as itself, an unescaped one drops the rest of the text (what happens on
 linkedin.com), and {hashtag|\\#|word} shows as #word. The same commentary by the same author twice
 is 422 DUPLICATE_POST.
+
+The read side (Community Management API, learn.microsoft.com/linkedin/marketing/community-management):
+- `GET /rest/posts?q=author&author=<urn>&start&count` (newest first), `GET /rest/posts/<urn>` (404 once deleted);
+- `GET /rest/socialActions/<urn>/comments?start&count`: the comments on a post (or, on a comment's
+  URN, the replies to it), oldest first, with Rest.li `paging` {start, count, total}; a comment is
+  `{"$URN", "id", "actor", "object", "message": {"text"}, "created": {"time"}, "lastModified",
+  "parentComment"?, "commentsSummary"}`; URNs in paths are percent-encoded;
+- `POST /rest/socialActions/<urn>/comments` (201, the comment, its URN in x-restli-id),
+  `DELETE /rest/socialActions/<urn>/comments/<id>?actor=<urn>` (the author, or the page under
+  whose post it is);
+- `GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=<urn>
+  &shares=List(<urn>,...)` (totalShareStatistics per share; a deleted share is left out) and
+  `GET /rest/networkSizes/<urn>?edgeType=COMPANY_FOLLOWED_BY_MEMBER` ({"firstDegreeSize"}).
+
+    server.comment_as("urn:li:person:abc", post_urn, "Bravo", created_at=moment)  # someone comments
+    server.set_statistics(post_urn, likeCount=4, ...); server.followers = 12
+    server.renamed_statistics["likeCount"] = "reactionCount"
 """
 
 from __future__ import annotations
@@ -20,8 +37,10 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections import Counter
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from tests.networks.servers.local import Answer, LocalServer, LoggedRequest
 
@@ -33,6 +52,8 @@ EXPIRED = {
     "status": 401,
 }
 INVALID = {"serviceErrorCode": 65600, "code": "INVALID_ACCESS_TOKEN", "message": "Invalid access token", "status": 401}
+STATISTICS = ("impressionCount", "uniqueImpressionsCount", "clickCount", "likeCount", "commentCount", "shareCount")
+NOT_FOUND = {"status": 404, "serviceErrorCode": 0, "code": "NOT_FOUND", "message": "Not Found"}
 HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\#\|(\w+)\}")
 
 
@@ -68,6 +89,9 @@ class LinkedInServer(LocalServer):
         self.images: dict[str, dict[str, Any]] = {}
         self.posts: list[dict[str, Any]] = []
         self.auto_approve = True
+        self.comments: dict[str, dict[str, Any]] = {}  # comment URN -> comment
+        self.renamed_statistics: dict[str, str] = {}
+        self.followers = 0
 
     def issue_token(self, expires_in: int = 5184000) -> dict[str, Any]:
         token = secrets.token_urlsafe(40)
@@ -78,6 +102,66 @@ class LinkedInServer(LocalServer):
     def expire_tokens(self) -> None:
         with self.lock:
             self.tokens = dict.fromkeys(self.tokens, 0.0)
+
+    # --- the read side's knobs ----------------------------------------------------------------
+    def comment_as(self, actor: str, on: str, text: str, *, created_at: datetime | None = None) -> str:
+        """`actor` comments on the post `on`, or replies to the comment `on`; returns its URN."""
+        with self.lock:
+            parent = self.comments.get(on)
+            post = parent["object"] if parent else on
+            comment_id = self.next_id()
+            urn = f"urn:li:comment:({post},{comment_id})"
+            moment = int((created_at.timestamp() if created_at else time.time()) * 1000)
+            self.comments[urn] = {
+                "$URN": urn,
+                "id": comment_id,
+                "actor": actor,
+                "object": post,
+                "parentComment": on if parent else "",
+                "message": {"text": text, "attributes": []},
+                "created": {"actor": actor, "time": moment},
+                "lastModified": {"actor": actor, "time": moment},
+                "deleted": False,
+            }
+            return urn
+
+    def post_as(self, author: str, commentary: str) -> str:
+        """A post already on LinkedIn (made elsewhere than through the desk); returns its URN."""
+        with self.lock:
+            urn = f"urn:li:share:{7100000000000000000 + len(self.posts) + 1}"
+            self.posts.append(
+                {
+                    "urn": urn,
+                    "author": author,
+                    "commentary": commentary,
+                    "shown": commentary,
+                    "images": [],
+                    "created": int(time.time() * 1000),
+                    "statistics": dict.fromkeys(STATISTICS, 0),
+                }
+            )
+            return urn
+
+    def edit_comment(self, urn: str, text: str) -> None:
+        with self.lock:
+            self.comments[urn]["message"]["text"] = text
+            created = self.comments[urn]["created"]["time"]
+            self.comments[urn]["lastModified"]["time"] = max(int(time.time() * 1000), created + 1)
+
+    def comment_exists(self, urn: str) -> bool:
+        with self.lock:
+            return urn in self.comments and not self.comments[urn]["deleted"]
+
+    def set_statistics(self, post_urn: str, **counts: int) -> None:
+        with self.lock:
+            self._post(post_urn)["statistics"].update(counts)
+
+    def delete_post(self, post_urn: str) -> None:
+        with self.lock:
+            self._post(post_urn)["deleted"] = True
+
+    def _post(self, urn: str) -> dict[str, Any]:
+        return next(p for p in self.posts if p["urn"] == urn)
 
     def error_body(self, status: int) -> Any:
         if status == 401:
@@ -151,7 +235,135 @@ class LinkedInServer(LocalServer):
             return self._initialize_upload(request)
         if path == "/rest/posts" and request.method == "POST":
             return self._create_post(request)
+        if path == "/rest/posts" and request.method == "GET":
+            return self._posts_by_author(request)
+        if path.startswith("/rest/posts/") and request.method == "GET":
+            return self._one_post(unquote(path.removeprefix("/rest/posts/")))
+        if path.startswith("/rest/socialActions/"):
+            return self._social_actions(request, path.removeprefix("/rest/socialActions/"))
+        if path == "/rest/organizationalEntityShareStatistics":
+            return self._statistics(request)
+        if path.startswith("/rest/networkSizes/"):
+            return 200, {"firstDegreeSize": self.followers}, {}
         return 404, {"status": 404, "message": "Resource not found"}, {}
+
+    # --- the read side ------------------------------------------------------------------------
+    @staticmethod
+    def _page(request: LoggedRequest, items: list[Any]) -> dict[str, Any]:
+        start, count = int(request.query.get("start") or 0), int(request.query.get("count") or 10)
+        return {
+            "paging": {"start": start, "count": count, "total": len(items), "links": []},
+            "elements": items[start : start + count],
+        }
+
+    def _live_posts(self) -> list[dict[str, Any]]:
+        return [p for p in self.posts if not p.get("deleted")]
+
+    def _posts_by_author(self, request: LoggedRequest) -> Answer:
+        if request.query.get("q") != "author":
+            return 400, {"status": 400, "message": "q=author is required"}, {}
+        with self.lock:
+            mine = [p for p in self._live_posts() if p["author"] == request.query.get("author")]
+            shown = [
+                {
+                    "id": p["urn"],
+                    "author": p["author"],
+                    "createdAt": p["created"],
+                    "lastModifiedAt": p["created"],
+                    "commentary": p["commentary"],
+                    "lifecycleState": "PUBLISHED",
+                    "visibility": "PUBLIC",
+                }
+                for p in sorted(mine, key=lambda p: p["created"], reverse=True)
+            ]
+        return 200, self._page(request, shown), {}
+
+    def _one_post(self, urn: str) -> Answer:
+        with self.lock:
+            post = next((p for p in self._live_posts() if p["urn"] == urn), None)
+        if post is None:
+            return 404, NOT_FOUND, {}
+        return 200, {"id": urn, "author": post["author"], "commentary": post["commentary"]}, {}
+
+    def _social_actions(self, request: LoggedRequest, rest: str) -> Answer:
+        target, _sep, tail = rest.partition("/comments")
+        target = unquote(target)
+        if request.method == "GET" and tail == "":
+            return self._comments_on(request, target)
+        if request.method == "POST" and tail == "":
+            return self._comment(request, target)
+        if request.method == "DELETE" and tail.startswith("/"):
+            return self._delete_comment(request, target, unquote(tail[1:]))
+        return 404, NOT_FOUND, {}
+
+    def _shown(self, comment: dict[str, Any], replies: int) -> dict[str, Any]:
+        shown = {k: v for k, v in comment.items() if k != "deleted" and (k != "parentComment" or v)}
+        return {**shown, "commentsSummary": {"totalFirstLevelComments": replies, "aggregatedTotalComments": replies}}
+
+    def _replies(self) -> Counter:
+        return Counter(c["parentComment"] for c in self.comments.values() if c["parentComment"] and not c["deleted"])
+
+    def _comments_on(self, request: LoggedRequest, target: str) -> Answer:
+        with self.lock:
+            if target not in self.comments and not any(p["urn"] == target for p in self._live_posts()):
+                return 404, NOT_FOUND, {}
+            nested = target in self.comments
+            found = [
+                c
+                for c in self.comments.values()
+                if not c["deleted"]
+                and (c["parentComment"] == target if nested else (c["object"] == target and not c["parentComment"]))
+            ]
+            found.sort(key=lambda c: (c["created"]["time"], int(c["id"])))
+            page = self._page(request, found)
+            replies = self._replies()
+            page["elements"] = [self._shown(c, replies[c["$URN"]]) for c in page["elements"]]
+        return 200, page, {}
+
+    def _comment(self, request: LoggedRequest, target: str) -> Answer:
+        body = request.json
+        text = (body.get("message") or {}).get("text", "")
+        parent = body.get("parentComment") or ""
+        with self.lock:
+            if parent and parent != target:
+                return 400, {"status": 400, "message": "parentComment must be the target of a nested comment"}, {}
+            if target not in self.comments and not any(p["urn"] == target for p in self._live_posts()):
+                return 404, NOT_FOUND, {}
+        urn = self.comment_as(str(body.get("actor", "")), target, text)
+        with self.lock:
+            shown = self._shown(self.comments[urn], 0)
+        return 201, shown, {"x-restli-id": urn}
+
+    def _delete_comment(self, request: LoggedRequest, target: str, comment_id: str) -> Answer:
+        actor = request.query.get("actor", "")
+        with self.lock:
+            comment = next((c for c in self.comments.values() if c["id"] == comment_id and not c["deleted"]), None)
+            if comment is None:
+                return 404, NOT_FOUND, {}
+            post_author = next((p["author"] for p in self.posts if p["urn"] == comment["object"]), "")
+            if actor not in (comment["actor"], post_author):
+                return 403, self.error_body(403), {}
+            comment["deleted"] = True
+        return 204, None, {}
+
+    def _statistics(self, request: LoggedRequest) -> Answer:
+        query = request.query
+        if query.get("q") != "organizationalEntity" or not query.get("organizationalEntity", "").startswith(
+            "urn:li:organization:"
+        ):
+            return 400, {"status": 400, "message": "organizationalEntity is required"}, {}
+        wanted = query.get("shares", "").removeprefix("List(").removesuffix(")").split(",")
+        with self.lock:
+            found = [p for p in self._live_posts() if p["urn"] in wanted]
+            elements = [
+                {
+                    "organizationalEntity": query["organizationalEntity"],
+                    "share": p["urn"],
+                    "totalShareStatistics": {self.renamed_statistics.get(k, k): v for k, v in p["statistics"].items()},
+                }
+                for p in found
+            ]
+        return 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}, {}
 
     @staticmethod
     def _versioned(request: LoggedRequest) -> bool:
@@ -255,6 +467,8 @@ class LinkedInServer(LocalServer):
                     "commentary": body.get("commentary", ""),
                     "shown": render_little_text(body.get("commentary", "")),
                     "images": images,
+                    "created": int(time.time() * 1000),
+                    "statistics": dict.fromkeys(STATISTICS, 0),
                 }
             )
         return 201, None, {"x-restli-id": urn}

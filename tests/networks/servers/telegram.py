@@ -13,6 +13,17 @@ Methods: getMe, getChat, getChatMember, sendMessage, sendPhoto, sendMediaGroup, 
 /bot<token>/<method> with form or multipart parameters. parse_mode=HTML is parsed as Telegram
 does: an unsupported tag or a bare `&` is "Bad Request: can't parse entities"; the parsed text
 is limited to 4096 UTF-16 code units, a caption to 1024.
+
+Comments: the channel has a linked discussion group (`getChat` answers `linked_chat_id`). Each
+channel post is forwarded into it automatically (`is_automatic_forward`, `forward_origin` naming
+the channel post); a comment replies to that forward (`reply_to_message`, one level deep, and
+`message_thread_id` = the forward's id). The bot gets group messages as updates: `getUpdates`
+(`offset` confirms every earlier update, which is then gone; `limit` 1-100) answers what is
+pending, oldest first; an edit is an `edited_message` update. The bot never gets its own messages.
+`sendMessage` with `reply_parameters` answers in the group; `deleteMessage` removes a message.
+
+    server.comment_as("claire", "Bravo", reply_to=remote_id, at=moment)   # a group message
+    server.edit_comment(remote_id, "Texte corrigé")
 """
 
 from __future__ import annotations
@@ -21,6 +32,8 @@ import html
 import json
 import re
 import secrets
+import time
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -88,6 +101,13 @@ class TelegramServer(LocalServer):
         self.channel = {"id": -1001234567890, "title": "Desk news", "username": "deskchannel", "type": "channel"}
         self.bot_is_admin = True
         self.messages: list[dict[str, Any]] = []
+        self.group = {"id": -1009876543210, "title": "Desk news chat", "username": "deskchat", "type": "supergroup"}
+        self.channel["linked_chat_id"] = self.group["id"]
+        self.group_messages: dict[int, dict[str, Any]] = {}  # message_id -> message (deleted: gone)
+        self.forwards: dict[int, int] = {}  # channel post id -> its automatic forward in the group
+        self.updates: list[dict[str, Any]] = []
+        self._update_id = 800000000
+        self._group_id = 0
 
     # --- knobs --------------------------------------------------------------------------------
     def revoke(self) -> None:
@@ -112,6 +132,106 @@ class TelegramServer(LocalServer):
             path=f"/bot{self.token}/send",
             body={"ok": False, "error_code": 403, "description": "Forbidden: bot is not a member of the channel chat"},
         )
+
+    # --- the discussion group -----------------------------------------------------------------
+    def comment_as(self, name: str, text: str, *, reply_to: str = "", at: datetime | None = None) -> str:
+        """Someone writes in the group: under a channel post ("<id>"), under a group message
+        ("<group id>:<id>"), or on its own; returns "<group id>:<message id>"."""
+        user = {"id": 500 + sum(map(ord, name)), "is_bot": False, "first_name": name.title(), "username": name}
+        with self.lock:
+            parent = self._parent(reply_to)
+            message = self._group_message({"from": user, "text": text}, parent=parent, at=at)
+            self._queue({"message": message})
+        return f"{self.group['id']}:{message['message_id']}"
+
+    def edit_comment(self, remote_id: str, text: str) -> None:
+        with self.lock:
+            message = self.group_messages[int(remote_id.rsplit(":", 1)[1])]
+            message["text"], message["edit_date"] = text, int(time.time())
+            self._queue({"edited_message": dict(message)})
+
+    def comment_exists(self, remote_id: str) -> bool:
+        with self.lock:
+            return ":" in remote_id and int(remote_id.rsplit(":", 1)[1]) in self.group_messages
+
+    def _parent(self, reply_to: str) -> dict[str, Any] | None:
+        if not reply_to:
+            return None
+        if ":" in reply_to:
+            return self.group_messages[int(reply_to.rsplit(":", 1)[1])]
+        return self.group_messages[self.forwards[int(reply_to)]]
+
+    def _group_message(
+        self, fields: dict[str, Any], *, parent: dict[str, Any] | None, at: datetime | None = None
+    ) -> dict[str, Any]:
+        self._group_id += 1
+        message = {
+            "message_id": self._group_id,
+            "chat": self.group,
+            "date": int(at.timestamp() if at else time.time()),
+            **fields,
+        }
+        if parent is not None:
+            shallow = {k: v for k, v in parent.items() if k != "reply_to_message"}  # one level only
+            message["reply_to_message"] = shallow
+            message["message_thread_id"] = parent.get("message_thread_id") or parent["message_id"]
+            message["is_topic_message"] = False
+        self.group_messages[message["message_id"]] = message
+        return message
+
+    def _queue(self, update: dict[str, Any]) -> None:
+        self._update_id += 1
+        self.updates.append({"update_id": self._update_id, **update})
+
+    def _forward(self, post: dict[str, Any]) -> None:
+        """Telegram copies each channel post into the linked group, as the channel."""
+        fields = {
+            "sender_chat": self.channel,
+            "is_automatic_forward": True,
+            "forward_origin": {
+                "type": "channel",
+                "chat": self.channel,
+                "message_id": post["message_id"],
+                "date": post["date"],
+            },
+            "text": post.get("text") or post.get("caption") or "",
+        }
+        forward = self._group_message(fields, parent=None)
+        self.forwards[post["message_id"]] = forward["message_id"]
+        self._queue({"message": forward})
+
+    def _getUpdates(self, params):  # noqa: N802
+        limit = int(params.get("limit") or 100)
+        if not 1 <= limit <= 100:
+            return self._bad("Bad Request: wrong limit")
+        with self.lock:
+            if params.get("offset") not in (None, ""):
+                self.updates = [u for u in self.updates if u["update_id"] >= int(params["offset"])]
+            return self._ok(self.updates[:limit])
+
+    def _deleteMessage(self, params):  # noqa: N802
+        with self.lock:
+            if str(params.get("chat_id")) != str(self.group["id"]):
+                return self._bad("Bad Request: chat not found")
+            if self.group_messages.pop(int(params.get("message_id") or 0), None) is None:
+                return self._bad("Bad Request: message to delete not found")
+        return self._ok(True)
+
+    def _reply_in_group(self, params: dict[str, Any]) -> Answer:
+        error, parsed = (
+            parse_html(params.get("text", "")) if params.get("parse_mode") == "HTML" else (None, params.get("text", ""))
+        )
+        if error:
+            return self._bad(error)
+        if not parsed.strip():
+            return self._bad("Bad Request: message text is empty")
+        reference = json.loads(params.get("reply_parameters") or "{}")
+        with self.lock:
+            parent = self.group_messages.get(int(reference.get("message_id") or 0))
+            if reference and parent is None and not reference.get("allow_sending_without_reply"):
+                return self._bad("Bad Request: message to be replied not found")
+            message = self._group_message({"from": self.bot, "text": parsed}, parent=parent)
+        return self._ok(message)
 
     def error_body(self, status: int) -> Any:
         descriptions = {
@@ -151,6 +271,8 @@ class TelegramServer(LocalServer):
     def _chat(self, chat_id: Any) -> dict[str, Any] | None:
         if str(chat_id) in (f"@{self.channel['username']}", str(self.channel["id"])):
             return self.channel
+        if str(chat_id) in (f"@{self.group['username']}", str(self.group["id"])):
+            return self.group
         return None
 
     def _getMe(self, params):  # noqa: N802 - the Bot API's method names
@@ -170,6 +292,8 @@ class TelegramServer(LocalServer):
         return self._ok({"user": self.bot, "status": "administrator", "can_post_messages": True})
 
     def _sendMessage(self, params):  # noqa: N802
+        if str(params.get("chat_id")) in (str(self.group["id"]), f"@{self.group['username']}"):
+            return self._reply_in_group(params)
         return self._send(params, params.get("text", ""), limit=4096, photos=[])
 
     def _sendPhoto(self, params):  # noqa: N802
@@ -235,4 +359,5 @@ class TelegramServer(LocalServer):
             else:
                 message["text"] = text
             self.messages.append({**message, "photo_bytes": [p[0] for p in photos]})
+            self._forward(message)
         return message, None

@@ -40,6 +40,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("listening", "0005_crisis_room")]
+    dependencies = [("listening", "0007_statement_two_approvals")]
 
     operations = [migrations.RunPython(create, drop)]
