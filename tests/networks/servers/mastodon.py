@@ -54,7 +54,7 @@ GET /api/v1/statuses/:id/context (ancestors, descendants depth first); GET /api/
 (`types[]`, `exclude_types[]`, `max_id`, `since_id`, `min_id`, `limit` 40 by default and at most
 80, newest first, a Link header with `rel="next"` (max_id) and `rel="prev"` (min_id); needs the
 read:notifications scope, else 403 as Mastodon answers); GET /api/v2/search (`q`, every word
-must appear; `type=statuses`; public statuses only; `max_id`, `since_id`, `min_id`, `limit` 20 by
+must appear as a whole word; `type=statuses`; public statuses only; `max_id`, `since_id`, `min_id`, `limit` 20 by
 default and at most 40; needs a token with read:search, as Mastodon searches statuses only for a
 signed-in user); GET /api/v1/timelines/tag/:hashtag (`any[]`, the same paging; public).
 
@@ -667,9 +667,9 @@ class MastodonServer(LocalServer):
         if not self._may(token, "read:search"):
             return 403, {"error": "This action is outside the authorized scopes"}, {}
         query = parse_qs(request.path.partition("?")[2])
-        words = (query.get("q") or [""])[0].casefold().split()
+        words = _WORD.findall((query.get("q") or [""])[0].casefold())
         kinds = set(query.get("type") or ["accounts", "hashtags", "statuses"])
-        found = self._public(lambda s: bool(words) and all(w in s["text"].casefold() for w in words))
+        found = self._public(lambda s: bool(words) and set(words) <= set(_WORD.findall(s["text"].casefold())))
         statuses = _page(found, query, _limit(query)) if "statuses" in kinds else []
         return 200, {"accounts": [], "statuses": statuses, "hashtags": []}, {}
 
@@ -771,6 +771,7 @@ def _descendants(statuses: dict[str, dict[str, Any]], root: str) -> list[dict[st
     return found
 
 
+_WORD = re.compile(r"\w+")  # the search's tokens: whole words, as Mastodon's index splits them
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _LINK = re.compile(r"https?://[^\s<]+")
 _MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.-]+\w(?::\d+)?))?")
