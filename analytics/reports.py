@@ -24,8 +24,9 @@ from accounts.models import Brand
 from analytics import selectors
 from analytics.models import ReportDelivery, ReportSchedule, ShareLink
 from analytics.selectors import Filters
-from analytics.templatetags.analytics_tags import decimal, duration, number, percent
+from analytics.templatetags.analytics_tags import decimal, duration, minutes, number, percent
 from cm_platform.spreadsheets import neutralise
+from core.sentiment import Label
 from networks.capabilities.metrics import Metric
 
 SHARE_SALT = "analytics.report-share"
@@ -35,17 +36,29 @@ SHARE_SALT = "analytics.report-share"
 def report_context(brand: Brand, filters: Filters) -> dict:
     numbers = selectors.page_numbers(brand, filters, top=10)
     trend = numbers["chart_data"]["trend"]
+    community, listening = numbers["community"], numbers["listening"]
     return {
         "brand": brand,
         "filters": filters,
         "metrics": [
             (metric.label, numbers["totals"].get(str(metric))) for metric in Metric if metric != Metric.FOLLOWERS
         ],
-        "empty": not numbers["publishing"].planned and numbers["totals"].engagement is None,
+        "empty": not numbers["publishing"].planned
+        and numbers["totals"].engagement is None
+        and not community.messages
+        and not listening.mentions
+        and not listening.incidents,
+        "community_sentiment": _by_label(community.sentiment),
+        "listening_sentiment": _by_label(listening.sentiment),
         "published_chart": bar_chart([d[8:] for d in trend["days"]], trend["published"]),
         "engagement_chart": bar_chart([d[8:] for d in trend["days"]], trend["engagement"]),
         **numbers,
     }
+
+
+def _by_label(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(words, count) for each sentiment, in one order (a label nobody had counts 0)."""
+    return [(label.verbose, counts.get(str(label), 0)) for label in Label]
 
 
 def report_pdf(brand: Brand, filters: Filters, *, language: str) -> bytes:
@@ -96,10 +109,56 @@ def _csv_rows(context: dict) -> list[tuple[str, str, str]]:
         (_("Top posts"), row.target.post.text[:100], _plain(number(row.engagement))) for row in context["top_posts"]
     ]
     rows += [(_("By network"), row["name"], _plain(number(row["totals"].engagement))) for row in context["networks"]]
-    rows += [
-        (_("Community"), _("Messages and response times"), _("not available yet")),
-        (_("Listening"), _("Mentions, spikes and incidents"), _("not available yet")),
+    return rows + _community_rows(context) + _listening_rows(context)
+
+
+def _community_rows(context: dict) -> list[tuple[str, str, str]]:
+    community, section = context["community"], _("Community")
+    rows = [
+        (section, _("Messages received"), _plain(number(community.messages))),
+        (section, _("Conversations started"), _plain(number(community.conversations))),
+        (section, _("Conversations answered"), _plain(number(community.answered))),
+        (section, _("Median first response (business hours)"), _plain(minutes(community.median_response_minutes))),
+        (
+            section,
+            _("Answered within the target (%(target)s min)") % {"target": community.target_minutes},
+            _plain(percent(community.within_target_rate)),
+        ),
     ]
+    if community.messages:
+        rows += [
+            (section, _("Messages (sentiment: %(label)s)") % {"label": label}, _plain(number(count)))
+            for label, count in context["community_sentiment"]
+        ]
+    return rows
+
+
+def _listening_rows(context: dict) -> list[tuple[str, str, str]]:
+    listening, section = context["listening"], _("Listening")
+    rows = [(section, _("Mentions"), _plain(number(listening.mentions)))]
+    if listening.mentions:
+        rows += [
+            (section, _("Mentions (sentiment: %(label)s)") % {"label": label}, _plain(number(count)))
+            for label, count in context["listening_sentiment"]
+        ]
+    rows += [
+        (section, _("Spikes"), _plain(number(listening.spikes_total))),
+        (section, _("Crisis incidents"), _plain(number(len(listening.incidents)))),
+    ]
+    for incident in listening.incidents:
+        rows += [
+            (
+                _("Crisis incidents"),
+                f"{incident.title} · {_('Mentions (negative)')}",
+                f"{incident.mentions} ({incident.negative})",
+            ),
+            (_("Crisis incidents"), f"{incident.title} · {_('Duration')}", _plain(minutes(incident.duration_minutes))),
+            (
+                _("Crisis incidents"),
+                f"{incident.title} · {_('First statement or reply out')}",
+                _plain(minutes(incident.first_response_minutes)),
+            ),
+        ]
     return rows
 
 

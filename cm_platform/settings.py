@@ -353,7 +353,11 @@ LOGGING = {
     "filters": {"routine_tasks": {"()": "cm_platform.logs.RoutineTasksAtDebug", "tasks": publishing_beat.ROUTINE}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+    "loggers": {
+        **{name: {"filters": ["routine_tasks"]} for name in ROUTINE_TASK_LOGGERS},
+        # WeasyPrint narrates each PDF's steps at INFO ("Step 1 - Fetching…"): warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -560,6 +564,11 @@ INBOX_POLL_LEASE_SECONDS = env.float("INBOX_POLL_LEASE_SECONDS", default=300.0)
 INBOX_BACKFILL_DAYS = env.int("INBOX_BACKFILL_DAYS", default=7)
 INBOX_POLL_MAX_PAGES = env.int("INBOX_POLL_MAX_PAGES", default=50)
 INBOX_THREADS_PER_POLL = env.int("INBOX_THREADS_PER_POLL", default=20)
+# Meta's webhooks (inbox/webhooks.py, at /hooks/meta/): the token typed in the app's Webhooks
+# settings, which Meta sends back when subscribing (empty: the subscription is refused), and the
+# largest delivery taken. Deliveries are signed with FACEBOOK_APP_SECRET / THREADS_APP_SECRET.
+META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+META_WEBHOOK_MAX_BYTES = env.int("META_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 # Polls go to the default queue unless a deployment gives them workers of their own.
 INBOX_POLL_QUEUE = env.str("INBOX_POLL_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE)
 # Conversations about to miss their response target are looked for this often (inbox/ontime.py).

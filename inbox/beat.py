@@ -8,6 +8,7 @@ DISPATCH = "inbox.dispatch"
 POLL_ACCOUNT = "inbox.poll_account"
 SEND_REPLY = "inbox.send_reply"
 WARN_DUE = "inbox.warn_due"
+READ_MENTION = "inbox.read_mention"
 
 
 def schedule(*, dispatch_every: float, warn_every: float) -> dict[str, dict]:

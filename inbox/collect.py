@@ -126,7 +126,8 @@ def account_poll(*, read_state_id: int, claim: str) -> str:
         # Reading takes from the account's budget after publishing (networks/budget.py).
         with budget.spending(state.account, budget.Priority.BACKGROUND):
             roots = _read_pages(state, adapter, claim)
-            _read_threads(state, adapter, claim, roots)
+            if not adapter.reads_every_depth:
+                _read_threads(state, adapter, claim, roots)
     except LostClaim:
         return "skipped"
     except budget.OverBudget as refused:
@@ -179,7 +180,8 @@ def _store(state: ReadState, claim: str, messages, *, cursor: str | None) -> set
 
 def _record_success(state: ReadState, claim: str) -> None:
     now = timezone.now()
-    next_read = now + timedelta(seconds=settings.INBOX_POLL_INTERVAL)
+    interval = max(settings.INBOX_POLL_INTERVAL, state.account.adapter_class.read_at_most_every)
+    next_read = now + timedelta(seconds=interval)
     with writing():
         ReadState.objects.filter(pk=state.pk, claim_id=claim).update(
             claim_id="",

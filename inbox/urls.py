@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inbox import views
+from inbox import views, webhooks
 
 app_name = "inbox"
 
@@ -10,6 +10,8 @@ def inbox(route: str) -> str:
 
 
 urlpatterns = [
+    # Meta's webhooks: public, signed with the app secret (inbox/webhooks.py).
+    path("hooks/meta/", webhooks.meta_webhook, name="meta_webhook"),
     path(inbox(""), views.conversation_list, name="list"),
     path(inbox("settings/"), views.inbox_settings, name="settings"),
     path(inbox("rules/"), views.triage_rules, name="rules"),

@@ -19,7 +19,7 @@ from cm_platform.ids import parse_id
 from core.sentiment import Label
 from core.timing import validate_day_in_range
 from inbox.models import Conversation, Message, Reply, ReplyState
-from listening.models import Incident, Mention, MentionHourly, MentionTag, Statement
+from listening.models import Alert, Incident, Mention, MentionHourly, MentionTag, Statement
 from networks.capabilities.conversations import MessageAction
 from networks.models import AccountStatus, NetworkAccount
 from posts.models import PostTarget, TargetState
@@ -259,3 +259,88 @@ def incident_summary(incident: Incident, *, until: datetime) -> dict:
         "actions": dict(sorted(actions.items())),
         **incident_response(incident, until=until),
     }
+
+
+# --- management's reports -------------------------------------------------------------------------
+REPORT_SPIKES = 50  # listed in a report; the count says how many more
+
+
+@dataclass(frozen=True)
+class IncidentReport:
+    """An incident as a report tells it: its summary (written at closing; so far, while open)."""
+
+    title: str
+    opened_at: datetime
+    closed_at: datetime | None
+    duration_minutes: int
+    mentions: int
+    negative: int
+    peak_at: datetime | None
+    peak_mentions: int | None
+    first_response_minutes: float | None  # the first statement or reply out after the opening
+    median_response_minutes: float | None  # the inbox's, of the incident's conversations
+    statements_published: int
+
+    @classmethod
+    def of(cls, incident: Incident, *, now: datetime) -> IncidentReport:
+        # An incident closed before summaries were kept has none: made now, from its records.
+        summary = incident.summary if incident.summary and not incident.is_open else None
+        summary = summary or incident_summary(incident, until=incident.closed_at or now)
+        peak = summary.get("peak") or {}
+        first = summary.get("first_response_seconds")
+        return cls(
+            title=incident.title,
+            opened_at=incident.opened_at,
+            closed_at=incident.closed_at,
+            duration_minutes=summary.get("duration_minutes", 0),
+            mentions=summary.get("mentions", 0),
+            negative=summary.get("negative", 0),
+            peak_at=datetime.fromisoformat(peak["hour"]) if peak.get("hour") else None,
+            peak_mentions=peak.get("mentions"),
+            first_response_minutes=round(first / 60, 1) if first is not None else None,
+            median_response_minutes=summary.get("median_response_minutes"),
+            statements_published=summary.get("statements_published", 0),
+        )
+
+
+@dataclass(frozen=True)
+class ListeningNumbers:
+    """Listening over a period. `mentions` is None when the brand listens to nothing (no saved
+    search, no source): not available, not 0."""
+
+    mentions: int | None
+    sentiment: dict[str, int]
+    spikes: list[Alert]  # the first REPORT_SPIKES of the period
+    spikes_total: int
+    incidents: list[IncidentReport]
+
+
+def period_numbers(brand: Brand, *, start: datetime, end: datetime, now: datetime | None = None) -> ListeningNumbers:
+    """Mentions by sentiment, spikes and the incidents open at any time between `start`
+    (included) and `end` (excluded): a fixed number of queries, plus the one open incident's
+    summary so far (a brand has at most one open)."""
+    by_sentiment = list(
+        Mention.objects.filter(brand=brand, published_at__gte=start, published_at__lt=end)
+        .values("sentiment")
+        .annotate(n=Count("pk"))
+    )
+    spikes = Alert.objects.filter(brand=brand, created_at__gte=start, created_at__lt=end)
+    listed = list(spikes.select_related("search").order_by("created_at", "pk")[:REPORT_SPIKES])
+    incidents = Incident.objects.filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=start), brand=brand, opened_at__lt=end
+    ).order_by("opened_at", "pk")
+    now = now or timezone.now()
+    return ListeningNumbers(
+        mentions=sum(row["n"] for row in by_sentiment) if by_sentiment or _listens(brand) else None,
+        sentiment={row["sentiment"]: row["n"] for row in by_sentiment if row["sentiment"]},
+        spikes=listed,
+        spikes_total=spikes.count() if len(listed) == REPORT_SPIKES else len(listed),
+        incidents=[IncidentReport.of(incident, now=now) for incident in incidents],
+    )
+
+
+def _listens(brand: Brand) -> bool:
+    """Whether the brand has a saved search or a source (one query for both)."""
+    return Brand.objects.filter(
+        Q(saved_searches__isnull=False) | Q(listening_sources__isnull=False), pk=brand.pk
+    ).exists()

@@ -243,6 +243,12 @@ class Adapter:
     # With `conversations`: what the inbox may do to a message here, and, for each action it
     # may not, why (the page shows the reason instead of a button).
     message_actions: ClassVar[frozenset[MessageAction]] = frozenset()
+    # read_messages() already brings every depth of each thread (Meta's networks read each
+    # post's comments whole): the poller does not read the threads again.
+    reads_every_depth: ClassVar[bool] = False
+    # The least time between two polls of an account (seconds), where reading costs a network
+    # whose calls are few (a Facebook Page: 200 an hour) and a webhook brings messages sooner.
+    read_at_most_every: ClassVar[float] = 0.0
     actions_not_offered: ClassVar[Mapping[MessageAction, StrOrPromise]] = {}
 
     @classmethod

@@ -40,6 +40,16 @@ def duration(seconds):
 
 
 @register.filter
+def minutes(value):
+    """A response time in minutes; in hours past two (a day's wait reads 24 h, not 1,440 min)."""
+    if value is None:
+        return not_available()
+    if value < 120:
+        return _("%(n)s min") % {"n": floatformat(value, "1g")}
+    return _("%(n)s h") % {"n": floatformat(value / 60, "1g")}
+
+
+@register.filter
 def heat(value, peak):
     """A CSS class from cm-heat-0 (no post) to cm-heat-4 (the best hour)."""
     if value is None or not peak:

@@ -107,6 +107,43 @@ class TopPostSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The post on its network (empty if unknown).")
 
 
+class CommunitySerializer(serializers.Serializer):
+    """The inbox in the period (all the brand's conversations, whatever the filters)."""
+
+    messages = serializers.IntegerField(
+        allow_null=True, help_text="Received from people; null: no account on a network the inbox reads."
+    )
+    conversations = serializers.IntegerField(help_text="Started in the period.")
+    answered = serializers.IntegerField(help_text="First answered in the period.")
+    median_response_minutes = serializers.FloatField(allow_null=True, help_text="Business minutes.")
+    within_target = serializers.IntegerField(help_text="Answered within the brand's response target.")
+    target_minutes = serializers.IntegerField()
+    sentiment = serializers.DictField(child=serializers.IntegerField(), help_text="Received messages by sentiment.")
+
+
+class IncidentSerializer(serializers.Serializer):
+    """A crisis incident open at some time in the period, with its summary (so far, while open)."""
+
+    title = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    duration_minutes = serializers.IntegerField()
+    mentions = serializers.IntegerField()
+    negative = serializers.IntegerField()
+    peak_at = serializers.DateTimeField(allow_null=True)
+    peak_mentions = serializers.IntegerField(allow_null=True)
+    first_response_minutes = serializers.FloatField(allow_null=True)
+    median_response_minutes = serializers.FloatField(allow_null=True)
+    statements_published = serializers.IntegerField()
+
+
+class ListeningSerializer(serializers.Serializer):
+    mentions = serializers.IntegerField(allow_null=True, help_text="null: the brand listens to nothing.")
+    sentiment = serializers.DictField(child=serializers.IntegerField(), help_text="Mentions by sentiment.")
+    spikes = serializers.IntegerField()
+    incidents = IncidentSerializer(many=True)
+
+
 class AnalyticsSerializer(serializers.Serializer):
     period = PeriodSerializer()
     publishing = PublishingSerializer()
@@ -115,6 +152,8 @@ class AnalyticsSerializer(serializers.Serializer):
     by_campaign = CampaignRowSerializer(many=True)
     trend = DaySerializer(many=True)
     top_posts = TopPostSerializer(many=True)
+    community = CommunitySerializer()
+    listening = ListeningSerializer()
     best_hours = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
         help_text="7 rows (Monday first) of 24 hours: the average engagement of the brand's posts "

@@ -1,6 +1,8 @@
 """A brand's analytics over the API: the numbers of the analytics page and of the reports
 (analytics/selectors.py, the one home of how they are counted), as JSON."""
 
+import dataclasses
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +21,8 @@ TOP_POSTS = 10
 
 class Analytics(BrandScoped, APIView):
     """The brand's numbers for a period: publishing, engagement (every metric), followers, by
-    network and by campaign, per day, top posts and best hours. null: not available, never 0."""
+    network and by campaign, per day, top posts, best hours, the inbox's response times and
+    listening's mentions and incidents. null: not available, never 0."""
 
     perms = {"GET": Perm.VIEW_ANALYTICS}
 
@@ -40,6 +43,7 @@ def _filters(brand: Brand, data: dict) -> Filters:
 def _document(brand: Brand, filters: Filters) -> dict:
     numbers = selectors.page_numbers(brand, filters, top=TOP_POSTS)
     publishing, totals, trend = numbers["publishing"], numbers["totals"], numbers["chart_data"]["trend"]
+    listening = numbers["listening"]
     return {
         "period": {
             "start": filters.start,
@@ -91,6 +95,13 @@ def _document(brand: Brand, filters: Filters) -> dict:
             }
             for row in numbers["top_posts"]
         ],
+        "community": dataclasses.asdict(numbers["community"]),
+        "listening": {
+            "mentions": listening.mentions,
+            "sentiment": listening.sentiment,
+            "spikes": listening.spikes_total,
+            "incidents": [dataclasses.asdict(incident) for incident in listening.incidents],
+        },
         "best_hours": numbers["best_hours"],
     }
 

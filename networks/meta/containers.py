@@ -63,8 +63,15 @@ class ContainerAdapter(GraphAdapter):
         self._wait_until_finished(container)
         data = {"creation_id": container}
         post_id = str(self._call("POST", f"/{user}/{self.containers.publish}", publishing=True, data=data)["id"])
-        permalink = self._call("GET", f"/{post_id}", params={"fields": "permalink"}).get("permalink") or ""
-        return PublishResult(remote_id=post_id, url=permalink or profile_url)
+        return PublishResult(remote_id=post_id, url=self.permalink(post_id) or profile_url)
+
+    def permalink(self, post_id: str) -> str:
+        """The published post's address, "" when Meta does not tell: it is published whatever
+        this look-up answers, and a failure here must not make the engine publish it again."""
+        try:
+            return str(self._call("GET", f"/{post_id}", params={"fields": "permalink"}).get("permalink") or "")
+        except PublishError:
+            return ""
 
     def _post_container(self, user: str, text: str, image_urls: list[str]) -> str:
         spec = self.containers

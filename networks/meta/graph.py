@@ -11,6 +11,7 @@ anything `is_transient` temporary -> retry; the rest is the network refusing thi
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -19,12 +20,33 @@ from django.utils.translation import gettext as _
 
 from cm_platform.reasons import reason
 from networks.base import ConnectError, Connection, Problem
-from networks.http_adapter import Wording, json_of, short, unnamed_error
+from networks.http_adapter import MAX_WAIT, Wording, json_of, seconds, short, unnamed_error
 from networks.oauth import OAuthAdapter, OAuthClient
 
 THROTTLED = {4, 17, 32, 613} | set(range(80001, 80015))
 TEMPORARY = {1, 2}
 TOKEN = {102, 190, 10} | set(range(200, 300))
+APP_USAGE_WAIT = 300.0  # seconds: X-App-Usage says how much is used, not when it frees up
+
+
+def _regain_minutes(header: str | None) -> float | None:
+    """The longest `estimated_time_to_regain_access` of X-Business-Use-Case-Usage:
+    {"<business-id>": [{"type": "pages", "call_count": 100, ..., "estimated_time_to_regain_access": 7}]}."""
+    try:
+        usage = json.loads(header) if header else None
+    except ValueError:
+        return None
+    if not isinstance(usage, dict):
+        return None
+    waits = [
+        entry.get("estimated_time_to_regain_access")
+        for entries in usage.values()
+        if isinstance(entries, list)
+        for entry in entries
+        if isinstance(entry, dict)
+    ]
+    numbers = [float(w) for w in waits if isinstance(w, int | float) and not isinstance(w, bool)]
+    return max(numbers) if numbers else None
 
 
 def error_of(response) -> dict[str, Any]:
@@ -68,6 +90,18 @@ class GraphAdapter(OAuthAdapter):
     def error_words(cls, response) -> Any:
         error = error_of(response)
         return short(error.get("error_user_msg") or error.get("message")) or unnamed_error(response.status_code)
+
+    @classmethod
+    def retry_after(cls, response) -> float | None:
+        """How long a throttle lasts, from Meta's usage headers: X-Business-Use-Case-Usage gives
+        `estimated_time_to_regain_access` in minutes (Pages, Instagram); X-App-Usage only
+        percentages, so the app's hourly window is waited out in steps of APP_USAGE_WAIT."""
+        minutes = _regain_minutes(response.headers.get("X-Business-Use-Case-Usage"))
+        if minutes is not None:
+            return min(MAX_WAIT, max(60.0, minutes * 60.0))
+        if response.headers.get("X-App-Usage"):
+            return APP_USAGE_WAIT
+        return seconds(response.headers.get("Retry-After")) or APP_USAGE_WAIT
 
     @classmethod
     def api_url(cls) -> str:

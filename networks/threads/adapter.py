@@ -11,6 +11,13 @@ Facts (https://developers.facebook.com/docs/threads), proven against tests/netwo
   the sequence Instagram shares (networks/meta/containers.py);
 - 500 characters; images are downloaded by Meta from a public URL (SITE_URL), JPEG or PNG;
   a carousel has 2 to 20 items; errors are Graph error documents (networks/meta/graph.py).
+
+Conversations (networks/meta/reading.py reads them): the profile's posts of the last weeks
+(`GET /{user-id}/threads`), each one's replies at every depth (`GET /{media-id}/conversation`,
+`reverse=false`, each naming `replied_to` and `root_post`), and the posts mentioning the profile
+(`GET /{user-id}/mentions`). A reply is a container with `reply_to_id`, then `threads_publish`
+(no idempotency key: a reply whose answer was lost is "needs checking"); hide
+`POST /{reply-id}/manage_reply` `hide=true`; `DELETE /{media-id}` deletes only the profile's own.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from core.images import Fit
 from core.images import Limits as ImageLimits
 from networks.base import (
+    Capability,
     Connection,
     ErrorKind,
     Limits,
@@ -36,8 +44,12 @@ from networks.base import (
     validate_against,
 )
 from networks.budget import POSTS, Rate
+from networks.capabilities.conversations import Author, InboundMessage, MessageAction, MessageKind, web_address
+from networks.capabilities.metrics import Counters, Metric, json_or_none
 from networks.meta import containers as meta
 from networks.meta import graph
+from networks.meta.metrics import GraphMetrics, insight_values
+from networks.meta.reading import Edge, GraphReader, moment
 from networks.oauth import OAuthClient
 
 NAME = "Threads"
@@ -54,7 +66,22 @@ def _long_lived(answer: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return {"access_token": answer["access_token"], "issued_at": timezone.now().isoformat()}, expires_at
 
 
-class ThreadsAdapter(meta.ContainerAdapter):
+REPLY_FIELDS = "id,text,username,timestamp,permalink,replied_to,root_post,is_reply_owned_by_me"
+MENTION_FIELDS = "id,text,username,timestamp,permalink"
+
+
+# GET /{media-id}/insights: the desk's metric -> Threads' name.
+THREADS_INSIGHTS = {
+    Metric.VIEWS: "views",
+    Metric.LIKES: "likes",
+    Metric.REPLIES: "replies",
+    Metric.REPOSTS: "reposts",
+    Metric.QUOTES: "quotes",
+    Metric.SHARES: "shares",
+}
+
+
+class ThreadsAdapter(meta.ContainerAdapter, GraphReader, GraphMetrics):
     slug = "threads"
     name = NAME
     icon = "bi-threads"
@@ -69,6 +96,15 @@ class ThreadsAdapter(meta.ContainerAdapter):
     api_url_setting = "THREADS_API_URL"
     scopes = SCOPES
     credential_key = "access_token"
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
+    post_metrics = frozenset(THREADS_INSIGHTS)
+    insights = THREADS_INSIGHTS
+    message_actions = frozenset({MessageAction.REPLY, MessageAction.HIDE, MessageAction.DELETE_OWN})
+    actions_not_offered = {
+        MessageAction.DELETE: gettext_lazy(
+            "Threads lets a profile delete only its own posts and replies: hide this reply instead."
+        ),
+    }
     containers = meta.Containers(
         create="threads",
         publish="threads_publish",
@@ -142,3 +178,53 @@ class ThreadsAdapter(meta.ContainerAdapter):
     def check_connection(self) -> str:
         me = self._call("GET", "/me", params={"fields": "id,username"})
         return f"@{me.get('username') or self.account.config['username']}"
+
+    # --- conversations ---------------------------------------------------------------------------
+    def posts_edge(self) -> Edge:
+        return Edge(f"/{self.account.config['user_id']}/threads", {"fields": "id,timestamp"})
+
+    def comments_edge(self, post_id: str) -> Edge:
+        return Edge(f"/{post_id}/conversation", {"fields": REPLY_FIELDS, "reverse": "false"})
+
+    def mentions_edge(self) -> Edge:
+        return Edge(f"/{self.account.config['user_id']}/mentions", {"fields": MENTION_FIELDS})
+
+    def messages_of(self, item: dict[str, Any], *, post_id: str) -> list[InboundMessage]:
+        username = str(item["username"])
+        replied_to = (item.get("replied_to") or {}).get("id")
+        root = (item.get("root_post") or {}).get("id") or post_id
+        return [
+            InboundMessage(
+                remote_id=str(item["id"]),
+                text=str(item.get("text") or ""),
+                author=Author(handle=f"@{username}", name=username),
+                created_at=moment(item["timestamp"]),
+                url=web_address(item.get("permalink")),
+                in_reply_to=str(replied_to or "") if post_id else "",
+                root_id=str(root) if post_id else "",
+                kind=MessageKind.REPLY if post_id else MessageKind.MENTION,
+                ours=bool(item.get("is_reply_owned_by_me")) or username == self.account.config["username"],
+            )
+        ]
+
+    def reply(self, *, to: str, text: str, key: str) -> PublishResult:
+        """A text container answering `to`, published once Meta has prepared it."""
+        user = self.account.config["user_id"]
+        container = self._create(user, {"media_type": "TEXT", "text": text, "reply_to_id": to})
+        self._wait_until_finished(container)
+        data = {"creation_id": container}
+        reply_id = str(self._call("POST", f"/{user}/threads_publish", publishing=True, spends=(), data=data)["id"])
+        return PublishResult(remote_id=reply_id, url=web_address(self.permalink(reply_id)))
+
+    def hide_message(self, *, remote_id: str) -> None:
+        self._call("POST", f"/{remote_id}/manage_reply", data={"hide": "true"})
+
+    def delete_message(self, *, remote_id: str, ours: bool) -> None:
+        if not ours:
+            raise NotImplementedError  # see actions_not_offered
+        self.delete_object(remote_id)
+
+    def read_account_metrics(self) -> Counters:
+        path = f"/{self.account.config['user_id']}/threads_insights"
+        values = insight_values(json_or_none(self.metrics_get(path, {"metric": "followers_count"})))
+        return Counters.from_fields(values, {Metric.FOLLOWERS: "followers_count"})

@@ -45,7 +45,7 @@ def test_the_french_pdf_holds_the_numbers_and_says_non_disponible_not_zero(clien
     assert "46" in text  # engagement: 41 + 3 + 2
     rate_line = next(line for line in text.splitlines() if "Taux d’engagement" in line)
     assert "non disponible" in rate_line and "0" not in rate_line
-    assert "non disponible pour l’instant" in text  # community and listening
+    assert "Messages reçus" in text and "Mentions" in text  # community and listening
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.services import metrics_dispatch, posts_collect
+from listening.models import Incident, Mention, SavedSearch
 from tests.analytics.conftest import give, published
 from tests.calendars.factories import CampaignFactory
 from tests.factories import NetworkAccountFactory
@@ -95,3 +96,20 @@ def test_another_brands_campaign_is_refused_by_name(api_as, brand_a, brand_b, pe
     response = _get(api_as(people["viewer"]), brand_a, campaign=other.pk)
     assert response.status_code == 400
     assert "campaign" in str(response.json())
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_inbox_and_listening_numbers_with_null_where_nothing_listens(api_as, brand_a, people):
+    body = _get(api_as(people["viewer"]), brand_a).json()
+    assert body["community"]["messages"] is None  # no account on a network the inbox reads
+    assert body["listening"] == {"mentions": None, "sentiment": {}, "spikes": 0, "incidents": []}
+
+    SavedSearch.objects.create(brand=brand_a, name="Lampes", expression="lampe")
+    Mention.objects.create(
+        brand=brand_a, network="web", text="lampe", sentiment="negative", published_at=timezone.now()
+    )
+    Incident.objects.create(brand=brand_a, title="Rappel", words=["lampe"], opened_by=people["manager"])
+    body = _get(api_as(people["viewer"]), brand_a).json()
+    assert body["listening"]["mentions"] == 1 and body["listening"]["sentiment"] == {"negative": 1}
+    [incident] = body["listening"]["incidents"]
+    assert incident["title"] == "Rappel" and incident["closed_at"] is None and incident["mentions"] == 1

@@ -9,12 +9,18 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
+from inbox.collect import CONVERSATIONS, account_poll, inbox_dispatch
 from inbox.models import Conversation, Message
 from inbox.services import messages_store
+from networks import services
+from networks.base import Connection
 from networks.capabilities.conversations import Author, InboundMessage, MessageKind
 from networks.fake.adapter import FakeAdapter
+from networks.models import ReadState
 from posts.models import PostState, TargetState
 from tests.factories import NetworkAccountFactory, PostFactory, PostTargetFactory
+from tests.networks.oauth_helpers import oauth_data
+from tests.networks.servers.graph import GraphServer
 
 _ids = itertools.count(1)
 
@@ -88,3 +94,36 @@ def conversation(account, target) -> Conversation:
     """A new conversation under brand A's published post, with one reply from Claire."""
     store(account, inbound("Où est la boutique ?", remote_id="q1", in_reply_to=target.remote_id))
     return Message.objects.get(remote_id="q1").conversation
+
+
+# --- a Facebook Page on the local Graph API (Meta's webhook and replies) ------------------------------
+@pytest.fixture
+def graph(settings):
+    with GraphServer(app_id="fb-app", app_secret="fb-secret-value") as server:
+        settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = server.app_id, server.app_secret
+        settings.GRAPH_API_URL = server.api_url
+        yield server
+
+
+@pytest.fixture
+def page(graph):
+    return graph.page("Desk Café")
+
+
+@pytest.fixture
+def facebook(graph, page, brand_a, owner):
+    connection = Connection(
+        display_name=page["name"],
+        handle=page["id"],
+        credentials={"page_token": page["access_token"]},
+        config={"page_id": page["id"]},
+    )
+    return services.account_connect(brand=brand_a, user=owner, network="facebook", data=oauth_data(connection))
+
+
+def poll_now(account) -> str:
+    """What beat and a worker would do: dispatch, then run the poll it enqueued (in this process)."""
+    ReadState.objects.filter(account=account).update(next_read_at=None)
+    inbox_dispatch()
+    state = ReadState.objects.get(account=account, capability=CONVERSATIONS)
+    return account_poll(read_state_id=state.pk, claim=state.claim_id)

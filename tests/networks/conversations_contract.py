@@ -188,7 +188,9 @@ class ConversationsContract:
             reader.delete_message(remote_id=rude, ours=False)
             assert not conversations.exists(rude)
         if reader.offers(MessageAction.DELETE_OWN):
-            answer = reader.reply(to=rude, text="Dites-nous ce qui ne va pas.", key=uuid.uuid4().hex)
+            # Not under `rude`: a network that deleted it takes no reply to it any more.
+            fair = conversations.receive("Pas terrible.", in_reply_to=post)
+            answer = reader.reply(to=fair, text="Dites-nous ce qui ne va pas.", key=uuid.uuid4().hex)
             reader.delete_message(remote_id=answer.remote_id, ours=True)
             assert not conversations.exists(answer.remote_id)
 

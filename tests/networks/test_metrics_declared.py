@@ -18,7 +18,7 @@ def _proven_networks() -> set[str]:
         loaded = importlib.import_module(f"tests.networks.{module.name}")
         for obj in vars(loaded).values():
             if isinstance(obj, type) and issubclass(obj, MetricsContract) and obj is not MetricsContract:
-                proven.add(obj.network)
+                proven.add(obj.network)  # the slug each contract class names (as test_registry.py reads it)
     return proven
 
 

@@ -11,11 +11,16 @@ and the Threads API, reproducing the documented requests, answers and error docu
         graph.ig_media                 # Instagram media published: caption, image_urls
         graph.quota_usage = 50         # content_publishing_limit answers 50 of 50 used
         graph.container_status = "ERROR"   # the next Instagram containers end in ERROR
+        graph.comment(on=post_id, text="Bravo", who="Claire")   # someone comments (or replies: on=comment)
+        graph.tag(text="@Desk Café", network="instagram")      # someone tags the page / the IG account
+        graph.throttle_reads(minutes=7)  # the next GET: (#4) with X-Business-Use-Case-Usage
+        graph.page_size = 5            # the most one page of an edge holds (Graph's default: 25)
 
     with ThreadsServer(app_id="tapp", app_secret="tsecret") as threads:
         settings.THREADS_API_URL = threads.api_url          # http://127.0.0.1:<port>/v1.0
         settings.THREADS_AUTHORIZE_URL = threads.authorize_url
-        threads.threads                # posts published
+        threads.threads                # posts published (and replies, with reply_to)
+        threads.receive(text, reply_to=id, who="claire")   # someone replies, or mentions (no reply_to)
 
 Containers answer IN_PROGRESS to `container_polls` status reads, then FINISHED. Meta downloads
 image_url from the internet: these servers only record it (the tests check what it points at).
@@ -23,9 +28,12 @@ image_url from the internet: these servers only record it (the tests check what 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
+import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,6 +58,58 @@ EXPIRED = graph_error(
 )
 INVALID = graph_error("Invalid OAuth access token - Cannot parse access token", 190)
 THROTTLED = graph_error("(#32) Page request limit reached", 32)
+MISSING = (
+    "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing "
+    "permissions, or does not support this operation"
+)
+
+
+def graph_time(epoch: float) -> str:
+    """Graph's time format: 2026-11-30T10:00:00+0000."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def missing_error(method: str, object_id: str) -> dict[str, Any]:
+    return graph_error(MISSING.format(method=method, id=object_id), 100, subcode=33, type_="GraphMethodException")
+
+
+def paged(url: str, items: list[dict[str, Any]], query: dict[str, str], page_size: int) -> dict[str, Any]:
+    """An edge's page as the Graph API pages: `since` (epoch) keeps what was created at or after
+    it; `limit` (at most page_size); cursors `after`; `next` only while more is waiting."""
+    since = float(query.get("since") or 0)
+    kept = [item for item in items if item["_created"] >= since]
+    start = int(base64.b64decode(query["after"]).decode()) if query.get("after") else 0
+    limit = min(int(query.get("limit") or page_size), page_size)
+    page = kept[start : start + limit]
+    answer: dict[str, Any] = {"data": [{k: v for k, v in item.items() if not k.startswith("_")} for item in page]}
+    if page:
+        after = base64.b64encode(str(start + len(page)).encode()).decode()
+        answer["paging"] = {"cursors": {"before": base64.b64encode(str(start).encode()).decode(), "after": after}}
+        if start + len(page) < len(kept):
+            answer["paging"]["next"] = f"{url}?{urlencode({**query, 'after': after})}"
+    return answer
+
+
+def insights(counts: dict[str, int], names: list[str], renamed: dict[str, str]) -> dict[str, Any]:
+    """An insights answer for the metrics asked (`names`), each under its current name."""
+    return {
+        "data": [
+            {
+                "name": renamed.get(name, name),
+                "period": "lifetime",
+                "values": [{"value": counts.get(name, 0)}],
+                "id": f"x/insights/{name}/lifetime",
+            }
+            for name in names
+            if name
+        ]
+    }
+
+
+def throttled_headers(minutes: int) -> dict[str, str]:
+    usage = {"call_count": 100, "total_cputime": 20, "total_time": 30}
+    business = {"104000000000001": [{"type": "pages", **usage, "estimated_time_to_regain_access": minutes}]}
+    return {"X-App-Usage": json.dumps(usage), "X-Business-Use-Case-Usage": json.dumps(business)}
 
 
 class _Dialog:
@@ -112,6 +172,13 @@ class GraphServer(LocalServer):
         self.quota_usage = 0
         self.container_polls = 1
         self.container_status = "FINISHED"
+        self.comments: dict[str, dict[str, Any]] = {}  # id -> network, root, parent, text, from, created, hidden
+        self.tags: list[dict[str, Any]] = []  # posts and media by others naming a page or account
+        self.page_size = 25
+        self.counts: dict[str, dict[str, int]] = {}  # post or media id -> {network's metric name: count}
+        self.renamed: dict[str, str] = {}  # a metric Meta now answers under another name
+        self.followers_count = 0
+        self.elsewhere: dict[str, dict[str, Any]] = {}  # mentions on others' media, by comment or media id
 
     @property
     def api_url(self) -> str:
@@ -126,6 +193,82 @@ class GraphServer(LocalServer):
 
     def expire_tokens(self) -> None:
         self.expired = True
+
+    # --- people writing -----------------------------------------------------------------------
+    def comment(self, *, on: str, text: str, who: str = "Claire Martin", at: float | None = None) -> str:
+        """Someone comments on a post or media `on`, or replies to the comment `on`."""
+        with self.lock:
+            parent = self.comments.get(on)
+            root = parent["root"] if parent else on
+            network = "instagram" if any(m["id"] == root for m in self.ig_media) else "facebook"
+            if network == "instagram" and parent and parent["parent"]:
+                parent = self.comments[parent["parent"]]  # Instagram nests one level
+            comment_id = self.next_id() if network == "instagram" else f"{root.split('_')[-1]}_{self.next_id()}"
+            author = {"id": f"9{abs(hash(who)) % 10**14}", "name": who, "username": who.lower().replace(" ", ".")}
+            self.comments[comment_id] = {
+                "id": comment_id,
+                "network": network,
+                "root": root,
+                "parent": parent["id"] if parent else None,
+                "text": text,
+                "from": author,
+                "created": time.time() if at is None else at,
+                "hidden": False,
+            }
+            return comment_id
+
+    def tag(self, *, text: str, network: str = "facebook", who: str = "Bob Durand", at: float | None = None) -> str:
+        with self.lock:
+            tag_id = f"3000_{self.next_id()}" if network == "facebook" else self.next_id()
+            author = {"id": f"8{abs(hash(who)) % 10**14}", "name": who}
+            self.tags.append(
+                {
+                    "id": tag_id,
+                    "network": network,
+                    "text": text,
+                    "from": author,
+                    "created": time.time() if at is None else at,
+                }
+            )
+            return tag_id
+
+    def mention_elsewhere(self, text: str, *, in_comment: bool = True, who: str = "lea.b") -> tuple[str, str]:
+        """Someone names the Instagram account in a comment (or caption) on their own media:
+        the (media id, comment id) the `mentions` webhook announces."""
+        with self.lock:
+            media_id, comment_id = self.next_id(), self.next_id() if in_comment else ""
+            self.elsewhere[comment_id or media_id] = {"text": text, "username": who, "created": time.time()}
+            return media_id, comment_id
+
+    def media_post(self, caption: str) -> str:
+        """A media the Instagram account published (as media_publish would have made it)."""
+        with self.lock:
+            media_id = str(17950000000000000 + len(self.ig_media) + 1)
+            self.ig_media.append(
+                {
+                    "id": media_id,
+                    "shortcode": f"C{media_id[-6:]}",
+                    "caption": caption,
+                    "image_urls": [],
+                    "created": time.time(),
+                }
+            )
+            return media_id
+
+    def hidden(self, comment_id: str) -> bool:
+        return bool(self.comments.get(comment_id, {}).get("hidden"))
+
+    def comment_exists(self, comment_id: str) -> bool:
+        return comment_id in self.comments
+
+    def delete_post(self, post_id: str) -> None:
+        with self.lock:
+            self.posts = [p for p in self.posts if p["id"] != post_id]
+            self.ig_media = [m for m in self.ig_media if m["id"] != post_id]
+
+    def throttle_reads(self, minutes: int = 7, status: int = 400, code: int = 4) -> None:
+        body = graph_error("(#4) Application request limit reached", code, type_="OAuthException", transient=True)
+        self.fail_next(status, path=f"/{GRAPH_VERSION}/", method="GET", body=body, headers=throttled_headers(minutes))
 
     def throttle(self) -> None:
         self.fail_next(400, path=f"/{GRAPH_VERSION}/", method="POST", body=THROTTLED)
@@ -187,13 +330,19 @@ class GraphServer(LocalServer):
         ig = page.get("instagram_business_account") or {}
         parts = path.strip("/").split("/")
         if method == "GET" and parts == [page["id"]]:
-            return 200, {"id": page["id"], "name": page["name"]}, {}
+            return 200, {"id": page["id"], "name": page["name"], "followers_count": self.followers_count}, {}
         if method == "POST" and parts == [page["id"], "feed"]:
             return self._feed(page, params)
         if method == "POST" and parts == [page["id"], "photos"]:
             return self._photo(page, params)
+        reading = {("GET", "media"), ("GET", "tags"), ("POST", "mentions")}
+        if ig and parts[0] == ig["id"] and len(parts) == 2 and (method, parts[1]) in reading:
+            return self._ig_reading(method, parts[1], params, ig)
         if ig and parts[0] == ig["id"]:
             return self._instagram(method, parts[1:], params, ig)
+        answer = self._conversations(method, parts, params, page)
+        if answer is not None:
+            return answer
         if method == "GET" and parts[0] in self.containers:
             container = self.containers[parts[0]]
             container["polls"] -= 1
@@ -220,6 +369,183 @@ class GraphServer(LocalServer):
             {},
         )
 
+    # --- comments, replies and mentions (Facebook and Instagram) -----------------------------------
+    def _conversations(
+        self, method: str, parts: list[str], params: dict[str, Any], page: dict[str, Any]
+    ) -> Answer | None:
+        target = parts[0]
+        url = f"{self.api_url}/{'/'.join(parts)}"
+        if method == "GET" and parts == [page["id"], "published_posts"]:
+            posts = [self._fb_post(p) for p in reversed(self.posts) if p["page"] == page["id"]]
+            return 200, paged(url, posts, params, self.page_size), {}
+        if method == "GET" and parts == [page["id"], "tagged"]:
+            tags = [self._fb_tag(t) for t in reversed(self.tags) if t["network"] == "facebook"]
+            return 200, paged(url, tags, params, self.page_size), {}
+        post = next((p for p in self.posts if p["id"] == target), None)
+        media = next((m for m in self.ig_media if m["id"] == target), None)
+        comment = self.comments.get(target)
+        post = post or next((t for t in self.tags if t["id"] == target and t["network"] == "facebook"), None)
+        if method == "GET" and parts[1:] == [] and any(p["id"] == target for p in self.posts):
+            return 200, self._fb_metrics(target), {}
+        if method == "GET" and parts[1:] == ["insights"] and media:
+            return 200, insights(self.counts.get(target, {}), params.get("metric", "").split(","), self.renamed), {}
+        if method == "GET" and parts[1:] == ["comments"] and (post or media):
+            return 200, paged(url, self._comments_of(target, params), params, self.page_size), {}
+        if method == "POST" and parts[1:] == ["comments"] and (post or (comment and comment["network"] == "facebook")):
+            return 200, {"id": self._ours(target, params, page["id"], page["name"])}, {}
+        if method == "POST" and parts[1:] == ["replies"] and comment and comment["network"] == "instagram":
+            ig = page["instagram_business_account"]
+            return 200, {"id": self._ours(target, params, ig["id"], ig["username"])}, {}
+        if comment and method == "POST" and parts[1:] == [] and ("is_hidden" in params or "hide" in params):
+            comment["hidden"] = (params.get("is_hidden") or params.get("hide")) == "true"
+            return 200, {"success": True}, {}
+        if comment and method == "DELETE" and parts[1:] == []:
+            doomed = {target} | {c for c, v in self.comments.items() if v["parent"] == target}
+            self.comments = {c: v for c, v in self.comments.items() if c not in doomed}
+            return 200, {"success": True}, {}
+        unknown = not (post or media or comment) and target not in self.containers
+        if (
+            method in ("GET", "POST", "DELETE")
+            and parts[1:] in ([], ["comments"], ["replies"], ["insights"])
+            and unknown
+        ):
+            return 400, missing_error(method, target), {}
+        return None
+
+    def _fb_metrics(self, post_id: str) -> dict[str, Any]:
+        """A Page post's counters as GET /{post-id}?fields=reactions.summary(...),...,insights.metric(...)."""
+        counts = self.counts.get(post_id, {})
+        answer: dict[str, Any] = {"id": post_id}
+        for edge in ("reactions", "comments"):
+            answer[self.renamed.get(edge, edge)] = {"data": [], "summary": {"total_count": counts.get(edge, 0)}}
+        if counts.get("shares"):  # Graph leaves `shares` out while nobody shared
+            answer[self.renamed.get("shares", "shares")] = {"count": counts["shares"]}
+        names = ["post_media_view", "post_total_media_view_unique", "post_clicks"]
+        answer["insights"] = insights(counts, names, self.renamed)
+        return answer
+
+    def _ours(self, on: str, params: dict[str, Any], author_id: str, name: str) -> str:
+        if not params.get("message"):
+            return ""
+        comment_id = self.comment(on=on, text=params["message"], who=name)
+        self.comments[comment_id]["from"] = {"id": author_id, "name": name, "username": name}
+        return comment_id
+
+    def _comments_of(self, root: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        everything = sorted((c for c in self.comments.values() if c["root"] == root), key=lambda c: c["created"])
+        if any(m["id"] == root for m in self.ig_media):
+            return [self._ig_comment(c, everything) for c in everything if not c["parent"]]
+        if query.get("filter") != "stream":
+            everything = [c for c in everything if not c["parent"]]
+        return [self._fb_comment(c) for c in everything]
+
+    def _fb_comment(self, c: dict[str, Any]) -> dict[str, Any]:
+        comment = {
+            "id": c["id"],
+            "message": c["text"],
+            "created_time": graph_time(c["created"]),
+            "from": {
+                "id": c["from"]["id"],
+                "name": c["from"]["name"],
+                "picture": {"data": {"url": "https://scontent.example/p.jpg"}},
+            },
+            "permalink_url": f"https://www.facebook.com/{c['root']}?comment_id={c['id']}",
+            "is_hidden": c["hidden"],
+            "_created": c["created"],
+        }
+        if c["parent"]:
+            comment["parent"] = {"id": c["parent"], "created_time": graph_time(self.comments[c["parent"]]["created"])}
+        return comment
+
+    def _ig_comment(self, c: dict[str, Any], everything: list[dict[str, Any]]) -> dict[str, Any]:
+        def fields(item):
+            entry = {
+                "id": item["id"],
+                "text": item["text"],
+                "timestamp": graph_time(item["created"]),
+                "username": item["from"]["username"],
+                "from": {"id": item["from"]["id"], "username": item["from"]["username"]},
+                "hidden": item["hidden"],
+            }
+            if item["parent"]:
+                entry["parent_id"] = item["parent"]
+            return entry
+
+        replies = [fields(r) for r in everything if r["parent"] == c["id"]]
+        return {
+            **fields(c),
+            "replies": {"data": replies},
+            "_created": max([c["created"]] + [r["created"] for r in everything if r["parent"] == c["id"]]),
+        }
+
+    def _fb_post(self, post: dict[str, Any]) -> dict[str, Any]:
+        """A Page post; its `updated_time` moves when someone comments."""
+        latest = max([post["created"]] + [c["created"] for c in self.comments.values() if c["root"] == post["id"]])
+        return {
+            "id": post["id"],
+            "created_time": graph_time(post["created"]),
+            "updated_time": graph_time(latest),
+            "_created": post["created"],
+        }
+
+    def _fb_tag(self, tag: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": tag["id"],
+            "message": tag["text"],
+            "created_time": graph_time(tag["created"]),
+            "from": tag["from"],
+            "permalink_url": f"https://www.facebook.com/{tag['id']}",
+            "_created": tag["created"],
+        }
+
+    def _mentioned(self, fields: str, ig: dict[str, Any]) -> Answer:
+        """GET /{ig-user-id}?fields=mentioned_comment.comment_id(ID){...} or mentioned_media.media_id(ID){...}."""
+        found = re.match(r"mentioned_(comment|media)\.(?:comment|media)_id\((\d+)\)", fields)
+        mention = self.elsewhere.get(found.group(2)) if found else None
+        if not found or mention is None:
+            return 400, graph_error("(#100) Invalid mention", 100, type_="IGApiException"), {}
+        item = {"id": found.group(2), "timestamp": graph_time(mention["created"]), "username": mention["username"]}
+        if found.group(1) == "comment":
+            return 200, {"id": ig["id"], "mentioned_comment": {**item, "text": mention["text"]}}, {}
+        item |= {"caption": mention["text"], "permalink": f"https://www.instagram.com/p/M{found.group(2)[-6:]}/"}
+        return 200, {"id": ig["id"], "mentioned_media": item}, {}
+
+    def _ig_reading(self, method: str, edge: str, params: dict[str, Any], ig: dict[str, Any]) -> Answer:
+        url = f"{self.api_url}/{ig['id']}/{edge}"
+        if method == "GET" and edge == "media":
+            media = [
+                {
+                    "id": m["id"],
+                    "timestamp": graph_time(m["created"]),
+                    "comments_count": sum(1 for c in self.comments.values() if c["root"] == m["id"]),
+                    "_created": m["created"],
+                }
+                for m in reversed(self.ig_media)
+            ]
+            return 200, paged(url, media, params, self.page_size), {}
+        if method == "GET" and edge == "tags":
+            tags = [
+                {
+                    "id": t["id"],
+                    "caption": t["text"],
+                    "timestamp": graph_time(t["created"]),
+                    "username": t["from"]["name"].lower().replace(" ", "."),
+                    "permalink": f"https://www.instagram.com/p/T{t['id'][-6:]}/",
+                    "_created": t["created"],
+                }
+                for t in reversed(self.tags)
+                if t["network"] == "instagram"
+            ]
+            return 200, paged(url, tags, params, self.page_size), {}
+        if method == "POST" and edge == "mentions":
+            tag = next((t for t in self.tags if t["id"] == params.get("media_id")), None)
+            if tag is None or not params.get("message"):
+                return 400, graph_error("(#100) Invalid media_id", 100, type_="IGApiException"), {}
+            reply_id = self.next_id()
+            tag.setdefault("replies", []).append({"id": reply_id, "message": params["message"]})
+            return 200, {"id": reply_id}, {}
+        return 400, graph_error("(#100) Unsupported request", 100), {}
+
     # --- Facebook Pages -----------------------------------------------------------------------
     def _feed(self, page: dict[str, Any], params: dict[str, Any]) -> Answer:
         attached = [json.loads(v)["media_fbid"] for k, v in sorted(params.items()) if k.startswith("attached_media[")]
@@ -241,6 +567,7 @@ class GraphServer(LocalServer):
                 "message": params.get("message", ""),
                 "link": params.get("link"),
                 "photos": attached,
+                "created": time.time(),
             }
         )
         return 200, {"id": post_id}, {}
@@ -262,14 +589,17 @@ class GraphServer(LocalServer):
                 "message": params.get("message", ""),
                 "link": None,
                 "photos": [photo_id],
+                "created": time.time(),
             }
         )
         return 200, {"id": photo_id, "post_id": post_id}, {}
 
     # --- Instagram ----------------------------------------------------------------------------
     def _instagram(self, method: str, rest: list[str], params: dict[str, Any], ig: dict[str, Any]) -> Answer:
+        if method == "GET" and not rest and "mentioned_" in params.get("fields", ""):
+            return self._mentioned(params["fields"], ig)
         if method == "GET" and not rest:
-            return 200, {"id": ig["id"], "username": ig["username"]}, {}
+            return 200, {"id": ig["id"], "username": ig["username"], "followers_count": self.followers_count}, {}
         if method == "GET" and rest == ["content_publishing_limit"]:
             return (
                 200,
@@ -338,6 +668,7 @@ class GraphServer(LocalServer):
                 "shortcode": f"C{media_id[-6:]}",
                 "caption": container["caption"],
                 "image_urls": container["image_urls"],
+                "created": time.time(),
             }
         )
         self.quota_usage += 1
@@ -363,6 +694,47 @@ class ThreadsServer(LocalServer):
         self.containers: dict[str, dict[str, Any]] = {}
         self.threads: list[dict[str, Any]] = []
         self.container_polls = 1
+        self.page_size = 25
+        self.counts: dict[str, dict[str, int]] = {}
+        self.renamed: dict[str, str] = {}
+        self.followers_count = 0
+
+    def forget(self, thread_id: str) -> None:
+        with self.lock:
+            self.threads = [t for t in self.threads if t["id"] != thread_id]
+
+    def receive(self, text: str, *, reply_to: str = "", who: str = "claire.m", at: float | None = None) -> str:
+        """Someone replies to `reply_to` (a post or a reply), or, without it, mentions the profile."""
+        with self.lock:
+            parent = next((t for t in self.threads if t["id"] == reply_to), None) if reply_to else None
+            thread_id = str(18100000000000000 + len(self.threads) + 1)
+            if not reply_to:
+                text = f"@{self.user['username']} {text}"
+            self.threads.append(
+                {
+                    "id": thread_id,
+                    "code": f"D{thread_id[-6:]}",
+                    "text": text,
+                    "images": [],
+                    "owner": who,
+                    "reply_to": reply_to,
+                    "root": (parent.get("root") or parent["id"]) if parent else "",
+                    "mentions": not reply_to,
+                    "hidden": False,
+                    "created": time.time() if at is None else at,
+                }
+            )
+            return thread_id
+
+    def exists(self, thread_id: str) -> bool:
+        return any(t["id"] == thread_id for t in self.threads)
+
+    def hidden(self, thread_id: str) -> bool:
+        return any(t["id"] == thread_id and t["hidden"] for t in self.threads)
+
+    def throttle_reads(self, minutes: int = 7) -> None:
+        body = graph_error("(#4) Application request limit reached", 4, type_="THApiException", transient=True)
+        self.fail_next(400, path=f"/{self.version}/", method="GET", body=body, headers=throttled_headers(minutes))
 
     @property
     def api_url(self) -> str:
@@ -423,6 +795,9 @@ class ThreadsServer(LocalServer):
         parts = path.strip("/").split("/")
         if method == "GET" and parts == ["me"]:
             return 200, self.user, {}
+        answer = self._replies(method, parts, params)
+        if answer is not None:
+            return answer
         if method == "POST" and parts == [self.user["id"], "threads"]:
             return self._container(params)
         if method == "POST" and parts == [self.user["id"], "threads_publish"]:
@@ -443,10 +818,71 @@ class ThreadsServer(LocalServer):
             )
         return 400, graph_error(f"Object with ID '{parts[0]}' does not exist", 100, subcode=33), {}
 
+    # --- replies, conversations, mentions --------------------------------------------------------
+    def _replies(self, method: str, parts: list[str], params: dict[str, Any]) -> Answer | None:
+        url = f"{self.api_url}/{'/'.join(parts)}"
+        user = self.user["id"]
+        if method == "GET" and parts == [user, "threads"]:
+            own = [self._listed(t) for t in reversed(self.threads) if t.get("owner") is None and not t.get("reply_to")]
+            return 200, paged(url, own, params, self.page_size), {}
+        if method == "GET" and parts == [user, "threads_insights"]:
+            names = params.get("metric", "").split(",")
+            data = [
+                {"name": self.renamed.get(n, n), "period": "day", "total_value": {"value": self.followers_count}}
+                for n in names
+                if n == "followers_count"
+            ]
+            return 200, {"data": data}, {}
+        if method == "GET" and parts == [user, "mentions"]:
+            mentions = [self._listed(t) for t in reversed(self.threads) if t.get("mentions")]
+            return 200, paged(url, mentions, params, self.page_size), {}
+        thread = next((t for t in self.threads if t["id"] == parts[0]), None)
+        if thread is None:
+            return None
+        if method == "GET" and parts[1:] == ["insights"]:
+            counts = self.counts.get(thread["id"], {})
+            return 200, insights(counts, params.get("metric", "").split(","), self.renamed), {}
+        if method == "GET" and parts[1:] == ["conversation"]:
+            under = sorted((t for t in self.threads if t.get("root") == thread["id"]), key=lambda t: t["created"])
+            if params.get("reverse", "true") != "false":
+                under.reverse()
+            return 200, paged(url, [self._listed(t) for t in under], params, self.page_size), {}
+        if method == "POST" and parts[1:] == ["manage_reply"]:
+            if not thread.get("reply_to"):
+                return 400, graph_error("Only replies can be hidden", 100, type_="THApiException"), {}
+            thread["hidden"] = params.get("hide") == "true"
+            return 200, {"success": True}, {}
+        if method == "DELETE" and parts[1:] == []:
+            if thread.get("owner") is not None:
+                return 400, graph_error("You can only delete your own posts", 200, type_="THApiException"), {}
+            self.threads.remove(thread)
+            return 200, {"success": True, "deleted_id": thread["id"]}, {}
+        return None
+
+    def _listed(self, t: dict[str, Any]) -> dict[str, Any]:
+        username = t.get("owner") or self.user["username"]
+        entry: dict[str, Any] = {
+            "id": t["id"],
+            "text": t["text"],
+            "username": username,
+            "timestamp": graph_time(t.get("created") or time.time()),
+            "permalink": f"https://www.threads.net/@{username}/post/{t['code']}",
+            "is_reply_owned_by_me": t.get("owner") is None,
+            "_created": t.get("created") or 0,
+        }
+        if t.get("reply_to"):
+            entry["replied_to"] = {"id": t["reply_to"]}
+            entry["root_post"] = {"id": t["root"]}
+            entry["hide_status"] = "HIDDEN" if t["hidden"] else "NOT_HUSHED"
+        return entry
+
     def _container(self, params: dict[str, Any]) -> Answer:
         text = params.get("text", "")
         if len(text) > 500:
             return 400, self.error_body(400), {}
+        reply_to = params.get("reply_to_id", "")
+        if reply_to and not self.exists(reply_to):
+            return 400, graph_error("The reply_to_id does not exist", 100, type_="THApiException"), {}
         kind = params.get("media_type")
         if kind == "IMAGE" and not str(params.get("image_url", "")).startswith("https://"):
             return 400, graph_error("The media could not be fetched from the URL", 100, type_="THApiException"), {}
@@ -459,7 +895,12 @@ class ThreadsServer(LocalServer):
         images = (
             [params["image_url"]] if kind == "IMAGE" else [u for c in children for u in self.containers[c]["images"]]
         )
-        self.containers[container_id] = {"text": text, "images": images, "polls": self.container_polls}
+        self.containers[container_id] = {
+            "text": text,
+            "images": images,
+            "polls": self.container_polls,
+            "reply_to": reply_to,
+        }
         return 200, {"id": container_id}, {}
 
     def _publish(self, params: dict[str, Any]) -> Answer:
@@ -471,7 +912,18 @@ class ThreadsServer(LocalServer):
                 {},
             )
         thread_id = str(18100000000000000 + len(self.threads) + 1)
+        reply_to = container.get("reply_to") or ""
+        parent = next((t for t in self.threads if t["id"] == reply_to), None)
         self.threads.append(
-            {"id": thread_id, "code": f"D{thread_id[-6:]}", "text": container["text"], "images": container["images"]}
+            {
+                "id": thread_id,
+                "code": f"D{thread_id[-6:]}",
+                "text": container["text"],
+                "images": container["images"],
+                "created": time.time(),
+                "reply_to": reply_to,
+                "root": (parent.get("root") or parent["id"]) if parent else "",
+                "hidden": False,
+            }
         )
         return 200, {"id": thread_id}, {}
