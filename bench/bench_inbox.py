@@ -9,7 +9,8 @@ Prints JSON, per backend (the embedded defaults: SQLite + filesystem://; and Pos
 - list: the inbox page of a brand holding 100,000 messages (20,000 conversations of five), as
   Django's test client calls it (middleware, session, view, template): p50 / p95 wall time over
   `--runs` calls (floor: p95 150 ms), CPU time per call, and the queries for a page of 10 and a
-  page of 100 (the same number), for the default view and for a text search.
+  page of 100 (the same number), for the default view and for text searches (a word in a quarter
+  of the messages, one in a single message, one in none).
 
     .venv/bin/python bench/bench_inbox.py                     # both backends
     .venv/bin/python bench/bench_inbox.py --backend embedded  # or: services
@@ -252,7 +253,12 @@ def list_scenario(runs: int) -> dict:
     client.force_login(user)
     url = reverse("inbox:list", kwargs={"brand_slug": brand.slug})
     figures: dict[str, object] = {"messages": LIST_CONVERSATIONS * MESSAGES_EACH, "conversations": LIST_CONVERSATIONS}
-    for name, query in (("default", {}), ("all_states", {"state": ""}), ("text_search", {"q": "livraison"})):
+    searches = (
+        ("text_search", {"q": "livraison"}),  # in a quarter of the messages
+        ("text_search_rare", {"q": "(1234, 3)"}),  # in one message
+        ("text_search_nothing", {"q": "remboursement"}),  # in none: the whole index is asked
+    )
+    for name, query in (("default", {}), ("all_states", {"state": ""}), *searches):
         client.get(url, query)  # warm-up: resolver, templates, the session's first write
         timings, cpu = [], []
         for _ in range(runs):

@@ -62,7 +62,8 @@ def main() -> None:
         hour_ago = time.time() - 3600
         for post in graph.posts:
             post["created"] = hour_ago
-        written, previous = [], {}
+        written: list[str] = []
+        previous: dict[str, str] = {}
         for n in range(args.comments):
             post = posts[n % len(posts)]
             on = previous.get(post) if n % 4 == 3 else post  # one in four answers the last comment

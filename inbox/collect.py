@@ -131,10 +131,8 @@ def account_poll(*, read_state_id: int, claim: str) -> str:
     except LostClaim:
         return "skipped"
     except budget.OverBudget as refused:
-        wait = max(1.0, (refused.refusal.until - timezone.now()).total_seconds())
-        reason_ = reason("The account's call budget is kept for publishing; reading resumes when it refills.")
-        _record_failure(state, claim, PublishError(reason_, kind=ErrorKind.RETRY, retry_after=wait))
-        return "failed"
+        _wait_for_budget(state, claim, refused.refusal.until)
+        return "waiting"
     except PublishError as error:
         _record_failure(state, claim, error)
         return "failed"
@@ -191,6 +189,20 @@ def _record_success(state: ReadState, claim: str) -> None:
             last_error="",
             last_error_at=None,
             failures=0,
+        )
+
+
+def _wait_for_budget(state: ReadState, claim: str, until: datetime) -> None:
+    """Read again when the budget refills: not a failure, so no longer wait each time (the
+    backoff would otherwise outgrow a short window such as Discord's 2 s)."""
+    message = reason("The account's call budget is kept for publishing; reading resumes when it refills.")
+    with writing():
+        ReadState.objects.filter(pk=state.pk, claim_id=claim).update(
+            claim_id="",
+            lease_expires_at=None,
+            next_read_at=max(until, timezone.now() + timedelta(seconds=1)),
+            last_error=message,
+            last_error_at=timezone.now(),
         )
 
 

@@ -10,13 +10,15 @@ from datetime import datetime
 from itertools import chain
 from statistics import median
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Brand, Membership
 from accounts.permissions import can, membership_of
 from accounts.roles import Perm
+from inbox import search
 from inbox.collect import networks_with_conversations
 from inbox.models import (
     Conversation,
@@ -30,6 +32,7 @@ from inbox.models import (
     Tag,
     TriageRule,
 )
+from inbox.ontime import DUE_SOON
 from inbox.services import inbox_settings_for
 from inbox.states import OPEN
 
@@ -67,13 +70,32 @@ def conversations_for_list(*, brand: Brand, user, filters: InboxFilters) -> Quer
     if filters.sentiment:
         conversations = conversations.filter(sentiment=filters.sentiment)
     if filters.text:
-        said = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=filters.text)
-        conversations = conversations.filter(Q(last_author__icontains=filters.text) | Exists(said))
+        said = search.messages_saying(filters.text).values("conversation_id")
+        conversations = conversations.filter(Q(last_author__icontains=filters.text) | Q(pk__in=said))
+    return _as_rows(conversations)
+
+
+def _as_rows(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
     return (
         conversations.select_related("account", "assignee")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by("-last_message_at", "-pk")
     )
+
+
+def conversations_page(*, brand: Brand, user, filters: InboxFilters, number: str | None, size: int) -> Page:
+    """One page of the list, with its count. A text search reads its matches once: the ids of
+    every matching conversation in order (a list of integers, cheap even at 20,000), counted and
+    sliced here, then the page's rows by id. Counting and paging in SQL would ask the search index
+    twice, and a word found in a quarter of 100,000 messages costs tens of milliseconds each time.
+    Three queries either way (count or ids, rows, tags)."""
+    conversations = conversations_for_list(brand=brand, user=user, filters=filters)
+    if not filters.text:
+        return Paginator(conversations, size).get_page(number)
+    ids: list[int] = list(conversations.values_list("pk", flat=True))
+    page = Paginator(ids, size).get_page(number)
+    rows = list(_as_rows(Conversation.objects.filter(brand=brand, pk__in=page.object_list)))
+    return Page(rows, page.number, page.paginator)
 
 
 MAX_ID = 2**63 - 1  # a longer number in a URL is a 404, not a database overflow
@@ -147,6 +169,35 @@ def inbox_unread_count(user, brand: Brand, *, membership: Membership | None = No
         return 0
     waiting = Q(state=ConversationState.NEW) | Q(state=ConversationState.ASSIGNED, assignee=user)
     return Conversation.objects.filter(waiting, brand=brand).count()
+
+
+@dataclass(frozen=True)
+class InboxFigures:
+    """A brand's inbox at a glance (the home page's card)."""
+
+    brand: Brand
+    new: int  # nobody holds them yet
+    due_soon: int  # open, and the response target runs out within DUE_SOON (or already has)
+    mine: int  # assigned to this person and not answered
+
+
+def inbox_figures(brands: list[Brand], *, user, now: datetime) -> list[InboxFigures]:
+    """The figures of each brand, in one query whatever the number of brands; brands with none
+    of them left out."""
+    due_by = now + DUE_SOON
+    counts = (
+        Conversation.objects.filter(brand__in=brands, state__in=OPEN)
+        .values("brand_id")
+        .annotate(
+            new=Count("pk", filter=Q(state=ConversationState.NEW)),
+            due_soon=Count("pk", filter=Q(reply_due_at__lte=due_by)),
+            mine=Count("pk", filter=Q(state=ConversationState.ASSIGNED, assignee=user)),
+        )
+        .order_by()
+    )
+    by_brand = {row["brand_id"]: (row["new"], row["due_soon"], row["mine"]) for row in counts}
+    figures = (InboxFigures(brand, *by_brand[brand.pk]) for brand in brands if brand.pk in by_brand)
+    return [f for f in figures if f.new or f.due_soon or f.mine]
 
 
 def replies_awaiting_approval(brand: Brand) -> QuerySet[Reply]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,9 +38,10 @@ PAGE_SIZES = (10, 25, 50, 100)
 @brand_view(Perm.VIEW)
 def conversation_list(request):
     form = _filter_form(request)
-    conversations = selectors.conversations_for_list(brand=request.brand, user=request.user, filters=form.filters())
     size = _page_size(request)
-    page = Paginator(conversations, size).get_page(request.GET.get("page"))
+    page = selectors.conversations_page(
+        brand=request.brand, user=request.user, filters=form.filters(), number=request.GET.get("page"), size=size
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -5,8 +5,12 @@ from rest_framework import serializers
 
 from api.serializers.fields import TextField
 from api.serializers.posts import MAX_ID
-from inbox.models import Conversation, ConversationState, Message, Note, Priority, Reply
+from core.sentiment import Label
+from inbox.models import Conversation, ConversationState, Message, Note, Priority, Reply, TriageRule
 from inbox.states import Move
+from inbox.triage import RuleSpec
+
+SENTIMENTS = [(label.value, label.value) for label in Label]
 
 
 class ConversationSerializer(serializers.ModelSerializer):
@@ -28,6 +32,7 @@ class ConversationSerializer(serializers.ModelSerializer):
             "assignee_name",
             "priority",
             "tags",
+            "sentiment",
             "post",
             "message_count",
             "last_message_at",
@@ -69,6 +74,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "edited_at",
             "url",
             "in_reply_to",
+            "sentiment",
             "sent_by",
             "hidden_at",
             "deleted_at",
@@ -158,10 +164,63 @@ class ConversationFilterSerializer(serializers.Serializer):
         help_text="Default: every state.",
     )
     network = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    # Blank is allow_blank's to accept: a pattern matching "" too made the schema's oneOf match twice.
     assignee = serializers.RegexField(
-        r"^(me|nobody|[0-9]{1,18})?$", required=False, allow_blank=True, help_text="me, nobody or an id."
+        r"^(me|nobody|[0-9]{1,18})$", required=False, allow_blank=True, help_text="me, nobody or an id."
     )
     tag = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    sentiment = serializers.ChoiceField(
+        choices=SENTIMENTS, required=False, allow_blank=True, help_text="Of their latest message."
+    )
     q = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="Text in a message or an author's handle."
     )
+
+
+class SentimentSerializer(serializers.Serializer):
+    sentiment = serializers.ChoiceField(choices=SENTIMENTS, help_text="What their message says, as a person reads it.")
+
+
+class TriageRuleSerializer(serializers.ModelSerializer):
+    """A triage rule: every condition given must hold (at least one), then its actions (at least
+    one). inbox.services.triage_rule_save checks it, as on the rules page."""
+
+    name = TextField(max_length=100)
+    keyword = TextField(max_length=100, required=False, allow_blank=True, default="")
+    author = TextField(max_length=200, required=False, allow_blank=True, default="")
+    network = TextField(max_length=30, required=False, allow_blank=True, default="")
+    sentiment = serializers.ChoiceField(choices=SENTIMENTS, required=False, allow_blank=True, default="")
+    tag = TextField(
+        source="tag.name", max_length=50, required=False, allow_blank=True, default="", help_text="A tag's name."
+    )
+    assignee = serializers.IntegerField(
+        source="assignee_id", min_value=1, max_value=MAX_ID, allow_null=True, required=False, default=None
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, allow_null=True, required=False, default=None)
+    mark_spam = serializers.BooleanField(required=False, default=False)
+
+    class Meta:
+        model = TriageRule
+        fields = ["id", "name", "keyword", "author", "network", "sentiment", "tag", "assignee", "priority"]
+        fields += ["mark_spam", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def spec(self, rule: TriageRule | None = None) -> RuleSpec:
+        """The rule as written: the body's fields, and the rule's own for those a PATCH leaves out."""
+        written = dict(self.validated_data)
+        if "tag" in written:
+            written["tag"] = written["tag"]["name"]
+        if "assignee_id" in written:
+            written["assignee"] = written.pop("assignee_id")
+        fields = {**(self.to_representation(rule) if rule is not None else {}), **written}
+        return RuleSpec(
+            name=fields.get("name") or "",
+            keyword=fields.get("keyword") or "",
+            author=fields.get("author") or "",
+            network=fields.get("network") or "",
+            sentiment=fields.get("sentiment") or "",
+            tag=fields.get("tag") or "",
+            assignee_id=fields.get("assignee"),
+            priority=fields.get("priority"),
+            mark_spam=bool(fields.get("mark_spam")),
+        )

@@ -40,6 +40,7 @@ class ConversationList(BrandScoped, generics.ListAPIView):
             network=data.get("network", ""),
             assignee=data.get("assignee", ""),
             tag=data.get("tag", ""),
+            sentiment=data.get("sentiment", ""),
             text=data.get("q", ""),
         )
         return selectors.conversations_for_list(brand=self.brand, user=self.request.user, filters=filters)
@@ -213,3 +214,50 @@ class MessageDelete(MessageModeration):
 
     def post(self, request, *args, **kwargs):
         return self.moderate(services.message_delete)
+
+
+@extend_schema_view(post=extend_schema(request=s.SentimentSerializer, responses=s.MessageSerializer))
+class MessageSentiment(BrandScoped, generics.GenericAPIView):
+    """Correct the sentiment the desk read in their message; the conversation follows its latest."""
+
+    serializer_class = s.MessageSerializer
+    perms = {"POST": Perm.INBOX_TRIAGE}
+
+    def post(self, request, *args, **kwargs):
+        body = s.SentimentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = selectors.message_for(brand=self.brand, pk=self.kwargs["pk"])
+        label = body.validated_data["sentiment"]
+        message = services.message_set_sentiment(message=message, user=request.user, label=label)
+        return Response(s.MessageSerializer(message).data)
+
+
+class TriageRules(BrandScoped):
+    perms = dict.fromkeys(("GET", "POST", "PUT", "PATCH", "DELETE"), Perm.INBOX_ASSIGN)
+    serializer_class = s.TriageRuleSerializer
+
+    def get_queryset(self):
+        return self.brand.triage_rules.select_related("tag").order_by("pk")
+
+
+class TriageRuleList(TriageRules, generics.ListCreateAPIView):
+    """The brand's triage rules, applied once to each message from them as it is stored."""
+
+    def perform_create(self, serializer):
+        spec = serializer.spec()
+        serializer.instance = services.triage_rule_save(brand=self.brand, user=self.request.user, spec=spec)
+
+
+class TriageRuleDetail(TriageRules, generics.RetrieveUpdateDestroyAPIView):
+    """One triage rule: PATCH changes the fields given, PUT writes all of them."""
+
+    def get_object(self):
+        return selectors.triage_rule_for(brand=self.brand, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        spec = serializer.spec(serializer.instance)
+        rule = serializer.instance
+        serializer.instance = services.triage_rule_save(brand=self.brand, user=self.request.user, spec=spec, rule=rule)
+
+    def perform_destroy(self, instance):
+        services.triage_rule_delete(rule=instance, user=self.request.user)

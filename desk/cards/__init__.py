@@ -2,12 +2,14 @@
 numbers) adds its card here with one line; see desk/cards/base.py for what a card is."""
 
 from desk.cards.base import Card, PostsCard, ShownCard
+from desk.cards.inbox import Inbox
 from desk.cards.numbers import Numbers
 from desk.cards.posts import ChangesRequested, ComingUp, NeedsAttention, Overdue, ToReview, UndatedDrafts
 from desk.scope import DeskScope
 
 CARDS: list[type[Card]] = [
     ComingUp,
+    Inbox,
     ToReview,
     ChangesRequested,
     NeedsAttention,

@@ -25,8 +25,15 @@ def inbox_nav_item(context):
     request = context["request"]
     brand = context.get("current_brand")
     membership = context.get("membership")
-    unread = inbox_unread_count(request.user, brand, membership=membership) if brand is not None else 0
-    return {"brand": brand, "unread": unread}
+    return {"brand": brand, "unread": _unread(request, brand, membership) if brand is not None else 0}
+
+
+def _unread(request, brand, membership) -> int:
+    """Counted once per request and brand, however many times the page draws the navigation."""
+    counted = request.__dict__.setdefault("_inbox_unread", {})
+    if brand.pk not in counted:
+        counted[brand.pk] = inbox_unread_count(request.user, brand, membership=membership)
+    return counted[brand.pk]
 
 
 @register.filter

@@ -1,6 +1,7 @@
 /*
- * The inbox's pages: the reply box's counter (the network's own counting, as the composer's:
- * counting.js and the limits the server sends) and keyboard shortcuts as in a mail client.
+ * The inbox's pages: the reply box's counter and preview (the network's own counting and cut, as
+ * the composer's: counting.js and the limits the server sends) and keyboard shortcuts as in a
+ * mail client.
  *   List: j / k move, Enter opens.  Conversation: r reply, e resolve, a assign to me, u back.
  * Shortcuts never fire while typing in a field.
  */
@@ -24,9 +25,22 @@
         .replace("%(count)s", count)
         .replace("%(limit)s", limits.max_chars);
       output.classList.toggle("text-danger", count > limits.max_chars);
+      preview(box.value, count, limits);
     };
     box.addEventListener("input", update);
     update();
+  }
+
+  // The composer's preview for one network: what the network shows, cut where it cuts.
+  function preview(text, count, limits) {
+    const figure = document.getElementById("reply-preview");
+    if (!figure) return;
+    const shown = window.Counting.cut(text, limits);
+    const cut = figure.querySelector(".preview-cut");
+    figure.hidden = !text.trim();
+    figure.querySelector(".preview-text").textContent = shown;
+    cut.hidden = shown.length >= text.length;
+    cut.textContent = cut.dataset.template.replace("%(count)s", count).replace("%(limit)s", limits.max_chars);
   }
 
   function submit(selector) {

@@ -65,3 +65,11 @@ def reply(brand, people):
     from tests.inbox.matrix import reply_kwargs
 
     return Reply.objects.get(pk=reply_kwargs(brand, people)["pk"])
+
+
+def triage_rule(brand, people):
+    """A rule sending messages that say "promo" to spam."""
+    from inbox.models import TriageRule
+    from tests.inbox.matrix import rule_kwargs
+
+    return TriageRule.objects.get(pk=rule_kwargs(brand, people)["pk"])

@@ -160,6 +160,12 @@ def _message_kwargs(brand, people):
     return {"brand_slug": brand.slug, "pk": moderate_kwargs(brand, people)["pk"]}
 
 
+def _rule_kwargs(brand, people):
+    from tests.inbox.matrix import rule_kwargs
+
+    return rule_kwargs(brand, people)
+
+
 CASES += [
     ApiCase("api:conversation_list", EVERYONE),
     ApiCase("api:conversation_detail", EVERYONE, kwargs=_conversation_kwargs),
@@ -227,6 +233,26 @@ CASES += [
     ApiCase(
         "api:message_delete", REVIEWERS, kwargs=_message_kwargs, method="post", data=lambda b, p: {"reason": "Spam"}
     ),
+    ApiCase(
+        "api:message_sentiment",
+        WRITERS,
+        kwargs=_message_kwargs,
+        method="post",
+        data=lambda b, p: {"sentiment": "negative"},
+    ),
+    ApiCase("api:triage_rule_list", REVIEWERS),
+    ApiCase(
+        "api:triage_rule_list",
+        REVIEWERS,
+        method="post",
+        data=lambda b, p: {"name": "Devis", "keyword": "devis", "tag": "Devis"},
+        expect=201,
+    ),
+    ApiCase("api:triage_rule_detail", REVIEWERS, kwargs=_rule_kwargs),
+    ApiCase(
+        "api:triage_rule_detail", REVIEWERS, kwargs=_rule_kwargs, method="patch", data=lambda b, p: {"keyword": "pub"}
+    ),
+    ApiCase("api:triage_rule_detail", REVIEWERS, kwargs=_rule_kwargs, method="delete", expect=204),
 ]
 
 

@@ -75,6 +75,8 @@ def _path_parameters(operation, brand, people) -> dict:
             fixed["id"] = b.conversation(brand, people).pk
         elif "/replies/" in operation.path:
             fixed["id"] = b.reply(brand, people).pk
+        elif "/triage-rules/" in operation.path:
+            fixed["id"] = b.triage_rule(brand, people).pk
         elif "/messages/" in operation.path:
             fixed["id"] = b.conversation(brand, people).messages.first().pk
         else:

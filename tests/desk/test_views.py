@@ -59,7 +59,7 @@ def test_a_viewer_sees_the_week_but_no_card_about_writing_or_reviewing(client, v
     client.force_login(viewer)
     html = client.get(reverse("desk:brand_today", args=[brand_a.slug])).content.decode()
     cards = re.findall(r'<section[^>]* id="card-([\w-]+)"', html)
-    assert cards == ["coming-up", "needs-attention", "numbers"]
+    assert cards == ["coming-up", "inbox", "needs-attention", "numbers"]
 
 
 def test_a_manager_sees_every_card(client, manager, brand_a):
@@ -68,6 +68,7 @@ def test_a_manager_sees_every_card(client, manager, brand_a):
     cards = re.findall(r'<section[^>]* id="card-([\w-]+)"', html)
     assert cards == [
         "coming-up",
+        "inbox",
         "to-review",
         "changes-requested",
         "needs-attention",
@@ -105,14 +106,14 @@ def test_the_page_costs_the_same_queries_for_a_few_posts_or_many_brands(
     client.get(url)  # the session's brand is remembered once
     # session, user, the desk's memberships, then the cards: two queries each (posts, their
     # targets), one more for the reviewers' requests, two for the numbers card (targets,
-    # rollups); then the navigation's memberships, the bell
-    with django_assert_num_queries(4 + 1 + 2 * 6 + 1 + 2):
+    # rollups), one for the inbox card's figures; then the navigation's memberships, the bell
+    with django_assert_num_queries(4 + 1 + 2 * 6 + 1 + 2 + 1):
         assert client.get(url).status_code == 200
     for _ in range(4):
         brand = BrandFactory()
         Membership.objects.create(user=manager, brand=brand, role=Role.OWNER)
         fill_desk(brand, 6, now=timezone.now())
-    with django_assert_num_queries(4 + 1 + 2 * 6 + 1 + 2):
+    with django_assert_num_queries(4 + 1 + 2 * 6 + 1 + 2 + 1):
         html = client.get(url).content.decode()
     assert html.count('class="badge text-bg-light border desk-brand"') > 60
 

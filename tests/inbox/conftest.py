@@ -106,17 +106,17 @@ def graph(settings):
 
 
 @pytest.fixture
-def page(graph):
+def facebook_page(graph):  # not `page`: that is Playwright's, which the inbox's browser tests use
     return graph.page("Desk Café")
 
 
 @pytest.fixture
-def facebook(graph, page, brand_a, owner):
+def facebook(graph, facebook_page, brand_a, owner):
     connection = Connection(
-        display_name=page["name"],
-        handle=page["id"],
-        credentials={"page_token": page["access_token"]},
-        config={"page_id": page["id"]},
+        display_name=facebook_page["name"],
+        handle=facebook_page["id"],
+        credentials={"page_token": facebook_page["access_token"]},
+        config={"page_id": facebook_page["id"]},
     )
     return services.account_connect(brand=brand_a, user=owner, network="facebook", data=oauth_data(connection))
 

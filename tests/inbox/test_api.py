@@ -9,6 +9,7 @@ from networks.capabilities.conversations import MessageKind
 from tests.api.conftest import client_with_token
 from tests.factories import NetworkAccountFactory
 from tests.inbox.conftest import inbound, store
+from tests.inbox.matrix import rule_kwargs
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,8 @@ def test_conversations_are_listed_with_the_pages_filters(conversation, account, 
     found = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"q": "boutique"}).json()
     assert [c["id"] for c in found["results"]] == [conversation.pk]
     assert found["results"][0]["post"] == conversation.root_target.post_id
+    blank = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"assignee": "", "sentiment": ""})
+    assert blank.status_code == 200 and blank.json()["count"] == 2  # an empty filter filters nothing
     refused = api.get(f"/api/brands/{conversation.brand.slug}/conversations/", {"state": "nonsense"})
     assert refused.status_code == 400 and "state" in refused.json()["errors"]
 
@@ -94,3 +97,61 @@ def test_hiding_on_a_network_that_cannot_is_a_conflict_with_the_reason(brand_a, 
         f"/api/brands/{brand_a.slug}/messages/{message.pk}/hide/", {"reason": "Insulte"}, format="json"
     )
     assert answer.status_code == 409 and "Mastodon cannot hide" in answer.json()["detail"]
+
+
+def test_sentiment_is_read_filtered_and_corrected_through_the_api(conversation, editor, viewer):
+    message = conversation.messages.get()
+    brand = conversation.brand.slug
+    listed = client_with_token(viewer).get(url(conversation, "messages/")).json()["results"]
+    assert listed[0]["sentiment"] == message.sentiment
+    api = client_with_token(editor)
+    corrected = api.post(
+        f"/api/brands/{brand}/messages/{message.pk}/sentiment/", {"sentiment": "negative"}, format="json"
+    )
+    assert corrected.status_code == 200 and corrected.json()["sentiment"] == "negative"
+    negative = api.get(f"/api/brands/{brand}/conversations/", {"sentiment": "negative"}).json()["results"]
+    assert [(c["id"], c["sentiment"]) for c in negative] == [(conversation.pk, "negative")]
+    assert not api.get(f"/api/brands/{brand}/conversations/", {"sentiment": "positive"}).json()["results"]
+    refused = api.post(f"/api/brands/{brand}/messages/{message.pk}/sentiment/", {"sentiment": "furious"}, format="json")
+    assert refused.status_code == 400 and "sentiment" in refused.json()["errors"]
+    refused_to_viewer = client_with_token(viewer).post(
+        f"/api/brands/{brand}/messages/{message.pk}/sentiment/", {"sentiment": "positive"}, format="json"
+    )
+    assert refused_to_viewer.status_code == 403
+    assert Conversation.objects.get(pk=conversation.pk).sentiment == "negative"
+
+
+def test_triage_rules_are_written_changed_and_deleted_through_the_api(brand_a, manager, editor, account):
+    api = client_with_token(manager)
+    rules = f"/api/brands/{brand_a.slug}/triage-rules/"
+    body = {"name": "Devis", "keyword": "devis", "tag": "Ventes", "assignee": editor.pk, "priority": 2}
+    created = api.post(rules, body, format="json")
+    assert created.status_code == 201, created.json()
+    rule = created.json()
+    assert (rule["tag"], rule["assignee"], rule["priority"], rule["mark_spam"]) == ("Ventes", editor.pk, 2, False)
+    changed = api.patch(f"{rules}{rule['id']}/", {"keyword": "tarif"}, format="json").json()
+    assert (changed["keyword"], changed["tag"], changed["assignee"]) == ("tarif", "Ventes", editor.pk)
+    store(account, inbound("Quel tarif pour 10 ?", remote_id="t", kind=MessageKind.MENTION))
+    triaged = Conversation.objects.get(root_remote_id="t")
+    assert (triaged.assignee, [t.name for t in triaged.tags.all()]) == (editor, ["Ventes"])
+    assert api.delete(f"{rules}{rule['id']}/").status_code == 204
+    assert api.get(rules).json()["count"] == 0
+
+
+def test_a_triage_rule_without_a_condition_is_refused_and_nothing_saved(brand_a, manager, outsider):
+    api = client_with_token(manager)
+    rules = f"/api/brands/{brand_a.slug}/triage-rules/"
+    refused = api.post(rules, {"name": "Tout", "tag": "x"}, format="json")
+    assert refused.status_code == 400 and "keyword" in refused.json()["errors"]
+    unknown = api.post(rules, {"name": "Myspace", "network": "myspace", "tag": "x"}, format="json")
+    assert unknown.status_code == 400 and "network" in unknown.json()["errors"]
+    nameless = api.post(rules, {"name": "", "keyword": "x", "tag": "x"}, format="json")
+    assert nameless.status_code == 400 and "name" in nameless.json()["errors"]
+    assert api.get(rules).json()["count"] == 0
+
+
+def test_another_brands_triage_rule_is_a_404(brand_a, brand_b, manager):
+    theirs = rule_kwargs(brand_b, {})["pk"]
+    api = client_with_token(manager)
+    assert api.get(f"/api/brands/{brand_a.slug}/triage-rules/{theirs}/").status_code == 404
+    assert api.delete(f"/api/brands/{brand_a.slug}/triage-rules/{theirs}/").status_code == 404

@@ -1,5 +1,5 @@
 """The inbox in Chromium, in French, on a phone (390 px wide): an editor finds a new message,
-takes it, answers it with the network's counter, resolves it; nothing is wider than the screen,
+takes it, answers it with the network's counter and preview, resolves it; nothing is wider than the screen,
 even a 10,000-character message without a space."""
 
 import re
@@ -42,8 +42,16 @@ def test_an_editor_answers_from_a_phone_in_french(sign_in, live_server, editor, 
     expect(page.locator("#conversation-state")).to_have_text("Attribuée")
 
     page.keyboard.press("r")  # the mail client's shortcut: to the reply box
+    page.get_by_label("Votre réponse").fill("é" * 510)  # previewed as the network shows it: cut at 500
+    expect(page.locator("#reply-preview .preview-text")).to_have_text("é" * 500)
+    expect(page.locator("#reply-preview .preview-cut")).to_have_text(
+        "Le réseau coupe le texte ici : 510 pour une limite de 500."
+    )
     page.get_by_label("Votre réponse").fill("Oui, partout en France !")
     expect(page.locator("#reply-counter")).to_have_text("24 / 500 caractères")
+    expect(page.locator("#reply-preview .preview-text")).to_have_text("Oui, partout en France !")
+    expect(page.locator("#reply-preview .preview-cut")).to_be_hidden()
+    expect(page.get_by_text("Aperçu sur Fake network")).to_be_visible()
     page.get_by_role("button", name="Envoyer").click()
     expect(page.get_by_role("alert").filter(has_text="Votre réponse est en route.")).to_be_visible()
     assert Reply.objects.get().text == "Oui, partout en France !"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from inbox.collect import CONVERSATIONS, account_poll, inbox_dispatch
 from inbox.models import Conversation, Message
+from networks import budget
 from networks.fake.adapter import FakeAdapter
 from networks.models import AccountStatus, ReadState
 from tests.factories import NetworkAccountFactory
@@ -174,3 +175,14 @@ def _no_task_messages(monkeypatch):
     """The dispatcher enqueues after commit; these tests run the polls themselves."""
     monkeypatch.setattr("inbox.collect._enqueue_polls", lambda claimed, claim: None)
     monkeypatch.setattr("inbox.collect._enqueue_replies", lambda ids: None)
+
+
+def test_an_account_out_of_budget_is_read_again_when_it_refills_not_later_each_time(facebook):
+    until = timezone.now() + timedelta(seconds=90)
+    budget.pause(facebook, until)  # as after a 429: every call waits until then
+    assert poll_now(facebook) == "waiting"
+    assert poll_now(facebook) == "waiting"
+    state = read_state(facebook)
+    assert state.failures == 0  # a wait for the budget is not a failure: no growing backoff
+    assert until <= state.next_read_at <= until + timedelta(seconds=2)
+    assert not state.claim_id

@@ -26,27 +26,29 @@ def question(graph, facebook):
     return Message.objects.get(account=facebook, remote_id=remote_id)
 
 
-def page_comments(graph, page):
-    return [c for c in graph.comments.values() if c["from"]["id"] == page["id"]]
+def page_comments(graph, facebook_page):
+    return [c for c in graph.comments.values() if c["from"]["id"] == facebook_page["id"]]
 
 
-def test_a_reply_is_sent_once_and_read_back_as_ours_without_a_copy(graph, facebook, page, question, editor):
+def test_a_reply_is_sent_once_and_read_back_as_ours_without_a_copy(graph, facebook, facebook_page, question, editor):
     reply = services.reply_create(conversation=question.conversation, user=editor, text="Oui, jusqu'à 17 h.")
     assert sending.reply_send(reply_id=reply.pk) == ReplyState.SENT
     assert poll_now(facebook) == "read"
     ours = Message.objects.filter(account=facebook, ours=True)
     assert [(m.text, m.in_reply_to) for m in ours] == [("Oui, jusqu'à 17 h.", question.remote_id)]
-    assert len(page_comments(graph, page)) == 1
+    assert len(page_comments(graph, facebook_page)) == 1
 
 
-def test_a_reply_whose_answer_was_lost_needs_checking_and_is_not_sent_again(graph, facebook, page, question, editor):
+def test_a_reply_whose_answer_was_lost_needs_checking_and_is_not_sent_again(
+    graph, facebook, facebook_page, question, editor
+):
     reply = services.reply_create(conversation=question.conversation, user=editor, text="Oui !")
     graph.drop_next(path=f"/v21.0/{question.remote_id}/comments", method="POST")
     assert sending.reply_send(reply_id=reply.pk) == ReplyState.NEEDS_CHECKING
     assert sending.reply_send(reply_id=reply.pk) == "skipped"
     assert sending.replies_due(reply.created_at.replace(year=2100)) == []
     # The connection closed after the request left: the desk cannot tell, so it waits for a person.
-    assert page_comments(graph, page) == []
+    assert page_comments(graph, facebook_page) == []
     assert len(graph.requests_to("POST", f"/v21.0/{question.remote_id}/comments")) == 1
 
 

@@ -87,17 +87,17 @@ def test_without_a_configured_token_no_subscription_is_accepted(client, settings
 
 
 # --- the signature and the size ------------------------------------------------------------------------
-def test_a_delivery_with_a_wrong_or_missing_signature_is_refused_and_nothing_is_stored(client, facebook, page):
-    payload = feed_change(page["id"], f"{page['id']}_1", "1_2", "Faux")
+def test_a_delivery_with_a_wrong_or_missing_signature_is_refused_and_nothing_is_stored(client, facebook, facebook_page):
+    payload = feed_change(facebook_page["id"], f"{facebook_page['id']}_1", "1_2", "Faux")
     assert deliver(client, payload, signature="sha256=" + "0" * 64).status_code == 403
     assert client.post(URL, json.dumps(payload), content_type="application/json").status_code == 403
     assert deliver(client, payload, secret="another-secret").status_code == 403
     assert not Message.objects.exists()
 
 
-def test_a_delivery_over_the_size_limit_is_refused_before_it_is_read(client, settings, facebook, page):
+def test_a_delivery_over_the_size_limit_is_refused_before_it_is_read(client, settings, facebook, facebook_page):
     settings.META_WEBHOOK_MAX_BYTES = 500
-    payload = feed_change(page["id"], f"{page['id']}_1", "1_2", "x" * 1000)
+    payload = feed_change(facebook_page["id"], f"{facebook_page['id']}_1", "1_2", "x" * 1000)
     assert deliver(client, payload).status_code == 413
     assert not Message.objects.exists()
 
@@ -127,33 +127,33 @@ def test_a_threads_delivery_must_be_signed_with_the_threads_secret(client, threa
 
 
 # --- what is stored ----------------------------------------------------------------------------------------
-def test_a_comment_delivered_by_the_webhook_and_read_by_the_poll_is_stored_once(client, graph, facebook, page):
+def test_a_comment_delivered_by_the_webhook_and_read_by_the_poll_is_stored_once(client, graph, facebook, facebook_page):
     post = facebook.adapter().publish(text="Nouveautés", media=[], key="k").remote_id
     comment = graph.comment(on=post, text="J'adore !")
-    assert deliver(client, feed_change(page["id"], post, comment, "J'adore !")).status_code == 200
+    assert deliver(client, feed_change(facebook_page["id"], post, comment, "J'adore !")).status_code == 200
     assert poll_now(facebook) == "read"
-    assert deliver(client, feed_change(page["id"], post, comment, "J'adore !")).status_code == 200
+    assert deliver(client, feed_change(facebook_page["id"], post, comment, "J'adore !")).status_code == 200
     assert Message.objects.filter(account=facebook, remote_id=comment).count() == 1
     later = graph.comment(on=post, text="Et livré vite")
     assert poll_now(facebook) == "read"
-    deliver(client, feed_change(page["id"], post, later, "Et livré vite"))
+    deliver(client, feed_change(facebook_page["id"], post, later, "Et livré vite"))
     assert Message.objects.filter(account=facebook).count() == 2
 
 
-def test_an_edited_comment_keeps_its_latest_words(client, facebook, page):
-    post = f"{page['id']}_77"
-    deliver(client, feed_change(page["id"], post, "77_1", "Bof"))
-    deliver(client, feed_change(page["id"], post, "77_1", "Finalement très bien", verb="edited"))
+def test_an_edited_comment_keeps_its_latest_words(client, facebook, facebook_page):
+    post = f"{facebook_page['id']}_77"
+    deliver(client, feed_change(facebook_page["id"], post, "77_1", "Bof"))
+    deliver(client, feed_change(facebook_page["id"], post, "77_1", "Finalement très bien", verb="edited"))
     assert Message.objects.get(remote_id="77_1").text == "Finalement très bien"
 
 
-def test_an_instagram_comment_is_stored_under_its_media(client, brand_a, owner, page):
-    ig = page["instagram_business_account"]
+def test_an_instagram_comment_is_stored_under_its_media(client, brand_a, owner, facebook_page):
+    ig = facebook_page["instagram_business_account"]
     connection = Connection(
         display_name="@deskcafe",
         handle="@deskcafe",
-        credentials={"page_token": page["access_token"]},
-        config={"ig_user_id": ig["id"], "page_id": page["id"], "username": "deskcafe"},
+        credentials={"page_token": facebook_page["access_token"]},
+        config={"ig_user_id": ig["id"], "page_id": facebook_page["id"], "username": "deskcafe"},
     )
     account = services.account_connect(brand=brand_a, user=owner, network="instagram", data=oauth_data(connection))
     value = {
@@ -171,15 +171,21 @@ def test_an_instagram_comment_is_stored_under_its_media(client, brand_a, owner, 
     assert message.author_handle == "@zoe" and message.in_reply_to == "1795"
 
 
-def test_unknown_accounts_fields_and_malformed_values_are_ignored_with_a_log_line(client, facebook, page, caplog):
+def test_unknown_accounts_fields_and_malformed_values_are_ignored_with_a_log_line(
+    client, facebook, facebook_page, caplog
+):
     other_page = feed_change("999", "999_1", "1_1", "Ailleurs")
     likes = {
         "object": "page",
-        "entry": [{"id": page["id"], "changes": [{"field": "feed", "value": {"item": "reaction", "verb": "add"}}]}],
+        "entry": [
+            {"id": facebook_page["id"], "changes": [{"field": "feed", "value": {"item": "reaction", "verb": "add"}}]}
+        ],
     }
     broken = {
         "object": "page",
-        "entry": [{"id": page["id"], "changes": [{"field": "feed", "value": {"item": "comment", "verb": "add"}}]}],
+        "entry": [
+            {"id": facebook_page["id"], "changes": [{"field": "feed", "value": {"item": "comment", "verb": "add"}}]}
+        ],
     }
     odd = [{"object": "page", "entry": 5}, {"object": "user"}, [1, 2]]
     with caplog.at_level("INFO", logger="inbox.webhooks"):
@@ -197,9 +203,9 @@ def test_a_signed_body_that_is_not_json_is_answered_without_an_error(client):
     assert answer.status_code == 200
 
 
-def test_the_receiver_is_public_and_takes_no_csrf_token(client, facebook, page):
+def test_the_receiver_is_public_and_takes_no_csrf_token(client, facebook, facebook_page):
     csrf_client = type(client)(enforce_csrf_checks=True)
-    answer = deliver(csrf_client, feed_change(page["id"], f"{page['id']}_5", "5_1", "Coucou"))
+    answer = deliver(csrf_client, feed_change(facebook_page["id"], f"{facebook_page['id']}_5", "5_1", "Coucou"))
     assert answer.status_code == 200 and Message.objects.filter(remote_id="5_1").exists()
     assert reverse("inbox:meta_webhook") == URL
     assert client.put(URL).status_code == 405
@@ -207,13 +213,13 @@ def test_the_receiver_is_public_and_takes_no_csrf_token(client, facebook, page):
 
 # --- Instagram mentions: announced by their ids, read by a task ------------------------------------------
 @pytest.fixture
-def instagram(graph, page, brand_a, owner):
-    ig = page["instagram_business_account"]
+def instagram(graph, facebook_page, brand_a, owner):
+    ig = facebook_page["instagram_business_account"]
     connection = Connection(
         display_name="@deskcafe",
         handle="@deskcafe",
-        credentials={"page_token": page["access_token"]},
-        config={"ig_user_id": ig["id"], "page_id": page["id"], "username": "deskcafe"},
+        credentials={"page_token": facebook_page["access_token"]},
+        config={"ig_user_id": ig["id"], "page_id": facebook_page["id"], "username": "deskcafe"},
     )
     return services.account_connect(brand=brand_a, user=owner, network="instagram", data=oauth_data(connection))
 
@@ -228,12 +234,12 @@ def mentions_change(ig_id, media_id, comment_id=""):
 
 @pytest.mark.parametrize("in_comment", [True, False])
 def test_an_instagram_mention_is_read_by_its_ids_and_stored_once(
-    client, graph, page, instagram, monkeypatch, django_capture_on_commit_callbacks, in_comment
+    client, graph, facebook_page, instagram, monkeypatch, django_capture_on_commit_callbacks, in_comment
 ):
     enqueued = []
     monkeypatch.setattr("inbox.tasks.read_mention.delay", lambda *args: enqueued.append(args))
     media_id, comment_id = graph.mention_elsewhere("Le meilleur café : @deskcafe", in_comment=in_comment)
-    ig_id = page["instagram_business_account"]["id"]
+    ig_id = facebook_page["instagram_business_account"]["id"]
     with django_capture_on_commit_callbacks(execute=True):
         assert deliver(client, mentions_change(ig_id, media_id, comment_id)).status_code == 200
     assert enqueued == [(instagram.pk, media_id, comment_id)]
