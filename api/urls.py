@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import analytics, brands, calendar, inbox, media, networks, posts, webhooks
+from api.views import analytics, brands, calendar, inbox, incidents, media, networks, posts, webhooks
 
 app_name = "api"
 
@@ -66,6 +66,8 @@ urlpatterns = [
     path(brand("triage-rules/"), inbox.TriageRuleList.as_view(), name="triage_rule_list"),
     path(brand("triage-rules/<id:pk>/"), inbox.TriageRuleDetail.as_view(), name="triage_rule_detail"),
     path(brand("analytics/"), analytics.Analytics.as_view(), name="analytics"),
+    path(brand("incidents/"), incidents.IncidentList.as_view(), name="incident_list"),
+    path(brand("incidents/<id:pk>/"), incidents.IncidentDetail.as_view(), name="incident_detail"),
     path(brand("webhooks/"), webhooks.WebhookList.as_view(), name="webhook_list"),
     path(brand("webhooks/<id:pk>/"), webhooks.WebhookDetail.as_view(), name="webhook_detail"),
 ]

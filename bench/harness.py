@@ -114,12 +114,18 @@ def page_timings(client, url: str, query: dict, runs: int) -> dict:
 
 def queries_of(client, url: str, query: dict) -> int:
     """How many SQL queries one GET makes."""
+    return query_cost(client, url, query)["queries"]
+
+
+def query_cost(client, url: str, query: dict) -> dict:
+    """One GET's SQL queries and the database's share of it (their wall time, as Django saw them)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         client.get(url, query)
-    return len(captured)
+    db_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    return {"queries": len(captured), "db_ms": round(db_ms, 1)}
 
 
 def load_average() -> float:

@@ -101,7 +101,9 @@ def search_judge(search: SavedSearch, *, now: datetime) -> Alert | None:
 def judge_after_insert(stored: Iterable, *, now: datetime) -> list[Alert]:
     """Judge each search that just found something (called in the poll's transaction)."""
     searches = {search.pk: search for item in stored for search in item.searches}
-    return [alert for search in searches.values() if (alert := search_judge(search, now=now)) is not None]
+    # In the order of their ids, as every poll: an alert updates its search's row (see collect.items_store).
+    judged = (search_judge(searches[pk], now=now) for pk in sorted(searches))
+    return [alert for alert in judged if alert is not None]
 
 
 def _tell(alert: Alert) -> None:

@@ -199,13 +199,16 @@ def statement_accounts(brand: Brand) -> list[NetworkAccount]:
 
 # --- answering ------------------------------------------------------------------------------------
 def answering_account(mention: Mention) -> NetworkAccount | None:
-    """The brand's connected account that can answer `mention` where it was said, if any."""
+    """The brand's connected account that can answer `mention` where it was said, if any: the
+    account whose search found it first (a Mastodon status id is its instance's own), else any."""
     if not mention.remote_id:
         return None
     accounts = NetworkAccount.objects.filter(
         brand_id=mention.brand_id, network=mention.network, status=AccountStatus.CONNECTED
     ).order_by("pk")
-    return next((account for account in accounts if account.adapter_class.offers(MessageAction.REPLY)), None)
+    finder = mention.source.account_id if mention.source else None
+    ranked = sorted(accounts, key=lambda account: account.pk != finder)
+    return next((account for account in ranked if account.adapter_class.offers(MessageAction.REPLY)), None)
 
 
 @transaction.atomic

@@ -19,16 +19,26 @@ header's rel="next") until the backfill date. A thread is `GET /api/v1/statuses/
 (descendants at every depth). A reply is a status with `in_reply_to_id`, the parent's visibility
 (a reply to a private mention stays private) and the reply's key as Idempotency-Key. Mastodon
 has no way to hide someone's reply, and deletes only the account's own statuses.
+
+Search (networks/capabilities/search.py, listening's sources): the instance's status search
+(`GET /api/v2/search?type=statuses&resolve=false`: Mastodon searches statuses only for a signed-in
+account, hence read:search) or, for a query of hashtags only, the hashtag timeline
+(`GET /api/v1/timelines/tag/:hashtag`, more tags as `any[]`); both paged by id as notifications
+are, within the account's budget like every read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from django.utils.translation import gettext as _
@@ -71,10 +81,12 @@ MASTODON_METRICS = {
     Metric.REPOSTS: "reblogs_count",
     Metric.LIKES: "favourites_count",
 }
-# Reading the inbox needs read:notifications and read:statuses (an account connected before
-# asks to be reconnected when a read is refused).
-SCOPES = "write:statuses write:media read:accounts read:statuses read:notifications"
+# Reading the inbox needs read:notifications and read:statuses, listening's search read:search
+# (an account connected before asks to be reconnected when a read is refused).
+SCOPES = "write:statuses write:media read:accounts read:statuses read:notifications read:search"
 PAGE_LIMIT = 80  # the most Mastodon gives in one page of notifications: half the calls of its default 40
+SEARCH_LIMIT = 40  # the most a search or a hashtag timeline gives in one page (20 by default)
+_TAG_NAME = re.compile(r"\w+")
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 APP_NAME = "Publishing desk"
 READING_MESSAGES = ReadWording(
@@ -145,7 +157,7 @@ class MastodonAdapter(OAuthAdapter):
         unreachable=reason("Mastodon (%(host)s) could not be reached; the post will be tried again."),
         unknown_outcome=reason("%(host)s did not answer after the post was sent: it may or may not be published."),
     )
-    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS})
+    capabilities = frozenset({Capability.PUBLISH, Capability.CONVERSATIONS, Capability.METRICS, Capability.SEARCH})
     message_actions = frozenset({MessageAction.REPLY, MessageAction.DELETE_OWN})
     actions_not_offered = {
         MessageAction.HIDE: gettext_lazy(
@@ -284,32 +296,10 @@ class MastodonAdapter(OAuthAdapter):
 
     # --- conversations ------------------------------------------------------------------------------
     def read_messages(self, *, cursor: str, since: datetime) -> MessagePage:
-        position = _cursor(cursor)
-        if "min_id" in position:
-            return self._read_forward(position["min_id"])
-        return self._read_backward(position, since)
+        return _paged(self._notifications, _cursor(cursor), since, PAGE_LIMIT, self._notified)
 
-    def _read_forward(self, min_id: str) -> MessagePage:
-        """The page immediately newer than the cursor (min_id), oldest of the new first."""
-        notifications = self._notifications({"min_id": min_id, "limit": PAGE_LIMIT})
-        newest = max((int(n["id"]) for n in notifications), default=int(min_id))
-        messages = tuple(self._message(n["status"]) for n in notifications if n.get("status"))
-        return MessagePage(messages, json.dumps({"min_id": str(newest)}), more=len(notifications) >= PAGE_LIMIT)
-
-    def _read_backward(self, position: dict[str, str], since: datetime) -> MessagePage:
-        """The first read: newest first, page after page (max_id) back to `since`; then forward
-        from the newest notification seen."""
-        query: dict[str, Any] = {"limit": PAGE_LIMIT}
-        if position.get("max_id"):
-            query["max_id"] = position["max_id"]
-        notifications = self._notifications(query)
-        top = position.get("top") or (notifications[0]["id"] if notifications else "")
-        kept = [n for n in notifications if _moment(n.get("created_at")) >= since]
-        messages = tuple(self._message(n["status"]) for n in kept if n.get("status"))
-        if notifications and len(kept) == len(notifications) and len(notifications) >= PAGE_LIMIT:
-            oldest = min(notifications, key=lambda n: int(n["id"]))["id"]
-            return MessagePage(messages, json.dumps({"max_id": oldest, "top": top}), more=True)
-        return MessagePage(messages, json.dumps({"min_id": top}) if top else "", more=False)
+    def _notified(self, notification: dict[str, Any]) -> InboundMessage | None:
+        return self._message(notification["status"]) if notification.get("status") else None
 
     def _notifications(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         response = self._call("GET", "/api/v1/notifications", params={"types[]": "mention", **query}, reading=True)
@@ -332,6 +322,36 @@ class MastodonAdapter(OAuthAdapter):
         except (ValueError, KeyError, TypeError):
             raise MalformedPage(self.name, "not a status context") from None
         return [self._message(status) for status in descendants]
+
+    # --- search (networks/capabilities/search.py) ---------------------------------------------------
+    def search(self, *, query: str, cursor: str, since: datetime) -> MessagePage:
+        """Statuses of the connected instance with the words (GET /api/v2/search, type=statuses,
+        no remote lookup), or, for a query of #hashtags only, its hashtag timeline
+        (GET /api/v1/timelines/tag/:hashtag): both paged by status id as notifications are."""
+        tags = _hashtags_only(query)
+        fetch = partial(self._tag_timeline, tags) if tags else partial(self._search_statuses, query)
+        return _paged(fetch, _cursor(cursor), since, SEARCH_LIMIT, self._found)
+
+    def _search_statuses(self, query: str, page: dict[str, Any]) -> list[dict[str, Any]]:
+        params = {"q": query, "type": "statuses", "resolve": "false", **page}
+        answer = self._json(self._call("GET", "/api/v2/search", params=params, reading=True))
+        statuses = answer.get("statuses") if isinstance(answer, dict) else None
+        return _checked_statuses(statuses, self.name)
+
+    def _tag_timeline(self, tags: list[str], page: dict[str, Any]) -> list[dict[str, Any]]:
+        path = f"/api/v1/timelines/tag/{quote(tags[0], safe='')}"
+        params = {"any[]": tags[1:], **page}
+        return _checked_statuses(self._json(self._call("GET", path, params=params, reading=True)), self.name)
+
+    def _json(self, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise MalformedPage(self.name, "not JSON") from None
+
+    def _found(self, status: dict[str, Any]) -> InboundMessage:
+        """A status found by a search is a mention-like item, whatever it answers."""
+        return replace(self._message(status), kind=MessageKind.MENTION)
 
     def _message(self, status: Any) -> InboundMessage:
         try:
@@ -552,6 +572,55 @@ def register_app(instance_url: str, redirect_uri: str) -> tuple[str, str]:
 
 
 # --- reading ------------------------------------------------------------------------------------
+def _paged(
+    fetch: Callable[[dict[str, Any]], list[dict[str, Any]]],
+    position: dict[str, str],
+    since: datetime,
+    limit: int,
+    message: Callable[[dict[str, Any]], InboundMessage | None],
+) -> MessagePage:
+    """Mastodon's id paging, for notifications, searches and timelines (all newest first).
+
+    Caught up ({"min_id"}): the page immediately newer than the cursor (`since_id` would jump to
+    the newest and skip what lies between). The first read: newest first, page after page
+    (`max_id`) back to `since`, then forward from the newest item seen ({"max_id", "top"} while
+    going back)."""
+    if "min_id" in position:
+        items = fetch({"min_id": position["min_id"], "limit": limit})
+        newest = max((int(item["id"]) for item in items), default=int(position["min_id"]))
+        found = [message(item) for item in items]
+        return MessagePage(_present(found), json.dumps({"min_id": str(newest)}), more=len(items) >= limit)
+    query: dict[str, Any] = {"limit": limit, **({"max_id": position["max_id"]} if position.get("max_id") else {})}
+    items = fetch(query)
+    top = position.get("top") or (str(items[0]["id"]) if items else "")
+    kept = [item for item in items if _moment(item.get("created_at")) >= since]
+    found = [message(item) for item in kept]
+    if items and len(kept) == len(items) and len(items) >= limit:
+        oldest = str(min(items, key=lambda item: int(item["id"]))["id"])
+        return MessagePage(_present(found), json.dumps({"max_id": oldest, "top": top}), more=True)
+    return MessagePage(_present(found), json.dumps({"min_id": top}) if top else "", more=False)
+
+
+def _present(messages: list[InboundMessage | None]) -> tuple[InboundMessage, ...]:
+    return tuple(m for m in messages if m is not None)
+
+
+def _checked_statuses(statuses: Any, network: str) -> list[dict[str, Any]]:
+    if not isinstance(statuses, list) or not all(
+        isinstance(s, dict) and str(s.get("id", "")).isdigit() and "created_at" in s for s in statuses
+    ):
+        raise MalformedPage(network, "not a list of statuses")
+    return statuses
+
+
+def _hashtags_only(query: str) -> list[str]:
+    """["marque", "soldes"] for "#marque #soldes"; [] when the query holds anything else."""
+    words = query.split()
+    if not words or not all(w.startswith("#") and w[1:] and _TAG_NAME.fullmatch(w[1:]) for w in words):
+        return []
+    return [w[1:] for w in words]
+
+
 def _cursor(cursor: str) -> dict[str, str]:
     """The poller's cursor: {"min_id"} once caught up, {"max_id", "top"} while backfilling."""
     if not cursor:

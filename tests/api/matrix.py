@@ -260,3 +260,16 @@ CASES += [
     ApiCase("api:analytics", EVERYONE),
     ApiCase("api:analytics", EVERYONE, data=lambda b, p: {"start": "2026-01-01", "end": "2026-01-31", "campaign": 0}),
 ]
+
+
+# --- the crisis room's incidents: read-only, every member reads them (as the room's page)
+def _incident_kwargs(brand, people):
+    from tests.listening.matrix import _room
+
+    return _room(brand, people)
+
+
+CASES += [
+    ApiCase("api:incident_list", EVERYONE),
+    ApiCase("api:incident_detail", EVERYONE, kwargs=_incident_kwargs),
+]

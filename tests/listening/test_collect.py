@@ -135,10 +135,14 @@ def test_healthz_reports_a_listening_poller_that_stopped(client, brand_a, settin
     assert response.status_code == 503
     assert response.json()["listening"] == {
         "ok": False,
+        "active_sources": 1,
         "last_dispatch_age_seconds": pytest.approx(0, abs=5),
         "oldest_due_seconds": pytest.approx(3600, abs=5),
     }
-    # ... or the dispatcher itself stopped.
-    Source.objects.all().delete()
+    # ... or the dispatcher itself stopped while there are sources to read ...
+    Source.objects.filter(pk=source.pk).update(next_poll_at=timezone.now())
     Heartbeat.objects.filter(name=collect.HEARTBEAT).update(beat_at=timezone.now() - timedelta(minutes=5))
     assert client.get("/healthz").json()["listening"]["ok"] is False
+    # ... which does not matter to a desk that listens to nothing.
+    Source.objects.update(active=False)
+    assert client.get("/healthz").json()["listening"]["ok"] is True

@@ -39,7 +39,7 @@ def test_owner_connects_by_oauth_end_to_end(owner_client, brand_a, mastodon_serv
     started = start_oauth(owner_client, brand_a, mastodon_server.url)
     assert started.status_code == 302 and started["Location"].startswith(f"{mastodon_server.url}/oauth/authorize?")
     query = parse_qs(urlsplit(started["Location"]).query)
-    assert query["scope"] == ["write:statuses write:media read:accounts read:statuses read:notifications"]
+    assert query["scope"] == ["write:statuses write:media read:accounts read:statuses read:notifications read:search"]
 
     finished = owner_client.get(authorize_on_server(started["Location"]))
 

@@ -53,7 +53,10 @@ replies_count, reblogs_count, favourites_count: `set_counts(id, ...)`, `renamed_
 GET /api/v1/statuses/:id/context (ancestors, descendants depth first); GET /api/v1/notifications
 (`types[]`, `exclude_types[]`, `max_id`, `since_id`, `min_id`, `limit` 40 by default and at most
 80, newest first, a Link header with `rel="next"` (max_id) and `rel="prev"` (min_id); needs the
-read:notifications scope, else 403 as Mastodon answers).
+read:notifications scope, else 403 as Mastodon answers); GET /api/v2/search (`q`, every word
+must appear as a whole word; `type=statuses`; public statuses only; `max_id`, `since_id`, `min_id`, `limit` 20 by
+default and at most 40; needs a token with read:search, as Mastodon searches statuses only for a
+signed-in user); GET /api/v1/timelines/tag/:hashtag (`any[]`, the same paging; public).
 
 Other people write with `post_as(acct, text, in_reply_to_id=None, created_at=None,
 visibility="public")`: a status whose `content` is HTML as Mastodon's formatter makes it
@@ -72,7 +75,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote, urlencode
 
 from tests.networks.servers.local import Answer, LocalServer, LoggedRequest, multipart
 
@@ -418,6 +421,10 @@ class MastodonServer(LocalServer):
                 return 200, corrupt[1], {}
         if request.method == "GET" and path == "/api/v1/notifications":
             return self._notifications(request)
+        if request.method == "GET" and path == "/api/v2/search":
+            return self._search(request)
+        if request.method == "GET" and path.startswith("/api/v1/timelines/tag/"):
+            return self._tag_timeline(request, unquote(path.rsplit("/", 1)[1]))
         if request.method == "GET" and path.startswith("/api/v1/statuses/") and path.endswith("/context"):
             return self._context(request, path.split("/")[4])
         if request.method == "DELETE" and path.startswith("/api/v1/statuses/"):
@@ -651,6 +658,32 @@ class MastodonServer(LocalServer):
         page = _page(items, query, limit)
         return 200, page, self._link(page, query)
 
+    def _search(self, request):
+        """GET /api/v2/search: statuses need a signed-in account with read:search (Mastodon
+        searches statuses only for a user); every word must appear, newest first, paged by id."""
+        token = self._token_valid(request)
+        if not token:
+            return 401, INVALID_TOKEN, {}
+        if not self._may(token, "read:search"):
+            return 403, {"error": "This action is outside the authorized scopes"}, {}
+        query = parse_qs(request.path.partition("?")[2])
+        words = _WORD.findall((query.get("q") or [""])[0].casefold())
+        kinds = set(query.get("type") or ["accounts", "hashtags", "statuses"])
+        found = self._public(lambda s: bool(words) and set(words) <= set(_WORD.findall(s["text"].casefold())))
+        statuses = _page(found, query, _limit(query)) if "statuses" in kinds else []
+        return 200, {"accounts": [], "statuses": statuses, "hashtags": []}, {}
+
+    def _tag_timeline(self, request, tag: str):
+        """GET /api/v1/timelines/tag/:hashtag (public): statuses holding #tag or one of any[]."""
+        query = parse_qs(request.path.partition("?")[2])
+        tags = {t.casefold().lstrip("#") for t in [tag, *query.get("any[]", [])]}
+        found = self._public(lambda s: bool(tags & {m.casefold() for m in _HASHTAG.findall(s["text"])}))
+        return 200, _page(found, query, _limit(query)), {}
+
+    def _public(self, keep) -> list[dict[str, Any]]:
+        with self.lock:
+            return [s for s in self._state.statuses.values() if s["visibility"] == "public" and keep(s)]
+
     def _link(self, page: list[dict[str, Any]], query: dict[str, list[str]]) -> dict[str, str]:
         if not page:
             return {}
@@ -725,6 +758,11 @@ def _page(items: list[dict[str, Any]], query: dict[str, list[str]], limit: int) 
     return sorted(chosen, key=lambda n: int(n["id"]), reverse=True)[:limit]
 
 
+def _limit(query: dict[str, list[str]]) -> int:
+    """Search and timelines: 20 by default, at most 40."""
+    return min(int((query.get("limit") or ["20"])[0]), 40)
+
+
 def _descendants(statuses: dict[str, dict[str, Any]], root: str) -> list[dict[str, Any]]:
     found = []
     for status in sorted(statuses.values(), key=lambda s: int(s["id"])):
@@ -733,6 +771,8 @@ def _descendants(statuses: dict[str, dict[str, Any]], root: str) -> list[dict[st
     return found
 
 
+_WORD = re.compile(r"\w+")  # the search's tokens: whole words, as Mastodon's index splits them
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _LINK = re.compile(r"https?://[^\s<]+")
 _MENTION = re.compile(r"(?<![\w@])@(\w+)(?:@([\w.-]+\w(?::\d+)?))?")
 
