@@ -215,8 +215,11 @@ def _keyword_arguments(form_class: type[forms.BaseForm], brand, owner) -> dict:
     missing = [name for name in needed if name not in known]
     assert not missing, f"{form_class.__qualname__} needs {missing}: add a value to _keyword_arguments"
     kwargs = {name: known[name] for name in needed}
-    if issubclass(form_class, forms.ModelForm) and form_class._meta.model.__name__ == "User":
+    model = form_class._meta.model if issubclass(form_class, forms.ModelForm) else None
+    if model is not None and model.__name__ == "User":
         kwargs["instance"] = owner
+    elif model is not None and "brand" in {field.name for field in model._meta.get_fields()}:
+        kwargs["instance"] = model(brand=brand)  # as the views build them: a new object of the brand's
     return kwargs
 
 

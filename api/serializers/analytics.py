@@ -121,16 +121,16 @@ class CommunitySerializer(serializers.Serializer):
     sentiment = serializers.DictField(child=serializers.IntegerField(), help_text="Received messages by sentiment.")
 
 
-class IncidentSerializer(serializers.Serializer):
+class PeriodIncidentSerializer(serializers.Serializer):
     """A crisis incident open at some time in the period, with its summary (so far, while open)."""
 
     title = serializers.CharField()
-    opened_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
+    opened_at = serializers.DateTimeField(read_only=True)
+    closed_at = serializers.DateTimeField(allow_null=True, read_only=True)
     duration_minutes = serializers.IntegerField()
     mentions = serializers.IntegerField()
     negative = serializers.IntegerField()
-    peak_at = serializers.DateTimeField(allow_null=True)
+    peak_at = serializers.DateTimeField(allow_null=True, read_only=True)
     peak_mentions = serializers.IntegerField(allow_null=True)
     first_response_minutes = serializers.FloatField(allow_null=True)
     median_response_minutes = serializers.FloatField(allow_null=True)
@@ -141,7 +141,7 @@ class ListeningSerializer(serializers.Serializer):
     mentions = serializers.IntegerField(allow_null=True, help_text="null: the brand listens to nothing.")
     sentiment = serializers.DictField(child=serializers.IntegerField(), help_text="Mentions by sentiment.")
     spikes = serializers.IntegerField()
-    incidents = IncidentSerializer(many=True)
+    incidents = PeriodIncidentSerializer(many=True)
 
 
 class AnalyticsSerializer(serializers.Serializer):
