@@ -9,19 +9,15 @@ from the first read (back to 7 days); the worker is SIGKILLed once 3,000 are sto
 again. Printed as JSON per network: seconds until all are stored, duplicates (0), lost (0), pages
 read, and the reads X billed.
 
-    .venv/bin/python bench/bench_inbox_networks.py                      # the embedded defaults
-    .venv/bin/python bench/bench_inbox_networks.py --backend services   # PostgreSQL + Redis
+    .venv/bin/python bench/bench_inbox_networks.py                      # both backends
+    .venv/bin/python bench/bench_inbox_networks.py --backend embedded   # or: services
     .venv/bin/python bench/bench_inbox_networks.py --network telegram
 
 Everything happens in a throw-away test database, never in yours.
 """
 
-import argparse
-import json
-import os
 import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,59 +27,32 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_inbox import BACKENDS, Processes, _wait  # noqa: E402 — the inbox bench's worker and beat
 
+from bench import harness  # noqa: E402
+
 MESSAGES = 10_000
 KILL_AFTER = 3_000
 NETWORKS = ("x", "linkedin", "telegram", "discord")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=list(BACKENDS), default="embedded")
+    harness.run(__file__, __doc__, BACKENDS, run, options=_options, timeout=3600)
+
+
+def _options(parser) -> None:
     parser.add_argument("--network", choices=[*NETWORKS, "all"], default="all")
     parser.add_argument("--latency", type=float, default=0.02)
-    parser.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run(args)))
-        return
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    env.update(BACKENDS[args.backend])
-    env.setdefault("DJANGO_SECRET_KEY", f"bench-only-{uuid.uuid4().hex}-{uuid.uuid4().hex}")
-    done = subprocess_run([sys.executable, __file__, *sys.argv[1:], "--run"], env)
-    print(json.dumps(done, indent=2))
-
-
-def subprocess_run(command: list[str], env: dict) -> dict:
-    import subprocess
-
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=3600)
-    if done.returncode != 0:
-        return {"error": done.stderr[-3000:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run(args) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
-    os.environ["CM_TEST_RUN_ID"] = f"bench-inbox-networks-{os.getpid()}"
-    import django
+    with harness.throwaway_database("bench-inbox-networks"):
+        from django.conf import settings
+        from django.db import connection
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         result: dict = {"database": connection.vendor, "broker": settings.CELERY_BROKER_URL.split(":")[0]}
         for network in NETWORKS if args.network == "all" else (args.network,):
             result[network] = scenario(network, Path(settings.VAR_DIR) / f"bench-inbox-{network}", args.latency)
-        result["load_average_1min"] = round(os.getloadavg()[0], 2)
+        result["load_average_1min"] = harness.load_average()
         return result
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 # --- one network: its server holding MESSAGES, and the account reading it -----------------------

@@ -25,13 +25,10 @@ Prints JSON, per backend (the embedded defaults: SQLite + filesystem://; and Pos
 Everything happens in a throw-away test database, never in yours.
 """
 
-import argparse
-import json
 import math
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -42,13 +39,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import harness  # noqa: E402
+
 BACKENDS = {
     "embedded": {},
-    "services": {
-        # BENCH_DATABASE_URL / BENCH_BROKER_URL point elsewhere (a database and a Redis db of your own).
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cm_platform"),
-        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
-    },
+    "services": {"DATABASE_URL": harness.SERVICES_DATABASE, "CELERY_BROKER_URL": harness.SERVICES_BROKER},
 }
 BRANDS, SEARCHES_EACH, FEEDS_EACH, ENTRIES_PER_FEED = 5, 10, 4, 50
 HISTORIES = (10_000, 200_000)
@@ -72,66 +67,30 @@ MOODS = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
+    harness.run(__file__, __doc__, BACKENDS, run_backend, options=_options, timeout=3600)
+
+
+def _options(parser) -> None:
     parser.add_argument("--only", choices=["cycle", "detection"])
     parser.add_argument("--cycles", type=int, default=10)
     parser.add_argument("--new", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--run", choices=list(BACKENDS), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run_backend(args)))
-        return
-    names = list(BACKENDS) if args.backend == "both" else [args.backend]
-    print(json.dumps({name: spawn(name, sys.argv[1:]) for name in names}, indent=2))
-
-
-def spawn(backend: str, argv: list[str]) -> dict:
-    """Each backend in its own process: Django reads its settings once."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    env.update(BACKENDS[backend])
-    env.setdefault("DJANGO_SECRET_KEY", f"bench-only-{uuid.uuid4().hex}-{uuid.uuid4().hex}")
-    passed = [a for a in argv if not a.startswith("--backend") and a not in BACKENDS and a != "both"]
-    done = subprocess.run(
-        [sys.executable, __file__, *passed, "--run", backend],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr[-3000:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- inside one backend's process ------------------------------------------------------------------
 def run_backend(args) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cm_platform.settings_test")
-    os.environ["CM_TEST_RUN_ID"] = f"bench-listening-cycle-{os.getpid()}"
     os.environ["CELERY_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"  # this run's polls, for its worker only
-    import django
+    with harness.throwaway_database("bench-listening-cycle"):
+        from django.conf import settings
+        from django.db import connection
 
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         result: dict = {"database": connection.vendor, "broker": settings.CELERY_BROKER_URL.split(":")[0]}
         if args.only in (None, "cycle"):
             result["cycle"] = cycle_scenario(Path(settings.VAR_DIR) / "bench-listening-cycle", args)
         if args.only in (None, "detection"):
             result["detection"] = detection_scenario()
-        result["load_average_1min"] = round(os.getloadavg()[0], 2)
+        result["load_average_1min"] = harness.load_average()
         return result
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 # --- a full cycle ----------------------------------------------------------------------------------
